@@ -1,2 +1,45 @@
+using System.CommandLine;
+using TrainingPipeline.Results;
+
 namespace TrainingPipeline.Cli;
-public static class Program { public static int Main(string[] args) => 0; }
+
+/// <summary>
+/// Entry point: a thin command line over the library and the analysis stage. Exit codes: 0 success, 1 run
+/// failure, 2 bad input (the message names the file, field and fix).
+/// </summary>
+public static class Program
+{
+    public const int Success = 0;
+    public const int RunFailure = 1;
+    public const int BadInput = 2;
+
+    public static int Main(string[] args)
+    {
+        var root = new RootCommand(
+            "TrainingPipeline: train small transformers with TorchSharp and measure how capability scales.");
+        foreach (var command in Commands()) root.Subcommands.Add(command);
+        try
+        {
+            var parsed = root.Parse(args);
+            // System.CommandLine reports its own parse errors with exit code 1; bad arguments are bad input.
+            if (parsed.Errors.Count > 0)
+            {
+                foreach (var error in parsed.Errors) Console.Error.WriteLine(error.Message);
+                Console.Error.WriteLine("Run with --help for usage.");
+                return BadInput;
+            }
+            return parsed.Invoke();
+        }
+        catch (BadInputException e)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return BadInput;
+        }
+    }
+
+    /// <summary>Every verb, each defined in its own file.</summary>
+    private static IEnumerable<Command> Commands()
+    {
+        yield break;
+    }
+}

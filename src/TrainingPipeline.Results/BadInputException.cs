@@ -1,0 +1,20 @@
+namespace TrainingPipeline.Results;
+
+/// <summary>
+/// Input the user can fix: a malformed spec, a missing file, a corrupt table. The command line turns it into exit
+/// code 2 and prints <see cref="Exception.Message"/>, which names the file, the field (or JSON path) and the fix.
+/// </summary>
+public sealed class BadInputException : Exception
+{
+    public string Source { get; }
+    public string Field { get; }
+    public string Fix { get; }
+
+    public BadInputException(string source, string field, string problem, string fix, Exception? inner = null)
+        : base($"{source}: {field}: {problem}. Fix: {fix}", inner)
+    {
+        Source = source;
+        Field = field;
+        Fix = fix;
+    }
+}
