@@ -6,14 +6,14 @@ namespace TrainingPipeline.Results;
 /// </summary>
 public sealed class BadInputException : Exception
 {
-    public string Source { get; }
+    public string InputFile { get; }
     public string Field { get; }
     public string Fix { get; }
 
     public BadInputException(string source, string field, string problem, string fix, Exception? inner = null)
         : base($"{source}: {field}: {problem}. Fix: {fix}", inner)
     {
-        Source = source;
+        InputFile = source;
         Field = field;
         Fix = fix;
     }
