@@ -1,0 +1,103 @@
+using System.Text.Json.Serialization;
+using Parquet.Serialization.Attributes;
+
+namespace TrainingPipeline.Results;
+
+// Row types of the results dataset. Column names and meanings are documented in docs/results-schema.md; the
+// partition key (run_id) lives in the folder name, not in these rows.
+
+/// <summary>A change of a run's state: one row when it starts or resumes, one when it completes or fails.</summary>
+public sealed class RunRow
+{
+    [JsonPropertyName("experiment")] public string Experiment { get; set; } = "";
+    [JsonPropertyName("stage")] public string Stage { get; set; } = "";
+    [JsonPropertyName("parent_run_id")] public string? ParentRunId { get; set; }
+    [JsonPropertyName("config_json")] public string ConfigJson { get; set; } = "";
+    [JsonPropertyName("config_hash")] public string ConfigHash { get; set; } = "";
+    [JsonPropertyName("seed")] public long Seed { get; set; }
+    [JsonPropertyName("n_layer")] public int NLayer { get; set; }
+    [JsonPropertyName("n_head")] public int NHead { get; set; }
+    [JsonPropertyName("d_model")] public int DModel { get; set; }
+    [JsonPropertyName("context_length")] public int ContextLength { get; set; }
+    [JsonPropertyName("vocab_size")] public int VocabSize { get; set; }
+    [JsonPropertyName("params_total")] public long ParamsTotal { get; set; }
+    [JsonPropertyName("params_non_embedding")] public long ParamsNonEmbedding { get; set; }
+    [JsonPropertyName("data_mixture")] public string DataMixture { get; set; } = "";
+    [JsonPropertyName("git_commit")] public string GitCommit { get; set; } = "";
+    [JsonPropertyName("package_versions")] public string PackageVersions { get; set; } = "";
+    [JsonPropertyName("machine")] public string Machine { get; set; } = "";
+    [JsonPropertyName("device")] public string Device { get; set; } = "";
+    [JsonPropertyName("started_at"), ParquetTimestamp(ParquetTimestampResolution.Microseconds)]
+    public DateTime StartedAt { get; set; }
+    [JsonPropertyName("ended_at"), ParquetTimestamp(ParquetTimestampResolution.Microseconds)]
+    public DateTime? EndedAt { get; set; }
+    [JsonPropertyName("status")] public string Status { get; set; } = "";
+    [JsonPropertyName("written_at"), ParquetTimestamp(ParquetTimestampResolution.Microseconds)]
+    public DateTime WrittenAt { get; set; }
+}
+
+/// <summary>One optimizer step (pre-training) or RL iteration. RL-only columns are null for pre-training.</summary>
+public sealed class StepRow
+{
+    [JsonPropertyName("stage")] public string Stage { get; set; } = "";
+    [JsonPropertyName("step")] public long Step { get; set; }
+    [JsonPropertyName("tokens")] public long Tokens { get; set; }
+    [JsonPropertyName("flops")] public double Flops { get; set; }
+    [JsonPropertyName("run_flops")] public double RunFlops { get; set; }
+    [JsonPropertyName("wall_seconds")] public double WallSeconds { get; set; }
+    [JsonPropertyName("lr")] public double Lr { get; set; }
+    [JsonPropertyName("loss")] public double Loss { get; set; }
+    [JsonPropertyName("grad_norm")] public double GradNorm { get; set; }
+    [JsonPropertyName("tokens_per_second")] public double TokensPerSecond { get; set; }
+    [JsonPropertyName("reward_mean")] public double? RewardMean { get; set; }
+    [JsonPropertyName("reward_std")] public double? RewardStd { get; set; }
+    [JsonPropertyName("zero_std_fraction")] public double? ZeroStdFraction { get; set; }
+    [JsonPropertyName("pass_rate")] public double? PassRate { get; set; }
+    [JsonPropertyName("kl")] public double? Kl { get; set; }
+    [JsonPropertyName("entropy")] public double? Entropy { get; set; }
+    [JsonPropertyName("clip_fraction")] public double? ClipFraction { get; set; }
+    [JsonPropertyName("response_length_mean")] public double? ResponseLengthMean { get; set; }
+    [JsonPropertyName("truncation_rate")] public double? TruncationRate { get; set; }
+    [JsonPropertyName("sample_seconds")] public double? SampleSeconds { get; set; }
+    [JsonPropertyName("update_seconds")] public double? UpdateSeconds { get; set; }
+    [JsonPropertyName("tokens_generated")] public long? TokensGenerated { get; set; }
+    [JsonPropertyName("flops_sampling")] public double? FlopsSampling { get; set; }
+    [JsonPropertyName("flops_training")] public double? FlopsTraining { get; set; }
+    [JsonPropertyName("flops_reference")] public double? FlopsReference { get; set; }
+    [JsonPropertyName("flops_parent")] public double? FlopsParent { get; set; }
+    [JsonPropertyName("written_at"), ParquetTimestamp(ParquetTimestampResolution.Microseconds)]
+    public DateTime WrittenAt { get; set; }
+}
+
+/// <summary>One metric of one evaluation set at one step.</summary>
+public sealed class EvalRow
+{
+    [JsonPropertyName("stage")] public string Stage { get; set; } = "";
+    [JsonPropertyName("step")] public long Step { get; set; }
+    [JsonPropertyName("flops")] public double Flops { get; set; }
+    [JsonPropertyName("run_flops")] public double RunFlops { get; set; }
+    [JsonPropertyName("eval_set")] public string EvalSet { get; set; } = "";
+    [JsonPropertyName("split")] public string Split { get; set; } = "";
+    [JsonPropertyName("metric")] public string Metric { get; set; } = "";
+    [JsonPropertyName("value")] public double Value { get; set; }
+    [JsonPropertyName("n")] public long N { get; set; }
+    [JsonPropertyName("stderr")] public double Stderr { get; set; }
+    [JsonPropertyName("written_at"), ParquetTimestamp(ParquetTimestampResolution.Microseconds)]
+    public DateTime WrittenAt { get; set; }
+}
+
+/// <summary>Names of the tables and of the values that columns take.</summary>
+public static class ResultTables
+{
+    public const string Runs = "runs";
+    public const string Steps = "steps";
+    public const string Evals = "evals";
+    public const string Fits = "fits";
+
+    public const string InDistribution = "in_distribution";
+    public const string HeldOut = "held_out";
+
+    public const string StatusRunning = "running";
+    public const string StatusCompleted = "completed";
+    public const string StatusFailed = "failed";
+}
