@@ -1,0 +1,227 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+using F = TorchSharp.torch.nn.functional;
+
+namespace TrainingPipeline.Model;
+
+/// <summary>
+/// A GPT-style decoder: token embedding (+ learned or rotary positions) → pre-norm blocks of causal self-attention
+/// and a GELU MLP → final norm → logits through the tied token embedding. Read top to bottom, like nanoGPT's model.py.
+/// </summary>
+public sealed class Gpt : Module<Tensor, Tensor>
+{
+    public ModelConfig Config { get; }
+
+    private readonly Embedding wte;
+    private readonly Embedding? wpe;
+    private readonly ModuleList<Block> h;
+    private readonly Module<Tensor, Tensor> ln_f;
+
+    public Gpt(ModelConfig config) : base(nameof(Gpt))
+    {
+        Config = config;
+        wte = Embedding(config.VocabSize, config.DModel);
+        wpe = config.Positions == PositionKind.Learned ? Embedding(config.ContextLength, config.DModel) : null;
+        h = new ModuleList<Block>(Enumerable.Range(0, config.NLayer).Select(i => new Block(config, $"h.{i}")).ToArray());
+        ln_f = Norms.Create(config);
+        RegisterComponents();
+        InitializeLikeGpt2();
+    }
+
+    /// <summary>Logits [batch, time, vocab] for token ids [batch, time].</summary>
+    public override Tensor forward(Tensor idx) => Forward(idx, cache: null);
+
+    /// <summary>
+    /// Logits for <paramref name="idx"/>, continuing the sequence held in <paramref name="cache"/> (if any): its keys
+    /// and values are reused and the new ones appended, so each new token costs one position, not the whole prefix.
+    /// </summary>
+    public Tensor Forward(Tensor idx, KvCache? cache)
+    {
+        long t = idx.shape[1];
+        int offset = cache?.Length ?? 0;
+        if (offset + t > Config.ContextLength)
+            throw new ArgumentException($"sequence of {offset + t} tokens exceeds the context length {Config.ContextLength}");
+
+        using var scope = NewDisposeScope();
+        var x = wte.forward(idx);
+        if (wpe is not null) x = x + wpe.forward(arange(offset, offset + t, dtype: ScalarType.Int64, device: idx.device));
+        for (int i = 0; i < h.Count; i++) x = h[i].Forward(x, cache?.Layers[i], offset);
+        if (cache is not null) cache.Length = offset + (int)t;
+        x = ln_f.forward(x);
+        return F.linear(x, wte.weight!).MoveToOuterDisposeScope(); // tied output head
+    }
+
+    /// <summary>GPT-2 initialisation: N(0, 0.02), residual projections scaled by 1/√(2·n_layer), zero biases.</summary>
+    private void InitializeLikeGpt2()
+    {
+        using var noGrad = no_grad();
+        double residualStd = 0.02 / Math.Sqrt(2.0 * Config.NLayer);
+        foreach (var (name, p) in named_parameters())
+        {
+            if (name.EndsWith("c_proj.weight", StringComparison.Ordinal)) init.normal_(p, 0, residualStd);
+            else if (name.StartsWith("ln", StringComparison.Ordinal) || name.Contains(".ln", StringComparison.Ordinal))
+            {
+                if (name.EndsWith("weight", StringComparison.Ordinal)) init.ones_(p); else init.zeros_(p);
+            }
+            else init.normal_(p, 0, 0.02);
+        }
+    }
+
+    /// <summary>Parameters split for AdamW: matrices decay, embeddings' vectors and norms do not (as nanoGPT).</summary>
+    public (IReadOnlyList<Parameter> Decay, IReadOnlyList<Parameter> NoDecay) WeightDecayGroups()
+    {
+        var decay = new List<Parameter>();
+        var noDecay = new List<Parameter>();
+        foreach (var p in parameters()) (p.dim() >= 2 ? decay : noDecay).Add(p);
+        return (decay, noDecay);
+    }
+}
+
+/// <summary>One transformer block: x + attn(norm(x)), then x + mlp(norm(x)).</summary>
+internal sealed class Block : Module<Tensor, Tensor>
+{
+    private readonly Module<Tensor, Tensor> ln_1;
+    private readonly CausalSelfAttention attn;
+    private readonly Module<Tensor, Tensor> ln_2;
+    private readonly Mlp mlp;
+
+    public Block(ModelConfig config, string name) : base(name)
+    {
+        ln_1 = Norms.Create(config);
+        attn = new CausalSelfAttention(config);
+        ln_2 = Norms.Create(config);
+        mlp = new Mlp(config);
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor x) => Forward(x, null, 0);
+
+    public Tensor Forward(Tensor x, KvCache.Layer? cache, int offset)
+    {
+        x = x + attn.Forward(ln_1.forward(x), cache, offset);
+        return x + mlp.forward(ln_2.forward(x));
+    }
+}
+
+/// <summary>Multi-head causal self-attention with optional rotary positions and a key/value cache.</summary>
+internal sealed class CausalSelfAttention : Module<Tensor, Tensor>
+{
+    private readonly Linear c_attn;
+    private readonly Linear c_proj;
+    private readonly ModelConfig config;
+    private readonly Rotary? rotary;
+
+    public CausalSelfAttention(ModelConfig config) : base(nameof(CausalSelfAttention))
+    {
+        this.config = config;
+        c_attn = Linear(config.DModel, 3 * config.DModel, hasBias: false);
+        c_proj = Linear(config.DModel, config.DModel, hasBias: false);
+        rotary = config.Positions == PositionKind.Rotary ? new Rotary(config.HeadDim, config.ContextLength) : null;
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor x) => Forward(x, null, 0);
+
+    public Tensor Forward(Tensor x, KvCache.Layer? cache, int offset)
+    {
+        long b = x.shape[0], t = x.shape[1];
+        var qkv = c_attn.forward(x).split(config.DModel, dim: 2);
+        Tensor Heads(Tensor z) => z.view(b, t, config.NHead, config.HeadDim).transpose(1, 2); // [b, heads, t, hd]
+        Tensor q = Heads(qkv[0]), k = Heads(qkv[1]), v = Heads(qkv[2]);
+        if (rotary is not null)
+        {
+            q = rotary.Apply(q, offset);
+            k = rotary.Apply(k, offset);
+        }
+        if (cache is not null) (k, v) = cache.Append(k, v);
+
+        // With a cache, a single new query attends to every cached key, so no mask is needed; a multi-token
+        // prefill starts at position 0, where the ordinary causal mask is right.
+        bool causal = t > 1;
+        if (t > 1 && offset > 0) throw new ArgumentException("multi-token forward with a non-empty cache is not supported");
+        var y = config.Attention == AttentionKernel.Sdpa
+            ? F.scaled_dot_product_attention(q, k, v, is_casual: causal)
+            : ManualAttention(q, k, v, causal);
+        y = y.transpose(1, 2).contiguous().view(b, t, config.DModel);
+        return c_proj.forward(y);
+    }
+
+    private Tensor ManualAttention(Tensor q, Tensor k, Tensor v, bool causal)
+    {
+        var att = q.matmul(k.transpose(-2, -1)) * (1.0 / Math.Sqrt(config.HeadDim));
+        if (causal)
+        {
+            long t = q.shape[2];
+            var mask = ones(t, t, dtype: ScalarType.Bool, device: q.device).triu(1);
+            att = att.masked_fill(mask, float.NegativeInfinity);
+        }
+        return F.softmax(att, -1).matmul(v);
+    }
+}
+
+/// <summary>The position-wise feed-forward network: d → 4d → GELU → d.</summary>
+internal sealed class Mlp : Module<Tensor, Tensor>
+{
+    private readonly Linear c_fc;
+    private readonly Linear c_proj;
+
+    public Mlp(ModelConfig config) : base(nameof(Mlp))
+    {
+        c_fc = Linear(config.DModel, 4 * config.DModel, hasBias: false);
+        c_proj = Linear(4 * config.DModel, config.DModel, hasBias: false);
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor x) => c_proj.forward(F.gelu(c_fc.forward(x)));
+}
+
+/// <summary>Rotary position embedding (Su et al. 2021) in the half-split layout, as in GPT-NeoX and Llama.</summary>
+internal sealed class Rotary : Module
+{
+    private readonly Tensor cos;
+    private readonly Tensor sin;
+
+    public Rotary(int headDim, int contextLength) : base(nameof(Rotary))
+    {
+        var inverseFrequency = 1.0 / pow(10000.0, arange(0, headDim, 2, dtype: ScalarType.Float32) / headDim);
+        var angles = outer(arange(contextLength, dtype: ScalarType.Float32), inverseFrequency); // [T, hd/2]
+        cos = angles.cos();
+        sin = angles.sin();
+        register_buffer("cos", cos, persistent: false);
+        register_buffer("sin", sin, persistent: false);
+    }
+
+    public Tensor Apply(Tensor x, int offset)
+    {
+        long t = x.shape[2], half = x.shape[3] / 2;
+        var c = cos.narrow(0, offset, t);
+        var s = sin.narrow(0, offset, t);
+        var x1 = x.narrow(-1, 0, half);
+        var x2 = x.narrow(-1, half, half);
+        return cat(new[] { x1 * c - x2 * s, x1 * s + x2 * c }, -1);
+    }
+}
+
+/// <summary>Root-mean-square normalisation (Zhang and Sennrich 2019): no mean subtraction, no bias.</summary>
+internal sealed class RmsNorm : Module<Tensor, Tensor>
+{
+    private readonly Parameter weight;
+    private const double Eps = 1e-5;
+
+    public RmsNorm(int size) : base(nameof(RmsNorm))
+    {
+        weight = Parameter(ones(size));
+        register_parameter("weight", weight);
+    }
+
+    public override Tensor forward(Tensor x) => x * (x.pow(2).mean(new long[] { -1 }, keepdim: true) + Eps).rsqrt() * weight;
+}
+
+internal static class Norms
+{
+    public static Module<Tensor, Tensor> Create(ModelConfig config) => config.Norm == NormKind.LayerNorm
+        ? LayerNorm(config.DModel)
+        : new RmsNorm(config.DModel);
+}
