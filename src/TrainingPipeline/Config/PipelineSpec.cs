@@ -1,0 +1,91 @@
+using System.Text.Json;
+using TrainingPipeline.Model;
+
+namespace TrainingPipeline.Config;
+
+// An experiment is one JSON file (pipelines/*.json). These records are its exact shape: keys are snake_case,
+// unknown keys are errors, and every default below is documented in docs/pipelines.md.
+
+/// <summary>The whole experiment: corpora, model, phases, RL, evaluation, sweep axes and analysis.</summary>
+public sealed record PipelineSpec(
+    string Name,
+    IReadOnlyDictionary<string, CorpusSection> Corpora,
+    ModelSection Model,
+    PretrainSection Pretrain,
+    long Seed = 0,
+    string Device = "auto",
+    int Threads = 0,
+    string Tokenizer = "byte",
+    IReadOnlyList<string>? HeldOutDomains = null,
+    RlSection? Rl = null,
+    AnalysisSection? Analysis = null,
+    IReadOnlyDictionary<string, JsonElement[]>? Sweep = null);
+
+/// <summary>A weighted mixture of domains (name → weight) generated with the pipeline's seed.</summary>
+public sealed record CorpusSection(IReadOnlyDictionary<string, double> Domains);
+
+/// <summary>A named preset, or an explicit shape; explicit fields override the preset's.</summary>
+public sealed record ModelSection(
+    string? Preset = null,
+    int? NLayer = null,
+    int? NHead = null,
+    int? DModel = null,
+    int? ContextLength = null,
+    NormKind Norm = NormKind.LayerNorm,
+    PositionKind Positions = PositionKind.Learned,
+    AttentionKernel Attention = AttentionKernel.Sdpa);
+
+/// <summary>Pre-training hyper-parameters shared by all phases, and the phases in order.</summary>
+public sealed record PretrainSection(
+    IReadOnlyList<PhaseSection> Phases,
+    int BatchSize = 16,
+    double Lr = 3e-3,
+    double MinLrRatio = 0.1,
+    string Schedule = "cosine",
+    int WarmupSteps = 10,
+    double WsdDecayFraction = 0.2,
+    double WeightDecay = 0.1,
+    double Beta1 = 0.9,
+    double Beta2 = 0.95,
+    double GradClip = 1.0,
+    int GradAccum = 1,
+    int EvalEvery = 50,
+    int EvalBatches = 4,
+    int CheckpointEvery = 100,
+    double CheckpointMinutes = 10);
+
+/// <summary>
+/// One pre-training phase: which corpus and how many tokens. Phase <c>narrow</c> runs as stage
+/// <c>pretrain_narrow</c>; a later phase continues from the previous one's final checkpoint.
+/// </summary>
+public sealed record PhaseSection(string Name, string Corpus, long Tokens, bool ResetOptimizer = false);
+
+/// <summary>RL fine-tuning on verifiable tasks from the gym (GRPO family).</summary>
+public sealed record RlSection(
+    IReadOnlyDictionary<string, double> Tasks,
+    string Algorithm = "grpo",
+    IReadOnlyList<string>? HeldOutTasks = null,
+    int Difficulty = 1,
+    int Steps = 20,
+    int PromptsPerStep = 4,
+    int GroupSize = 8,
+    int MaxNewTokens = 24,
+    double Temperature = 1.0,
+    double Lr = 1e-4,
+    int UpdateEpochs = 1,
+    double ClipLow = 0.2,
+    double ClipHigh = 0.2,
+    double KlCoef = 0.0,
+    bool ScaleByStd = true,
+    string LossAggregation = "token",
+    bool DynamicSampling = false,
+    double OverlongPenalty = 0.0,
+    double GradClip = 1.0,
+    IReadOnlyList<int>? EvalAtSteps = null,
+    int EvalEvery = 10,
+    int EvalProblems = 64,
+    int PassK = 4,
+    int CheckpointEvery = 10);
+
+/// <summary>What the analysis stage does with the results once every run is done.</summary>
+public sealed record AnalysisSection(int Bootstrap = 200, long Seed = 0, double BacktestFraction = 0.25);

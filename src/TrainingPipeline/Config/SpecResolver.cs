@@ -1,0 +1,23 @@
+using TrainingPipeline.Model;
+
+namespace TrainingPipeline.Config;
+
+/// <summary>Turns spec sections into the concrete objects the stages use.</summary>
+public static class SpecResolver
+{
+    /// <summary>The model shape: the preset's, with any explicit fields overriding it.</summary>
+    public static ModelConfig ResolveModel(ModelSection section, int vocabSize)
+    {
+        ModelConfig? preset = null;
+        if (section.Preset is not null && ModelPresets.TryGet(section.Preset, vocabSize, out var found)) preset = found;
+        return new ModelConfig(
+            section.NLayer ?? preset?.NLayer ?? 0,
+            section.NHead ?? preset?.NHead ?? 0,
+            section.DModel ?? preset?.DModel ?? 0,
+            section.ContextLength ?? preset?.ContextLength ?? 0,
+            vocabSize,
+            section.Norm,
+            section.Positions,
+            section.Attention);
+    }
+}

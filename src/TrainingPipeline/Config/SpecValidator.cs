@@ -1,0 +1,155 @@
+using System.Text.RegularExpressions;
+using TrainingPipeline.Model;
+using TrainingPipeline.Results;
+
+namespace TrainingPipeline.Config;
+
+/// <summary>
+/// Checks what JSON types cannot: positive sizes, known names, held-out sets absent from training, sane limits.
+/// The first problem found is a <see cref="BadInputException"/> naming the JSON path and the fix.
+/// </summary>
+public static partial class SpecValidator
+{
+    /// <summary>The names a spec may refer to: corpus domains and RL task families.</summary>
+    public sealed record Catalogs(IReadOnlyCollection<string> Domains, IReadOnlyCollection<string> TaskFamilies);
+
+    public static readonly string[] Schedules = { "cosine", "constant", "wsd" };
+    public static readonly string[] Algorithms = { "grpo", "rloo", "reinforce" };
+    public static readonly string[] LossAggregations = { "token", "sequence", "constant" };
+    public static readonly string[] Tokenizers = { "byte" };
+    private const long MaxTokens = 10_000_000_000_000; // 1e13: far past anything a single run here can train
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9_-]{0,63}$")]
+    private static partial Regex NamePattern();
+
+    public static void Validate(PipelineSpec spec, string source, Catalogs catalogs)
+    {
+        void Check(bool ok, string path, string problem, string fix)
+        {
+            if (!ok) throw new BadInputException(source, path, problem, fix);
+        }
+
+        Check(NamePattern().IsMatch(spec.Name), "$.name", $"'{spec.Name}' is not a valid experiment name",
+            "use 1–64 lowercase letters, digits, '-' or '_'");
+        Check(spec.Threads is >= 0 and <= 1024, "$.threads", $"must be between 0 and 1024, got {spec.Threads}", "use 0 for libtorch's default");
+        Check(Devices.Choices.Contains(spec.Device) || spec.Device.StartsWith("cuda:", StringComparison.Ordinal), "$.device",
+            $"unknown device '{spec.Device}'", "use auto, cpu, cuda or cuda:N");
+        Check(Tokenizers.Contains(spec.Tokenizer), "$.tokenizer", $"unknown tokenizer '{spec.Tokenizer}'", "use \"byte\"");
+
+        Check(spec.Corpora.Count > 0, "$.corpora", "no corpus is defined", "define at least one corpus, e.g. \"narrow\": {\"domains\": {…}}");
+        foreach (var (name, corpus) in spec.Corpora)
+        {
+            string path = $"$.corpora.{name}.domains";
+            Check(corpus.Domains.Count > 0, path, "the mixture is empty", "list at least one domain with a positive weight");
+            foreach (var (domain, weight) in corpus.Domains)
+            {
+                Check(catalogs.Domains.Contains(domain), $"{path}.{domain}", $"unknown domain '{domain}'",
+                    "use one of: " + string.Join(", ", catalogs.Domains.Order()));
+                Check(double.IsFinite(weight) && weight > 0, $"{path}.{domain}", $"weight must be a positive number, got {weight}",
+                    "use a weight > 0 (weights are normalised)");
+                Check(spec.HeldOutDomains?.Contains(domain) != true, $"{path}.{domain}",
+                    $"domain '{domain}' is declared held out (held_out_domains) but is in a training mixture",
+                    "remove it from the mixture or from held_out_domains");
+            }
+        }
+        foreach (var (domain, i) in (spec.HeldOutDomains ?? []).Select((d, i) => (d, i)))
+            Check(catalogs.Domains.Contains(domain), $"$.held_out_domains[{i}]", $"unknown domain '{domain}'",
+                "use one of: " + string.Join(", ", catalogs.Domains.Order()));
+
+        ValidateModel(spec.Model, Check);
+        ValidatePretrain(spec, Check);
+        if (spec.Rl is { } rl) ValidateRl(rl, catalogs, Check);
+        if (spec.Analysis is { } analysis)
+        {
+            Check(analysis.Bootstrap is >= 0 and <= 100_000, "$.analysis.bootstrap", $"must be 0–100000, got {analysis.Bootstrap}", "use e.g. 200");
+            Check(analysis.BacktestFraction is > 0 and < 1, "$.analysis.backtest_fraction", $"must be in (0, 1), got {analysis.BacktestFraction}", "use e.g. 0.25");
+        }
+    }
+
+    private static void ValidateModel(ModelSection model, Action<bool, string, string, string> check)
+    {
+        if (model.Preset is not null)
+            check(ModelPresets.TryGet(model.Preset, 257, out _), "$.model.preset", $"unknown preset '{model.Preset}'",
+                "use one of: " + string.Join(", ", ModelPresets.Names));
+        else
+            check(model.NLayer is not null && model.NHead is not null && model.DModel is not null && model.ContextLength is not null,
+                "$.model", "neither a preset nor a full shape is given", "give \"preset\", or all of n_layer, n_head, d_model, context_length");
+        check(model.NLayer is null or (>= 1 and <= 256), "$.model.n_layer", $"must be 1–256, got {model.NLayer}", "use a positive layer count");
+        check(model.NHead is null or (>= 1 and <= 256), "$.model.n_head", $"must be 1–256, got {model.NHead}", "use a positive head count");
+        check(model.DModel is null or (>= 1 and <= 16384), "$.model.d_model", $"must be 1–16384, got {model.DModel}", "use a positive width");
+        check(model.ContextLength is null or (>= 2 and <= 65536), "$.model.context_length", $"must be 2–65536, got {model.ContextLength}", "use e.g. 128");
+        var resolved = SpecResolver.ResolveModel(model, vocabSize: 257);
+        foreach (var problem in resolved.Validate())
+            check(false, "$.model", problem, "choose a consistent shape");
+    }
+
+    private static void ValidatePretrain(PipelineSpec spec, Action<bool, string, string, string> check)
+    {
+        var p = spec.Pretrain;
+        check(p.Phases.Count > 0, "$.pretrain.phases", "no phase is defined", "add e.g. {\"name\": \"narrow\", \"corpus\": \"narrow\", \"tokens\": 100000}");
+        var seen = new HashSet<string>();
+        for (int i = 0; i < p.Phases.Count; i++)
+        {
+            var phase = p.Phases[i];
+            string path = $"$.pretrain.phases[{i}]";
+            check(NamePattern().IsMatch(phase.Name), path + ".name", $"'{phase.Name}' is not a valid phase name", "use e.g. narrow or broad");
+            check(seen.Add(phase.Name), path + ".name", $"phase '{phase.Name}' appears twice", "give each phase its own name");
+            check(spec.Corpora.ContainsKey(phase.Corpus), path + ".corpus", $"no corpus named '{phase.Corpus}'",
+                "use one of: " + string.Join(", ", spec.Corpora.Keys));
+            check(phase.Tokens is > 0 and <= MaxTokens, path + ".tokens", $"must be between 1 and 1e13, got {phase.Tokens}", "give a positive token budget");
+        }
+        check(p.BatchSize is >= 1 and <= 65536, "$.pretrain.batch_size", $"must be 1–65536, got {p.BatchSize}", "use e.g. 16");
+        check(double.IsFinite(p.Lr) && p.Lr is > 0 and < 10, "$.pretrain.lr", $"must be in (0, 10), got {p.Lr}", "use e.g. 3e-3");
+        check(p.MinLrRatio is >= 0 and <= 1, "$.pretrain.min_lr_ratio", $"must be in [0, 1], got {p.MinLrRatio}", "use e.g. 0.1");
+        check(Schedules.Contains(p.Schedule), "$.pretrain.schedule", $"unknown schedule '{p.Schedule}'", "use cosine, constant or wsd");
+        check(p.WarmupSteps is >= 0 and <= 10_000_000, "$.pretrain.warmup_steps", $"must be ≥ 0, got {p.WarmupSteps}", "use e.g. 10");
+        check(p.WsdDecayFraction is > 0 and <= 1, "$.pretrain.wsd_decay_fraction", $"must be in (0, 1], got {p.WsdDecayFraction}", "use e.g. 0.2");
+        check(p.WeightDecay is >= 0 and < 10, "$.pretrain.weight_decay", $"must be in [0, 10), got {p.WeightDecay}", "use e.g. 0.1");
+        check(p.Beta1 is >= 0 and < 1 && p.Beta2 is >= 0 and < 1, "$.pretrain.beta1", "betas must be in [0, 1)", "use 0.9 and 0.95");
+        check(p.GradClip >= 0, "$.pretrain.grad_clip", $"must be ≥ 0, got {p.GradClip}", "use 1.0 (0 disables clipping)");
+        check(p.GradAccum is >= 1 and <= 4096, "$.pretrain.grad_accum", $"must be 1–4096, got {p.GradAccum}", "use 1");
+        check(p.EvalEvery >= 1, "$.pretrain.eval_every", $"must be ≥ 1, got {p.EvalEvery}", "use e.g. 50");
+        check(p.EvalBatches is >= 1 and <= 100_000, "$.pretrain.eval_batches", $"must be ≥ 1, got {p.EvalBatches}", "use e.g. 4");
+        check(p.CheckpointEvery >= 1, "$.pretrain.checkpoint_every", $"must be ≥ 1, got {p.CheckpointEvery}", "use e.g. 100");
+        check(p.CheckpointMinutes > 0, "$.pretrain.checkpoint_minutes", $"must be > 0, got {p.CheckpointMinutes}", "use e.g. 10");
+    }
+
+    private static void ValidateRl(RlSection rl, Catalogs catalogs, Action<bool, string, string, string> check)
+    {
+        check(Algorithms.Contains(rl.Algorithm), "$.rl.algorithm", $"unknown algorithm '{rl.Algorithm}'", "use grpo, rloo or reinforce");
+        check(rl.Tasks.Count > 0, "$.rl.tasks", "the task mixture is empty", "list at least one task family with a positive weight");
+        foreach (var (task, weight) in rl.Tasks)
+        {
+            check(catalogs.TaskFamilies.Contains(task), $"$.rl.tasks.{task}", $"unknown task family '{task}'",
+                "use one of: " + string.Join(", ", catalogs.TaskFamilies.Order()));
+            check(double.IsFinite(weight) && weight > 0, $"$.rl.tasks.{task}", $"weight must be a positive number, got {weight}", "use a weight > 0");
+            check(rl.HeldOutTasks?.Contains(task) != true, $"$.rl.tasks.{task}",
+                $"task '{task}' is declared held out but is in the training mixture", "remove it from one of the two lists");
+        }
+        foreach (var (task, i) in (rl.HeldOutTasks ?? []).Select((t, i) => (t, i)))
+            check(catalogs.TaskFamilies.Contains(task), $"$.rl.held_out_tasks[{i}]", $"unknown task family '{task}'",
+                "use one of: " + string.Join(", ", catalogs.TaskFamilies.Order()));
+        check(rl.Difficulty is >= 1 and <= 100, "$.rl.difficulty", $"must be 1–100, got {rl.Difficulty}", "use 1 for the easiest level");
+        check(rl.Steps is >= 1 and <= 10_000_000, "$.rl.steps", $"must be ≥ 1, got {rl.Steps}", "use e.g. 20");
+        check(rl.PromptsPerStep is >= 1 and <= 100_000, "$.rl.prompts_per_step", $"must be ≥ 1, got {rl.PromptsPerStep}", "use e.g. 4");
+        int minGroup = rl.Algorithm == "reinforce" ? 1 : 2;
+        check(rl.GroupSize >= minGroup && rl.GroupSize <= 4096, "$.rl.group_size",
+            $"must be {minGroup}–4096 for {rl.Algorithm}, got {rl.GroupSize}", "group-relative baselines need at least 2 samples per prompt");
+        check(rl.MaxNewTokens is >= 1 and <= 65536, "$.rl.max_new_tokens", $"must be ≥ 1, got {rl.MaxNewTokens}", "use e.g. 24");
+        check(rl.Temperature is > 0 and <= 10, "$.rl.temperature", $"must be in (0, 10], got {rl.Temperature}", "use 1.0");
+        check(double.IsFinite(rl.Lr) && rl.Lr is > 0 and < 1, "$.rl.lr", $"must be in (0, 1), got {rl.Lr}", "use e.g. 1e-4");
+        check(rl.UpdateEpochs is >= 1 and <= 100, "$.rl.update_epochs", $"must be 1–100, got {rl.UpdateEpochs}", "use 1 (on-policy) or a few");
+        check(rl.ClipLow is >= 0 and < 1, "$.rl.clip_low", $"must be in [0, 1), got {rl.ClipLow}", "use 0.2");
+        check(rl.ClipHigh is >= 0 and < 10, "$.rl.clip_high", $"must be in [0, 10), got {rl.ClipHigh}", "use 0.2 (or 0.28 for clip-higher)");
+        check(rl.KlCoef >= 0, "$.rl.kl_coef", $"must be ≥ 0, got {rl.KlCoef}", "use 0 to train without a reference model");
+        check(LossAggregations.Contains(rl.LossAggregation), "$.rl.loss_aggregation", $"unknown aggregation '{rl.LossAggregation}'",
+            "use token, sequence or constant");
+        check(rl.OverlongPenalty is >= 0 and <= 1, "$.rl.overlong_penalty", $"must be in [0, 1], got {rl.OverlongPenalty}", "use 0 to disable");
+        check(rl.EvalEvery >= 1, "$.rl.eval_every", $"must be ≥ 1, got {rl.EvalEvery}", "use e.g. 10");
+        check(rl.EvalProblems is >= 1 and <= 1_000_000, "$.rl.eval_problems", $"must be ≥ 1, got {rl.EvalProblems}", "use e.g. 64");
+        check(rl.PassK >= 1, "$.rl.pass_k", $"must be ≥ 1, got {rl.PassK}", "use e.g. 4");
+        check(rl.CheckpointEvery >= 1, "$.rl.checkpoint_every", $"must be ≥ 1, got {rl.CheckpointEvery}", "use e.g. 10");
+        foreach (var (step, i) in (rl.EvalAtSteps ?? []).Select((s, i) => (s, i)))
+            check(step >= 0 && step <= rl.Steps, $"$.rl.eval_at_steps[{i}]", $"step {step} is outside 0–{rl.Steps}", "list steps within the run");
+    }
+}

@@ -1,0 +1,56 @@
+using TrainingPipeline.Config;
+
+namespace TrainingPipeline.Tests.Config;
+
+public class RunPlanTests
+{
+    private static RunPlan Plan(string json) =>
+        RunPlan.Create(SpecLoader.Load(json, "test.json", SpecLoaderTests.Catalogs), vocabSize: 257);
+
+    [Fact]
+    public void ChainsPhasesThenRlWithParents()
+    {
+        var plan = Plan(SpecLoaderTests.Valid);
+        Assert.Equal(new[] { "pretrain_narrow", "pretrain_broad", "rl" }, plan.Runs.Select(r => r.Stage));
+        Assert.Null(plan.Runs[0].ParentId);
+        Assert.Equal(plan.Runs[0].Id, plan.Runs[1].ParentId);
+        Assert.Equal(plan.Runs[1].Id, plan.Runs[2].ParentId);
+        Assert.All(plan.Runs, r => Assert.Matches("^[0-9a-f]{16}$", r.Id));
+        Assert.Contains("\"corpus_breadth\":3", plan.Runs[2].ConfigJson);
+        Assert.Contains("\"rl_breadth\":1", plan.Runs[2].ConfigJson);
+    }
+
+    [Fact]
+    public void IdsAreStableAcrossLoadsAndIgnoreFormattingAndKeyOrder()
+    {
+        var a = Plan(SpecLoaderTests.Valid);
+        var reordered = SpecLoaderTests.Valid
+            .Replace("\"arith\": 1, \"prose\": 2, \"code\": 1", "\"code\": 1, \"prose\": 2, \"arith\": 1")
+            .Replace("\n", "\n\n  ");
+        var b = Plan(reordered);
+        Assert.Equal(a.Runs.Select(r => r.Id), b.Runs.Select(r => r.Id));
+    }
+
+    [Fact]
+    public void AddingASweepPointKeepsExistingIdsAndSharesCommonParents()
+    {
+        string one = SpecLoaderTests.Valid.Replace("\"seed\": 3,", "\"seed\": 3, \"sweep\": { \"pretrain.phases[1].tokens\": [2000] },");
+        string two = SpecLoaderTests.Valid.Replace("\"seed\": 3,", "\"seed\": 3, \"sweep\": { \"pretrain.phases[1].tokens\": [2000, 4000] },");
+        var small = Plan(one);
+        var large = Plan(two);
+        Assert.Equal(Plan(SpecLoaderTests.Valid).Runs.Select(r => r.Id), small.Runs.Select(r => r.Id));
+        Assert.All(small.Runs, r => Assert.Contains(large.Runs, l => l.Id == r.Id));
+        // The narrow phase does not depend on the broad phase's budget: one narrow run serves both points.
+        Assert.Single(large.Runs, r => r.Stage == "pretrain_narrow");
+        Assert.Equal(5, large.Runs.Count);
+    }
+
+    [Fact]
+    public void ChangingAnRlSettingChangesOnlyTheRlRun()
+    {
+        var a = Plan(SpecLoaderTests.Valid);
+        var b = Plan(SpecLoaderTests.Valid.Replace("\"steps\": 3", "\"steps\": 4"));
+        Assert.Equal(a.Runs[1].Id, b.Runs[1].Id);
+        Assert.NotEqual(a.Runs[2].Id, b.Runs[2].Id);
+    }
+}

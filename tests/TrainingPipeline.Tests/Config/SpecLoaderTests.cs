@@ -1,0 +1,134 @@
+using TrainingPipeline.Config;
+using TrainingPipeline.Results;
+
+namespace TrainingPipeline.Tests.Config;
+
+public class SpecLoaderTests
+{
+    internal static readonly SpecValidator.Catalogs Catalogs =
+        new(new[] { "arith", "prose", "records", "code" }, new[] { "addition", "code-trace", "sorting" });
+
+    internal const string Valid = """
+        {
+          // comments and trailing commas are allowed
+          "name": "demo",
+          "seed": 3,
+          "corpora": {
+            "narrow": { "domains": { "arith": 1 } },
+            "broad": { "domains": { "arith": 1, "prose": 2, "code": 1 } },
+          },
+          "held_out_domains": ["records"],
+          "model": { "preset": "nano-50k" },
+          "pretrain": {
+            "batch_size": 4,
+            "phases": [
+              { "name": "narrow", "corpus": "narrow", "tokens": 1000 },
+              { "name": "broad", "corpus": "broad", "tokens": 2000 }
+            ]
+          },
+          "rl": { "tasks": { "addition": 1 }, "held_out_tasks": ["sorting"], "steps": 3 }
+        }
+        """;
+
+    private static IReadOnlyList<SweepPoint> Load(string json) => SpecLoader.Load(json, "test.json", Catalogs);
+
+    private static BadInputException Bad(string json) => Assert.Throws<BadInputException>(() => Load(json));
+
+    [Fact]
+    public void ValidSpecParsesWithDefaults()
+    {
+        var spec = Assert.Single(Load(Valid)).Spec;
+        Assert.Equal("demo", spec.Name);
+        Assert.Equal(2, spec.Pretrain.Phases.Count);
+        Assert.Equal(3e-3, spec.Pretrain.Lr);          // default
+        Assert.Equal(4, spec.Pretrain.BatchSize);       // given
+        Assert.Equal("grpo", spec.Rl!.Algorithm);       // default
+    }
+
+    [Fact]
+    public void UnknownKeyNamesItsJsonPath()
+    {
+        var e = Bad(Valid.Replace("\"batch_size\": 4", "\"batch_sise\": 4"));
+        Assert.Contains("$.pretrain.batch_sise", e.Message);
+        Assert.Contains("unknown key", e.Message);
+        Assert.Contains("test.json", e.Message);
+    }
+
+    [Fact]
+    public void WrongTypeNamesItsJsonPath()
+    {
+        var e = Bad(Valid.Replace("\"batch_size\": 4", "\"batch_size\": \"four\""));
+        Assert.Contains("$.pretrain.batch_size", e.Message);
+    }
+
+    [Fact]
+    public void MissingRequiredKeyIsReported()
+    {
+        var e = Bad(Valid.Replace("\"name\": \"demo\",", ""));
+        Assert.Contains("name", e.Message);
+    }
+
+    [Theory]
+    [InlineData("\"tokens\": 1000", "\"tokens\": -5", "$.pretrain.phases[0].tokens")]
+    [InlineData("\"batch_size\": 4", "\"batch_size\": 0", "$.pretrain.batch_size")]
+    [InlineData("{ \"arith\": 1 } }", "{ \"arith\": -1 } }", "$.corpora.narrow.domains.arith")]
+    [InlineData("{ \"arith\": 1 } }", "{ } }", "$.corpora.narrow.domains")]
+    [InlineData("{ \"arith\": 1 } }", "{ \"arithmetic\": 1 } }", "$.corpora.narrow.domains.arithmetic")]
+    [InlineData("\"preset\": \"nano-50k\"", "\"preset\": \"gigantic\"", "$.model.preset")]
+    [InlineData("\"corpus\": \"narrow\"", "\"corpus\": \"nope\"", "$.pretrain.phases[0].corpus")]
+    [InlineData("\"held_out_domains\": [\"records\"]", "\"held_out_domains\": [\"arith\"]", "$.corpora.narrow.domains.arith")]
+    [InlineData("\"tasks\": { \"addition\": 1 }", "\"tasks\": { \"adition\": 1 }", "$.rl.tasks.adition")]
+    [InlineData("\"held_out_tasks\": [\"sorting\"]", "\"held_out_tasks\": [\"addition\"]", "$.rl.tasks.addition")]
+    [InlineData("\"steps\": 3", "\"steps\": 3, \"algorithm\": \"ppo2\"", "$.rl.algorithm")]
+    [InlineData("\"name\": \"demo\"", "\"name\": \"Demo Run!\"", "$.name")]
+    [InlineData("\"preset\": \"nano-50k\"", "\"n_layer\": 2, \"n_head\": 3, \"d_model\": 16, \"context_length\": 8", "$.model")]
+    [InlineData("\"tokens\": 1000", "\"tokens\": 1e30", "$.pretrain.phases[0].tokens")]
+    public void ImpossibleValuesNameTheirPath(string from, string to, string path)
+    {
+        Assert.Contains(from, Valid);
+        var e = Bad(Valid.Replace(from, to));
+        Assert.Contains(path, e.Message);
+        Assert.Contains("Fix:", e.Message);
+    }
+
+    [Fact]
+    public void InvalidJsonNamesTheLine()
+    {
+        var e = Bad("{\n  \"name\": \"x\",\n  oops\n}");
+        Assert.Contains("line 3", e.Message);
+    }
+
+    [Fact]
+    public void SweepExpandsToTheCartesianProduct()
+    {
+        string json = Valid.Replace("\"seed\": 3,", "\"seed\": 3, \"sweep\": { \"seed\": [1, 2], \"pretrain.phases[1].tokens\": [2000, 4000, 8000] },");
+        var points = Load(json);
+        Assert.Equal(6, points.Count);
+        Assert.Equal(new long[] { 1, 1, 1, 2, 2, 2 }, points.Select(p => p.Spec.Seed));
+        Assert.Equal(new long[] { 2000, 4000, 8000 }, points.Take(3).Select(p => p.Spec.Pretrain.Phases[1].Tokens));
+        Assert.Equal("8000", points[2].Axes["pretrain.phases[1].tokens"]);
+    }
+
+    [Fact]
+    public void SweepPointsAreValidatedEachAndNamed()
+    {
+        string json = Valid.Replace("\"seed\": 3,", "\"seed\": 3, \"sweep\": { \"pretrain.batch_size\": [4, -1] },");
+        var e = Bad(json);
+        Assert.Contains("pretrain.batch_size=-1", e.Message);
+        Assert.Contains("$.pretrain.batch_size", e.Message);
+    }
+
+    [Fact]
+    public void SweepIntoAMissingListElementIsBadInput()
+    {
+        var e = Bad(Valid.Replace("\"seed\": 3,", "\"seed\": 3, \"sweep\": { \"pretrain.phases[5].tokens\": [1] },"));
+        Assert.Contains("$.sweep.pretrain.phases[5].tokens", e.Message);
+    }
+
+    [Fact]
+    public void MissingFileIsBadInput()
+    {
+        var e = Assert.Throws<BadInputException>(() => SpecLoader.LoadFile("/no/such/pipeline.json", Catalogs));
+        Assert.Contains("/no/such/pipeline.json", e.Message);
+    }
+}
