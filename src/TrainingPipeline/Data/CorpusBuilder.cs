@@ -1,0 +1,52 @@
+using TrainingPipeline.Results;
+
+namespace TrainingPipeline.Data;
+
+/// <summary>Generates and tokenizes a spec's mixture in memory until the token budget is reached.</summary>
+internal static class CorpusBuilder
+{
+    /// <summary>Consecutive excluded duplicates after which a domain is declared unable to yield new documents.</summary>
+    internal const int MaxConsecutiveDuplicates = 10_000;
+
+    internal sealed record Result(TokenBuffer Tokens, List<ulong> DocumentHashes, IReadOnlyList<DomainCount> Counts);
+
+    public static Result Build(CorpusSpec spec, IReadOnlyList<IDomain> domains, ITextTokenizer tokenizer, MaterializeOptions options)
+    {
+        var exclude = options.ExcludeDocumentsOf?.DocumentHashes;
+        var tokens = new TokenBuffer(spec.TokenBudget + spec.TokenBudget / 8);
+        var hashes = new List<ulong>();
+        var documents = new long[domains.Count];
+        var domainTokens = new long[domains.Count];
+        var skipped = new long[domains.Count];
+        var consecutiveSkips = new int[domains.Count];
+        var byteTokenizer = tokenizer as ByteTokenizer;
+        using var mixture = new MixtureReader(domains, spec.Domains.Select(d => d.Weight).ToArray(), spec.Seed, options.Role);
+        while (tokens.Count < spec.TokenBudget)
+        {
+            var domain = mixture.NextDomain();
+            var text = mixture.NextDocument(domain);
+            var hash = StableHash.Fnv1a64(text);
+            if (exclude is not null && exclude.Contains(hash))
+            {
+                skipped[domain]++;
+                if (++consecutiveSkips[domain] >= MaxConsecutiveDuplicates)
+                    throw new BadInputException($"corpus spec '{spec.Name}'", $"domain '{domains[domain].Id}'",
+                        $"{MaxConsecutiveDuplicates} documents in a row already occur in the excluded corpus; the domain has too few distinct documents",
+                        "raise the domain's difficulty (id@d) or lower the token budgets");
+                continue;
+            }
+            consecutiveSkips[domain] = 0;
+            var before = tokens.Count;
+            if (byteTokenizer is not null) byteTokenizer.EncodeInto(text, tokens);
+            else tokens.AddRange(tokenizer.Encode(text));
+            tokens.Add(tokenizer.EndOfDocument);
+            var added = tokens.Count - before;
+            mixture.Account(domain, added);
+            hashes.Add(hash);
+            documents[domain]++;
+            domainTokens[domain] += added;
+        }
+        var counts = domains.Select((d, i) => new DomainCount(d.Id, d.Category, documents[i], domainTokens[i], skipped[i])).ToArray();
+        return new Result(tokens, hashes, counts);
+    }
+}

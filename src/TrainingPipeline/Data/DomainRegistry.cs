@@ -1,0 +1,50 @@
+using TrainingPipeline.Data.Domains;
+using TrainingPipeline.Results;
+
+namespace TrainingPipeline.Data;
+
+/// <summary>
+/// Resolves domain ids used in corpus specs. Built-in generated domains are listed in <see cref="All"/> at difficulty
+/// 1; <c>id@d</c> selects difficulty d (e.g. <c>arith-add@3</c>).
+/// </summary>
+public static class DomainRegistry
+{
+    private static readonly (string Id, Func<int, GeneratedDomain> Create)[] Generated =
+    [
+        ("arith-add", d => new AdditionDomain(d)),
+        ("sort-trace", d => new SortTraceDomain(d)),
+        ("kv-records", d => new KeyValueRecordDomain(d)),
+    ];
+
+    /// <summary>Every built-in domain at difficulty 1, in a fixed order.</summary>
+    public static IReadOnlyList<IDomain> All { get; } = Generated.Select(g => (IDomain)g.Create(1)).ToArray();
+
+    public static IDomain Get(string id)
+    {
+        var (baseId, difficulty) = SplitDifficulty(id);
+        foreach (var (knownId, create) in Generated)
+        {
+            if (knownId != baseId) continue;
+            var probe = create(1);
+            if (difficulty < 1 || difficulty > probe.MaxDifficulty)
+                throw new BadInputException("corpus spec", $"domain '{id}'", $"difficulty {difficulty} is out of range",
+                    $"use {baseId}@1 .. {baseId}@{probe.MaxDifficulty}");
+            return create(difficulty);
+        }
+        throw new BadInputException("corpus spec", $"domain '{id}'", "unknown domain",
+            "use one of: " + string.Join(", ", Generated.Select(g => g.Id)));
+    }
+
+    /// <summary>The id without a difficulty suffix: held-out declarations match on this.</summary>
+    public static string BaseIdOf(string id) => SplitDifficulty(id).BaseId;
+
+    private static (string BaseId, int Difficulty) SplitDifficulty(string id)
+    {
+        var at = id.LastIndexOf('@');
+        if (at < 0) return (id, 1);
+        if (!int.TryParse(id.AsSpan(at + 1), out var difficulty))
+            throw new BadInputException("corpus spec", $"domain '{id}'", "the text after '@' is not a difficulty number",
+                $"write {id[..at]}@2 (difficulty 1 is the default)");
+        return (id[..at], difficulty);
+    }
+}

@@ -1,0 +1,41 @@
+namespace TrainingPipeline.Data.Domains;
+
+/// <summary>
+/// Base of the built-in synthetic domains: one seeded generator drives an endless document stream. Difficulty runs
+/// from 1 to <see cref="MaxDifficulty"/> and scales both problem size and document length; level 1 is deliberately
+/// short and formulaic because tiny byte-level models learn best from regular, compact text.
+/// </summary>
+public abstract class GeneratedDomain : IDomain
+{
+    protected GeneratedDomain(string baseId, string category, string description, int difficulty, int maxDifficulty)
+    {
+        if (difficulty < 1 || difficulty > maxDifficulty)
+            throw new ArgumentOutOfRangeException(nameof(difficulty), $"{baseId}: difficulty must be 1..{maxDifficulty}");
+        BaseId = baseId;
+        Category = category;
+        Description = description;
+        Difficulty = difficulty;
+        MaxDifficulty = maxDifficulty;
+    }
+
+    public string BaseId { get; }
+    public int Difficulty { get; }
+    public int MaxDifficulty { get; }
+    public string Id => Difficulty == 1 ? BaseId : $"{BaseId}@{Difficulty}";
+    public string Category { get; }
+    public string Description { get; }
+
+    /// <summary>Bump when the generated text changes so cached corpora are rebuilt.</summary>
+    protected virtual int GeneratorVersion => 1;
+
+    public string Fingerprint => $"{Id}/v{GeneratorVersion}";
+
+    public IEnumerable<string> Documents(long seed)
+    {
+        var random = new SplitMix64(seed);
+        while (true) yield return Generate(random);
+    }
+
+    /// <summary>Writes one document, drawing every choice from <paramref name="random"/>.</summary>
+    protected abstract string Generate(SplitMix64 random);
+}

@@ -1,0 +1,25 @@
+namespace TrainingPipeline.Data;
+
+/// <summary>
+/// A source of pre-training documents: endless and deterministic for a given seed. Documents are short texts; the
+/// corpus builder separates them with the tokenizer's end-of-document token, so they carry no separator themselves.
+/// </summary>
+public interface IDomain
+{
+    /// <summary>Stable identifier used in corpus specs, e.g. <c>arith-add</c> or <c>arith-add@3</c>.</summary>
+    string Id { get; }
+
+    /// <summary>Coarse group (math, code, algorithmic, language, structured, user, task) for breadth sweeps.</summary>
+    string Category { get; }
+
+    string Description { get; }
+
+    /// <summary>An endless, deterministic stream of documents for this seed.</summary>
+    IEnumerable<string> Documents(long seed);
+
+    /// <summary>
+    /// Identifies the generator's exact output for cache keys: change it when the generated text changes, and
+    /// include the content identity of files for user corpora.
+    /// </summary>
+    string Fingerprint => Id + "/v1";
+}
