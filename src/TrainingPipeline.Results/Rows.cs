@@ -100,4 +100,5 @@ public static class ResultTables
     public const string StatusRunning = "running";
     public const string StatusCompleted = "completed";
     public const string StatusFailed = "failed";
+    public const string StatusInterrupted = "interrupted";
 }

@@ -1,3 +1,4 @@
+using TrainingPipeline.Data;
 using TrainingPipeline.Model;
 
 namespace TrainingPipeline.Config;
@@ -5,6 +6,13 @@ namespace TrainingPipeline.Config;
 /// <summary>Turns spec sections into the concrete objects the stages use.</summary>
 public static class SpecResolver
 {
+    /// <summary>The tokenizer a spec names (validated against <see cref="SpecValidator.Tokenizers"/>).</summary>
+    public static ITextTokenizer ResolveTokenizer(string name) => name switch
+    {
+        "byte" => ByteTokenizer.Instance,
+        _ => throw new ArgumentException($"unknown tokenizer '{name}'"),
+    };
+
     /// <summary>The model shape: the preset's, with any explicit fields overriding it.</summary>
     public static ModelConfig ResolveModel(ModelSection section, int vocabSize)
     {

@@ -1,0 +1,102 @@
+using System.Reflection;
+using System.Text.Json;
+using TrainingPipeline.Config;
+using TrainingPipeline.Model;
+using TrainingPipeline.Results;
+
+namespace TrainingPipeline.Pipeline;
+
+/// <summary>Writes a run's rows in the <c>runs</c> table: who ran what, where, with which code and packages.</summary>
+public sealed class RunRecorder(RunEnvironment environment, string experiment, PlannedRun run, ModelConfig model, string mixtureJson)
+{
+    private readonly DateTime _startedAt = DateTime.UtcNow;
+
+    public void Record(string status)
+    {
+        var row = new RunRow
+        {
+            Experiment = experiment,
+            Stage = run.Stage,
+            ParentRunId = run.ParentId,
+            ConfigJson = run.ConfigJson,
+            ConfigHash = run.Id,
+            Seed = run.Pretrain?.Seed ?? run.Rl!.Seed,
+            NLayer = model.NLayer,
+            NHead = model.NHead,
+            DModel = model.DModel,
+            ContextLength = model.ContextLength,
+            VocabSize = model.VocabSize,
+            ParamsTotal = model.ParamsTotal,
+            ParamsNonEmbedding = model.ParamsNonEmbedding,
+            DataMixture = mixtureJson,
+            GitCommit = Provenance.GitCommit,
+            PackageVersions = Provenance.PackageVersionsJson,
+            Machine = Provenance.Machine,
+            Device = environment.Device.ToString(),
+            StartedAt = _startedAt,
+            EndedAt = status is ResultTables.StatusRunning ? null : DateTime.UtcNow,
+            Status = status,
+            WrittenAt = DateTime.UtcNow,
+        };
+        environment.Results.Append(ResultTables.Runs, run.Id, new[] { row });
+    }
+}
+
+/// <summary>Code and machine provenance recorded with every run.</summary>
+public static class Provenance
+{
+    public static string GitCommit { get; } = FindGitCommit(Directory.GetCurrentDirectory()) ?? FindGitCommit(AppContext.BaseDirectory) ?? "unknown";
+
+    public static string Machine { get; } =
+        $"{Environment.MachineName}; {System.Runtime.InteropServices.RuntimeInformation.OSDescription}; {Environment.ProcessorCount} cores";
+
+    public static string PackageVersionsJson { get; } = JsonSerializer.Serialize(new SortedDictionary<string, string>
+    {
+        ["dotnet"] = Environment.Version.ToString(),
+        ["TorchSharp"] = VersionOf(typeof(TorchSharp.torch).Assembly),
+        ["libtorch"] = typeof(Provenance).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+            .FirstOrDefault(a => a.Key == "LibTorchVersion")?.Value ?? "unknown",
+        ["Parquet.Net"] = VersionOf(typeof(Parquet.ParquetReader).Assembly),
+        ["Microsoft.ML"] = VersionOf(typeof(Microsoft.ML.MLContext).Assembly),
+        ["TrainingPipeline"] = VersionOf(typeof(Provenance).Assembly),
+    });
+
+    private static string VersionOf(Assembly assembly) =>
+        assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]
+        ?? assembly.GetName().Version?.ToString() ?? "unknown";
+
+    /// <summary>Reads .git/HEAD (and the ref it names) above <paramref name="start"/>, without running git.</summary>
+    private static string? FindGitCommit(string start)
+    {
+        for (var dir = new DirectoryInfo(start); dir != null; dir = dir.Parent)
+        {
+            string gitDir = Path.Combine(dir.FullName, ".git");
+            if (File.Exists(gitDir)) // a worktree: "gitdir: <path>"
+            {
+                string pointer = File.ReadAllText(gitDir).Trim();
+                if (pointer.StartsWith("gitdir:", StringComparison.Ordinal)) gitDir = Path.GetFullPath(pointer[7..].Trim(), dir.FullName);
+            }
+            if (!Directory.Exists(gitDir)) continue;
+            string head = File.ReadAllText(Path.Combine(gitDir, "HEAD")).Trim();
+            if (!head.StartsWith("ref:", StringComparison.Ordinal)) return head;
+            string refName = head[4..].Trim();
+            foreach (var root in new[] { gitDir, CommonDir(gitDir) })
+            {
+                string refPath = Path.Combine(root, refName);
+                if (File.Exists(refPath)) return File.ReadAllText(refPath).Trim();
+                string packed = Path.Combine(root, "packed-refs");
+                if (File.Exists(packed))
+                    foreach (var line in File.ReadLines(packed))
+                        if (line.EndsWith(" " + refName, StringComparison.Ordinal)) return line[..line.IndexOf(' ')];
+            }
+            return null;
+        }
+        return null;
+    }
+
+    private static string CommonDir(string gitDir)
+    {
+        string common = Path.Combine(gitDir, "commondir");
+        return File.Exists(common) ? Path.GetFullPath(File.ReadAllText(common).Trim(), gitDir) : gitDir;
+    }
+}

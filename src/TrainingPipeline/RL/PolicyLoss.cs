@@ -1,0 +1,58 @@
+using static TorchSharp.torch;
+
+namespace TrainingPipeline.RL;
+
+/// <summary>The settings of the clipped policy-gradient objective.</summary>
+public sealed record PolicyLossOptions(double ClipLow, double ClipHigh, double KlCoef, string Aggregation, int MaxNewTokens);
+
+/// <summary>Loss and the statistics logged with it (plain numbers, computed without gradient).</summary>
+public sealed record PolicyLossResult(Tensor Loss, double PolicyLoss, double Kl, double ClipFraction);
+
+/// <summary>
+/// PPO-style clipped surrogate over completion tokens, with an optional k3 KL penalty to a reference policy:
+/// per token, −min(ρ·A, clip(ρ, 1−ε_low, 1+ε_high)·A) + β·(e^(ref−logp) − (ref−logp) − 1), where ρ = e^(logp−old).
+/// Aggregation: <c>token</c> averages over all completion tokens of the batch; <c>sequence</c> averages each
+/// completion's tokens, then the completions; <c>constant</c> (Dr. GRPO) divides the token sum by
+/// batch × max new tokens, so long and short answers weigh alike per token.
+/// </summary>
+public static class PolicyLoss
+{
+    /// <param name="logProbs">[B, T] log-probabilities of the taken tokens under the policy being trained.</param>
+    /// <param name="oldLogProbs">[B, T] the same under the policy that sampled them.</param>
+    /// <param name="referenceLogProbs">[B, T] under the frozen reference, or null when the KL coefficient is 0.</param>
+    /// <param name="advantages">[B] one advantage per completion.</param>
+    /// <param name="mask">[B, T] 1 for completion tokens, 0 for prompt and padding.</param>
+    public static PolicyLossResult Compute(Tensor logProbs, Tensor oldLogProbs, Tensor? referenceLogProbs, Tensor advantages,
+        Tensor mask, PolicyLossOptions options)
+    {
+        var ratio = (logProbs - oldLogProbs).exp();
+        var a = advantages.unsqueeze(1);
+        var unclipped = ratio * a;
+        var clipped = ratio.clamp(1 - options.ClipLow, 1 + options.ClipHigh) * a;
+        var perToken = -minimum(unclipped, clipped);
+        Tensor? kl = null;
+        if (referenceLogProbs is not null && options.KlCoef > 0)
+        {
+            var delta = referenceLogProbs - logProbs;
+            kl = delta.exp() - delta - 1;
+            perToken = perToken + options.KlCoef * kl;
+        }
+        var loss = Aggregate(perToken, mask, options);
+
+        using var noGrad = no_grad();
+        double tokens = Math.Max(1.0, mask.sum().item<float>());
+        double policyLoss = Aggregate(-minimum(unclipped, clipped), mask, options).item<float>();
+        double klMean = kl is null ? 0 : (kl * mask).sum().item<float>() / tokens;
+        var outside = (ratio < 1 - options.ClipLow).logical_or(ratio > 1 + options.ClipHigh).to_type(ScalarType.Float32);
+        double clipFraction = (outside * mask).sum().item<float>() / tokens;
+        return new PolicyLossResult(loss, policyLoss, klMean, clipFraction);
+    }
+
+    private static Tensor Aggregate(Tensor perToken, Tensor mask, PolicyLossOptions options) => options.Aggregation switch
+    {
+        "token" => (perToken * mask).sum() / mask.sum().clamp_min(1),
+        "sequence" => ((perToken * mask).sum(1) / mask.sum(1).clamp_min(1)).mean(),
+        "constant" => (perToken * mask).sum() / (perToken.shape[0] * (double)options.MaxNewTokens),
+        _ => throw new ArgumentException($"unknown loss aggregation '{options.Aggregation}'"),
+    };
+}

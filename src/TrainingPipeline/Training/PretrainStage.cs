@@ -1,0 +1,232 @@
+using System.Diagnostics;
+using System.Text.Json;
+using TrainingPipeline.Config;
+using TrainingPipeline.Data;
+using TrainingPipeline.Evaluation;
+using TrainingPipeline.Model;
+using TrainingPipeline.Pipeline;
+using TrainingPipeline.Results;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+
+namespace TrainingPipeline.Training;
+
+/// <summary>
+/// One pre-training run: next-token prediction on a corpus mixture with AdamW, a learning-rate schedule, gradient
+/// clipping and accumulation; loss evaluations on in-distribution and held-out domains; checkpoints every N steps
+/// or minutes. A later phase starts from its parent's final weights (and optimizer state unless reset), and its
+/// FLOPs count on top of the parent's.
+/// </summary>
+public sealed class PretrainStage(RunEnvironment env, string experiment)
+{
+    public void Run(PlannedRun run)
+    {
+        var config = run.Pretrain ?? throw new ArgumentException("not a pre-training run", nameof(run));
+        var training = config.Training;
+        var tokenizer = SpecResolver.ResolveTokenizer(config.Tokenizer);
+        int batch = training.BatchSize, context = config.Model.ContextLength, accum = training.GradAccum;
+        long tokensPerStep = (long)batch * context * accum;
+        long totalSteps = Math.Max(1, (config.Tokens + tokensPerStep - 1) / tokensPerStep);
+
+        var corpus = TokenCorpus.Materialize(
+            new CorpusSpec(config.Stage, config.Mixture.Select(m => new DomainWeight(m.Key, m.Value)).ToList(), config.Tokens, config.Seed),
+            tokenizer, env.Datasets);
+        long evalTokens = (long)training.EvalBatches * batch * (context + 1) * 2;
+        var evalSets = EvalCorpora(config, tokenizer, corpus, evalTokens);
+
+        manual_seed(config.Seed);
+        using var model = new Gpt(config.Model);
+        model.to(env.Device);
+        model.train();
+        var (decay, noDecay) = model.WeightDecayGroups();
+        using var optimizer = optim.AdamW(new[]
+        {
+            new AdamW.ParamGroup(decay, new AdamW.Options { weight_decay = training.WeightDecay }),
+            new AdamW.ParamGroup(noDecay, new AdamW.Options { weight_decay = 0 }),
+        }, lr: training.Lr, beta1: training.Beta1, beta2: training.Beta2, weight_decay: training.WeightDecay);
+
+        var store = new CheckpointStore(env.RunDirectory(experiment, run.Id));
+        var results = env.Results;
+        var state = Start(run, config, store, model, optimizer, results);
+        var recorder = new RunRecorder(env, experiment, run, config.Model, JsonSerializer.Serialize(config.Mixture));
+        recorder.Record(ResultTables.StatusRunning);
+        try
+        {
+
+        var loader = new BatchLoader(corpus, batch, context, config.Seed) { Position = state.LoaderPosition };
+        var schedule = new LrSchedule(training.Schedule, training.Lr, training.WarmupSteps, totalSteps, training.MinLrRatio, training.WsdDecayFraction);
+        var inputs = new long[batch * context];
+        var targets = new long[batch * context];
+        var steps = new List<StepRow>();
+        var evals = new List<EvalRow>();
+        long flushedThrough = state.Step;
+        var sinceCheckpoint = Stopwatch.StartNew();
+        var session = Stopwatch.StartNew();
+        double flopsPerStep = config.Model.TrainingFlopsPerToken * tokensPerStep;
+        env.Progress.Started(run.Id, run.Stage, totalSteps,
+            $"{config.Model.ParamsTotal:N0} params, {corpus.TokenCount:N0} corpus tokens, {string.Join("+", config.Mixture.Keys)}");
+
+        void Flush(long step)
+        {
+            if (step <= flushedThrough) return;
+            results.AppendSteps(ResultTables.Steps, run.Id, flushedThrough + 1, step, steps);
+            results.AppendSteps(ResultTables.Evals, run.Id, flushedThrough + 1, step, evals);
+            store.Save(state, model, optimizer);
+            steps.Clear();
+            evals.Clear();
+            flushedThrough = step;
+            sinceCheckpoint.Restart();
+        }
+
+        if (state.Step == 0) evals.AddRange(Evaluate(model, evalSets, config, state, run.Stage));
+        for (long step = state.Step + 1; step <= totalSteps; step++)
+        {
+            if (env.Cancellation.IsCancellationRequested)
+            {
+                Flush(state.Step); // preemption: keep everything up to the last finished step
+                env.Cancellation.ThrowIfCancellationRequested();
+            }
+            var stepTimer = Stopwatch.StartNew();
+            double lr = schedule.At(step);
+            foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
+            optimizer.zero_grad();
+            double lossSum = 0;
+            for (int micro = 0; micro < accum; micro++)
+            {
+                using var scope = NewDisposeScope();
+                loader.Next(inputs, targets);
+                var x = tensor(inputs, device: env.Device).view(batch, context);
+                var y = tensor(targets, device: env.Device).view(-1);
+                var logits = model.forward(x);
+                var loss = F.cross_entropy(logits.view(-1, logits.shape[2]), y);
+                (loss / accum).backward();
+                lossSum += loss.item<float>();
+            }
+            double gradNorm;
+            using (var scope = NewDisposeScope())
+            {
+                gradNorm = training.GradClip > 0
+                    ? nn.utils.clip_grad_norm_(model.parameters(), training.GradClip)
+                    : GlobalNorm(model);
+                optimizer.step();
+            }
+            double seconds = stepTimer.Elapsed.TotalSeconds;
+            state = state with
+            {
+                Step = step,
+                Tokens = state.Tokens + tokensPerStep,
+                RunFlops = state.RunFlops + flopsPerStep,
+                WallSeconds = state.WallSeconds + seconds,
+                LoaderPosition = loader.Position,
+            };
+            double meanLoss = lossSum / accum;
+            if (!double.IsFinite(meanLoss))
+                throw new InvalidOperationException($"loss became {meanLoss} at step {step} of run {run.Id}; lower the learning rate (pretrain.lr = {training.Lr})");
+            steps.Add(new StepRow
+            {
+                Stage = run.Stage, Step = step, Tokens = state.Tokens, Flops = state.ParentFlops + state.RunFlops,
+                RunFlops = state.RunFlops, WallSeconds = state.WallSeconds, Lr = lr, Loss = meanLoss, GradNorm = gradNorm,
+                TokensPerSecond = tokensPerStep / Math.Max(seconds, 1e-9), WrittenAt = DateTime.UtcNow,
+            });
+            if (step % training.EvalEvery == 0 || step == totalSteps)
+                evals.AddRange(Evaluate(model, evalSets, config, state, run.Stage));
+            env.Progress.Update(new ProgressUpdate(run.Id, run.Stage, step, totalSteps, "loss", meanLoss,
+                tokensPerStep / Math.Max(seconds, 1e-9), session.Elapsed));
+            if (step % training.CheckpointEvery == 0 || sinceCheckpoint.Elapsed.TotalMinutes >= training.CheckpointMinutes)
+                Flush(step);
+        }
+        Flush(totalSteps);
+        recorder.Record(ResultTables.StatusCompleted);
+        env.Progress.Finished(run.Id, run.Stage, FormattableString.Invariant(
+            $"{state.Tokens:N0} tokens, {state.ParentFlops + state.RunFlops:E2} FLOPs, {state.WallSeconds:F1} s"));
+        }
+        catch (OperationCanceledException)
+        {
+            recorder.Record(ResultTables.StatusInterrupted);
+            throw;
+        }
+        catch
+        {
+            recorder.Record(ResultTables.StatusFailed);
+            throw;
+        }
+    }
+
+    /// <summary>Resumes from this run's checkpoint, or starts from the parent's final weights, or from scratch.</summary>
+    private TrainingState Start(PlannedRun run, PretrainRunConfig config, CheckpointStore store, Gpt model,
+        OptimizerHelper optimizer, ResultsWriter results)
+    {
+        if (store.HasCheckpoint)
+        {
+            var resumed = store.Load(run.Id, model, optimizer);
+            CheckResultsRoot(store, resumed);
+            results.RollBackPartsAfter(ResultTables.Steps, run.Id, resumed.Step);
+            results.RollBackPartsAfter(ResultTables.Evals, run.Id, resumed.Step);
+            env.Progress.Log($"[{run.Stage} {run.Id}] resuming from step {resumed.Step}");
+            return resumed;
+        }
+        // A fresh start: any parts from an attempt that died before its first checkpoint are stale.
+        results.RollBackPartsAfter(ResultTables.Steps, run.Id, 0);
+        results.RollBackPartsAfter(ResultTables.Evals, run.Id, 0);
+        double parentFlops = 0;
+        if (run.ParentId is { } parentId)
+        {
+            var parentStore = new CheckpointStore(env.RunDirectory(experiment, parentId));
+            if (!parentStore.HasCheckpoint)
+                throw new InvalidOperationException($"parent run {parentId} has no checkpoint; run the pipeline so that it completes first");
+            var parent = parentStore.Load(parentId, model, optimizer, loadOptimizer: !config.ResetOptimizer);
+            parentFlops = parent.ParentFlops + parent.RunFlops;
+        }
+        return new TrainingState(run.Id, 0, 0, 0, parentFlops, 0, 0, null, Path.GetFullPath(env.ResultsRoot));
+    }
+
+    private void CheckResultsRoot(CheckpointStore store, TrainingState state)
+    {
+        if (state.ResultsRoot != Path.GetFullPath(env.ResultsRoot))
+            throw new BadInputException(store.RunDirectory, "results_root",
+                $"these checkpoints were written for the results in {state.ResultsRoot}, not {Path.GetFullPath(env.ResultsRoot)}",
+                "re-run with the same --out, or pass --fresh to start this run over");
+    }
+
+    private static double GlobalNorm(Gpt model)
+    {
+        double sum = 0;
+        foreach (var p in model.parameters())
+            if (p.grad is { } g) sum += g.pow(2).sum().item<float>();
+        return Math.Sqrt(sum);
+    }
+
+    private sealed record EvalSet(string Name, string Split, TokenCorpus Corpus);
+
+    private List<EvalSet> EvalCorpora(PretrainRunConfig config, ITextTokenizer tokenizer, TokenCorpus training, long tokens)
+    {
+        var sets = new List<EvalSet>();
+        var exclude = new MaterializeOptions(CorpusRole.Evaluation, ExcludeDocumentsOf: training);
+        foreach (var domain in config.Mixture.Keys)
+            sets.Add(new EvalSet(domain, ResultTables.InDistribution, TokenCorpus.Materialize(
+                new CorpusSpec("eval-" + domain, new[] { new DomainWeight(domain, 1) }, tokens, config.Seed), tokenizer, env.Datasets, exclude)));
+        foreach (var domain in config.HeldOutDomains)
+            sets.Add(new EvalSet(domain, ResultTables.HeldOut, TokenCorpus.Materialize(
+                new CorpusSpec("eval-" + domain, new[] { new DomainWeight(domain, 1) }, tokens, config.Seed), tokenizer, env.Datasets, exclude)));
+        return sets;
+    }
+
+    private IEnumerable<EvalRow> Evaluate(Gpt model, List<EvalSet> sets, PretrainRunConfig config, TrainingState state, string stage)
+    {
+        var rows = new List<EvalRow>();
+        foreach (var set in sets)
+        {
+            var estimate = LossEvaluator.Evaluate(model, set.Corpus, config.Training.BatchSize, config.Model.ContextLength,
+                config.Training.EvalBatches, env.Device);
+            rows.Add(new EvalRow
+            {
+                Stage = stage, Step = state.Step, Flops = state.ParentFlops + state.RunFlops, RunFlops = state.RunFlops,
+                EvalSet = set.Name, Split = set.Split, Metric = "loss", Value = estimate.Loss, N = estimate.Tokens,
+                Stderr = estimate.Stderr, WrittenAt = DateTime.UtcNow,
+            });
+        }
+        return rows;
+    }
+}
