@@ -1,0 +1,79 @@
+using System.Text;
+using System.Text.Json;
+
+namespace TrainingPipeline.Analysis.Fitting;
+
+/// <summary>
+/// The one-object JSON the <c>analyze fit --json</c> command prints: law, n_points, params, ci95, objective, plus
+/// derived quantities, the bootstrap's bookkeeping and the backtest. Non-finite numbers are written as null.
+/// </summary>
+public static class FitJson
+{
+    public static string Write(FittedLaw fitted)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = false }))
+        {
+            json.WriteStartObject();
+            json.WriteString("law", fitted.Law);
+            json.WriteNumber("n_points", fitted.PointCount);
+            json.WriteStartObject("params");
+            foreach (var p in fitted.Parameters) Number(json, p.Name, p.Value);
+            json.WriteEndObject();
+            json.WriteStartObject("ci95");
+            foreach (var p in fitted.Parameters) Interval(json, p);
+            json.WriteEndObject();
+            Number(json, "objective", fitted.Fit.Objective);
+            json.WriteStartObject("derived");
+            foreach (var d in fitted.Derived)
+            {
+                json.WriteStartObject(d.Name);
+                Number(json, "value", d.Value);
+                Interval(json, d with { Name = "ci95" });
+                json.WriteEndObject();
+            }
+            json.WriteEndObject();
+            json.WriteStartObject("bootstrap");
+            json.WriteNumber("requested", fitted.BootstrapRequested);
+            json.WriteNumber("succeeded", fitted.BootstrapSucceeded);
+            json.WriteString("resampling_unit", fitted.ResamplingUnit);
+            json.WriteEndObject();
+            if (fitted.Backtest is { } b)
+            {
+                json.WriteStartObject("backtest");
+                Number(json, "cutoff_compute", b.CutoffCompute);
+                json.WriteNumber("train_points", b.TrainPoints);
+                json.WriteNumber("held_out_points", b.HeldOutPoints);
+                Number(json, "rmse", b.RootMeanSquaredError);
+                Number(json, "mae", b.MeanAbsoluteError);
+                json.WriteEndObject();
+            }
+            else
+            {
+                json.WriteNull("backtest");
+                json.WriteString("backtest_note", fitted.BacktestNote);
+            }
+            json.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    private static void Number(Utf8JsonWriter json, string name, double value)
+    {
+        if (double.IsFinite(value)) json.WriteNumber(name, value);
+        else json.WriteNull(name);
+    }
+
+    private static void Interval(Utf8JsonWriter json, ParameterEstimate estimate)
+    {
+        if (!double.IsFinite(estimate.CiLow) || !double.IsFinite(estimate.CiHigh))
+        {
+            json.WriteNull(estimate.Name);
+            return;
+        }
+        json.WriteStartArray(estimate.Name);
+        json.WriteNumberValue(estimate.CiLow);
+        json.WriteNumberValue(estimate.CiHigh);
+        json.WriteEndArray();
+    }
+}

@@ -1,0 +1,29 @@
+namespace TrainingPipeline.Analysis.Fitting;
+
+/// <summary>A parametric law fitted to <see cref="LawPoint"/>s.</summary>
+public interface IScalingLaw
+{
+    /// <summary>The name used in the fits table and on the command line (e.g. <c>chinchilla</c>).</summary>
+    string Name { get; }
+
+    /// <summary>Parameter names, in reporting order.</summary>
+    IReadOnlyList<string> ParameterNames { get; }
+
+    /// <summary>Fewest points for which a fit is meaningful (more than the number of parameters).</summary>
+    int MinimumPoints { get; }
+
+    /// <summary>
+    /// Fits the law. With <paramref name="warmStart"/> only that start is used (bootstrap refits); otherwise the
+    /// law's full grid of initializations.
+    /// </summary>
+    LawFit Fit(IReadOnlyList<LawPoint> points, LawFit? warmStart = null);
+
+    /// <summary>The law's prediction of <see cref="LawPoint.Value"/> at a point.</summary>
+    double Predict(LawFit fit, LawPoint point);
+
+    /// <summary>Quantities derived from the parameters (e.g. the compute-optimal allocation); may be empty.</summary>
+    IReadOnlyDictionary<string, double> Derived(LawFit fit, IReadOnlyList<LawPoint> points);
+
+    /// <summary>Throws <see cref="Results.BadInputException"/> naming <paramref name="source"/> for unusable points.</summary>
+    void Validate(IReadOnlyList<LawPoint> points, string source);
+}

@@ -1,0 +1,13 @@
+namespace TrainingPipeline.Analysis.Fitting;
+
+/// <summary>
+/// One observation for a scaling-law fit. <paramref name="Value"/> is the loss (nats) or the score; compute is in
+/// FLOPs. Model size and tokens are only needed by the Chinchilla law (NaN otherwise). <paramref name="Cluster"/>
+/// names the run the point came from, so the bootstrap can resample whole runs when a run gave several points.
+/// </summary>
+public sealed record LawPoint(
+    double Compute,
+    double Value,
+    double ModelSize = double.NaN,
+    double Tokens = double.NaN,
+    string? Cluster = null);
