@@ -28,18 +28,36 @@ public static class Program
                 Console.Error.WriteLine("Run with --help for usage.");
                 return BadInput;
             }
-            return parsed.Invoke();
+            // Exceptions reach the handlers below instead of System.CommandLine's generic one (exit 1).
+            return parsed.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
         catch (BadInputException e)
         {
             Console.Error.WriteLine($"error: {e.Message}");
             return BadInput;
         }
+        catch (OperationCanceledException)
+        {
+            Console.Error.WriteLine("interrupted: the last checkpoint is saved; re-run the same command to resume");
+            return RunFailure;
+        }
+        catch (Exception e) when (e is InvalidOperationException or IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"run failed: {e.Message}");
+            return RunFailure;
+        }
+        catch (Exception e)
+        {
+            Console.Error.WriteLine($"run failed: {e}");
+            return RunFailure;
+        }
     }
 
     /// <summary>Every verb, each defined in its own file.</summary>
     private static IEnumerable<Command> Commands()
     {
-        yield break;
+        yield return RunCommand.Create();
+        yield return RunCommand.CreatePretrain();
+        yield return RunCommand.CreateRl();
     }
 }

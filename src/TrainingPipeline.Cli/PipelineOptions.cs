@@ -1,0 +1,49 @@
+using System.CommandLine;
+using TrainingPipeline.Config;
+using TrainingPipeline.Data;
+using TrainingPipeline.Model;
+using TrainingPipeline.Pipeline;
+using TrainingPipeline.Tasks;
+
+namespace TrainingPipeline.Cli;
+
+/// <summary>The arguments every pipeline verb shares, and how they become a plan and an environment.</summary>
+internal sealed class PipelineOptions
+{
+    public Argument<FileInfo> Pipeline { get; } = new("pipeline") { Description = "The experiment file, e.g. pipelines/quickstart.json" };
+    public Option<DirectoryInfo?> Out { get; } = new("--out") { Description = "Output folder for results/ and the report [default: runs/<name>]" };
+    public Option<DirectoryInfo?> Models { get; } = new("--models") { Description = "Checkpoint folder [default: models]" };
+    public Option<DirectoryInfo?> Datasets { get; } = new("--datasets") { Description = "Generated-corpus cache [default: datasets]" };
+    public Option<bool> Fresh { get; } = new("--fresh") { Description = "Forget this pipeline's runs (checkpoints and results) and start over" };
+    public Option<string?> Device { get; } = new("--device") { Description = "auto, cpu or cuda (overrides the pipeline's device)" };
+    public Option<int?> Threads { get; } = new("--threads") { Description = "CPU threads for libtorch (overrides the pipeline's threads)" };
+
+    public void AddTo(Command command)
+    {
+        command.Arguments.Add(Pipeline);
+        foreach (var option in new Option[] { Out, Models, Datasets, Fresh, Device, Threads }) command.Options.Add(option);
+    }
+
+    /// <summary>Every name a spec may use: generated corpus domains and gym task families.</summary>
+    public static SpecValidator.Catalogs Catalogs() => new(
+        DomainRegistry.All.Select(d => d.Id).ToArray(),
+        TaskRegistry.All.Select(f => f.Name).ToArray());
+
+    public RunPlan LoadPlan(ParseResult parsed)
+    {
+        var points = SpecLoader.LoadFile(parsed.GetValue(Pipeline)!.FullName, Catalogs());
+        return RunPlan.Create(points, SpecResolver.ResolveTokenizer(points[0].Spec.Tokenizer).VocabSize);
+    }
+
+    public RunEnvironment Environment(ParseResult parsed, RunPlan plan, IProgressSink progress, CancellationToken cancellation)
+    {
+        var spec = plan.Spec;
+        Devices.SetThreads(parsed.GetValue(Threads) ?? spec.Threads);
+        var device = Devices.Resolve(parsed.GetValue(Device) ?? spec.Device);
+        return new RunEnvironment(
+            parsed.GetValue(Out)?.FullName ?? Path.GetFullPath(Path.Combine("runs", plan.Experiment)),
+            parsed.GetValue(Models)?.FullName ?? Path.GetFullPath("models"),
+            parsed.GetValue(Datasets)?.FullName ?? Path.GetFullPath("datasets"),
+            device, progress, cancellation);
+    }
+}

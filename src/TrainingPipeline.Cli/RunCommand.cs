@@ -1,0 +1,45 @@
+using System.CommandLine;
+using TrainingPipeline.Config;
+using TrainingPipeline.Pipeline;
+
+namespace TrainingPipeline.Cli;
+
+/// <summary>
+/// <c>run</c> executes every stage of a pipeline; <c>pretrain</c> and <c>rl</c> execute one stage of it. Re-running
+/// skips completed runs and resumes interrupted ones from their last checkpoint.
+/// </summary>
+internal static class RunCommand
+{
+    public static Command Create() => Build("run", "Run every stage of a pipeline: pre-training phases, RL, then analysis.",
+        include: null, analyze: true);
+
+    public static Command CreatePretrain() => Build("pretrain", "Run only the pre-training phases of a pipeline.",
+        include: r => r.Stage.StartsWith("pretrain_", StringComparison.Ordinal), analyze: false);
+
+    public static Command CreateRl() => Build("rl", "Run only the RL stage of a pipeline (its pre-training runs must be complete).",
+        include: r => r.Stage == "rl", analyze: false);
+
+    private static Command Build(string name, string description, Func<PlannedRun, bool>? include, bool analyze)
+    {
+        var options = new PipelineOptions();
+        var command = new Command(name, description);
+        options.AddTo(command);
+        command.SetAction(parsed =>
+        {
+            var plan = options.LoadPlan(parsed);
+            using var interruption = new Interruption();
+            var outcomes = ConsoleProgress.Run(progress =>
+            {
+                var env = options.Environment(parsed, plan, progress, interruption.Token);
+                progress.Log($"{plan.Experiment}: {plan.Runs.Count} runs; results in {env.ResultsRoot}");
+                return (Env: env, Runs: new PipelineRunner(env).Run(plan, parsed.GetValue(options.Fresh), include));
+            });
+            Console.WriteLine(Summary.RunsTable(outcomes.Runs));
+            if (analyze && plan.Spec.Analysis is { } analysis)
+                AnalysisHook.Run(outcomes.Env, analysis);
+            Console.WriteLine($"results: {outcomes.Env.ResultsRoot}");
+            return Program.Success;
+        });
+        return command;
+    }
+}
