@@ -9,14 +9,28 @@ namespace TrainingPipeline.Data;
 /// </summary>
 public static class DomainRegistry
 {
+    // Ordered round-robin over categories, so the first n domains are as broad as n domains can be; the breadth
+    // sweep (CorpusSpecs.Breadth) takes prefixes of this list. Append new domains at the end to keep prefixes stable.
     private static readonly (string Id, Func<int, GeneratedDomain> Create)[] Generated =
     [
         ("arith-add", d => new AdditionDomain(d)),
+        ("program-text", d => new ProgramTextDomain(d)),
         ("sort-trace", d => new SortTraceDomain(d)),
+        ("nl-facts", d => new WorldFactsDomain(d)),
         ("kv-records", d => new KeyValueRecordDomain(d)),
+        ("logic-bool", d => new BooleanLogicDomain(d)),
+        ("arith-mul", d => new MultiplicationDomain(d)),
+        ("program-trace", d => new ProgramTraceDomain(d)),
+        ("list-ops", d => new ListOperationsDomain(d)),
+        ("nl-story", d => new StoryDomain(d)),
+        ("table-query", d => new TableQueryDomain(d)),
+        ("arith-expr", d => new ArithmeticExpressionDomain(d)),
+        ("graph-path", d => new GraphPathDomain(d)),
+        ("nl-syllogism", d => new SyllogismDomain(d)),
+        ("algebra-linear", d => new LinearEquationDomain(d)),
     ];
 
-    /// <summary>Every built-in domain at difficulty 1, in a fixed order.</summary>
+    /// <summary>Every built-in domain at difficulty 1, in breadth order (round-robin over categories).</summary>
     public static IReadOnlyList<IDomain> All { get; } = Generated.Select(g => (IDomain)g.Create(1)).ToArray();
 
     public static IDomain Get(string id)
