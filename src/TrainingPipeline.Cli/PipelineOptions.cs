@@ -27,7 +27,8 @@ internal sealed class PipelineOptions
     /// <summary>Every name a spec may use: generated corpus domains and gym task families.</summary>
     public static SpecValidator.Catalogs Catalogs() => new(
         DomainRegistry.All.Select(d => d.Id).ToArray(),
-        TaskRegistry.All.Select(f => f.Name).ToArray());
+        TaskRegistry.All.Select(f => f.Name).ToArray(),
+        id => DomainRegistry.Get(id));
 
     public RunPlan LoadPlan(ParseResult parsed)
     {

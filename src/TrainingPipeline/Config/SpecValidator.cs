@@ -11,7 +11,29 @@ namespace TrainingPipeline.Config;
 public static partial class SpecValidator
 {
     /// <summary>The names a spec may refer to: corpus domains and RL task families.</summary>
-    public sealed record Catalogs(IReadOnlyCollection<string> Domains, IReadOnlyCollection<string> TaskFamilies);
+    /// <param name="Domains">Known domain ids (a spec may add <c>@difficulty</c>).</param>
+    /// <param name="TaskFamilies">Known gym task families.</param>
+    /// <param name="CheckDomain">Optional deeper check of a domain id (e.g. its difficulty range); throws BadInputException.</param>
+    public sealed record Catalogs(IReadOnlyCollection<string> Domains, IReadOnlyCollection<string> TaskFamilies,
+        Action<string>? CheckDomain = null)
+    {
+        public void ValidateDomain(string domain, string source, string path)
+        {
+            if (!Domains.Contains(BaseId(domain)))
+                throw new BadInputException(source, path, $"unknown domain '{domain}'", "use one of: " + string.Join(", ", Domains.Order()));
+            try
+            {
+                CheckDomain?.Invoke(domain);
+            }
+            catch (BadInputException e)
+            {
+                throw new BadInputException(source, path, e.Message, "see docs/corpora.md for each domain's difficulty range", e);
+            }
+        }
+    }
+
+    /// <summary>A domain id without its <c>@difficulty</c> suffix: held-out declarations match on this.</summary>
+    public static string BaseId(string domain) => domain.Contains('@') ? domain[..domain.LastIndexOf('@')] : domain;
 
     public static readonly string[] Schedules = { "cosine", "constant", "wsd" };
     public static readonly string[] Algorithms = { "grpo", "rloo", "reinforce" };
@@ -43,18 +65,16 @@ public static partial class SpecValidator
             Check(corpus.Domains.Count > 0, path, "the mixture is empty", "list at least one domain with a positive weight");
             foreach (var (domain, weight) in corpus.Domains)
             {
-                Check(catalogs.Domains.Contains(domain), $"{path}.{domain}", $"unknown domain '{domain}'",
-                    "use one of: " + string.Join(", ", catalogs.Domains.Order()));
+                catalogs.ValidateDomain(domain, source, $"{path}.{domain}");
                 Check(double.IsFinite(weight) && weight > 0, $"{path}.{domain}", $"weight must be a positive number, got {weight}",
                     "use a weight > 0 (weights are normalised)");
-                Check(spec.HeldOutDomains?.Contains(domain) != true, $"{path}.{domain}",
+                Check(spec.HeldOutDomains?.Select(BaseId).Contains(BaseId(domain)) != true, $"{path}.{domain}",
                     $"domain '{domain}' is declared held out (held_out_domains) but is in a training mixture",
                     "remove it from the mixture or from held_out_domains");
             }
         }
         foreach (var (domain, i) in (spec.HeldOutDomains ?? []).Select((d, i) => (d, i)))
-            Check(catalogs.Domains.Contains(domain), $"$.held_out_domains[{i}]", $"unknown domain '{domain}'",
-                "use one of: " + string.Join(", ", catalogs.Domains.Order()));
+            catalogs.ValidateDomain(domain, source, $"$.held_out_domains[{i}]");
 
         ValidateModel(spec.Model, Check);
         ValidatePretrain(spec, Check);

@@ -1,0 +1,117 @@
+using DuckDB.NET.Data;
+using TrainingPipeline.Pipeline;
+using TrainingPipeline.Results;
+using TrainingPipeline.Tests.Pipeline;
+
+namespace TrainingPipeline.Tests.Training;
+
+public sealed class PretrainStageTests : IDisposable
+{
+    private readonly TempWorkspace _workspace = new();
+
+    public void Dispose() => _workspace.Dispose();
+
+    internal const string TwoPhases = """
+        {
+          "name": "pt-test",
+          "seed": 5,
+          "threads": 2,
+          "corpora": {
+            "narrow": { "domains": { "arith-add": 1 } },
+            "broad": { "domains": { "arith-add": 1, "sort-trace": 1 } }
+          },
+          "held_out_domains": ["kv-records"],
+          "model": { "n_layer": 1, "n_head": 2, "d_model": 32, "context_length": 32 },
+          "pretrain": {
+            "batch_size": 8, "lr": 0.01, "warmup_steps": 2, "eval_every": 5, "eval_batches": 2, "checkpoint_every": 4,
+            "phases": [
+              { "name": "narrow", "corpus": "narrow", "tokens": 6144 },
+              { "name": "broad", "corpus": "broad", "tokens": 6144 }
+            ]
+          }
+        }
+        """;
+
+    private static List<(string Run, long Step, double Loss, double Flops)> Steps(DuckDBConnection db, string root)
+    {
+        using var cmd = db.CreateCommand();
+        cmd.CommandText = $"select run_id, step, loss, flops from read_parquet('{root}/steps/**/*.parquet', hive_partitioning=true) order by run_id, step";
+        using var reader = cmd.ExecuteReader();
+        var rows = new List<(string, long, double, double)>();
+        while (reader.Read()) rows.Add((reader.GetString(0), reader.GetInt64(1), reader.GetDouble(2), reader.GetDouble(3)));
+        return rows;
+    }
+
+    [Fact]
+    public void TwoPhasesTrainLearnAndRecordEveryStepOnce()
+    {
+        var plan = TempWorkspace.Plan(TwoPhases);
+        var env = _workspace.Environment();
+        var outcomes = new PipelineRunner(env).Run(plan);
+        Assert.Equal(new[] { "completed", "completed" }, outcomes.Select(o => o.Outcome));
+
+        using var db = new DuckDBConnection("DataSource=:memory:");
+        db.Open();
+        var steps = Steps(db, env.ResultsRoot);
+        // 6144 tokens / (8 × 32) = 24 steps per phase, each exactly once.
+        foreach (var run in plan.Runs)
+            Assert.Equal(Enumerable.Range(1, 24).Select(i => (long)i), steps.Where(s => s.Run == run.Id).Select(s => s.Step));
+        var narrow = steps.Where(s => s.Run == plan.Runs[0].Id).ToList();
+        Assert.True(narrow[^1].Loss < narrow[0].Loss - 1.0, $"loss should fall: {narrow[0].Loss:F3} → {narrow[^1].Loss:F3}");
+        // The broad phase's FLOPs count on top of the narrow phase's.
+        var broad = steps.Where(s => s.Run == plan.Runs[1].Id).ToList();
+        Assert.Equal(narrow[^1].Flops * 2, broad[^1].Flops, 6);
+
+        using var cmd = db.CreateCommand();
+        cmd.CommandText = $"select split, count(*) from read_parquet('{env.ResultsRoot}/evals/**/*.parquet', hive_partitioning=true) " +
+                          "where metric = 'loss' group by split order by split";
+        using var reader = cmd.ExecuteReader();
+        var counts = new Dictionary<string, long>();
+        while (reader.Read()) counts[reader.GetString(0)] = reader.GetInt64(1);
+        Assert.True(counts["held_out"] > 0 && counts["in_distribution"] > 0);
+
+        // Re-running skips both completed runs.
+        var again = new PipelineRunner(env).Run(plan);
+        Assert.Equal(new[] { "skipped", "skipped" }, again.Select(o => o.Outcome));
+    }
+
+    [Fact]
+    public void InterruptedRunResumesToTheSameLossesAsAnUninterruptedOne()
+    {
+        var plan = TempWorkspace.Plan(TwoPhases);
+        var straight = _workspace.Environment(output: "straight");
+        new PipelineRunner(straight).Run(plan);
+
+        // Interrupt the narrow phase after step 10 (a checkpoint exists at step 8), as SIGTERM would.
+        using var cancel = new CancellationTokenSource();
+        var stopper = new StopAt(plan.Runs[0].Id, 10, cancel);
+        var interrupted = _workspace.Environment(stopper, cancel.Token, output: "resumed") with { Models = Path.Combine(_workspace.Root, "models2") };
+        Assert.Throws<OperationCanceledException>(() => new PipelineRunner(interrupted).Run(plan));
+        Assert.Equal(ResultTables.StatusInterrupted, RunLedger.LatestStatus(interrupted.ResultsRoot, plan.Runs[0].Id));
+        var resumed = interrupted with { Progress = NullProgress.Instance, Cancellation = default };
+        new PipelineRunner(resumed).Run(plan);
+
+        using var db = new DuckDBConnection("DataSource=:memory:");
+        db.Open();
+        var a = Steps(db, straight.ResultsRoot);
+        var b = Steps(db, resumed.ResultsRoot);
+        Assert.Equal(a.Count, b.Count);
+        for (int i = 0; i < a.Count; i++)
+        {
+            Assert.Equal(a[i].Run, b[i].Run);
+            Assert.Equal(a[i].Step, b[i].Step);
+            Assert.Equal(a[i].Loss, b[i].Loss); // bit-identical on CPU with the same seed and threads
+        }
+    }
+
+    private sealed class StopAt(string runId, long step, CancellationTokenSource cancel) : IProgressSink
+    {
+        public void Started(string id, string stage, long totalSteps, string description) { }
+        public void Update(ProgressUpdate update)
+        {
+            if (update.RunId == runId && update.Step == step) cancel.Cancel();
+        }
+        public void Finished(string id, string stage, string summary) { }
+        public void Log(string message) { }
+    }
+}
