@@ -1,0 +1,16 @@
+namespace TrainingPipeline.Results.Reading;
+
+/// <summary>One (step, eval set, split, metric) evaluation.</summary>
+public sealed record EvalRow(
+    string RunId,
+    string Stage,
+    long Step,
+    double Flops,
+    double RunFlops,
+    string EvalSet,
+    string Split,
+    string Metric,
+    double Value,
+    long N,
+    double Stderr,
+    DateTime WrittenAt);

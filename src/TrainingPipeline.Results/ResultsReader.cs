@@ -1,0 +1,71 @@
+using TrainingPipeline.Results.Reading;
+
+namespace TrainingPipeline.Results;
+
+/// <summary>
+/// Reads the runs, steps and evals tables of a results folder (docs/results-schema.md) with the schema's
+/// deduplication rules: a run's current state is its latest row; for each (run_id, step) the step row with the
+/// greatest <c>written_at</c> wins; for each (run_id, step, eval_set, split, metric) likewise, so rows a resumed
+/// run superseded are dropped. Missing tables read as empty (a pipeline that has not evaluated yet).
+/// </summary>
+public static class ResultsReader
+{
+    public static ResultsDataset Read(string resultsDirectory)
+    {
+        if (!Directory.Exists(resultsDirectory))
+            throw new BadInputException(resultsDirectory, "results folder", "does not exist",
+                "pass the results folder a pipeline wrote (<out>/results)");
+        return new ResultsDataset(resultsDirectory, ReadRuns(resultsDirectory), ReadSteps(resultsDirectory), ReadEvals(resultsDirectory));
+    }
+
+    public static IReadOnlyList<RunRow> ReadRuns(string resultsDirectory) =>
+        [.. PartFileRows.Read(resultsDirectory, "runs")
+            .Select(r => new RunRow(
+                r.RunId,
+                r.OptionalString("experiment") ?? "",
+                r.String("stage"),
+                r.OptionalString("parent_run_id"),
+                r.OptionalString("config_json") ?? "{}",
+                r.Values.ContainsKey("seed") ? r.Long("seed") : 0,
+                r.Values.ContainsKey("params_total") ? r.Long("params_total") : 0,
+                r.Long("params_non_embedding"),
+                r.String("status"),
+                r.Timestamp("written_at")))
+            .GroupBy(r => r.RunId)
+            .Select(g => g.MaxBy(r => r.WrittenAt)!)
+            .OrderBy(r => r.RunId, StringComparer.Ordinal)];
+
+    public static IReadOnlyList<StepRow> ReadSteps(string resultsDirectory) =>
+        [.. PartFileRows.Read(resultsDirectory, "steps")
+            .Select(r => new StepRow(
+                r.RunId,
+                r.String("stage"),
+                r.Long("step"),
+                r.Long("tokens"),
+                r.Double("flops"),
+                r.Double("run_flops"),
+                r.OptionalDouble("loss"),
+                r.Timestamp("written_at")))
+            .GroupBy(s => (s.RunId, s.Step))
+            .Select(g => g.MaxBy(s => s.WrittenAt)!)
+            .OrderBy(s => s.RunId, StringComparer.Ordinal).ThenBy(s => s.Step)];
+
+    public static IReadOnlyList<EvalRow> ReadEvals(string resultsDirectory) =>
+        [.. PartFileRows.Read(resultsDirectory, "evals")
+            .Select(r => new EvalRow(
+                r.RunId,
+                r.String("stage"),
+                r.Long("step"),
+                r.Double("flops"),
+                r.Double("run_flops"),
+                r.String("eval_set"),
+                r.String("split"),
+                r.String("metric"),
+                r.Double("value"),
+                r.Values.ContainsKey("n") ? r.Long("n") : 0,
+                r.OptionalDouble("stderr"),
+                r.Timestamp("written_at")))
+            .GroupBy(e => (e.RunId, e.Step, e.EvalSet, e.Split, e.Metric))
+            .Select(g => g.MaxBy(e => e.WrittenAt)!)
+            .OrderBy(e => e.RunId, StringComparer.Ordinal).ThenBy(e => e.Step).ThenBy(e => e.EvalSet, StringComparer.Ordinal)];
+}
