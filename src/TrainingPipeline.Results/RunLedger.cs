@@ -10,14 +10,14 @@ public static class RunLedger
     {
         string folder = ResultsWriter.PartitionFolder(resultsRoot, ResultTables.Runs, runId);
         if (!Directory.Exists(folder)) return null;
-        RunRow? latest = null;
+        RunRecord? latest = null;
         foreach (var file in Directory.GetFiles(folder, "*.parquet"))
         {
-            IList<RunRow> rows;
+            IList<RunRecord> rows;
             try
             {
                 using var stream = File.OpenRead(file);
-                rows = ParquetSerializer.DeserializeAsync<RunRow>(stream).GetAwaiter().GetResult().Data;
+                rows = ParquetSerializer.DeserializeAsync<RunRecord>(stream).GetAwaiter().GetResult().Data;
             }
             catch (Exception e) when (e is IOException or InvalidDataException or NotSupportedException or InvalidOperationException)
             {

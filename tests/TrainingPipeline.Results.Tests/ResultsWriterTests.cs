@@ -11,7 +11,7 @@ public sealed class ResultsWriterTests : IDisposable
         if (Directory.Exists(_root)) Directory.Delete(_root, recursive: true);
     }
 
-    private static StepRow Step(long step, double loss) => new()
+    private static StepRecord Step(long step, double loss) => new()
     {
         Stage = "pretrain_narrow", Step = step, Tokens = step * 100, Flops = step * 1e9, RunFlops = step * 1e9,
         WallSeconds = step * 0.5, Lr = 1e-3, Loss = loss, GradNorm = 1.5, TokensPerSecond = 200,
@@ -31,12 +31,12 @@ public sealed class ResultsWriterTests : IDisposable
         var writer = new ResultsWriter(_root);
         writer.AppendSteps(ResultTables.Steps, "runa", 1, 2, new[] { Step(1, 5.5), Step(2, 4.25) });
         writer.AppendSteps(ResultTables.Steps, "runb", 1, 1, new[] { Step(1, 3.0) });
-        writer.Append(ResultTables.Runs, "runa", new[] { new RunRow
+        writer.Append(ResultTables.Runs, "runa", new[] { new RunRecord
         {
             Experiment = "t", Stage = "pretrain_narrow", ConfigJson = "{}", ConfigHash = "runa", Seed = 7,
             StartedAt = DateTime.UtcNow, Status = ResultTables.StatusCompleted, WrittenAt = DateTime.UtcNow,
         } });
-        writer.AppendSteps(ResultTables.Evals, "runa", 2, 2, new[] { new EvalRow
+        writer.AppendSteps(ResultTables.Evals, "runa", 2, 2, new[] { new EvalRecord
         {
             Stage = "pretrain_narrow", Step = 2, EvalSet = "arith", Split = ResultTables.HeldOut, Metric = "loss",
             Value = 2.5, N = 1000, Stderr = 0.01, WrittenAt = DateTime.UtcNow,

@@ -13,7 +13,7 @@ public sealed class RunRecorder(RunEnvironment environment, string experiment, P
 
     public void Record(string status)
     {
-        var row = new RunRow
+        var row = new RunRecord
         {
             Experiment = experiment,
             Stage = run.Stage,

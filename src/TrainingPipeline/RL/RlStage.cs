@@ -48,8 +48,8 @@ public sealed class RlStage(RunEnvironment env, string experiment)
         recorder.Record(ResultTables.StatusRunning);
         try
         {
-            var steps = new List<StepRow>();
-            var evals = new List<EvalRow>();
+            var steps = new List<StepRecord>();
+            var evals = new List<EvalRecord>();
             long flushedThrough = state.Step;
             var counters = new Dictionary<string, double>(state.Counters ?? new Dictionary<string, double>());
             var session = Stopwatch.StartNew();
@@ -69,14 +69,14 @@ public sealed class RlStage(RunEnvironment env, string experiment)
                 flushedThrough = step;
             }
 
-            IEnumerable<EvalRow> Evaluate(long step)
+            IEnumerable<EvalRecord> Evaluate(long step)
             {
-                var rows = new List<EvalRow>();
+                var rows = new List<EvalRecord>();
                 var options = new TaskEvalOptions(rl.EvalProblems, rl.Difficulty, rl.PassK, rl.MaxNewTokens, rl.Temperature, config.Seed);
                 foreach (var (family, split) in mixture.Select(m => (m.Family, ResultTables.InDistribution))
                              .Concat(heldOut.Select(f => (f, ResultTables.HeldOut))))
                     foreach (var metric in TaskEvaluator.Evaluate(model, tokenizer, family, options, env.Device))
-                        rows.Add(new EvalRow
+                        rows.Add(new EvalRecord
                         {
                             Stage = run.Stage, Step = step, Flops = state.ParentFlops + state.RunFlops, RunFlops = state.RunFlops,
                             EvalSet = family.Name, Split = split, Metric = metric.Metric, Value = metric.Value, N = metric.N,
@@ -116,7 +116,7 @@ public sealed class RlStage(RunEnvironment env, string experiment)
                 var rewards = rollouts.Select(r => r.Reward).ToArray();
                 double rewardMean = rewards.Average();
                 int groups = rewards.Length / rl.GroupSize;
-                steps.Add(new StepRow
+                steps.Add(new StepRecord
                 {
                     Stage = run.Stage, Step = step, Tokens = state.Tokens, Flops = state.ParentFlops + runFlops, RunFlops = runFlops,
                     WallSeconds = state.WallSeconds, Lr = rl.Lr, Loss = update.PolicyLoss, GradNorm = update.GradNorm,

@@ -59,8 +59,8 @@ public sealed class PretrainStage(RunEnvironment env, string experiment)
         var schedule = new LrSchedule(training.Schedule, training.Lr, training.WarmupSteps, totalSteps, training.MinLrRatio, training.WsdDecayFraction);
         var inputs = new long[batch * context];
         var targets = new long[batch * context];
-        var steps = new List<StepRow>();
-        var evals = new List<EvalRow>();
+        var steps = new List<StepRecord>();
+        var evals = new List<EvalRecord>();
         long flushedThrough = state.Step;
         var sinceCheckpoint = Stopwatch.StartNew();
         var session = Stopwatch.StartNew();
@@ -124,7 +124,7 @@ public sealed class PretrainStage(RunEnvironment env, string experiment)
             double meanLoss = lossSum / accum;
             if (!double.IsFinite(meanLoss))
                 throw new InvalidOperationException($"loss became {meanLoss} at step {step} of run {run.Id}; lower the learning rate (pretrain.lr = {training.Lr})");
-            steps.Add(new StepRow
+            steps.Add(new StepRecord
             {
                 Stage = run.Stage, Step = step, Tokens = state.Tokens, Flops = state.ParentFlops + state.RunFlops,
                 RunFlops = state.RunFlops, WallSeconds = state.WallSeconds, Lr = lr, Loss = meanLoss, GradNorm = gradNorm,
@@ -213,14 +213,14 @@ public sealed class PretrainStage(RunEnvironment env, string experiment)
         return sets;
     }
 
-    private IEnumerable<EvalRow> Evaluate(Gpt model, List<EvalSet> sets, PretrainRunConfig config, TrainingState state, string stage)
+    private IEnumerable<EvalRecord> Evaluate(Gpt model, List<EvalSet> sets, PretrainRunConfig config, TrainingState state, string stage)
     {
-        var rows = new List<EvalRow>();
+        var rows = new List<EvalRecord>();
         foreach (var set in sets)
         {
             var estimate = LossEvaluator.Evaluate(model, set.Corpus, config.Training.BatchSize, config.Model.ContextLength,
                 config.Training.EvalBatches, env.Device);
-            rows.Add(new EvalRow
+            rows.Add(new EvalRecord
             {
                 Stage = stage, Step = state.Step, Flops = state.ParentFlops + state.RunFlops, RunFlops = state.RunFlops,
                 EvalSet = set.Name, Split = set.Split, Metric = "loss", Value = estimate.Loss, N = estimate.Tokens,

@@ -7,7 +7,7 @@ namespace TrainingPipeline.Results;
 // partition key (run_id) lives in the folder name, not in these rows.
 
 /// <summary>A change of a run's state: one row when it starts or resumes, one when it completes or fails.</summary>
-public sealed class RunRow
+public sealed class RunRecord
 {
     [JsonPropertyName("experiment")] public string Experiment { get; set; } = "";
     [JsonPropertyName("stage")] public string Stage { get; set; } = "";
@@ -37,7 +37,7 @@ public sealed class RunRow
 }
 
 /// <summary>One optimizer step (pre-training) or RL iteration. RL-only columns are null for pre-training.</summary>
-public sealed class StepRow
+public sealed class StepRecord
 {
     [JsonPropertyName("stage")] public string Stage { get; set; } = "";
     [JsonPropertyName("step")] public long Step { get; set; }
@@ -70,7 +70,7 @@ public sealed class StepRow
 }
 
 /// <summary>One metric of one evaluation set at one step.</summary>
-public sealed class EvalRow
+public sealed class EvalRecord
 {
     [JsonPropertyName("stage")] public string Stage { get; set; } = "";
     [JsonPropertyName("step")] public long Step { get; set; }
