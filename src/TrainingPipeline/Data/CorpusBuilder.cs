@@ -20,18 +20,20 @@ internal static class CorpusBuilder
         var skipped = new long[domains.Count];
         var consecutiveSkips = new int[domains.Count];
         var byteTokenizer = tokenizer as ByteTokenizer;
+        // Evaluation sets hold each document once: repeats would only re-weight a few problems.
+        var seen = options.Role == CorpusRole.Evaluation ? new HashSet<ulong>() : null;
         using var mixture = new MixtureReader(domains, spec.Domains.Select(d => d.Weight).ToArray(), spec.Seed, options.Role);
         while (tokens.Count < spec.TokenBudget)
         {
             var domain = mixture.NextDomain();
             var text = mixture.NextDocument(domain);
             var hash = StableHash.Fnv1a64(text);
-            if (exclude is not null && exclude.Contains(hash))
+            if ((exclude is not null && exclude.Contains(hash)) || (seen is not null && !seen.Add(hash)))
             {
                 skipped[domain]++;
                 if (++consecutiveSkips[domain] >= MaxConsecutiveDuplicates)
                     throw new BadInputException($"corpus spec '{spec.Name}'", $"domain '{domains[domain].Id}'",
-                        $"{MaxConsecutiveDuplicates} documents in a row already occur in the excluded corpus; the domain has too few distinct documents",
+                        $"{MaxConsecutiveDuplicates} documents in a row were duplicates (of the excluded corpus or of this evaluation set); the domain has too few distinct documents",
                         "raise the domain's difficulty (id@d) or lower the token budgets");
                 continue;
             }

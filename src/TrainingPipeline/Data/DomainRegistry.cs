@@ -1,11 +1,15 @@
 using TrainingPipeline.Data.Domains;
+using TrainingPipeline.Data.UserCorpora;
 using TrainingPipeline.Results;
+using TrainingPipeline.Tasks;
 
 namespace TrainingPipeline.Data;
 
 /// <summary>
 /// Resolves domain ids used in corpus specs. Built-in generated domains are listed in <see cref="All"/> at difficulty
-/// 1; <c>id@d</c> selects difficulty d (e.g. <c>arith-add@3</c>).
+/// 1; <c>id@d</c> selects difficulty d (e.g. <c>arith-add@3</c>). User corpora are named by path:
+/// <c>text:&lt;file or folder&gt;</c>, <c>jsonl:&lt;path&gt;#&lt;field&gt;</c>, <c>parquet:&lt;path&gt;#&lt;column&gt;</c>
+/// (field/column default to <c>text</c>). Task-gym families (<c>task:&lt;name&gt;</c>) need <see cref="WithTaskFamilies"/>.
 /// </summary>
 public static class DomainRegistry
 {
@@ -35,6 +39,20 @@ public static class DomainRegistry
 
     public static IDomain Get(string id)
     {
+        if (id.StartsWith(TextFileDomain.Prefix, StringComparison.Ordinal)) return new TextFileDomain(id[TextFileDomain.Prefix.Length..]);
+        if (id.StartsWith(JsonlDomain.Prefix, StringComparison.Ordinal))
+        {
+            var (path, field) = SplitColumn(id[JsonlDomain.Prefix.Length..]);
+            return new JsonlDomain(path, field);
+        }
+        if (id.StartsWith(ParquetDomain.Prefix, StringComparison.Ordinal))
+        {
+            var (path, column) = SplitColumn(id[ParquetDomain.Prefix.Length..]);
+            return new ParquetDomain(path, column);
+        }
+        if (id.StartsWith(TaskFamilyDomain.Prefix, StringComparison.Ordinal))
+            throw new BadInputException("corpus spec", $"domain '{id}'", "task-family domains need the task registry",
+                "resolve ids with DomainRegistry.WithTaskFamilies(families) (pass it as MaterializeOptions.ResolveDomain)");
         var (baseId, difficulty) = SplitDifficulty(id);
         foreach (var (knownId, create) in Generated)
         {
@@ -46,15 +64,43 @@ public static class DomainRegistry
             return create(difficulty);
         }
         throw new BadInputException("corpus spec", $"domain '{id}'", "unknown domain",
-            "use one of: " + string.Join(", ", Generated.Select(g => g.Id)));
+            "use one of: " + string.Join(", ", Generated.Select(g => g.Id)) + ", or text:/jsonl:/parquet:<path>, or task:<family>");
+    }
+
+    /// <summary>A resolver that also knows <c>task:&lt;family&gt;[@d]</c> for the given task-gym families.</summary>
+    public static Func<string, IDomain> WithTaskFamilies(IEnumerable<ITaskFamily> families)
+    {
+        var byName = families.ToDictionary(f => f.Name, StringComparer.Ordinal);
+        return id =>
+        {
+            if (!id.StartsWith(TaskFamilyDomain.Prefix, StringComparison.Ordinal)) return Get(id);
+            var (name, difficulty) = SplitDifficulty(id[TaskFamilyDomain.Prefix.Length..]);
+            if (!byName.TryGetValue(name, out var family))
+                throw new BadInputException("corpus spec", $"domain '{id}'", "unknown task family",
+                    "use one of: " + string.Join(", ", byName.Keys.Order(StringComparer.Ordinal).Select(n => TaskFamilyDomain.Prefix + n)));
+            if (difficulty < 1 || difficulty > family.MaxDifficulty)
+                throw new BadInputException("corpus spec", $"domain '{id}'", $"difficulty {difficulty} is out of range",
+                    $"use {TaskFamilyDomain.Prefix}{name}@1 .. @{family.MaxDifficulty}");
+            return new TaskFamilyDomain(family, difficulty);
+        };
+    }
+
+    private static (string Path, string Column) SplitColumn(string rest)
+    {
+        var hash = rest.LastIndexOf('#');
+        return hash < 0 ? (rest, "text") : (rest[..hash], rest[(hash + 1)..]);
     }
 
     /// <summary>The id without a difficulty suffix: held-out declarations match on this.</summary>
     public static string BaseIdOf(string id) => SplitDifficulty(id).BaseId;
 
+    private static bool IsUserCorpus(string id) =>
+        id.StartsWith(TextFileDomain.Prefix, StringComparison.Ordinal) || id.StartsWith(JsonlDomain.Prefix, StringComparison.Ordinal)
+        || id.StartsWith(ParquetDomain.Prefix, StringComparison.Ordinal);
+
     private static (string BaseId, int Difficulty) SplitDifficulty(string id)
     {
-        var at = id.LastIndexOf('@');
+        var at = IsUserCorpus(id) ? -1 : id.LastIndexOf('@');   // paths may contain '@'; user corpora have no levels
         if (at < 0) return (id, 1);
         if (!int.TryParse(id.AsSpan(at + 1), out var difficulty))
             throw new BadInputException("corpus spec", $"domain '{id}'", "the text after '@' is not a difficulty number",

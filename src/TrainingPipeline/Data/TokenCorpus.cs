@@ -49,6 +49,19 @@ public sealed class TokenCorpus
     /// <summary>The 64-bit hashes (<see cref="StableHash.Fnv1a64"/>) of every document text in this corpus.</summary>
     public IReadOnlySet<ulong> DocumentHashes => _documentHashes ??= LoadDocumentHashes(Directory);
 
+    /// <summary>Each document's tokens (without its end-of-document token), in corpus order.</summary>
+    public IEnumerable<ReadOnlyMemory<ushort>> DocumentTokens()
+    {
+        var endOfDocument = (ushort)Manifest.EndOfDocument;
+        var start = 0;
+        for (var i = 0; i < _tokens.Length; i++)
+        {
+            if (_tokens[i] != endOfDocument) continue;
+            yield return _tokens.AsMemory(start, i - start);
+            start = i + 1;
+        }
+    }
+
     /// <summary>Builds (or reuses from the cache) the training corpus of a spec, resolving ids with <see cref="DomainRegistry"/>.</summary>
     public static TokenCorpus Materialize(CorpusSpec spec, ITextTokenizer tokenizer, string cacheRoot) =>
         Materialize(spec, tokenizer, cacheRoot, new MaterializeOptions());
@@ -56,6 +69,7 @@ public sealed class TokenCorpus
     public static TokenCorpus Materialize(CorpusSpec spec, ITextTokenizer tokenizer, string cacheRoot, MaterializeOptions options)
     {
         CorpusSpecValidation.Validate(spec);
+        if (options.Role == CorpusRole.Training) options.HeldOut?.EnsureAbsentFrom(spec);
         if (spec.TokenBudget > MaxMaterializedTokens)
             throw new BadInputException($"corpus spec '{spec.Name}'", "TokenBudget", $"{spec.TokenBudget} tokens are too many to cache",
                 $"stay at or below {MaxMaterializedTokens} tokens or stream the corpus with StreamingBatchLoader");
