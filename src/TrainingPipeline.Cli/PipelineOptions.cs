@@ -24,15 +24,9 @@ internal sealed class PipelineOptions
         foreach (var option in new Option[] { Out, Models, Datasets, Fresh, Device, Threads }) command.Options.Add(option);
     }
 
-    /// <summary>Every name a spec may use: generated corpus domains and gym task families.</summary>
-    public static SpecValidator.Catalogs Catalogs() => new(
-        DomainRegistry.All.Select(d => d.Id).ToArray(),
-        TaskRegistry.All.Select(f => f.Name).ToArray(),
-        id => DomainRegistry.Get(id));
-
     public RunPlan LoadPlan(ParseResult parsed)
     {
-        var points = SpecLoader.LoadFile(parsed.GetValue(Pipeline)!.FullName, Catalogs());
+        var points = SpecLoader.LoadFile(parsed.GetValue(Pipeline)!.FullName, SpecResolver.Catalogs());
         return RunPlan.Create(points, SpecResolver.ResolveTokenizer(points[0].Spec.Tokenizer).VocabSize);
     }
 

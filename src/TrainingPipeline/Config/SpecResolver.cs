@@ -1,11 +1,24 @@
 using TrainingPipeline.Data;
 using TrainingPipeline.Model;
+using TrainingPipeline.Tasks;
 
 namespace TrainingPipeline.Config;
 
 /// <summary>Turns spec sections into the concrete objects the stages use.</summary>
 public static class SpecResolver
 {
+    /// <summary>
+    /// Resolves every domain id a spec may name: generated domains (<c>arith-add@2</c>), user corpora
+    /// (<c>text:</c>, <c>jsonl:</c>, <c>parquet:</c>) and solved problems of gym families (<c>task:addition</c>).
+    /// </summary>
+    public static Func<string, IDomain> ResolveDomain { get; } = DomainRegistry.WithTaskFamilies(TaskRegistry.All);
+
+    /// <summary>The names a pipeline may use, with the deep domain check.</summary>
+    public static SpecValidator.Catalogs Catalogs() => new(
+        DomainRegistry.All.Select(d => d.Id).Concat(TaskRegistry.All.Select(f => "task:" + f.Name)).ToArray(),
+        TaskRegistry.All.Select(f => f.Name).ToArray(),
+        id => ResolveDomain(id));
+
     /// <summary>The tokenizer a spec names (validated against <see cref="SpecValidator.Tokenizers"/>).</summary>
     public static ITextTokenizer ResolveTokenizer(string name) => name switch
     {

@@ -32,7 +32,7 @@ public sealed class PretrainStage(RunEnvironment env, string experiment)
 
         var corpus = TokenCorpus.Materialize(
             new CorpusSpec(config.Stage, config.Mixture.Select(m => new DomainWeight(m.Key, m.Value)).ToList(), config.Tokens, config.Seed),
-            tokenizer, env.Datasets);
+            tokenizer, env.Datasets, new MaterializeOptions(ResolveDomain: SpecResolver.ResolveDomain));
         long evalTokens = (long)training.EvalBatches * batch * (context + 1) * 2;
         var evalSets = EvalCorpora(config, tokenizer, corpus, evalTokens);
 
@@ -203,14 +203,33 @@ public sealed class PretrainStage(RunEnvironment env, string experiment)
     private List<EvalSet> EvalCorpora(PretrainRunConfig config, ITextTokenizer tokenizer, TokenCorpus training, long tokens)
     {
         var sets = new List<EvalSet>();
-        var exclude = new MaterializeOptions(CorpusRole.Evaluation, ExcludeDocumentsOf: training);
         foreach (var domain in config.Mixture.Keys)
-            sets.Add(new EvalSet(domain, ResultTables.InDistribution, TokenCorpus.Materialize(
-                new CorpusSpec("eval-" + domain, new[] { new DomainWeight(domain, 1) }, tokens, config.Seed), tokenizer, env.Datasets, exclude)));
+            sets.Add(new EvalSet(domain, ResultTables.InDistribution, EvalCorpus(domain, config.Seed, tokenizer, training, tokens)));
         foreach (var domain in config.HeldOutDomains)
-            sets.Add(new EvalSet(domain, ResultTables.HeldOut, TokenCorpus.Materialize(
-                new CorpusSpec("eval-" + domain, new[] { new DomainWeight(domain, 1) }, tokens, config.Seed), tokenizer, env.Datasets, exclude)));
+            sets.Add(new EvalSet(domain, ResultTables.HeldOut, EvalCorpus(domain, config.Seed, tokenizer, training, tokens)));
         return sets;
+    }
+
+    /// <summary>
+    /// An evaluation corpus of one domain: distinct documents that never occur in the training corpus. A domain with
+    /// fewer distinct documents than that needs (e.g. one-digit sums: 100 problems) cannot give such a set; it is then
+    /// evaluated on a sample from its own seed stream that may repeat training documents, and the log says so.
+    /// </summary>
+    private TokenCorpus EvalCorpus(string domain, long seed, ITextTokenizer tokenizer, TokenCorpus training, long tokens)
+    {
+        var spec = new CorpusSpec("eval-" + domain, new[] { new DomainWeight(domain, 1) }, tokens, seed);
+        try
+        {
+            return TokenCorpus.Materialize(spec, tokenizer, env.Datasets,
+                new MaterializeOptions(CorpusRole.Evaluation, ExcludeDocumentsOf: training, ResolveDomain: SpecResolver.ResolveDomain));
+        }
+        catch (BadInputException e) when (e.Message.Contains("too few distinct documents", StringComparison.Ordinal))
+        {
+            env.Progress.Log($"note: domain '{domain}' has too few distinct documents for a disjoint evaluation set; " +
+                "its loss is measured on a separate sample that may repeat training documents");
+            return TokenCorpus.Materialize(spec with { Name = "evalsample-" + domain, Seed = SplitMix64.Combine(seed, 0x5EED) },
+                tokenizer, env.Datasets, new MaterializeOptions(CorpusRole.Training, ResolveDomain: SpecResolver.ResolveDomain));
+        }
     }
 
     private IEnumerable<EvalRecord> Evaluate(Gpt model, List<EvalSet> sets, PretrainRunConfig config, TrainingState state, string stage)

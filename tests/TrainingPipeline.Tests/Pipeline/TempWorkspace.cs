@@ -11,15 +11,13 @@ public sealed class TempWorkspace : IDisposable
 {
     public string Root { get; } = Path.Combine(Path.GetTempPath(), "tp-test-" + Guid.NewGuid().ToString("N")[..12]);
 
-    public static SpecValidator.Catalogs Catalogs => new(
-        DomainRegistry.All.Select(d => d.Id).ToArray(), TaskRegistry.All.Select(f => f.Name).ToArray(), id => DomainRegistry.Get(id));
 
     public RunEnvironment Environment(IProgressSink? progress = null, CancellationToken cancellation = default, string output = "out") =>
         new(Path.Combine(Root, output), Path.Combine(Root, "models"), Path.Combine(Root, "datasets"), CPU,
             progress ?? NullProgress.Instance, cancellation);
 
     public static RunPlan Plan(string json) =>
-        RunPlan.Create(SpecLoader.Load(json, "test.json", Catalogs), ByteTokenizer.Instance.VocabSize);
+        RunPlan.Create(SpecLoader.Load(json, "test.json", SpecResolver.Catalogs()), ByteTokenizer.Instance.VocabSize);
 
     public void Dispose()
     {
