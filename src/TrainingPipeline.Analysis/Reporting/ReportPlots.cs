@@ -46,7 +46,7 @@ public static class ReportPlots
                 "Chinchilla compute-optimal frontier", Colors.Blue, LinePattern.Dashed);
         return Render(plot, "pretraining", "Loss vs compute", "loss_vs_compute.png",
             "In-distribution loss along each pre-training run (one colour per model size), the final points used in the fits, " +
-            "the fitted L(C) and the loss on the Chinchilla compute-optimal frontier L(N_opt(C), D_opt(C)).");
+            "the fitted L(C) and the loss on the Chinchilla compute-optimal frontier L(N_opt(C), D_opt(C)).", Alignment.UpperRight);
     }
 
     public static ReportFigure IsoLossContours(FittedLaw chinchilla, IReadOnlyList<LawPoint> points)
@@ -95,7 +95,7 @@ public static class ReportPlots
         data.Color = Colors.Black;
         data.LegendText = "trained models";
         return Render(plot, "pretraining", "Iso-loss contours", "iso_loss.png",
-            "Contours of the fitted L(N, D) with the compute-optimal allocation and the trained models.");
+            "Contours of the fitted L(N, D) with the compute-optimal allocation and the trained models.", Alignment.UpperLeft);
     }
 
     public static ReportFigure RlScore(string group, IReadOnlyList<LawPoint> points, FittedLaw? logLinear, FittedLaw? sigmoid, int index)
@@ -120,7 +120,7 @@ public static class ReportPlots
         if (cutoff is { } c) plot.Add.VerticalLine(Math.Log10(c), 1, Colors.Gray, LinePattern.Dotted);
         return Render(plot, "rl", $"RL score vs compute: {group}", $"rl_score_{index}.png",
             "Both laws fitted on all points (solid) and on the lower part of the compute range only (dashed, the backtest); " +
-            "the dotted line marks the backtest cut-off.");
+            "the dotted line marks the backtest cut-off.", Alignment.UpperLeft);
     }
 
     public static ReportFigure Transfer(IReadOnlyList<RlRunSummary> runs)
@@ -181,9 +181,10 @@ public static class ReportPlots
         return array.Length == 0 ? (0, 1) : (array.Min(), array.Max());
     }
 
-    private static ReportFigure Render(Plot plot, string section, string title, string fileName, string caption)
+    private static ReportFigure Render(Plot plot, string section, string title, string fileName, string caption,
+        Alignment legend = Alignment.LowerRight)
     {
-        plot.ShowLegend();
+        plot.ShowLegend(legend);
         return new ReportFigure(section, title, fileName, plot.GetImageBytes(Width, Height, ImageFormat.Png), caption);
     }
 }
