@@ -59,5 +59,6 @@ public static class Program
         yield return RunCommand.Create();
         yield return RunCommand.CreatePretrain();
         yield return RunCommand.CreateRl();
+        yield return AnalyzeCommand.Create();
     }
 }

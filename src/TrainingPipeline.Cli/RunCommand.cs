@@ -35,6 +35,8 @@ internal static class RunCommand
                 return (Env: env, Runs: new PipelineRunner(env).Run(plan, parsed.GetValue(options.Fresh), include));
             });
             Console.WriteLine(Summary.RunsTable(outcomes.Runs));
+            if (analyze && plan.Spec.Analysis is { } analysis)
+                AnalysisHook.Run(outcomes.Env, analysis);
             Console.WriteLine($"results: {outcomes.Env.ResultsRoot}");
             return Program.Success;
         });

@@ -92,6 +92,10 @@ public sealed class ChinchillaLaw(InitializationGrid? grid = null, double huberD
         PointValidation.RequirePositiveFinite(points, p => p.ModelSize, "N (model size)", source);
         PointValidation.RequirePositiveFinite(points, p => p.Tokens, "D (tokens)", source);
         PointValidation.RequirePositiveFinite(points, p => p.Value, "loss", source);
+        // A and alpha (B and beta) are only identified when N (D) varies.
+        if (points.Select(p => p.ModelSize).Distinct().Count() < 2 || points.Select(p => p.Tokens).Distinct().Count() < 2)
+            throw new BadInputException(source, "N, D", "the chinchilla law needs at least 2 distinct model sizes and 2 distinct token counts",
+                "train more model sizes and/or token budgets, or fit loss-compute instead");
     }
 
     private (double, double[]) Objective(double[] x, double[] logN, double[] logD, double[] logL)

@@ -1,0 +1,18 @@
+using TrainingPipeline.Analysis.Fitting;
+
+namespace TrainingPipeline.Analysis;
+
+/// <summary>
+/// Options of the analysis stage. <paramref name="ChinchillaGrid"/> and <paramref name="LossComputeGrid"/> are the
+/// L-BFGS initialization grids (null: Hoffmann et al.'s 4,500-point grid and the 360-point default); tests pass the
+/// coarse grids to stay fast.
+/// </summary>
+public sealed record AnalysisOptions(
+    int Bootstrap = 200,
+    long Seed = 0,
+    double BacktestFraction = 0.25,
+    InitializationGrid? ChinchillaGrid = null,
+    InitializationGrid? LossComputeGrid = null)
+{
+    public FitOptions FitOptions => new(Bootstrap, Seed, BacktestFraction);
+}

@@ -1,0 +1,100 @@
+using System.Globalization;
+using TrainingPipeline.Analysis.Fitting;
+using TrainingPipeline.Analysis.Inflection;
+using TrainingPipeline.Analysis.Points;
+using TrainingPipeline.Analysis.Reporting;
+using TrainingPipeline.Results;
+
+namespace TrainingPipeline.Analysis;
+
+/// <summary>
+/// The analysis stage: reads a results folder, fits whatever the data support, and writes the fits table
+/// (<c>&lt;results&gt;/fits/analysis_id=&lt;id&gt;/</c>, as docs/results-schema.md places it), <c>report.md</c>,
+/// a self-contained <c>report.html</c> and the PNG plots into <paramref name="outputDir"/>. What cannot be fitted
+/// (too few points, a missing kind of run) is reported as a note, not an error.
+/// </summary>
+public static class AnalysisStage
+{
+    public static AnalysisSummary Run(string resultsDir, string outputDir, AnalysisOptions options, TextWriter log)
+    {
+        var data = ResultsReader.Read(resultsDir);
+        log.WriteLine($"analyze: {data.Runs.Count} runs, {data.Steps.Count} steps, {data.Evals.Count} evals in {resultsDir}");
+        var points = ResultsPoints.From(data);
+        var notes = new List<string>(points.Notes);
+        var laws = new List<FittedLaw>();
+        var figures = new List<ReportFigure>();
+        if (data.Runs.Count == 0) notes.Add("the results folder has no runs yet");
+
+        var lossCompute = TryFit(new LossComputeLaw(options.LossComputeGrid), points.Pretrain, "pretrain", options, resultsDir, notes, log);
+        var chinchilla = TryFit(new ChinchillaLaw(options.ChinchillaGrid), points.Pretrain, "pretrain", options, resultsDir, notes, log);
+        laws.AddRange(new[] { lossCompute, chinchilla }.OfType<FittedLaw>());
+        if (points.LossCurves.Count > 0 || points.Pretrain.Count > 0)
+            figures.Add(ReportPlots.LossVsCompute(points.LossCurves, points.Pretrain, lossCompute, chinchilla));
+        if (chinchilla is not null) figures.Add(ReportPlots.IsoLossContours(chinchilla, points.Pretrain));
+
+        var index = 0;
+        foreach (var (group, groupPoints) in points.RlGroups)
+        {
+            var linear = TryFit(new RlLogLinearLaw(), groupPoints, group, options, resultsDir, notes, log);
+            var sigmoid = TryFit(new RlSigmoidLaw(), groupPoints, group, options, resultsDir, notes, log);
+            laws.AddRange(new[] { linear, sigmoid }.OfType<FittedLaw>());
+            figures.Add(ReportPlots.RlScore(group, groupPoints, linear, sigmoid, index++));
+        }
+        if (points.RlRuns.Any(r => r.Breadth is not null)) figures.Add(ReportPlots.Transfer(points.RlRuns));
+
+        var inflections = new List<InflectionAnalysis>();
+        if (points.RlHeldOut.Count > 0)
+            TryInflection("held-out pass@1", "log10 RL compute", [.. points.RlHeldOut.Select(p => Math.Log10(p.Compute))],
+            [.. points.RlHeldOut.Select(p => p.Value)], options, inflections, notes);
+        var byBreadth = points.RlRuns.Where(r => r.Breadth is not null && double.IsFinite(r.HeldOut)).ToList();
+        if (byBreadth.Count > 0)
+            TryInflection("held-out pass@1", "breadth", [.. byBreadth.Select(r => (double)r.Breadth!.Value)],
+                [.. byBreadth.Select(r => r.HeldOut)], options, inflections, notes);
+        figures.AddRange(inflections.Select((a, i) => ReportPlots.Inflection(a, i)));
+
+        var now = DateTime.UtcNow;
+        var analysisId = $"{now.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture)}-{Guid.NewGuid().ToString("N")[..6]}";
+        var fitsPath = FitsTableWriter.Write(Path.Combine(resultsDir, "fits"), analysisId, laws, inflections, now);
+        Directory.CreateDirectory(outputDir);
+        foreach (var figure in figures) File.WriteAllBytes(Path.Combine(outputDir, figure.FileName), figure.Png);
+        var document = ReportComposer.Compose(new ReportInputs(analysisId, resultsDir, options, data.Runs.Count, points, laws, inflections, notes, figures));
+        var markdownPath = Path.Combine(outputDir, "report.md");
+        var htmlPath = Path.Combine(outputDir, "report.html");
+        File.WriteAllText(markdownPath, MarkdownReport.Render(document));
+        File.WriteAllText(htmlPath, HtmlReport.Render(document));
+        log.WriteLine($"analyze: {laws.Count} laws, {inflections.Count} inflection analyses; report {htmlPath}");
+        return new AnalysisSummary(analysisId, laws, inflections, notes, markdownPath, htmlPath, fitsPath);
+    }
+
+    private static FittedLaw? TryFit(IScalingLaw law, IReadOnlyList<LawPoint> points, string group, AnalysisOptions options,
+        string source, List<string> notes, TextWriter log)
+    {
+        if (points.Count < law.MinimumPoints)
+        {
+            notes.Add($"not enough points for {law.Name} on {group} (have {points.Count}, need ≥ {law.MinimumPoints})");
+            return null;
+        }
+        try
+        {
+            log.WriteLine($"analyze: fitting {law.Name} on {group} ({points.Count} points)");
+            return LawAnalysis.Run(law, points, group, options.FitOptions, source);
+        }
+        catch (BadInputException e)
+        {
+            notes.Add($"cannot fit {law.Name} on {group}: {e.Message}");
+            return null;
+        }
+    }
+
+    private static void TryInflection(string group, string xLabel, double[] x, double[] y, AnalysisOptions options,
+        List<InflectionAnalysis> inflections, List<string> notes)
+    {
+        if (x.Length < HingeRegression.MinimumPoints || x.Distinct().Count() < HingeRegression.MinimumDistinctX)
+        {
+            notes.Add($"not enough points for an inflection analysis of {group} vs {xLabel} " +
+                      $"(have {x.Length} points at {x.Distinct().Count()} distinct values, need ≥ {HingeRegression.MinimumPoints} at ≥ {HingeRegression.MinimumDistinctX})");
+            return;
+        }
+        inflections.Add(HingeRegression.Analyze(group, xLabel, x, y, options.Bootstrap, options.Seed));
+    }
+}

@@ -1,0 +1,27 @@
+using TrainingPipeline.Analysis.Fitting;
+
+namespace TrainingPipeline.Analysis.Inflection;
+
+/// <summary>
+/// A segmented regression of <see cref="Group"/> against <see cref="XLabel"/>: the breakpoint and slopes with 95%
+/// bootstrap intervals, and the test against the straight line (no break): F statistic and its p-value from a
+/// parametric bootstrap under the straight-line fit (the textbook F distribution does not apply because the
+/// breakpoint does not exist under the null).
+/// </summary>
+public sealed record InflectionAnalysis(
+    string Group,
+    string XLabel,
+    int PointCount,
+    HingeFit Fit,
+    double LinearSumOfSquares,
+    ParameterEstimate Breakpoint,
+    ParameterEstimate SlopeBefore,
+    ParameterEstimate SlopeAfter,
+    double FStatistic,
+    double PValue,
+    int NullSimulations,
+    IReadOnlyList<double> X,
+    IReadOnlyList<double> Y)
+{
+    public bool BreakIsSignificant => PValue < 0.05;
+}

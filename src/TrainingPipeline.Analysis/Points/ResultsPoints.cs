@@ -1,0 +1,95 @@
+using TrainingPipeline.Analysis.Fitting;
+using TrainingPipeline.Results.Reading;
+
+namespace TrainingPipeline.Analysis.Points;
+
+/// <summary>
+/// Turns the deduplicated results tables into fit points (docs/analysis.md, "Which points"):
+/// <list type="bullet">
+/// <item>Pre-training: one point per completed run whose stage starts with <c>pretrain</c>: the final-step
+/// <c>loss</c> evals on the <c>in_distribution</c> split, averaged over eval sets, against that eval's cumulative
+/// <c>flops</c>; N = params_non_embedding; D = the run's final <c>tokens</c> summed along its chain of pre-training
+/// parents (a broad run continuing a narrow one has seen both), or C/(6N) when a run in the chain has no steps.</item>
+/// <item>RL: every <c>pass@1</c> eval of a completed or running <c>rl</c> run with positive <c>run_flops</c>,
+/// per eval set and split, against run_flops; points keep their run id so the bootstrap can resample runs.</item>
+/// </list>
+/// </summary>
+public static class ResultsPoints
+{
+    public const string InDistribution = "in_distribution";
+    public const string HeldOut = "held_out";
+
+    public static AnalysisPoints From(ResultsDataset data)
+    {
+        var notes = new List<string>();
+        var runs = data.Runs.ToDictionary(r => r.RunId);
+        var finalTokens = data.Steps.GroupBy(s => s.RunId).ToDictionary(g => g.Key, g => g.MaxBy(s => s.Step)!.Tokens);
+        var evalsByRun = data.Evals.ToLookup(e => e.RunId);
+
+        var pretrain = new List<LawPoint>();
+        var curves = new List<LossCurvePoint>();
+        foreach (var run in data.Runs.Where(r => r.Stage.StartsWith("pretrain", StringComparison.Ordinal)))
+        {
+            var lossEvals = evalsByRun[run.RunId].Where(e => e.Metric == "loss" && e.Split == InDistribution).ToList();
+            foreach (var atStep in lossEvals.GroupBy(e => e.Step).OrderBy(g => g.Key))
+                curves.Add(new LossCurvePoint(run.RunId, run.ParamsNonEmbedding, atStep.Max(e => e.Flops), atStep.Average(e => e.Value)));
+            if (run.Status != "completed")
+            {
+                notes.Add($"pre-training run {run.RunId} is {run.Status}; left out of the loss fits");
+                continue;
+            }
+            if (lossEvals.Count == 0)
+            {
+                notes.Add($"pre-training run {run.RunId} has no in_distribution loss evals; left out of the loss fits");
+                continue;
+            }
+            var finalStep = lossEvals.Max(e => e.Step);
+            var final = lossEvals.Where(e => e.Step == finalStep).ToList();
+            var compute = final.Max(e => e.Flops);
+            var tokens = ChainTokens(run, runs, finalTokens);
+            if (tokens is null) notes.Add($"run {run.RunId}: no steps for some run in its chain, so D = C/(6N)");
+            var n = (double)run.ParamsNonEmbedding;
+            pretrain.Add(new LawPoint(compute, final.Average(e => e.Value), n, tokens ?? compute / (6 * n), run.RunId));
+        }
+
+        var rlRuns = data.Runs.Where(r => r.Stage == "rl" && r.Status != "failed").ToList();
+        var rlEvals = rlRuns.SelectMany(r => evalsByRun[r.RunId]).Where(e => e.Metric == "pass@1").ToList();
+        var skipped = rlEvals.Count(e => e.RunFlops <= 0);
+        if (skipped > 0) notes.Add($"{skipped} RL pass@1 evals at zero RL compute (before the first update) are not on the log-compute axis; left out of the RL fits");
+        var positive = rlEvals.Where(e => e.RunFlops > 0).ToList();
+        var groups = positive
+            .GroupBy(e => $"{e.EvalSet} / {e.Split}")
+            .OrderBy(g => g.Key, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => (IReadOnlyList<LawPoint>)[.. g.Select(e => new LawPoint(e.RunFlops, e.Value, Cluster: e.RunId))]);
+        var heldOut = positive.Where(e => e.Split == HeldOut)
+            .GroupBy(e => (e.RunId, e.Step))
+            .Select(g => new LawPoint(g.First().RunFlops, g.Average(e => e.Value), Cluster: g.Key.RunId))
+            .ToList();
+        var summaries = rlRuns.Select(r => Summarize(r, evalsByRun[r.RunId].Where(e => e.Metric == "pass@1").ToList()))
+            .OfType<RlRunSummary>().ToList();
+        return new AnalysisPoints(pretrain, curves, groups, heldOut, summaries, notes);
+    }
+
+    private static RlRunSummary? Summarize(RunRow run, List<EvalRow> passAtOne)
+    {
+        if (passAtOne.Count == 0) return null;
+        var finalStep = passAtOne.Max(e => e.Step);
+        var final = passAtOne.Where(e => e.Step == finalStep).ToList();
+        double Mean(string split) => final.Where(e => e.Split == split).Select(e => e.Value).DefaultIfEmpty(double.NaN).Average();
+        return new RlRunSummary(run.RunId, RunBreadth.Read(run.ConfigJson, preferRl: true), final.Max(e => e.RunFlops),
+            Mean(InDistribution), Mean(HeldOut));
+    }
+
+    private static double? ChainTokens(RunRow run, Dictionary<string, RunRow> runs, Dictionary<string, long> finalTokens)
+    {
+        var total = 0.0;
+        var seen = new HashSet<string>();
+        for (RunRow? current = run; current is not null && current.Stage.StartsWith("pretrain", StringComparison.Ordinal);)
+        {
+            if (!seen.Add(current.RunId) || !finalTokens.TryGetValue(current.RunId, out var tokens)) return null;
+            total += tokens;
+            current = current.ParentRunId is { } parent && runs.TryGetValue(parent, out var p) ? p : null;
+        }
+        return total;
+    }
+}

@@ -1,0 +1,156 @@
+using TrainingPipeline.Analysis.Fitting;
+using TrainingPipeline.Analysis.Inflection;
+using TrainingPipeline.Analysis.Points;
+
+namespace TrainingPipeline.Analysis.Reporting;
+
+/// <summary>What the report is composed from.</summary>
+public sealed record ReportInputs(
+    string AnalysisId,
+    string ResultsDirectory,
+    AnalysisOptions Options,
+    int RunCount,
+    AnalysisPoints Points,
+    IReadOnlyList<FittedLaw> Laws,
+    IReadOnlyList<InflectionAnalysis> Inflections,
+    IReadOnlyList<string> Notes,
+    IReadOnlyList<ReportFigure> Figures);
+
+/// <summary>Lays the analysis out as report sections (overview, pre-training, RL, transfer, inflections, method).</summary>
+public static class ReportComposer
+{
+    public static ReportDocument Compose(ReportInputs inputs)
+    {
+        var sections = new List<ReportSection>
+        {
+            new("overview", "Overview", Overview(inputs)),
+            new("pretraining", "Pre-training scaling laws", LawSection(inputs, "pretraining", [LossComputeLaw.LawName, ChinchillaLaw.LawName],
+                "No pre-training law could be fitted (see the notes above).")),
+            new("rl", "RL: score vs compute", RlSection(inputs)),
+            new("transfer", "Narrow vs broad transfer", TransferSection(inputs)),
+            new("inflections", "Inflections", InflectionSection(inputs)),
+            new("method", "Method", Method(inputs)),
+        };
+        return new ReportDocument("Scaling analysis", sections);
+    }
+
+    private static List<ReportBlock> Overview(ReportInputs inputs)
+    {
+        var o = inputs.Options;
+        var blocks = new List<ReportBlock>
+        {
+            new ParagraphBlock($"Analysis {inputs.AnalysisId} of {inputs.ResultsDirectory}: {inputs.RunCount} runs, " +
+                $"{inputs.Points.Pretrain.Count} pre-training points, {inputs.Points.RlGroups.Values.Sum(g => g.Count)} RL points " +
+                $"in {inputs.Points.RlGroups.Count} groups. Bootstrap {o.Bootstrap} resamples, seed {o.Seed}, backtest holds out " +
+                $"the top {o.BacktestFraction:P0} of the log-compute range."),
+        };
+        blocks.AddRange(inputs.Notes.Select(n => new ParagraphBlock("Note: " + n)));
+        return blocks;
+    }
+
+    private static List<ReportBlock> LawSection(ReportInputs inputs, string section, string[] lawNames, string empty)
+    {
+        var blocks = new List<ReportBlock>();
+        var laws = inputs.Laws.Where(l => lawNames.Contains(l.Law)).ToList();
+        if (laws.Count == 0) blocks.Add(new ParagraphBlock(empty));
+        foreach (var law in laws) blocks.AddRange(LawBlocks(law));
+        blocks.AddRange(inputs.Figures.Where(f => f.Section == section).Select(f => new FigureBlock(f)));
+        return blocks;
+    }
+
+    private static IEnumerable<ReportBlock> LawBlocks(FittedLaw law)
+    {
+        yield return new ParagraphBlock($"{law.Law} on {law.Group}: {law.PointCount} points, objective {AnalysisSummary.Format(law.Fit.Objective)}, " +
+            $"bootstrap {law.BootstrapSucceeded}/{law.BootstrapRequested} resamples of {law.ResamplingUnit}.");
+        yield return new TableBlock(["parameter", "value", "95% CI"],
+            [.. law.Parameters.Concat(law.Derived).Select(p => (IReadOnlyList<string>)[p.Name, AnalysisSummary.Format(p.Value), AnalysisSummary.Interval(p)])]);
+        yield return new ParagraphBlock(law.Backtest is { } b
+            ? $"Backtest: fitted on {b.TrainPoints} points below C = {b.CutoffCompute:G3}, predicting {b.HeldOutPoints} above it: " +
+              $"RMSE {AnalysisSummary.Format(b.RootMeanSquaredError)}, MAE {AnalysisSummary.Format(b.MeanAbsoluteError)}."
+            : $"Backtest: {law.BacktestNote}.");
+    }
+
+    private static List<ReportBlock> RlSection(ReportInputs inputs)
+    {
+        var blocks = new List<ReportBlock>();
+        var rl = inputs.Laws.Where(l => l.Law is RlLogLinearLaw.LawName or RlSigmoidLaw.LawName).ToList();
+        if (rl.Count == 0) blocks.Add(new ParagraphBlock("No RL law could be fitted (no RL pass@1 evals, or too few; see the notes above)."));
+        var selection = new List<IReadOnlyList<string>>();
+        foreach (var group in rl.GroupBy(l => l.Group))
+        {
+            var linear = group.FirstOrDefault(l => l.Law == RlLogLinearLaw.LawName);
+            var sigmoid = group.FirstOrDefault(l => l.Law == RlSigmoidLaw.LawName);
+            selection.Add([group.Key, Rmse(linear), Rmse(sigmoid), Preferred(linear, sigmoid)]);
+        }
+        if (selection.Count > 0)
+            blocks.Add(new TableBlock(["group", "rl-loglinear backtest RMSE", "rl-sigmoid backtest RMSE", "preferred by backtest"], selection));
+        foreach (var law in rl) blocks.AddRange(LawBlocks(law));
+        blocks.AddRange(inputs.Figures.Where(f => f.Section == "rl").Select(f => new FigureBlock(f)));
+        return blocks;
+    }
+
+    /// <summary>The law with the lower extrapolation error; in-sample fit alone would favour the more flexible law.</summary>
+    public static string Preferred(FittedLaw? linear, FittedLaw? sigmoid)
+    {
+        double a = linear?.Backtest?.RootMeanSquaredError ?? double.NaN, b = sigmoid?.Backtest?.RootMeanSquaredError ?? double.NaN;
+        if (double.IsFinite(a) && double.IsFinite(b)) return a <= b ? RlLogLinearLaw.LawName : RlSigmoidLaw.LawName;
+        return "no backtest for both laws";
+    }
+
+    private static string Rmse(FittedLaw? law) =>
+        law?.Backtest is { } b ? AnalysisSummary.Format(b.RootMeanSquaredError) : law is null ? "not fitted" : "no backtest";
+
+    private static List<ReportBlock> TransferSection(ReportInputs inputs)
+    {
+        var runs = inputs.Points.RlRuns.Where(r => r.Breadth is not null).ToList();
+        if (runs.Count == 0)
+            return [new ParagraphBlock("No RL run states a breadth in its config_json (rl_breadth, corpus_breadth or tasks), so narrow and broad cannot be compared.")];
+        var blocks = new List<ReportBlock>
+        {
+            new TableBlock(["breadth", "runs", "mean final pass@1 in_distribution", "mean final pass@1 held_out"],
+                [.. runs.GroupBy(r => r.Breadth!.Value).OrderBy(g => g.Key).Select(g => (IReadOnlyList<string>)[
+                    g.Key.ToString(System.Globalization.CultureInfo.InvariantCulture), g.Count().ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    AnalysisSummary.Format(Mean(g.Select(r => r.InDistribution))), AnalysisSummary.Format(Mean(g.Select(r => r.HeldOut)))])]),
+        };
+        blocks.AddRange(inputs.Figures.Where(f => f.Section == "transfer").Select(f => new FigureBlock(f)));
+        return blocks;
+    }
+
+    private static double Mean(IEnumerable<double> values)
+    {
+        var finite = values.Where(double.IsFinite).ToArray();
+        return finite.Length == 0 ? double.NaN : finite.Average();
+    }
+
+    private static List<ReportBlock> InflectionSection(ReportInputs inputs)
+    {
+        if (inputs.Inflections.Count == 0)
+            return [new ParagraphBlock($"No inflection analysis: it needs held-out points at ≥ {HingeRegression.MinimumPoints} points with ≥ {HingeRegression.MinimumDistinctX} distinct x values (see the notes above).")];
+        var blocks = new List<ReportBlock>
+        {
+            new TableBlock(["held-out performance vs", "breakpoint", "95% CI", "slope before", "slope after", "F", "p (vs no break)", "n"],
+                [.. inputs.Inflections.Select(i => (IReadOnlyList<string>)[i.XLabel, AnalysisSummary.Format(i.Breakpoint.Value), AnalysisSummary.Interval(i.Breakpoint),
+                    $"{AnalysisSummary.Format(i.SlopeBefore.Value)} {AnalysisSummary.Interval(i.SlopeBefore)}",
+                    $"{AnalysisSummary.Format(i.SlopeAfter.Value)} {AnalysisSummary.Interval(i.SlopeAfter)}",
+                    AnalysisSummary.Format(i.FStatistic), AnalysisSummary.Format(i.PValue), i.PointCount.ToString(System.Globalization.CultureInfo.InvariantCulture)])]),
+            new ParagraphBlock("A breakpoint is only evidence of an inflection when p < 0.05; otherwise a straight line explains the points as well."),
+        };
+        blocks.AddRange(inputs.Figures.Where(f => f.Section == "inflections").Select(f => new FigureBlock(f)));
+        return blocks;
+    }
+
+    private static List<ReportBlock> Method(ReportInputs inputs) =>
+    [
+        new ParagraphBlock("Pre-training points: per completed pre-training run, the final-step in-distribution loss (mean over eval sets) against cumulative FLOPs; " +
+            "N = non-embedding parameters; D = final tokens summed along the run's pre-training chain."),
+        new ParagraphBlock("Chinchilla L(N, D) = E + A/N^α + B/D^β and L(C) = E + A·C^−α: Hoffmann et al.'s approach 3 — Huber loss (δ = 1e-3) on log-loss residuals, " +
+            $"parameters in log space, L-BFGS (MathNet) from a grid of {(inputs.Options.ChinchillaGrid ?? ChinchillaLaw.HoffmannGrid).Count} starts (Chinchilla). " +
+            "Compute-optimal allocation from C = 6ND: N_opt = G·(C/6)^(β/(α+β)), G = (αA/(βB))^(1/(α+β))."),
+        new ParagraphBlock("RL: pass@1 against RL compute (run_flops), per eval set and split; score = a + b·log10 C by least squares and " +
+            "score = R0 + (A − R0)/(1 + (C_mid/C)^B) by least squares (L-BFGS from a data-derived grid)."),
+        new ParagraphBlock("Intervals: 95% percentile bootstrap, refitting from the point estimate; whole runs are resampled when the points come from ≥ 3 runs. " +
+            "Backtest: fit below the top fraction of the log-compute range, RMSE on the points above; laws are compared on this, not on in-sample fit."),
+        new ParagraphBlock("Inflections: segmented regression y = b0 + b1·x + b2·max(0, x − ψ) with ψ profiled; breakpoint and slopes with bootstrap intervals; " +
+            "p-value of the F statistic against the straight line from a parametric bootstrap under the straight-line fit."),
+    ];
+}

@@ -1,0 +1,102 @@
+using System.CommandLine;
+using TrainingPipeline.Analysis;
+using TrainingPipeline.Analysis.Fitting;
+using TrainingPipeline.Analysis.Tables;
+using TrainingPipeline.Results;
+
+namespace TrainingPipeline.Cli;
+
+/// <summary>
+/// <c>analyze fit</c>: fit one law to an external CSV/Parquet table and print JSON or a table;
+/// <c>analyze report</c>: run the analysis stage on a results folder.
+/// </summary>
+internal static class AnalyzeCommand
+{
+    public static Command Create() => new("analyze", "Fit scaling laws and write the analysis report.") { Fit(), Report() };
+
+    private static Command Fit()
+    {
+        var law = new Option<string>("--law")
+        {
+            Description = "Law to fit: " + string.Join(", ", ScalingLaws.Names),
+            Required = true,
+        };
+        law.AcceptOnlyFromAmong([.. ScalingLaws.Names]);
+        var input = new Option<string>("--input") { Description = "CSV or Parquet file, folder, or glob (e.g. 'data/**/*.parquet').", Required = true };
+        var columns = new Option<string[]>("--col")
+        {
+            Description = "Column for a role, as role=column (roles: N, D, C, loss, score); repeatable.",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var bootstrap = new Option<int>("--bootstrap") { Description = "Bootstrap resamples for the 95% intervals (0 = none).", DefaultValueFactory = _ => 200 };
+        var seed = new Option<long>("--seed") { Description = "Seed of the bootstrap.", DefaultValueFactory = _ => 0 };
+        var grid = new Option<string>("--init-grid")
+        {
+            Description = "L-BFGS starts for chinchilla / loss-compute: 'full' (Hoffmann et al.'s 4,500 for chinchilla) or 'coarse' (fast).",
+            DefaultValueFactory = _ => "full",
+        };
+        grid.AcceptOnlyFromAmong("full", "coarse");
+        var json = new Option<bool>("--json") { Description = "Print one JSON object instead of a table." };
+        var command = new Command("fit", "Fit one law to an external table.") { law, input, columns, bootstrap, seed, grid, json };
+        command.SetAction(parsed => ExitCodeFor(() =>
+        {
+            var lawName = parsed.GetValue(law)!;
+            var bootstrapCount = parsed.GetValue(bootstrap);
+            if (bootstrapCount < 0) throw new BadInputException("--bootstrap", "--bootstrap", "must not be negative", "pass 0 or more resamples");
+            var coarse = parsed.GetValue(grid) == "coarse";
+            InitializationGrid? initGrid = !coarse ? null
+                : lawName == ChinchillaLaw.LawName ? ChinchillaLaw.CoarseGrid
+                : lawName == LossComputeLaw.LawName ? LossComputeLaw.CoarseGrid : null;
+            var fitted = ExternalFit.Run(new ExternalFitRequest(lawName, parsed.GetValue(input)!, parsed.GetValue(columns) ?? [],
+                bootstrapCount, parsed.GetValue(seed), initGrid));
+            Console.WriteLine(parsed.GetValue(json) ? FitJson.Write(fitted) : Table(fitted));
+        }));
+        return command;
+    }
+
+    private static Command Report()
+    {
+        var results = new Option<string>("--results") { Description = "Results folder (<out>/results).", Required = true };
+        var output = new Option<string?>("--out") { Description = "Where report.md, report.html and the plots go (default: <results>/../analysis)." };
+        var bootstrap = new Option<int>("--bootstrap") { Description = "Bootstrap resamples for the 95% intervals.", DefaultValueFactory = _ => 200 };
+        var seed = new Option<long>("--seed") { Description = "Seed of the bootstrap.", DefaultValueFactory = _ => 0 };
+        var command = new Command("report", "Run the analysis stage on a results folder.") { results, output, bootstrap, seed };
+        command.SetAction(parsed => ExitCodeFor(() =>
+        {
+            var resultsDir = Path.GetFullPath(parsed.GetValue(results)!);
+            var outDir = parsed.GetValue(output) ?? Path.Combine(Path.GetDirectoryName(resultsDir.TrimEnd(Path.DirectorySeparatorChar)) ?? ".", "analysis");
+            var summary = AnalysisStage.Run(resultsDir, outDir, new AnalysisOptions(parsed.GetValue(bootstrap), parsed.GetValue(seed)), Console.Error);
+            Console.WriteLine(summary.ToTable());
+        }));
+        return command;
+    }
+
+    /// <summary>
+    /// System.CommandLine's default handler turns an exception thrown by an action into exit code 1 before
+    /// Program.Main sees it, so bad input is mapped to exit code 2 here.
+    /// </summary>
+    private static int ExitCodeFor(Action action)
+    {
+        try
+        {
+            action();
+            return Program.Success;
+        }
+        catch (BadInputException e)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return Program.BadInput;
+        }
+    }
+
+    private static string Table(FittedLaw fitted)
+    {
+        var lines = new List<string> { $"{fitted.Law}: {fitted.PointCount} points, objective {fitted.Fit.Objective:G6}" };
+        foreach (var p in fitted.Parameters.Concat(fitted.Derived))
+            lines.Add($"  {p.Name,-24} {p.Value,14:G6}   95% CI [{p.CiLow:G6}, {p.CiHigh:G6}]");
+        lines.Add(fitted.Backtest is { } b
+            ? $"  backtest: RMSE {b.RootMeanSquaredError:G4} on {b.HeldOutPoints} points above C = {b.CutoffCompute:G3}"
+            : $"  backtest: {fitted.BacktestNote}");
+        return string.Join(Environment.NewLine, lines);
+    }
+}

@@ -1,0 +1,123 @@
+using System.Text.RegularExpressions;
+using Parquet.Serialization;
+using SkiaSharp;
+using TrainingPipeline.Analysis.Fitting;
+using TrainingPipeline.Analysis.Tests.TestData;
+
+namespace TrainingPipeline.Analysis.Tests;
+
+public sealed partial class AnalysisStageTests : IDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("analysis-stage").FullName;
+    private string Results => Path.Combine(_root, "results");
+    private string Output => Path.Combine(_root, "analysis");
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    private static readonly AnalysisOptions Quick = new(Bootstrap: 40, Seed: 1,
+        ChinchillaGrid: ChinchillaLaw.CoarseGrid, LossComputeGrid: LossComputeLaw.CoarseGrid);
+
+    [Fact]
+    public async Task FullPipelineFitsEveryLawAndWritesAValidReport()
+    {
+        var results = new ResultsFolderBuilder(Results);
+        SyntheticPipeline.WritePretraining(results, [1e5, 3e5, 1e6], [2e6, 6e6, 2e7]);
+        SyntheticPipeline.WriteRl(results, [1, 1, 2, 4, 8, 8], parent: "pt-1000000-20000000");
+
+        var summary = AnalysisStage.Run(Results, Output, Quick, TextWriter.Null);
+
+        // Noise-free pre-training data: the Chinchilla fit recovers the exponents of the law that made it.
+        var chinchilla = summary.Laws.Single(l => l.Law == "chinchilla");
+        Assert.Equal(9, chinchilla.PointCount);
+        Assert.Equal(SyntheticPipeline.Alpha, chinchilla.Parameter("alpha").Value, 0.02);
+        Assert.Equal(SyntheticPipeline.Beta, chinchilla.Parameter("beta").Value, 0.02);
+        Assert.Equal(SyntheticPipeline.E, chinchilla.Parameter("E").Value, 0.05);
+        Assert.Contains(summary.Laws, l => l.Law == "loss-compute");
+        foreach (var group in new[] { "arith / in_distribution", "arith / held_out" })
+        {
+            var sigmoid = summary.Laws.Single(l => l.Law == "rl-sigmoid" && l.Group == group);
+            Assert.Equal(36, sigmoid.PointCount); // 6 runs × 6 evals with RL compute > 0
+            Assert.Equal("runs (6)", sigmoid.ResamplingUnit);
+            Assert.Contains(summary.Laws, l => l.Law == "rl-loglinear" && l.Group == group);
+        }
+        Assert.Equal(["log10 RL compute", "breadth"], summary.Inflections.Select(i => i.XLabel));
+
+        // The fits table is a readable Parquet file with a row per parameter and intervals.
+        await using (var stream = File.OpenRead(summary.FitsPath))
+        {
+            var rows = (await ParquetSerializer.DeserializeUntypedAsync(stream)).Data;
+            var alpha = rows.Single(r => (string)r["law"] == "chinchilla" && (string)r["parameter"] == "alpha");
+            Assert.True((double)alpha["ci_low"] <= (double)alpha["value"] && (double)alpha["value"] <= (double)alpha["ci_high"]);
+            Assert.Contains(rows, r => (string)r["law"] == "hinge" && (string)r["parameter"] == "breakpoint");
+        }
+        Assert.Matches(@"fits[/\\]analysis_id=[^/\\]+[/\\]part-00000-analysis\.parquet$", summary.FitsPath);
+
+        var html = File.ReadAllText(summary.ReportHtmlPath);
+        foreach (var section in new[] { "overview", "pretraining", "rl", "transfer", "inflections", "method" })
+            Assert.Contains($"<section id=\"{section}\">", html);
+        var images = ImageDataUri().Matches(html).Select(m => Convert.FromBase64String(m.Groups[1].Value)).ToList();
+        Assert.Equal(7, images.Count); // loss vs compute, iso-loss, 2 RL groups, transfer, 2 inflections
+        foreach (var png in images)
+        {
+            Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, png[..4]);
+            using var bitmap = SKBitmap.Decode(png);
+            Assert.NotNull(bitmap);
+            Assert.Equal((800, 500), (bitmap.Width, bitmap.Height));
+            Assert.True(DistinctColours(bitmap) > 4, "the image is blank");
+        }
+        Assert.DoesNotContain("src=\"http", html); // self-contained
+
+        var markdown = File.ReadAllText(summary.ReportMarkdownPath);
+        foreach (Match link in MarkdownImage().Matches(markdown))
+            Assert.True(File.Exists(Path.Combine(Output, link.Groups[1].Value)), link.Value);
+        Assert.Contains("chinchilla", summary.ToTable());
+    }
+
+    [Fact]
+    public void FewPretrainingRunsGiveNotesInsteadOfErrors()
+    {
+        SyntheticPipeline.WritePretraining(new ResultsFolderBuilder(Results), [1e5, 3e5, 1e6], [2e6]);
+
+        var summary = AnalysisStage.Run(Results, Output, Quick, TextWriter.Null);
+
+        Assert.Empty(summary.Laws);
+        Assert.Contains("not enough points for loss-compute on pretrain (have 3, need ≥ 5)", summary.Notes);
+        Assert.Contains("not enough points for chinchilla on pretrain (have 3, need ≥ 8)", summary.Notes);
+        var html = File.ReadAllText(summary.ReportHtmlPath);
+        Assert.Contains("not enough points for chinchilla", html);
+        Assert.Contains("No RL law could be fitted", html);
+    }
+
+    [Fact]
+    public void OnlyPretrainingFitsOnlyLossLaws()
+    {
+        SyntheticPipeline.WritePretraining(new ResultsFolderBuilder(Results), [1e5, 3e5, 1e6], [2e6, 6e6, 2e7]);
+        var summary = AnalysisStage.Run(Results, Output, Quick with { Bootstrap = 20 }, TextWriter.Null);
+        Assert.Equal(["loss-compute", "chinchilla"], summary.Laws.Select(l => l.Law));
+        Assert.Empty(summary.Inflections);
+    }
+
+    [Fact]
+    public void EmptyResultsFolderStillRendersAReport()
+    {
+        Directory.CreateDirectory(Results);
+        var summary = AnalysisStage.Run(Results, Output, Quick, TextWriter.Null);
+        Assert.Contains("the results folder has no runs yet", summary.Notes);
+        Assert.True(File.Exists(summary.ReportHtmlPath));
+    }
+
+    private static int DistinctColours(SKBitmap bitmap)
+    {
+        var colours = new HashSet<SKColor>();
+        for (var y = 0; y < bitmap.Height; y += 7)
+            for (var x = 0; x < bitmap.Width; x += 7)
+                colours.Add(bitmap.GetPixel(x, y));
+        return colours.Count;
+    }
+
+    [GeneratedRegex("src=\"data:image/png;base64,([A-Za-z0-9+/=]+)\"")]
+    private static partial Regex ImageDataUri();
+
+    [GeneratedRegex(@"!\[[^\]]*\]\(([^)]+)\)")]
+    private static partial Regex MarkdownImage();
+}

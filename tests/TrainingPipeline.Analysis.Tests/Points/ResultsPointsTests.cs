@@ -1,0 +1,55 @@
+using TrainingPipeline.Analysis.Points;
+using TrainingPipeline.Analysis.Tests.TestData;
+using TrainingPipeline.Results;
+
+namespace TrainingPipeline.Analysis.Tests.Points;
+
+public sealed class ResultsPointsTests : IDisposable
+{
+    private readonly string _results = Directory.CreateTempSubdirectory("results-points").FullName;
+
+    public void Dispose() => Directory.Delete(_results, recursive: true);
+
+    [Fact]
+    public void BroadRunContinuingANarrowOneCountsTokensAlongTheChain()
+    {
+        new ResultsFolderBuilder(_results)
+            .Run("narrow", "pretrain_narrow", 1000)
+            .Step("narrow", "pretrain_narrow", 1, 500, 3e6, 3e6).Step("narrow", "pretrain_narrow", 2, 1000, 6e6, 6e6)
+            .Eval("narrow", "pretrain_narrow", 2, 6e6, 6e6, "web", "in_distribution", "loss", 4.0)
+            .Run("broad", "pretrain_broad", 1000, parent: "narrow")
+            .Step("broad", "pretrain_broad", 1, 2000, 1.8e7, 1.2e7)
+            .Eval("broad", "pretrain_broad", 1, 1.8e7, 1.2e7, "web", "in_distribution", "loss", 3.6)
+            .Eval("broad", "pretrain_broad", 1, 1.8e7, 1.2e7, "code", "in_distribution", "loss", 3.8)
+            .Eval("broad", "pretrain_broad", 1, 1.8e7, 1.2e7, "poems", "held_out", "loss", 9.0)
+            .Flush();
+
+        var points = ResultsPoints.From(ResultsReader.Read(_results));
+
+        var broad = points.Pretrain.Single(p => p.Cluster == "broad");
+        Assert.Equal(3000, broad.Tokens); // 1000 narrow + 2000 broad
+        Assert.Equal(1.8e7, broad.Compute); // cumulative flops including the parent
+        Assert.Equal(3.7, broad.Value, 9); // mean of the in-distribution sets only
+        Assert.Equal(1000, broad.ModelSize);
+    }
+
+    [Fact]
+    public void UnfinishedRunsAndZeroComputeRlEvalsAreLeftOutWithANote()
+    {
+        new ResultsFolderBuilder(_results)
+            .Run("pt", "pretrain_narrow", 1000, status: "running")
+            .Eval("pt", "pretrain_narrow", 1, 6e6, 6e6, "web", "in_distribution", "loss", 4.0)
+            .Run("rl", "rl", 1000, parent: "pt")
+            .Eval("rl", "rl", 0, 6e6, 0, "arith", "held_out", "pass@1", 0.1)
+            .Eval("rl", "rl", 1, 7e6, 1e6, "arith", "held_out", "pass@1", 0.2)
+            .Flush();
+
+        var points = ResultsPoints.From(ResultsReader.Read(_results));
+
+        Assert.Empty(points.Pretrain);
+        Assert.Single(points.LossCurves);
+        Assert.Contains(points.Notes, n => n.Contains("running"));
+        Assert.Equal(1e6, Assert.Single(points.RlGroups["arith / held_out"]).Compute);
+        Assert.Contains(points.Notes, n => n.Contains("zero RL compute"));
+    }
+}
