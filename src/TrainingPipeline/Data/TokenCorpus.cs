@@ -172,12 +172,15 @@ public sealed class TokenCorpus
         return [.. MemoryMarshal.Cast<byte, ulong>(bytes).ToArray()];
     }
 
-    internal static string CacheKey(CorpusSpec spec, IReadOnlyList<IDomain> domains, ITextTokenizer tokenizer, MaterializeOptions options)
+    internal static string CacheKey(CorpusSpec spec, IReadOnlyList<IDomain> domains, ITextTokenizer tokenizer, MaterializeOptions options) =>
+        CacheKey(spec, domains, tokenizer.Name, options);
+
+    internal static string CacheKey(CorpusSpec spec, IReadOnlyList<IDomain> domains, string tokenizerName, MaterializeOptions options)
     {
         var key = new System.Text.StringBuilder();
         key.Append("format=").Append(FormatVersion).Append('\n')
             .Append("role=").Append(options.Role).Append('\n')
-            .Append("tokenizer=").Append(tokenizer.Name).Append('\n')
+            .Append("tokenizer=").Append(tokenizerName).Append('\n')
             .Append("budget=").Append(spec.TokenBudget).Append('\n')
             .Append("seed=").Append(spec.Seed).Append('\n')
             .Append("exclude=").Append(options.ExcludeDocumentsOf?.Manifest.Hash ?? "none").Append('\n');
@@ -186,7 +189,7 @@ public sealed class TokenCorpus
         return StableHash.Sha256Hex(key.ToString());
     }
 
-    private static string SafeName(string name)
+    internal static string SafeName(string name)
     {
         var safe = new string(name.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_').ToArray());
         return safe.Length > 48 ? safe[..48] : safe;

@@ -15,6 +15,13 @@ public class ByteTokenizerTests
         ValidText.Sample(text => ByteTokenizer.Instance.Decode(ByteTokenizer.Instance.Encode(text)) == text);
 
     [Fact]
+    public void RoundTripsDocumentsOfEveryDomain()
+    {
+        foreach (var document in DomainRegistry.All.SelectMany(d => d.Documents(5).Take(50)))
+            Assert.Equal(document, ByteTokenizer.Instance.Decode(ByteTokenizer.Instance.Encode(document)));
+    }
+
+    [Fact]
     public void EncodesUtf8BytesAndNeverTheEndOfDocumentToken()
     {
         var ids = ByteTokenizer.Instance.Encode("aé<eod>");
