@@ -17,17 +17,35 @@ internal sealed class PipelineOptions
     public Option<bool> Fresh { get; } = new("--fresh") { Description = "Forget this pipeline's runs (checkpoints and results) and start over" };
     public Option<string?> Device { get; } = new("--device") { Description = "auto, cpu or cuda (overrides the pipeline's device)" };
     public Option<int?> Threads { get; } = new("--threads") { Description = "CPU threads for libtorch (overrides the pipeline's threads)" };
+    public Option<string[]> RunIds { get; } = new("--run-id")
+    {
+        Description = "Run only these run ids of the plan (e.g. one Slurm array task); their parents must be complete",
+        AllowMultipleArgumentsPerToken = true,
+    };
 
     public void AddTo(Command command)
     {
         command.Arguments.Add(Pipeline);
-        foreach (var option in new Option[] { Out, Models, Datasets, Fresh, Device, Threads }) command.Options.Add(option);
+        foreach (var option in new Option[] { Out, Models, Datasets, Fresh, Device, Threads, RunIds }) command.Options.Add(option);
     }
 
     public RunPlan LoadPlan(ParseResult parsed)
     {
-        var points = SpecLoader.LoadFile(parsed.GetValue(Pipeline)!.FullName, SpecResolver.Catalogs());
-        return RunPlan.Create(points, SpecResolver.ResolveTokenizer(points[0].Spec.Tokenizer).VocabSize);
+        string path = parsed.GetValue(Pipeline)!.FullName;
+        var points = SpecLoader.LoadFile(path, SpecResolver.Catalogs());
+        var plan = RunPlan.Create(points, SpecResolver.ResolveTokenizer(points[0].Spec.Tokenizer).VocabSize);
+        foreach (var id in parsed.GetValue(RunIds) ?? [])
+            if (plan.Runs.All(r => r.Id != id))
+                throw new Results.BadInputException(path, "--run-id", $"the plan has no run '{id}'",
+                    "list the plan's run ids with `plan " + parsed.GetValue(Pipeline)!.Name + "`");
+        return plan;
+    }
+
+    /// <summary>The runs selected by --run-id, or all.</summary>
+    public Func<PlannedRun, bool>? Selection(ParseResult parsed)
+    {
+        var ids = parsed.GetValue(RunIds);
+        return ids is { Length: > 0 } ? run => ids.Contains(run.Id) : null;
     }
 
     public RunEnvironment Environment(ParseResult parsed, RunPlan plan, IProgressSink progress, CancellationToken cancellation)

@@ -59,6 +59,7 @@ public static class Program
         yield return RunCommand.Create();
         yield return RunCommand.CreatePretrain();
         yield return RunCommand.CreateRl();
+        yield return PlanCommand.Create();
         yield return AnalyzeCommand.Create();
     }
 }

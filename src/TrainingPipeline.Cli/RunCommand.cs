@@ -32,7 +32,10 @@ internal static class RunCommand
             {
                 var env = options.Environment(parsed, plan, progress, interruption.Token);
                 progress.Log($"{plan.Experiment}: {plan.Runs.Count} runs; results in {env.ResultsRoot}");
-                return (Env: env, Runs: new PipelineRunner(env).Run(plan, parsed.GetValue(options.Fresh), include));
+                var selection = options.Selection(parsed);
+                Func<PlannedRun, bool>? filter = include is null ? selection
+                    : selection is null ? include : r => include(r) && selection(r);
+                return (Env: env, Runs: new PipelineRunner(env).Run(plan, parsed.GetValue(options.Fresh), filter));
             });
             Console.WriteLine(Summary.RunsTable(outcomes.Runs));
             if (analyze && plan.Spec.Analysis is { } analysis)
