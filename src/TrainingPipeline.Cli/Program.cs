@@ -40,6 +40,6 @@ public static class Program
     /// <summary>Every verb, each defined in its own file.</summary>
     private static IEnumerable<Command> Commands()
     {
-        yield break;
+        yield return TasksCommand.Create();
     }
 }
