@@ -61,5 +61,6 @@ public static class Program
         yield return RunCommand.CreateRl();
         yield return PlanCommand.Create();
         yield return AnalyzeCommand.Create();
+        yield return TasksCommand.Create();
     }
 }

@@ -1,6 +1,7 @@
 using TrainingPipeline.Results;
 using TrainingPipeline.Tasks.Arithmetic;
 using TrainingPipeline.Tasks.Code;
+using TrainingPipeline.Tasks.Logic;
 
 namespace TrainingPipeline.Tasks;
 
@@ -14,11 +15,31 @@ public static class TaskRegistry
     public static IReadOnlyList<ITaskFamily> All { get; } =
     [
         new AdditionFamily(),
+        new SubtractionFamily(),
+        new MultiplicationFamily(),
+        new ChainedArithmeticFamily(),
+        new ModularArithmeticFamily(),
+        new FractionsFamily(),
+        new LinearEquationFamily(),
+        new WordProblemFamily(),
+        new SequenceFamily(),
         new CodeTraceFamily(),
+        new CodeSynthesisFamily(),
+        new CodeRepairFamily(),
+        new SortingFamily(),
+        new ListOpsFamily(),
+        new StringOpsFamily(),
+        new BooleanLogicFamily(),
+        new GraphReachabilityFamily(),
+        new OrderingPuzzleFamily(),
     ];
 
     /// <summary>Families selectable by name but not part of <see cref="All"/> (alternative scorings).</summary>
-    public static IReadOnlyList<ITaskFamily> Variants { get; } = [];
+    public static IReadOnlyList<ITaskFamily> Variants { get; } =
+    [
+        new CodeSynthesisFamily(partialCredit: true),
+        new CodeRepairFamily(partialCredit: true),
+    ];
 
     public static IReadOnlyList<string> Names => All.Concat(Variants).Select(f => f.Name).ToList();
 

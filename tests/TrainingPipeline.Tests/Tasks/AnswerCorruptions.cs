@@ -1,5 +1,7 @@
 using TrainingPipeline.Tasks;
 using TrainingPipeline.Tasks.Answers;
+using TrainingPipeline.Tasks.Code;
+using TrainingPipeline.Tasks.Language;
 
 namespace TrainingPipeline.Tests.Tasks;
 
@@ -52,12 +54,19 @@ internal static class AnswerCorruptions
     }
 
     /// <summary>
-    /// Families whose answers are checked semantically (programs run on tests, case-insensitive words) can accept a
-    /// different text; those variants are excluded from the never-verify check by rule, not by scoring them.
+    /// Families whose answers are checked semantically can accept a different text: programs that print the same on
+    /// every hidden case (judged by running them), and yes/no or true/false in another case.
     /// </summary>
-    public static bool IsEquivalentFor(string family, TaskProblem problem, string variant) =>
-        family.StartsWith("code-synthesis") || family.StartsWith("code-repair")
-            ? true
-            : family is "boolean-logic" or "graph-reachability"
-                && string.Equals(variant, problem.Answer, StringComparison.OrdinalIgnoreCase);
+    public static bool IsEquivalentFor(string family, TaskProblem problem, string variant)
+    {
+        if (family.StartsWith("code-synthesis") || family.StartsWith("code-repair"))
+            return HiddenTests.Parse(problem).All(inputs =>
+            {
+                var reference = Interpreter.Run(problem.Answer, ExecutionLimits.Verification, inputs);
+                var candidate = Interpreter.Run(variant, ExecutionLimits.Verification, inputs);
+                return candidate.Succeeded && candidate.OutputLines.SequenceEqual(reference.OutputLines);
+            });
+        return family is "boolean-logic" or "graph-reachability"
+            && string.Equals(variant, problem.Answer, StringComparison.OrdinalIgnoreCase);
+    }
 }

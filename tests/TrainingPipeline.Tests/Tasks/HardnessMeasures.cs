@@ -1,4 +1,5 @@
 using TrainingPipeline.Tasks;
+using TrainingPipeline.Tasks.Code;
 using TrainingPipeline.Tasks.Language;
 
 namespace TrainingPipeline.Tests.Tasks;
@@ -11,7 +12,10 @@ internal static class HardnessMeasures
 {
     public static Func<TaskProblem, double> For(string family) => family switch
     {
+        // The worked step names the rule, whose wording length says nothing about hardness.
+        "sequence" => p => p.Prompt.Length + p.Answer.Length,
         "code-trace" => p => ExecutedSteps(ProgramOf(p.Prompt)),
+        _ when family.StartsWith("code-") => p => HiddenTests.Parse(p).Average(inputs => ExecutedSteps(p.Answer, inputs)),
         _ => p => p.Prompt.Length + p.Solution.Length,
     };
 
@@ -22,9 +26,9 @@ internal static class HardnessMeasures
         return string.Join('\n', lines[1..^1]);
     }
 
-    public static double ExecutedSteps(string source)
+    public static double ExecutedSteps(string source, IReadOnlyList<long>? inputs = null)
     {
-        var result = Interpreter.Run(source, ExecutionLimits.Verification);
+        var result = Interpreter.Run(source, ExecutionLimits.Verification, inputs);
         Assert.True(result.Succeeded, result.Error?.ToString());
         return result.StepsUsed;
     }

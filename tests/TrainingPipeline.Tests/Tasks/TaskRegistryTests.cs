@@ -43,4 +43,12 @@ public class TaskRegistryTests
         Assert.Throws<BadInputException>(() => TaskRegistry.Select(["nope"], null, null));
         Assert.Throws<BadInputException>(() => TaskRegistry.Select(null, null, ["nope"]));
     }
+
+    [Fact]
+    public void AtLeastSixteenFamiliesCoverEveryCategory()
+    {
+        Assert.True(TaskRegistry.All.Count >= 16);
+        foreach (var category in Enum.GetValues<TaskCategory>())
+            Assert.True(TaskRegistry.All.Count(f => f.Category == category) >= 3, $"{category} has fewer than 3 families");
+    }
 }

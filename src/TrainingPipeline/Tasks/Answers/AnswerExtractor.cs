@@ -92,6 +92,6 @@ public static partial class AnswerExtractor
     [GeneratedRegex(@"\\boxed\{([^{}]*)\}")]
     private static partial Regex Boxed();
 
-    [GeneratedRegex(@"[.!?;](?:\s|$)")]
+    [GeneratedRegex(@"[.!?](?:\s|$)")]
     private static partial Regex SentenceEnd();
 }
