@@ -29,6 +29,8 @@ public static class Advantages
                 double r = group[j];
                 advantages[start + j] = algorithm switch
                 {
+                    // A group whose rewards all agree carries no signal: 0, never 0/0.
+                    "grpo" when std == 0 => 0,
                     "grpo" => scaleByStd ? (r - mean) / (std + epsilon) : r - mean,
                     "rloo" => r - (group.Sum() - r) / (groupSize - 1),
                     _ => throw new ArgumentException($"unknown algorithm '{algorithm}'"),

@@ -19,8 +19,10 @@ namespace TrainingPipeline.RL;
 /// policy-gradient steps. All randomness of a step is a pure function of (seed, step), so a resumed run samples
 /// exactly what the uninterrupted run would have.
 /// </summary>
-public sealed class RlStage(RunEnvironment env, string experiment)
+public sealed class RlStage(RunEnvironment env, string experiment, Func<string, ITaskFamily>? families = null)
 {
+    private readonly Func<string, ITaskFamily> _families = families ?? TaskRegistry.Get;
+
     private const string FlopsSampling = "flops_sampling";
     private const string FlopsTraining = "flops_training";
     private const string FlopsReference = "flops_reference";
@@ -31,9 +33,9 @@ public sealed class RlStage(RunEnvironment env, string experiment)
         var rl = config.Rl;
         var tokenizer = SpecResolver.ResolveTokenizer(config.Tokenizer);
         var codec = new TaskCodec(tokenizer);
-        var mixture = rl.Tasks.Select(t => (Family: TaskRegistry.Get(t.Key), t.Value)).ToList();
+        var mixture = rl.Tasks.Select(t => (Family: _families(t.Key), t.Value)).ToList();
         double totalWeight = mixture.Sum(m => m.Value);
-        var heldOut = (rl.HeldOutTasks ?? []).Select(TaskRegistry.Get).ToList();
+        var heldOut = (rl.HeldOutTasks ?? []).Select(_families).ToList();
 
         manual_seed(config.Seed);
         using var model = new Gpt(config.Model);

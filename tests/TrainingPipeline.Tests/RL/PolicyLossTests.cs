@@ -1,0 +1,78 @@
+using TrainingPipeline.RL;
+using static TorchSharp.torch;
+
+namespace TrainingPipeline.Tests.RL;
+
+public class PolicyLossTests
+{
+    // Two completions; the first has 2 completion tokens, the second 1 (mask 0 marks prompt/padding).
+    private static Tensor Mask() => tensor(new float[] { 1, 1, 0, 1 }).view(2, 2);
+
+    private static PolicyLossOptions Options(string aggregation = "token", double klCoef = 0, double clipHigh = 0.2) =>
+        new(ClipLow: 0.2, ClipHigh: clipHigh, KlCoef: klCoef, Aggregation: aggregation, MaxNewTokens: 4);
+
+    [Fact]
+    public void OnPolicyLossIsMinusTheMaskedMeanAdvantage()
+    {
+        using var scope = NewDisposeScope();
+        var logp = tensor(new float[] { -1, -2, -3, -0.5f }).view(2, 2);
+        var adv = tensor(new float[] { 1, -2 });
+        var token = PolicyLoss.Compute(logp, logp, null, adv, Mask(), Options("token"));
+        // Ratio 1: per-token loss −A. Tokens: −1, −1, (masked), +2 → sum 0 over 3 tokens.
+        Assert.Equal(0.0, token.Loss.item<float>(), 6);
+        var sequence = PolicyLoss.Compute(logp, logp, null, adv, Mask(), Options("sequence"));
+        // Per sequence: −1 and +2 → mean 0.5.
+        Assert.Equal(0.5, sequence.Loss.item<float>(), 6);
+        var constant = PolicyLoss.Compute(logp, logp, null, adv, Mask(), Options("constant"));
+        // Token sum 0 / (2 × 4).
+        Assert.Equal(0.0, constant.Loss.item<float>(), 6);
+        Assert.Equal(0.0, token.ClipFraction);
+    }
+
+    [Fact]
+    public void RatiosAreClippedAsymmetrically()
+    {
+        using var scope = NewDisposeScope();
+        // Ratio e^0.5 ≈ 1.6487 on every token, positive advantage 1: clipped at 1 + ε_high.
+        var old = zeros(2, 2);
+        var logp = full(2, 2, 0.5f);
+        var adv = tensor(new float[] { 1, 1 });
+        var standard = PolicyLoss.Compute(logp, old, null, adv, Mask(), Options(clipHigh: 0.2));
+        var higher = PolicyLoss.Compute(logp, old, null, adv, Mask(), Options(clipHigh: 0.28));
+        Assert.Equal(-1.2, standard.Loss.item<float>(), 5);
+        Assert.Equal(-1.28, higher.Loss.item<float>(), 5);
+        Assert.Equal(1.0, standard.ClipFraction);
+        // With a negative advantage the unclipped (larger) penalty stands: −min(ρA, clip(ρ)A) = ρ·|A|.
+        var negative = PolicyLoss.Compute(logp, old, null, -adv, Mask(), Options());
+        Assert.Equal(Math.Exp(0.5), negative.Loss.item<float>(), 4);
+    }
+
+    [Fact]
+    public void KlIsZeroWhenPolicyEqualsReferenceAndPositiveOtherwise()
+    {
+        using var scope = NewDisposeScope();
+        var logp = tensor(new float[] { -1, -2, -3, -0.5f }).view(2, 2);
+        var adv = zeros(2);
+        var same = PolicyLoss.Compute(logp, logp, logp, adv, Mask(), Options(klCoef: 0.1));
+        Assert.Equal(0.0, same.Kl, 9);
+        var reference = logp - 0.3f;
+        var differs = PolicyLoss.Compute(logp, logp, reference, adv, Mask(), Options(klCoef: 0.1));
+        double k3 = Math.Exp(-0.3) + 0.3 - 1; // e^(ref−logp) − (ref−logp) − 1 with ref − logp = −0.3
+        Assert.Equal(k3, differs.Kl, 5);
+        Assert.Equal(0.1 * k3, differs.Loss.item<float>(), 5);
+    }
+
+    [Fact]
+    public void GradientPushesUpTokensWithPositiveAdvantage()
+    {
+        using var scope = NewDisposeScope();
+        var leaf = tensor(new float[] { -1, -1, -1, -1 }, requires_grad: true);
+        var logp = leaf.view(2, 2);
+        var adv = tensor(new float[] { 1, -1 });
+        PolicyLoss.Compute(logp, logp.detach(), null, adv, Mask(), Options()).Loss.backward();
+        var grad = leaf.grad!.data<float>().ToArray();
+        Assert.True(grad[0] < 0 && grad[1] < 0, "descending the loss raises log-probs of the first completion");
+        Assert.True(grad[3] > 0, "and lowers those of the second");
+        Assert.Equal(0f, grad[2]); // masked
+    }
+}
