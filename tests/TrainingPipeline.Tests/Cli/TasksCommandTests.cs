@@ -4,9 +4,10 @@ using TrainingPipeline.Results;
 using TrainingPipeline.Tasks;
 using TrainingPipeline.Testing;
 
-namespace TrainingPipeline.Tests.Tasks;
+namespace TrainingPipeline.Tests.Cli;
 
 /// <summary>The 'tasks' verb (src/TrainingPipeline.Cli/TasksCommand.cs).</summary>
+[Collection("console")] // calls Program.Main, which writes to Console
 public class TasksCommandTests
 {
     [Fact]
