@@ -12,7 +12,26 @@ namespace TrainingPipeline.Cli;
 /// </summary>
 internal static class AnalyzeCommand
 {
-    public static Command Create() => new("analyze", "Fit scaling laws and write the analysis report.") { Fit(), Report() };
+    public static Command Create() => new("analyze", "Fit scaling laws and write the analysis report.") { Fit(), Report(), OfPipeline() };
+
+    /// <summary><c>analyze run &lt;pipeline.json&gt;</c>: the analysis stage of a pipeline, on its results folder.</summary>
+    private static Command OfPipeline()
+    {
+        var options = new PipelineOptions();
+        var command = new Command("run", "Run the analysis stage of a pipeline on its results (<out>/results).");
+        command.Arguments.Add(options.Pipeline);
+        command.Options.Add(options.Out);
+        command.SetAction(parsed => ExitCodeFor(() =>
+        {
+            var plan = options.LoadPlan(parsed);
+            string output = parsed.GetValue(options.Out)?.FullName ?? Path.GetFullPath(Path.Combine("runs", plan.Experiment));
+            var analysis = plan.Spec.Analysis ?? new TrainingPipeline.Config.AnalysisSection();
+            var summary = AnalysisStage.Run(Path.Combine(output, "results"), Path.Combine(output, "analysis"),
+                new AnalysisOptions(analysis.Bootstrap, analysis.Seed, analysis.BacktestFraction), Console.Error);
+            Console.WriteLine(summary.ToTable());
+        }));
+        return command;
+    }
 
     private static Command Fit()
     {
@@ -60,7 +79,7 @@ internal static class AnalyzeCommand
         var output = new Option<string?>("--out") { Description = "Where report.md, report.html and the plots go (default: <results>/../analysis)." };
         var bootstrap = new Option<int>("--bootstrap") { Description = "Bootstrap resamples for the 95% intervals.", DefaultValueFactory = _ => 200 };
         var seed = new Option<long>("--seed") { Description = "Seed of the bootstrap.", DefaultValueFactory = _ => 0 };
-        var command = new Command("report", "Run the analysis stage on a results folder.") { results, output, bootstrap, seed };
+        var command = new Command("report", "Run the analysis stage on any results folder.") { results, output, bootstrap, seed };
         command.SetAction(parsed => ExitCodeFor(() =>
         {
             var resultsDir = Path.GetFullPath(parsed.GetValue(results)!);

@@ -60,6 +60,7 @@ public static class Program
         yield return RunCommand.CreatePretrain();
         yield return RunCommand.CreateRl();
         yield return PlanCommand.Create();
+        yield return EvalCommand.Create();
         yield return AnalyzeCommand.Create();
         yield return TasksCommand.Create();
     }
