@@ -63,8 +63,16 @@ internal static class EvalCommand
                         string split = heldOut.Contains(family.Name) ? ResultTables.HeldOut : ResultTables.InDistribution;
                         rows.Add(new EvalRecord
                         {
-                            Stage = "eval", Step = state.Step, Flops = state.ParentFlops + state.RunFlops, RunFlops = state.RunFlops,
-                            EvalSet = family.Name, Split = split, Metric = m.Metric, Value = m.Value, N = m.N, Stderr = m.Stderr,
+                            Stage = "eval",
+                            Step = state.Step,
+                            Flops = state.ParentFlops + state.RunFlops,
+                            RunFlops = state.RunFlops,
+                            EvalSet = family.Name,
+                            Split = split,
+                            Metric = m.Metric,
+                            Value = m.Value,
+                            N = m.N,
+                            Stderr = m.Stderr,
                             WrittenAt = DateTime.UtcNow,
                         });
                         Console.WriteLine(parsed.GetValue(json)

@@ -13,8 +13,16 @@ public sealed class ResultsWriterTests : IDisposable
 
     private static StepRecord Step(long step, double loss) => new()
     {
-        Stage = "pretrain_narrow", Step = step, Tokens = step * 100, Flops = step * 1e9, RunFlops = step * 1e9,
-        WallSeconds = step * 0.5, Lr = 1e-3, Loss = loss, GradNorm = 1.5, TokensPerSecond = 200,
+        Stage = "pretrain_narrow",
+        Step = step,
+        Tokens = step * 100,
+        Flops = step * 1e9,
+        RunFlops = step * 1e9,
+        WallSeconds = step * 0.5,
+        Lr = 1e-3,
+        Loss = loss,
+        GradNorm = 1.5,
+        TokensPerSecond = 200,
         WrittenAt = new DateTime(2026, 1, 2, 3, 4, 5, DateTimeKind.Utc),
     };
 

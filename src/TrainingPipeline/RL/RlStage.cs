@@ -80,9 +80,17 @@ public sealed class RlStage(RunEnvironment env, string experiment, Func<string, 
                     foreach (var metric in TaskEvaluator.Evaluate(model, tokenizer, family, options, env.Device))
                         rows.Add(new EvalRecord
                         {
-                            Stage = run.Stage, Step = step, Flops = state.ParentFlops + state.RunFlops, RunFlops = state.RunFlops,
-                            EvalSet = family.Name, Split = split, Metric = metric.Metric, Value = metric.Value, N = metric.N,
-                            Stderr = metric.Stderr, WrittenAt = DateTime.UtcNow,
+                            Stage = run.Stage,
+                            Step = step,
+                            Flops = state.ParentFlops + state.RunFlops,
+                            RunFlops = state.RunFlops,
+                            EvalSet = family.Name,
+                            Split = split,
+                            Metric = metric.Metric,
+                            Value = metric.Value,
+                            N = metric.N,
+                            Stderr = metric.Stderr,
+                            WrittenAt = DateTime.UtcNow,
                         });
                 return rows;
             }
@@ -111,7 +119,9 @@ public sealed class RlStage(RunEnvironment env, string experiment, Func<string, 
                 double seconds = sampleSeconds + updateSeconds;
                 state = state with
                 {
-                    Step = step, Tokens = state.Tokens + update.TrainedTokens, RunFlops = runFlops,
+                    Step = step,
+                    Tokens = state.Tokens + update.TrainedTokens,
+                    RunFlops = runFlops,
                     WallSeconds = state.WallSeconds + seconds,
                 };
 
@@ -120,19 +130,32 @@ public sealed class RlStage(RunEnvironment env, string experiment, Func<string, 
                 int groups = rewards.Length / rl.GroupSize;
                 steps.Add(new StepRecord
                 {
-                    Stage = run.Stage, Step = step, Tokens = state.Tokens, Flops = state.ParentFlops + runFlops, RunFlops = runFlops,
-                    WallSeconds = state.WallSeconds, Lr = rl.Lr, Loss = update.PolicyLoss, GradNorm = update.GradNorm,
+                    Stage = run.Stage,
+                    Step = step,
+                    Tokens = state.Tokens,
+                    Flops = state.ParentFlops + runFlops,
+                    RunFlops = runFlops,
+                    WallSeconds = state.WallSeconds,
+                    Lr = rl.Lr,
+                    Loss = update.PolicyLoss,
+                    GradNorm = update.GradNorm,
                     TokensPerSecond = generated / Math.Max(seconds, 1e-9),
                     RewardMean = rewardMean,
                     RewardStd = Math.Sqrt(rewards.Sum(r => (r - rewardMean) * (r - rewardMean)) / rewards.Length),
                     ZeroStdFraction = 1.0 - (double)Advantages.GroupsWithSignal(rewards, rl.GroupSize).Count / groups,
                     PassRate = rollouts.Count(r => r.Verdict.Reward >= 1) / (double)rollouts.Count,
-                    Kl = update.Kl, Entropy = update.Entropy, ClipFraction = update.ClipFraction,
+                    Kl = update.Kl,
+                    Entropy = update.Entropy,
+                    ClipFraction = update.ClipFraction,
                     ResponseLengthMean = rollouts.Average(r => r.CompletionTokens.Length),
                     TruncationRate = rollouts.Count(r => r.Truncated) / (double)rollouts.Count,
-                    SampleSeconds = sampleSeconds, UpdateSeconds = updateSeconds, TokensGenerated = generated,
-                    FlopsSampling = counters[FlopsSampling], FlopsTraining = counters[FlopsTraining],
-                    FlopsReference = counters[FlopsReference], FlopsParent = state.ParentFlops,
+                    SampleSeconds = sampleSeconds,
+                    UpdateSeconds = updateSeconds,
+                    TokensGenerated = generated,
+                    FlopsSampling = counters[FlopsSampling],
+                    FlopsTraining = counters[FlopsTraining],
+                    FlopsReference = counters[FlopsReference],
+                    FlopsParent = state.ParentFlops,
                     WrittenAt = DateTime.UtcNow,
                 });
                 if (step % rl.EvalEvery == 0 || evalSteps.Contains(step)) evals.AddRange(Evaluate(step));

@@ -55,92 +55,100 @@ public sealed class PretrainStage(RunEnvironment env, string experiment)
         try
         {
 
-        var loader = new BatchLoader(corpus, batch, context, config.Seed) { Position = state.LoaderPosition };
-        var schedule = new LrSchedule(training.Schedule, training.Lr, training.WarmupSteps, totalSteps, training.MinLrRatio, training.WsdDecayFraction);
-        var inputs = new long[batch * context];
-        var targets = new long[batch * context];
-        var steps = new List<StepRecord>();
-        var evals = new List<EvalRecord>();
-        long flushedThrough = state.Step;
-        var sinceCheckpoint = Stopwatch.StartNew();
-        var session = Stopwatch.StartNew();
-        double flopsPerStep = config.Model.TrainingFlopsPerToken * tokensPerStep;
-        env.Progress.Started(run.Id, run.Stage, totalSteps,
-            $"{config.Model.ParamsTotal:N0} params, {corpus.TokenCount:N0} corpus tokens, {string.Join("+", config.Mixture.Keys)}");
+            var loader = new BatchLoader(corpus, batch, context, config.Seed) { Position = state.LoaderPosition };
+            var schedule = new LrSchedule(training.Schedule, training.Lr, training.WarmupSteps, totalSteps, training.MinLrRatio, training.WsdDecayFraction);
+            var inputs = new long[batch * context];
+            var targets = new long[batch * context];
+            var steps = new List<StepRecord>();
+            var evals = new List<EvalRecord>();
+            long flushedThrough = state.Step;
+            var sinceCheckpoint = Stopwatch.StartNew();
+            var session = Stopwatch.StartNew();
+            double flopsPerStep = config.Model.TrainingFlopsPerToken * tokensPerStep;
+            env.Progress.Started(run.Id, run.Stage, totalSteps,
+                $"{config.Model.ParamsTotal:N0} params, {corpus.TokenCount:N0} corpus tokens, {string.Join("+", config.Mixture.Keys)}");
 
-        void Flush(long step)
-        {
-            if (step <= flushedThrough) return;
-            results.AppendSteps(ResultTables.Steps, run.Id, flushedThrough + 1, step, steps);
-            results.AppendSteps(ResultTables.Evals, run.Id, flushedThrough + 1, step, evals);
-            store.Save(state, model, optimizer);
-            steps.Clear();
-            evals.Clear();
-            flushedThrough = step;
-            sinceCheckpoint.Restart();
-        }
+            void Flush(long step)
+            {
+                if (step <= flushedThrough) return;
+                results.AppendSteps(ResultTables.Steps, run.Id, flushedThrough + 1, step, steps);
+                results.AppendSteps(ResultTables.Evals, run.Id, flushedThrough + 1, step, evals);
+                store.Save(state, model, optimizer);
+                steps.Clear();
+                evals.Clear();
+                flushedThrough = step;
+                sinceCheckpoint.Restart();
+            }
 
-        if (state.Step == 0) evals.AddRange(Evaluate(model, evalSets, config, state, run.Stage));
-        for (long step = state.Step + 1; step <= totalSteps; step++)
-        {
-            if (env.Cancellation.IsCancellationRequested)
+            if (state.Step == 0) evals.AddRange(Evaluate(model, evalSets, config, state, run.Stage));
+            for (long step = state.Step + 1; step <= totalSteps; step++)
             {
-                Flush(state.Step); // preemption: keep everything up to the last finished step
-                env.Cancellation.ThrowIfCancellationRequested();
+                if (env.Cancellation.IsCancellationRequested)
+                {
+                    Flush(state.Step); // preemption: keep everything up to the last finished step
+                    env.Cancellation.ThrowIfCancellationRequested();
+                }
+                var stepTimer = Stopwatch.StartNew();
+                double lr = schedule.At(step);
+                foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
+                optimizer.zero_grad();
+                double lossSum = 0;
+                for (int micro = 0; micro < accum; micro++)
+                {
+                    using var scope = NewDisposeScope();
+                    loader.Next(inputs, targets);
+                    var x = tensor(inputs, device: env.Device).view(batch, context);
+                    var y = tensor(targets, device: env.Device).view(-1);
+                    var logits = model.forward(x);
+                    var loss = F.cross_entropy(logits.view(-1, logits.shape[2]), y);
+                    (loss / accum).backward();
+                    lossSum += loss.item<float>();
+                }
+                double gradNorm;
+                using (var scope = NewDisposeScope())
+                {
+                    gradNorm = training.GradClip > 0
+                        ? nn.utils.clip_grad_norm_(model.parameters(), training.GradClip)
+                        : GlobalNorm(model);
+                    optimizer.step();
+                }
+                double seconds = stepTimer.Elapsed.TotalSeconds;
+                state = state with
+                {
+                    Step = step,
+                    Tokens = state.Tokens + tokensPerStep,
+                    RunFlops = state.RunFlops + flopsPerStep,
+                    WallSeconds = state.WallSeconds + seconds,
+                    LoaderPosition = loader.Position,
+                };
+                double meanLoss = lossSum / accum;
+                if (!double.IsFinite(meanLoss))
+                    throw new InvalidOperationException($"loss became {meanLoss} at step {step} of run {run.Id}; lower the learning rate (pretrain.lr = {training.Lr})");
+                steps.Add(new StepRecord
+                {
+                    Stage = run.Stage,
+                    Step = step,
+                    Tokens = state.Tokens,
+                    Flops = state.ParentFlops + state.RunFlops,
+                    RunFlops = state.RunFlops,
+                    WallSeconds = state.WallSeconds,
+                    Lr = lr,
+                    Loss = meanLoss,
+                    GradNorm = gradNorm,
+                    TokensPerSecond = tokensPerStep / Math.Max(seconds, 1e-9),
+                    WrittenAt = DateTime.UtcNow,
+                });
+                if (step % training.EvalEvery == 0 || step == totalSteps)
+                    evals.AddRange(Evaluate(model, evalSets, config, state, run.Stage));
+                env.Progress.Update(new ProgressUpdate(run.Id, run.Stage, step, totalSteps, "loss", meanLoss,
+                    tokensPerStep / Math.Max(seconds, 1e-9), session.Elapsed));
+                if (step % training.CheckpointEvery == 0 || sinceCheckpoint.Elapsed.TotalMinutes >= training.CheckpointMinutes)
+                    Flush(step);
             }
-            var stepTimer = Stopwatch.StartNew();
-            double lr = schedule.At(step);
-            foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
-            optimizer.zero_grad();
-            double lossSum = 0;
-            for (int micro = 0; micro < accum; micro++)
-            {
-                using var scope = NewDisposeScope();
-                loader.Next(inputs, targets);
-                var x = tensor(inputs, device: env.Device).view(batch, context);
-                var y = tensor(targets, device: env.Device).view(-1);
-                var logits = model.forward(x);
-                var loss = F.cross_entropy(logits.view(-1, logits.shape[2]), y);
-                (loss / accum).backward();
-                lossSum += loss.item<float>();
-            }
-            double gradNorm;
-            using (var scope = NewDisposeScope())
-            {
-                gradNorm = training.GradClip > 0
-                    ? nn.utils.clip_grad_norm_(model.parameters(), training.GradClip)
-                    : GlobalNorm(model);
-                optimizer.step();
-            }
-            double seconds = stepTimer.Elapsed.TotalSeconds;
-            state = state with
-            {
-                Step = step,
-                Tokens = state.Tokens + tokensPerStep,
-                RunFlops = state.RunFlops + flopsPerStep,
-                WallSeconds = state.WallSeconds + seconds,
-                LoaderPosition = loader.Position,
-            };
-            double meanLoss = lossSum / accum;
-            if (!double.IsFinite(meanLoss))
-                throw new InvalidOperationException($"loss became {meanLoss} at step {step} of run {run.Id}; lower the learning rate (pretrain.lr = {training.Lr})");
-            steps.Add(new StepRecord
-            {
-                Stage = run.Stage, Step = step, Tokens = state.Tokens, Flops = state.ParentFlops + state.RunFlops,
-                RunFlops = state.RunFlops, WallSeconds = state.WallSeconds, Lr = lr, Loss = meanLoss, GradNorm = gradNorm,
-                TokensPerSecond = tokensPerStep / Math.Max(seconds, 1e-9), WrittenAt = DateTime.UtcNow,
-            });
-            if (step % training.EvalEvery == 0 || step == totalSteps)
-                evals.AddRange(Evaluate(model, evalSets, config, state, run.Stage));
-            env.Progress.Update(new ProgressUpdate(run.Id, run.Stage, step, totalSteps, "loss", meanLoss,
-                tokensPerStep / Math.Max(seconds, 1e-9), session.Elapsed));
-            if (step % training.CheckpointEvery == 0 || sinceCheckpoint.Elapsed.TotalMinutes >= training.CheckpointMinutes)
-                Flush(step);
-        }
-        Flush(totalSteps);
-        recorder.Record(ResultTables.StatusCompleted);
-        env.Progress.Finished(run.Id, run.Stage, FormattableString.Invariant(
-            $"{state.Tokens:N0} tokens, {state.ParentFlops + state.RunFlops:E2} FLOPs, {state.WallSeconds:F1} s"));
+            Flush(totalSteps);
+            recorder.Record(ResultTables.StatusCompleted);
+            env.Progress.Finished(run.Id, run.Stage, FormattableString.Invariant(
+                $"{state.Tokens:N0} tokens, {state.ParentFlops + state.RunFlops:E2} FLOPs, {state.WallSeconds:F1} s"));
         }
         catch (OperationCanceledException)
         {
@@ -241,9 +249,17 @@ public sealed class PretrainStage(RunEnvironment env, string experiment)
                 config.Training.EvalBatches, env.Device);
             rows.Add(new EvalRecord
             {
-                Stage = stage, Step = state.Step, Flops = state.ParentFlops + state.RunFlops, RunFlops = state.RunFlops,
-                EvalSet = set.Name, Split = set.Split, Metric = "loss", Value = estimate.Loss, N = estimate.Tokens,
-                Stderr = estimate.Stderr, WrittenAt = DateTime.UtcNow,
+                Stage = stage,
+                Step = state.Step,
+                Flops = state.ParentFlops + state.RunFlops,
+                RunFlops = state.RunFlops,
+                EvalSet = set.Name,
+                Split = set.Split,
+                Metric = "loss",
+                Value = estimate.Loss,
+                N = estimate.Tokens,
+                Stderr = estimate.Stderr,
+                WrittenAt = DateTime.UtcNow,
             });
         }
         return rows;

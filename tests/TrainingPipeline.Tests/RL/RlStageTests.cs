@@ -101,7 +101,8 @@ public sealed class RlStageTests : IDisposable
 
         using var cancel = new CancellationTokenSource();
         var interrupted = _workspace.Environment(new CancelAtStep(run.Id, 7, cancel), cancel.Token, output: "resumed")
-            with { Models = Path.Combine(_workspace.Root, "models-resumed") };
+            with
+        { Models = Path.Combine(_workspace.Root, "models-resumed") };
         SaveParent(interrupted);
         Assert.Throws<OperationCanceledException>(() => Stage(interrupted).Run(run));
         Stage(interrupted with { Progress = NullProgress.Instance, Cancellation = default }).Run(run);
