@@ -31,7 +31,8 @@ internal sealed class CausalLmDataView(CausalLmTransformer transformer, IDataVie
 
     private bool IsSourceColumn(DataViewSchema.Column column) =>
         input.Schema.GetColumnOrNull(column.Name)?.Index == column.Index // the visible column of that name
-        && column.Name is CausalLmColumns.Prompt or CausalLmColumns.Answer or CausalLmColumns.Difficulty or CausalLmColumns.Seed;
+        && column.Name is CausalLmColumns.Prompt or CausalLmColumns.Answer or CausalLmColumns.Family
+            or CausalLmColumns.Difficulty or CausalLmColumns.Seed;
 
     private sealed class Cursor : DataViewRowCursor
     {
@@ -41,6 +42,7 @@ internal sealed class CausalLmDataView(CausalLmTransformer transformer, IDataVie
         private readonly int _inputCount;
         private readonly ValueGetter<ReadOnlyMemory<char>>? _prompt;
         private readonly ValueGetter<ReadOnlyMemory<char>>? _answer;
+        private readonly ValueGetter<ReadOnlyMemory<char>>? _family;
         private readonly ValueGetter<int>? _difficulty;
         private readonly ValueGetter<long>? _seed;
         private long _computedPosition = -1;
@@ -58,6 +60,8 @@ internal sealed class CausalLmDataView(CausalLmTransformer transformer, IDataVie
             _prompt = input.GetGetter<ReadOnlyMemory<char>>(input.Schema[CausalLmColumns.Prompt]);
             if (!transformer.HasReward) return;
             _answer = input.GetGetter<ReadOnlyMemory<char>>(input.Schema[CausalLmColumns.Answer]);
+            if (input.Schema.GetColumnOrNull(CausalLmColumns.Family) is { } family)
+                _family = input.GetGetter<ReadOnlyMemory<char>>(family);
             if (input.Schema.GetColumnOrNull(CausalLmColumns.Difficulty) is { } difficulty
                 && input.Schema.GetColumnOrNull(CausalLmColumns.Seed) is { } seed)
             {
@@ -108,6 +112,8 @@ internal sealed class CausalLmDataView(CausalLmTransformer transformer, IDataVie
             {
                 var answer = default(ReadOnlyMemory<char>);
                 _answer(ref answer);
+                var family = default(ReadOnlyMemory<char>);
+                _family?.Invoke(ref family);
                 int? difficulty = null;
                 long? seed = null;
                 if (_difficulty is not null && _seed is not null)
@@ -118,7 +124,7 @@ internal sealed class CausalLmDataView(CausalLmTransformer transformer, IDataVie
                     _seed(ref s);
                     (difficulty, seed) = (d, s);
                 }
-                _reward = _transformer.Reward(_input.Position, prompt, answer.ToString(), difficulty, seed, completion.Completion);
+                _reward = _transformer.Reward(_input.Position, prompt, answer.ToString(), family.ToString(), difficulty, seed, completion.Completion);
             }
             _completion = completion;
             _computedPosition = _input.Position;

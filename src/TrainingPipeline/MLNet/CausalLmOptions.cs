@@ -33,6 +33,8 @@ public static class CausalLmColumns
     public const string Prompt = "Prompt";
     /// <summary>Optional input (text): the bare final answer the task verifier checks against.</summary>
     public const string Answer = "Answer";
+    /// <summary>Optional input (text): a row's task family; with a Reward column it must name the options' family.</summary>
+    public const string Family = "Family";
     /// <summary>Optional input (Int32): a gym problem's difficulty, used to regenerate hidden test cases for code families.</summary>
     public const string Difficulty = "Difficulty";
     /// <summary>Optional input (Int64): a gym problem's seed (for gsm8k its line index), used with <see cref="Difficulty"/>.</summary>

@@ -132,9 +132,14 @@ public sealed class CausalLmTransformer : ITransformer, IDisposable
     /// reproduces the row's prompt, because some families (code) verify against hidden tests that only the generated
     /// problem carries; otherwise it is rebuilt from the prompt and answer alone.
     /// </summary>
-    internal float Reward(long rowIndex, string prompt, string answer, int? difficulty, long? seed, string completion)
+    internal float Reward(long rowIndex, string prompt, string answer, string rowFamily, int? difficulty, long? seed, string completion)
     {
         var family = _family ?? throw new InvalidOperationException("no task family was configured");
+        // Scoring a row with another family's verifier would yield a plausible-looking but meaningless reward.
+        if (rowFamily.Length > 0 && rowFamily != family.Name)
+            throw new BadInputException("input data view", $"row {rowIndex}: {CausalLmColumns.Family}",
+                $"is '{rowFamily}', but the options score with task family '{family.Name}'",
+                "filter the data to one family (e.g. mlContext.Data.FilterByCustomPredicate) or set TaskFamily to match");
         var problem = Regenerate(family, difficulty, seed, prompt) is { } generated
             ? generated with { Answer = answer }
             : new TaskProblem(family.Name, difficulty ?? 1, seed ?? rowIndex, prompt, "", answer);
@@ -199,12 +204,20 @@ public sealed class CausalLmTransformer : ITransformer, IDisposable
     internal static void CheckInput(DataViewSchema schema, CausalLmOptions options)
     {
         RequireText(schema, CausalLmColumns.Prompt, "a Prompt text column (e.g. from TaskDataViews.FromFamily)");
-        if (options.TaskFamily is not null)
-            RequireText(schema, CausalLmColumns.Answer,
-                $"an Answer text column, because the options name task family '{options.TaskFamily}' (drop TaskFamily to skip rewards)");
-        foreach (var (name, type) in new (string, DataViewType)[] { (CausalLmColumns.Difficulty, NumberDataViewType.Int32), (CausalLmColumns.Seed, NumberDataViewType.Int64) })
-            if (schema.GetColumnOrNull(name) is { } column && column.Type != type)
+        if (options.TaskFamily is null) return;
+        RequireText(schema, CausalLmColumns.Answer,
+            $"an Answer text column, because the options name task family '{options.TaskFamily}' (drop TaskFamily to skip rewards)");
+        // The optional columns that locate a problem for the verifier must have the types TaskDataViews gives them.
+        foreach (var (name, type) in new (string, DataViewType)[]
+        {
+            (CausalLmColumns.Family, TextDataViewType.Instance),
+            (CausalLmColumns.Difficulty, NumberDataViewType.Int32),
+            (CausalLmColumns.Seed, NumberDataViewType.Int64),
+        })
+        {
+            if (schema.GetColumnOrNull(name) is { } column && !column.Type.Equals(type))
                 throw new BadInputException("input data view", name, $"has type {column.Type}, not {type}", $"convert {name} to {type} or drop it");
+        }
     }
 
     private static void RequireText(DataViewSchema schema, string name, string need)

@@ -6,7 +6,8 @@ using TrainingPipeline.Results;
 
 namespace TrainingPipeline.Tests.MLNet;
 
-public sealed class CausalLmEstimatorTests(TinyCheckpoint checkpoint) : IClassFixture<TinyCheckpoint>
+[Collection(TinyCheckpoint.Collection)]
+public sealed class CausalLmEstimatorTests(TinyCheckpoint checkpoint)
 {
     private readonly MLContext _ml = new(seed: 1);
 

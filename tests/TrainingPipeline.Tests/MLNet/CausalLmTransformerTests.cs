@@ -11,7 +11,8 @@ using F = TorchSharp.torch.nn.functional;
 
 namespace TrainingPipeline.Tests.MLNet;
 
-public sealed class CausalLmTransformerTests(TinyCheckpoint checkpoint) : IClassFixture<TinyCheckpoint>
+[Collection(TinyCheckpoint.Collection)]
+public sealed class CausalLmTransformerTests(TinyCheckpoint checkpoint)
 {
     private const int MaxNewTokens = 12;
     private const int Rows = 4;
@@ -130,6 +131,22 @@ public sealed class CausalLmTransformerTests(TinyCheckpoint checkpoint) : IClass
         Assert.Equal("Prompt", error.Field);
         Assert.Contains("no column 'Prompt'", error.Message);
         Assert.Equal("Prompt", Assert.Throws<BadInputException>(() => transformer.GetOutputSchema(texts.Schema)).Field);
+    }
+
+    [Fact]
+    public void ARowOfAnotherFamilyIsNotScoredWithTheConfiguredVerifier()
+    {
+        var subtraction = TaskDataViews.FromFamily(_ml, "subtraction", 1, 1);
+        using var transformer = _ml.Transforms.CausalLm(Options()).Fit(subtraction);
+        var scored = transformer.Transform(subtraction);
+        using var cursor = scored.GetRowCursor(scored.Schema);
+        var reward = cursor.GetGetter<float>(scored.Schema["Reward"]);
+        Assert.True(cursor.MoveNext());
+        float value = 0;
+
+        var error = Assert.Throws<BadInputException>(() => reward(ref value));
+        Assert.Equal("row 0: Family", error.Field);
+        Assert.Contains("'subtraction'", error.Message);
     }
 
     [Fact]

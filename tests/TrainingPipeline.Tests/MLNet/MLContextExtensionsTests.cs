@@ -3,7 +3,8 @@ using TrainingPipeline.MLNet;
 
 namespace TrainingPipeline.Tests.MLNet;
 
-public sealed class MLContextExtensionsTests(TinyCheckpoint checkpoint) : IClassFixture<TinyCheckpoint>
+[Collection(TinyCheckpoint.Collection)]
+public sealed class MLContextExtensionsTests(TinyCheckpoint checkpoint)
 {
     private sealed class Question
     {

@@ -10,10 +10,11 @@ namespace TrainingPipeline.Tests.MLNet;
 /// <summary>
 /// A real checkpoint folder holding a tiny GPT that has memorized one addition problem's solution, so greedy
 /// decoding earns reward 1 on that problem and (almost surely) 0 on others: the Reward column is exercised with both
-/// values, not only with a random model's zeros. Shared by the tests of one class (training takes about a second).
+/// values, not only with a random model's zeros. Trained once and shared by every test class of the collection.
 /// </summary>
 public sealed class TinyCheckpoint : IDisposable
 {
+    public const string Collection = "MLNet tiny checkpoint";
     public const string RunId = "mlnet-test-run";
     public const string Family = "addition";
     public const int Difficulty = 1;
@@ -64,3 +65,6 @@ public sealed class TinyCheckpoint : IDisposable
         if (Directory.Exists(root)) Directory.Delete(root, recursive: true);
     }
 }
+
+[CollectionDefinition(TinyCheckpoint.Collection)]
+public sealed class TinyCheckpointCollection : ICollectionFixture<TinyCheckpoint>;
