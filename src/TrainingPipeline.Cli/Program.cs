@@ -62,5 +62,6 @@ public static class Program
         yield return PlanCommand.Create();
         yield return AnalyzeCommand.Create();
         yield return TasksCommand.Create();
+        yield return SweepCommand.Create();
     }
 }
