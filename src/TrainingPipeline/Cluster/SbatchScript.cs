@@ -27,15 +27,17 @@ public static class SbatchScript
 
             # The CLI checkpoints and exits 1 on SIGTERM. USR1 means the time limit is near: checkpoint, then requeue.
             requeue=0
+            signalled=0
             child=
-            stop() { if [ -n "$child" ]; then kill -TERM "$child" 2>/dev/null; fi; }
+            stop() { signalled=1; if [ -n "$child" ]; then kill -TERM "$child" 2>/dev/null; fi; }
             trap 'requeue=1; stop' USR1
             trap 'stop' TERM
             {{cli.CommandLine("\"$verb\"", "\"$run_id\"")}} &
             child=$!
             wait "$child"; status=$?
-            # A trapped signal interrupts wait; wait again until the CLI has written its checkpoint and exited.
-            while kill -0 "$child" 2>/dev/null; do wait "$child"; status=$?; done
+            # A trapped signal interrupts wait (status > 128) while the CLI is still writing its checkpoint: wait for
+            # the CLI itself (bash keeps its exit status if it has already been reaped).
+            while [ "$signalled" = 1 ]; do signalled=0; wait "$child"; status=$?; done
             if [ "$requeue" = 1 ] && [ "$status" -ne 0 ]; then
               echo "time limit near: checkpoint written; requeueing $SLURM_JOB_ID to resume"
               scontrol requeue "$SLURM_JOB_ID"

@@ -33,9 +33,12 @@ public static class SlurmClient
     {
         var ids = jobIds.Distinct().ToList();
         if (ids.Count == 0) return new Dictionary<string, SlurmJobState>();
-        var (code, stdout, _) = Run("squeue", ["-h", "-r", "-j", string.Join(',', ids), "-o", "%i|%T|%r"], TimeSpan.FromSeconds(30));
-        // squeue exits 1 with "Invalid job id specified" when every id has left the queue: nothing queued.
-        return code == 0 ? ParseStates(stdout) : new Dictionary<string, SlurmJobState>();
+        var (code, stdout, stderr) = Run("squeue", ["-h", "-r", "-j", string.Join(',', ids), "-o", "%i|%T|%r"], TimeSpan.FromSeconds(30));
+        if (code == 0) return ParseStates(stdout);
+        // "Invalid job id specified" when every id has left the queue: nothing queued. Anything else (no controller)
+        // must not pass for an empty queue.
+        if (stderr.Contains("Invalid job id", StringComparison.OrdinalIgnoreCase)) return new Dictionary<string, SlurmJobState>();
+        throw new InvalidOperationException($"squeue failed ({code}): {stderr.Trim()}");
     }
 
     /// <summary>Final states from accounting (<c>sacct</c>), or null when accounting is not configured.</summary>
@@ -69,12 +72,15 @@ public static class SlurmClient
         return states;
     }
 
-    /// <summary>Whether <c>sinfo</c> answers (a controller is reachable).</summary>
-    public static bool Reachable(out string reason)
+    /// <summary>
+    /// Whether <c>sinfo</c> answers within <paramref name="timeout"/> (a controller is reachable). When the controller
+    /// is down, sinfo retries for about 10 s before failing; a live one answers in well under a second.
+    /// </summary>
+    public static bool Reachable(TimeSpan timeout, out string reason)
     {
         try
         {
-            var (code, stdout, stderr) = Run("sinfo", ["-h", "-o", "%P %t"], TimeSpan.FromSeconds(10));
+            var (code, stdout, stderr) = Run("sinfo", ["-h", "-o", "%P %t"], timeout);
             reason = code == 0 ? stdout.Trim() : $"sinfo failed ({code}): {stderr.Trim()}";
             return code == 0;
         }

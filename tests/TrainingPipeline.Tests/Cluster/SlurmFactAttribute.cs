@@ -11,9 +11,13 @@ public sealed class SlurmFactAttribute : FactAttribute
 {
     public static bool Required => !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("TP_SLURM"));
 
+    // One probe per test process, bounded: every test of the project pays for discovery.
+    private static readonly Lazy<string?> Unreachable = new(() =>
+        SlurmClient.Reachable(TimeSpan.FromSeconds(3), out var reason) ? null : reason);
+
     public SlurmFactAttribute()
     {
-        if (!Required && !SlurmClient.Reachable(out var reason))
+        if (!Required && Unreachable.Value is { } reason)
             Skip = $"no Slurm reachable ({reason}); start one with `bash .ci/slurm/with-slurm.sh dotnet test …` (sets TP_SLURM=1)";
     }
 }
