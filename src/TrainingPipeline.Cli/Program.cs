@@ -63,5 +63,6 @@ public static class Program
         yield return EvalCommand.Create();
         yield return AnalyzeCommand.Create();
         yield return TasksCommand.Create();
+        yield return SweepCommand.Create();
     }
 }

@@ -1,3 +1,4 @@
+using TrainingPipeline.Cluster;
 using TrainingPipeline.Config;
 using TrainingPipeline.Results;
 using TrainingPipeline.Training;
@@ -7,25 +8,52 @@ namespace TrainingPipeline.Pipeline;
 /// <summary>What happened to each run of a plan.</summary>
 public sealed record RunOutcome(PlannedRun Run, string Outcome);
 
+/// <summary>Outcomes besides "completed" and "skipped".</summary>
+public static class RunOutcomes
+{
+    /// <summary>Another invocation holds the run's lock (or its parent's): this one left it alone.</summary>
+    public const string Locked = "locked";
+}
+
 /// <summary>
 /// Runs a plan's runs in dependency order. A run whose newest row in the results says <c>completed</c> is skipped;
 /// one with a checkpoint resumes from it; <c>fresh</c> forgets the plan's runs (checkpoints and results) first.
+/// Each run is trained under its <see cref="RunLock"/>; a run locked by another invocation is skipped, not waited
+/// for, so overlapping scheduled invocations never pile up or train a run twice.
 /// </summary>
 public sealed class PipelineRunner(RunEnvironment env)
 {
     public IReadOnlyList<RunOutcome> Run(RunPlan plan, bool fresh = false, Func<PlannedRun, bool>? include = null)
     {
         var selected = plan.Runs.Where(r => include?.Invoke(r) ?? true).ToList();
-        if (fresh)
-            foreach (var run in selected)
+        var outcomes = new List<RunOutcome>();
+        // Runs held by another invocation, and so also their descendants: a child must not start from a parent
+        // that is still training elsewhere.
+        var heldElsewhere = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var run in selected)
+        {
+            if (run.ParentId is { } parent && heldElsewhere.Contains(parent))
+            {
+                env.Progress.Log($"[{run.Stage} {run.Id}] skipped: its parent {parent} is being trained by another invocation");
+                heldElsewhere.Add(run.Id);
+                outcomes.Add(new RunOutcome(run, RunOutcomes.Locked));
+                continue;
+            }
+            string lockPath = RunLock.PathFor(env.Models, plan.Experiment, run.Id);
+            using var runLock = RunLock.TryAcquire(lockPath);
+            if (runLock is null)
+            {
+                env.Progress.Log($"[{run.Stage} {run.Id}] skipped: another invocation is training it " +
+                    $"({RunLock.DescribeHolder(lockPath)}; lock {lockPath})");
+                heldElsewhere.Add(run.Id);
+                outcomes.Add(new RunOutcome(run, RunOutcomes.Locked));
+                continue;
+            }
+            if (fresh)
             {
                 new CheckpointStore(env.RunDirectory(plan.Experiment, run.Id)).Delete();
                 RunLedger.Forget(env.ResultsRoot, run.Id);
             }
-
-        var outcomes = new List<RunOutcome>();
-        foreach (var run in selected)
-        {
             if (RunLedger.LatestStatus(env.ResultsRoot, run.Id) == ResultTables.StatusCompleted)
             {
                 env.Progress.Log($"[{run.Stage} {run.Id}] already completed: skipped");
