@@ -1,0 +1,109 @@
+using TrainingPipeline.Bench;
+using TrainingPipeline.Model;
+using static TorchSharp.torch;
+
+BenchOptions options;
+try
+{
+    options = BenchOptions.Parse(args);
+}
+catch (ArgumentException e)
+{
+    Console.Error.WriteLine(e.Message);
+    return 2;
+}
+
+Devices.SetThreads(options.Threads);
+string attention = options.Attention.ToString().ToLowerInvariant();
+Console.Error.WriteLine($"torchsharp bench: threads {get_num_threads()}, attention {attention}, measurements {string.Join(",", options.Only)}");
+
+double? matmulGflops = null;
+if (options.Wants("matmul_gflops") || options.Wants("mfu_S") || options.Wants("mfu_M"))
+{
+    matmulGflops = MatmulThroughput.MeasureGflops();
+    JsonLine.Write("matmul_gflops", new Dictionary<string, object?> { ["value"] = matmulGflops, ["threads"] = options.Threads });
+}
+
+if (options.Wants("loader"))
+{
+    var loader = LoaderThroughputMeasurement.Measure();
+    JsonLine.Write("loader", new Dictionary<string, object?>
+    {
+        ["tokens_per_s"] = loader.TokensPerSecond,
+        ["batches"] = loader.Batches,
+        ["seconds"] = loader.Seconds,
+    });
+}
+
+double? kvSpeedupNumerator = null, kvSpeedupDenominator = null;
+foreach (var shape in new[] { BenchShape.S, BenchShape.M })
+{
+    if (!options.Wants($"train_{shape.Name}") && !options.Wants($"mfu_{shape.Name}")) continue;
+    int steps = options.Steps ?? (shape == BenchShape.S ? 20 : 8);
+    var train = TrainingThroughput.Measure(shape, options.Attention, steps, options.Seed);
+    JsonLine.Write($"train_{shape.Name}", new Dictionary<string, object?>
+    {
+        ["tokens_per_s"] = train.TokensPerSecond,
+        ["steps"] = train.Steps,
+        ["seconds"] = train.Seconds,
+        ["first_loss"] = (double)train.FirstLoss,
+        ["last_loss"] = (double)train.LastLoss,
+        ["attention"] = attention,
+        ["threads"] = options.Threads,
+    });
+    if (options.Wants($"mfu_{shape.Name}") && matmulGflops is double roofline)
+    {
+        // Model FLOPs utilisation against the measured matmul rate, not a datasheet peak: the fraction of what this
+        // machine's BLAS can do on a big square matmul that training actually achieves.
+        double achievedGflops = train.TokensPerSecond * train.TrainingFlopsPerToken / 1e9;
+        JsonLine.Write($"mfu_{shape.Name}", new Dictionary<string, object?>
+        {
+            ["value"] = achievedGflops / roofline,
+            ["achieved_gflops"] = achievedGflops,
+            ["matmul_gflops"] = roofline,
+        });
+    }
+}
+
+foreach (bool useKvCache in new[] { false, true })
+{
+    string name = useKvCache ? "sample_S_kv" : "sample_S_nocache";
+    if (!options.Wants(name) && !options.Wants("kv_speedup")) continue;
+    var sample = SamplingThroughput.Measure(BenchShape.S, options.Attention, useKvCache, options.Seed);
+    JsonLine.Write(name, new Dictionary<string, object?>
+    {
+        ["tokens_per_s"] = sample.TokensPerSecond,
+        ["rounds"] = sample.Rounds,
+        ["seconds"] = sample.Seconds,
+        ["first_tokens"] = string.Join(' ', sample.FirstRow.Take(8)),
+        ["attention"] = attention,
+    });
+    if (useKvCache) kvSpeedupNumerator = sample.TokensPerSecond; else kvSpeedupDenominator = sample.TokensPerSecond;
+}
+if (options.Wants("kv_speedup") && kvSpeedupNumerator is double cached && kvSpeedupDenominator is double uncached)
+    JsonLine.Write("kv_speedup", new Dictionary<string, object?> { ["value"] = cached / uncached });
+
+foreach (var shape in new[] { BenchShape.S, BenchShape.M })
+{
+    if (!options.Wants($"profile_{shape.Name}")) continue;
+    foreach (var phase in PhaseProfile.Measure(shape, options.Attention, options.Steps ?? 5, options.Seed))
+        JsonLine.Write($"profile_{shape.Name}", phase);
+}
+
+if (options.Wants("memory"))
+{
+    var memory = MemoryGrowth.Measure(options.Attention, options.Steps ?? 1000, options.Seed);
+    JsonLine.Write("memory", new Dictionary<string, object?>
+    {
+        ["value"] = memory.RssEndMb - memory.RssWarmMb,
+        ["unit"] = "MB",
+        ["rss_warm_mb"] = memory.RssWarmMb,
+        ["rss_end_mb"] = memory.RssEndMb,
+        ["rss_checkpoints_mb"] = memory.RssAtCheckpointsMb.Select(m => Math.Round(m, 1)).ToArray(),
+        ["live_tensors_warm"] = memory.LiveTensorsWarm,
+        ["live_tensors_end"] = memory.LiveTensorsEnd,
+        ["steps"] = memory.Steps,
+        ["seconds"] = memory.Seconds,
+    });
+}
+return 0;
