@@ -77,7 +77,7 @@ public static class ResultsPoints
         var final = passAtOne.Where(e => e.Step == finalStep).ToList();
         double Mean(string split) => final.Where(e => e.Split == split).Select(e => e.Value).DefaultIfEmpty(double.NaN).Average();
         return new RlRunSummary(run.RunId, RunBreadth.Read(run.ConfigJson, preferRl: true), final.Max(e => e.RunFlops),
-            Mean(InDistribution), Mean(HeldOut));
+            Mean(InDistribution), Mean(HeldOut), RunBreadth.ReadNamed(run.ConfigJson, "corpus_breadth"));
     }
 
     private static double? ChainTokens(RunRow run, Dictionary<string, RunRow> runs, Dictionary<string, long> finalTokens)

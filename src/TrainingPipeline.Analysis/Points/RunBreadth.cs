@@ -35,6 +35,20 @@ public static class RunBreadth
         }
     }
 
+    /// <summary>The first integer property <paramref name="name"/> at any depth, with no fallback; null when absent.</summary>
+    public static int? ReadNamed(string configJson, string name)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(configJson);
+            return Find(document.RootElement, name) is { ValueKind: JsonValueKind.Number } number && number.TryGetInt32(out var value) ? value : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
     private static JsonElement? Find(JsonElement element, string name)
     {
         if (element.ValueKind == JsonValueKind.Object)

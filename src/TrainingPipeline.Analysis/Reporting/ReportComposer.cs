@@ -105,21 +105,29 @@ public static class ReportComposer
         var runs = inputs.Points.RlRuns.Where(r => r.Breadth is not null).ToList();
         if (runs.Count == 0)
             return [new ParagraphBlock("No RL run states a breadth in its config_json (rl_breadth, corpus_breadth or tasks), so narrow and broad cannot be compared.")];
+        // Seeds are the replicates: the standard error is over runs of one cell, so a difference between cells is
+        // only evidence when it is large against both cells' errors.
         var blocks = new List<ReportBlock>
         {
-            new TableBlock(["breadth", "runs", "mean final pass@1 in_distribution", "mean final pass@1 held_out"],
-                [.. runs.GroupBy(r => r.Breadth!.Value).OrderBy(g => g.Key).Select(g => (IReadOnlyList<string>)[
-                    g.Key.ToString(System.Globalization.CultureInfo.InvariantCulture), g.Count().ToString(System.Globalization.CultureInfo.InvariantCulture),
-                    AnalysisSummary.Format(Mean(g.Select(r => r.InDistribution))), AnalysisSummary.Format(Mean(g.Select(r => r.HeldOut)))])]),
+            new TableBlock(["pre-training breadth", "RL breadth", "runs", "final pass@1 in_distribution (mean ± s.e.)", "final pass@1 held_out (mean ± s.e.)"],
+                [.. runs.GroupBy(r => (Pretrain: r.PretrainBreadth, Rl: r.Breadth!.Value)).OrderBy(g => g.Key.Pretrain ?? 0).ThenBy(g => g.Key.Rl)
+                    .Select(g => (IReadOnlyList<string>)[
+                        g.Key.Pretrain?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "n/a",
+                        g.Key.Rl.ToString(System.Globalization.CultureInfo.InvariantCulture), g.Count().ToString(System.Globalization.CultureInfo.InvariantCulture),
+                        MeanAndError(g.Select(r => r.InDistribution)), MeanAndError(g.Select(r => r.HeldOut))])]),
         };
         blocks.AddRange(inputs.Figures.Where(f => f.Section == "transfer").Select(f => new FigureBlock(f)));
         return blocks;
     }
 
-    private static double Mean(IEnumerable<double> values)
+    private static string MeanAndError(IEnumerable<double> values)
     {
         var finite = values.Where(double.IsFinite).ToArray();
-        return finite.Length == 0 ? double.NaN : finite.Average();
+        if (finite.Length == 0) return "n/a";
+        double mean = finite.Average();
+        if (finite.Length == 1) return AnalysisSummary.Format(mean);
+        double stderr = Math.Sqrt(finite.Sum(v => (v - mean) * (v - mean)) / (finite.Length - 1) / finite.Length);
+        return $"{AnalysisSummary.Format(mean)} ± {AnalysisSummary.Format(stderr)}";
     }
 
     private static List<ReportBlock> InflectionSection(ReportInputs inputs)

@@ -27,23 +27,26 @@ public interface IProgressSink
 }
 
 /// <summary>Plain, greppable lines: used when output is redirected or CI is set.</summary>
-public sealed class LineProgress(TextWriter writer, TimeSpan? every = null) : IProgressSink
+public sealed class LineProgress(TextWriter writer, TimeSpan? every = null, Func<DateTime>? clock = null) : IProgressSink
 {
     private readonly TimeSpan _every = every ?? TimeSpan.FromSeconds(5);
+    private readonly Func<DateTime> _clock = clock ?? (() => DateTime.UtcNow);
     private readonly Dictionary<string, (DateTime At, long Step)> _last = new();
 
     public void Started(string runId, string stage, long totalSteps, string description)
     {
-        _last[runId] = (DateTime.UtcNow, 0);
+        _last[runId] = (_clock(), 0);
         writer.WriteLine($"[{stage} {runId}] start: {totalSteps} steps, {description}");
     }
 
     public void Update(ProgressUpdate u)
     {
-        var now = DateTime.UtcNow;
-        if (_last.TryGetValue(u.RunId, out var last) && now - last.At < _every && u.Step < u.TotalSteps) return;
-        long doneBefore = _last.TryGetValue(u.RunId + "#first", out var first) ? first.Step : u.Step - 1;
+        var now = _clock();
+        // The session's first update fixes where this session started (a resumed run starts past 0), so the ETA uses
+        // only steps done in this process; record it before throttling, or the pace is measured over one step.
         if (!_last.ContainsKey(u.RunId + "#first")) _last[u.RunId + "#first"] = (now, u.Step - 1);
+        if (_last.TryGetValue(u.RunId, out var last) && now - last.At < _every && u.Step < u.TotalSteps) return;
+        long doneBefore = _last[u.RunId + "#first"].Step;
         _last[u.RunId] = (now, u.Step);
         var eta = u.Eta(u.Step - doneBefore);
         writer.WriteLine(FormattableString.Invariant(

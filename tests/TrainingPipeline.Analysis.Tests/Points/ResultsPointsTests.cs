@@ -52,4 +52,22 @@ public sealed class ResultsPointsTests : IDisposable
         Assert.Equal(1e6, Assert.Single(points.RlGroups["arith / held_out"]).Compute);
         Assert.Contains(points.Notes, n => n.Contains("zero RL compute"));
     }
+
+    [Fact]
+    public void RlRunSummariesCarryBothThePreTrainingAndTheRlBreadth()
+    {
+        new ResultsFolderBuilder(_results)
+            .Run("pt", "pretrain_narrow", 1000)
+            .Run("rl", "rl", 1000, parent: "pt", configJson: "{\"corpus_breadth\":8,\"rl\":{\"tasks\":{\"a\":1}},\"rl_breadth\":1}")
+            .Eval("rl", "rl", 4, 7e6, 1e6, "a", "in_distribution", "pass@1", 0.5)
+            .Eval("rl", "rl", 4, 7e6, 1e6, "b", "held_out", "pass@1", 0.25)
+            .Flush();
+
+        var summary = Assert.Single(ResultsPoints.From(ResultsReader.Read(_results)).RlRuns);
+
+        Assert.Equal(1, summary.Breadth);
+        Assert.Equal(8, summary.PretrainBreadth);
+        Assert.Equal(0.5, summary.InDistribution);
+        Assert.Equal(0.25, summary.HeldOut);
+    }
 }

@@ -16,4 +16,11 @@ public class RunBreadthTests
     [InlineData("{}")]
     [InlineData("not json")]
     public void IsNullWhenNothingSaysHowBroad(string json) => Assert.Null(RunBreadth.Read(json, preferRl: true));
+
+    [Theory]
+    [InlineData("{\"rl\":{\"rl_breadth\":4},\"corpus_breadth\":2}", 2)]
+    [InlineData("{\"rl\":{\"rl_breadth\":4}}", null)]
+    [InlineData("not json", null)]
+    public void ReadsOnlyTheNamedPropertyWithoutFallingBackToOtherBreadths(string json, int? expected) =>
+        Assert.Equal(expected, RunBreadth.ReadNamed(json, "corpus_breadth"));
 }
