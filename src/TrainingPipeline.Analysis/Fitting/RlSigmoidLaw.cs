@@ -4,7 +4,8 @@ namespace TrainingPipeline.Analysis.Fitting;
 /// score = R0 + (A − R0) / (1 + (C_mid / C)^B): a logistic in log10 compute rising from R0 to the ceiling A, fitted
 /// by least squares (objective: half the residual sum of squares). Internally B = exp(b) keeps the slope positive
 /// and m = log10 C_mid keeps the midpoint on the scale of the data; L-BFGS starts from a small grid built from the
-/// data's range.
+/// data's range. When every score lies in [0, 1] (a pass rate), R0 and A are fitted through a logistic link so they
+/// stay in (0, 1): an unbounded ceiling let a backtest extrapolate a pass rate of 15 from a handful of noisy points.
 /// </summary>
 public sealed class RlSigmoidLaw : IScalingLaw
 {
@@ -19,13 +20,14 @@ public sealed class RlSigmoidLaw : IScalingLaw
     {
         var x = points.Select(p => Math.Log10(p.Compute)).ToArray();
         var y = points.Select(p => p.Value).ToArray();
-        var starts = warmStart is null ? Starts(x, y) : [warmStart.InternalVector.ToArray()];
-        var result = MultiStartMinimizer.Minimize(v => Objective(v, x, y), starts);
+        bool bounded = IsRate(y);
+        var starts = warmStart is null ? Starts(x, y, bounded) : [warmStart.InternalVector.ToArray()];
+        var result = MultiStartMinimizer.Minimize(v => Objective(v, x, y, bounded), starts);
         var v = result.Minimizer;
         var parameters = new Dictionary<string, double>
         {
-            ["R0"] = v[0],
-            ["A"] = v[1],
+            ["R0"] = bounded ? Logistic(v[0]) : v[0],
+            ["A"] = bounded ? Logistic(v[1]) : v[1],
             ["B"] = Math.Exp(v[2]),
             ["C_mid"] = Math.Pow(10, v[3]),
         };
@@ -46,7 +48,18 @@ public sealed class RlSigmoidLaw : IScalingLaw
         PointValidation.RequireDistinctCompute(points, 4, Name, source);
     }
 
-    private static IEnumerable<double[]> Starts(double[] x, double[] y)
+    /// <summary>Scores that are all in [0, 1] are rates, and the law's floor and ceiling must be too.</summary>
+    public static bool IsRate(IReadOnlyList<double> scores) => scores.All(v => v is >= 0 and <= 1);
+
+    private static double Logistic(double z) => 1 / (1 + Math.Exp(-z));
+
+    private static double Logit(double p)
+    {
+        p = Math.Clamp(p, 1e-3, 1 - 1e-3);
+        return Math.Log(p / (1 - p));
+    }
+
+    private static IEnumerable<double[]> Starts(double[] x, double[] y, bool bounded)
     {
         double yMin = y.Min(), yMax = y.Max(), range = Math.Max(yMax - yMin, 1e-6);
         var sortedX = x.Order().ToArray();
@@ -54,12 +67,15 @@ public sealed class RlSigmoidLaw : IScalingLaw
             foreach (var ceiling in new[] { yMax, yMax + 0.5 * range })
                 foreach (var slope in new[] { 0.5, 1.0, 2.0, 4.0 })
                     foreach (var q in new[] { 0.1, 0.3, 0.5, 0.7, 0.9 })
-                        yield return [r0, ceiling, Math.Log(slope), sortedX[(int)(q * (sortedX.Length - 1))]];
+                        yield return [bounded ? Logit(r0) : r0, bounded ? Logit(ceiling) : ceiling, Math.Log(slope), sortedX[(int)(q * (sortedX.Length - 1))]];
     }
 
-    private static (double, double[]) Objective(double[] v, double[] x, double[] y)
+    private static (double, double[]) Objective(double[] v, double[] x, double[] y, bool bounded)
     {
-        double r0 = v[0], ceiling = v[1], slope = Math.Exp(v[2]), mid = v[3];
+        // With the logistic link, d(R0)/d(v0) = R0 (1 − R0); likewise for A.
+        double r0 = bounded ? Logistic(v[0]) : v[0], ceiling = bounded ? Logistic(v[1]) : v[1];
+        double dr0 = bounded ? r0 * (1 - r0) : 1, dCeiling = bounded ? ceiling * (1 - ceiling) : 1;
+        double slope = Math.Exp(v[2]), mid = v[3];
         var gradient = new double[4];
         var total = 0.0;
         for (var i = 0; i < x.Length; i++)
@@ -69,8 +85,8 @@ public sealed class RlSigmoidLaw : IScalingLaw
             var residual = r0 + (ceiling - r0) * s - y[i];
             total += 0.5 * residual * residual;
             var ds = s * (1 - s) * (ceiling - r0);
-            gradient[0] += residual * (1 - s);
-            gradient[1] += residual * s;
+            gradient[0] += residual * (1 - s) * dr0;
+            gradient[1] += residual * s * dCeiling;
             gradient[2] += residual * ds * slope * Ln10 * (x[i] - mid);
             gradient[3] -= residual * ds * slope * Ln10;
         }

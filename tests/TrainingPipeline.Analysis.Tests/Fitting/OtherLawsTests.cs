@@ -32,6 +32,32 @@ public class OtherLawsTests
     }
 
     [Fact]
+    public void SigmoidOfPassRatesKeepsItsFloorAndCeilingInsideZeroToOne()
+    {
+        // Greedy pass@1 of a real RL run (tiny model, one-digit addition) below the backtest cut-off: flat and noisy
+        // with a late uptick. Unbounded, the ceiling ran off to 15; a pass rate's ceiling is at most 1.
+        double[] log10C = [9.49, 9.79, 10.09, 10.39, 10.49, 10.69, 10.79];
+        double[] passAt1 = [0.203, 0.297, 0.188, 0.281, 0.234, 0.188, 0.297];
+        var points = log10C.Select((x, i) => new LawPoint(Math.Pow(10, x), passAt1[i])).ToList();
+        var law = new RlSigmoidLaw();
+
+        var fit = law.Fit(points);
+
+        Assert.InRange(fit["R0"], 0, 1);
+        Assert.InRange(fit["A"], 0, 1);
+        foreach (var x in new[] { 8.0, 11.0, 14.0 })
+            Assert.InRange(law.Predict(fit, new LawPoint(Math.Pow(10, x), 0)), 0, 1);
+    }
+
+    [Fact]
+    public void SigmoidOfScoresOutsideZeroToOneIsNotBounded()
+    {
+        var points = SyntheticData.Sigmoid(seed: 4, noise: 0.002).Select(p => p with { Value = 10 * p.Value }).ToList();
+        var fit = new RlSigmoidLaw().Fit(points);
+        Assert.InRange(fit["A"], 7.9, 8.1);
+    }
+
+    [Fact]
     public void NonPositiveComputeIsBadInput()
     {
         var points = SyntheticData.LogLinear(seed: 0);
