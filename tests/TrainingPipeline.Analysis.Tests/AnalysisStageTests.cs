@@ -33,13 +33,15 @@ public sealed partial class AnalysisStageTests : IDisposable
         Assert.Equal(SyntheticPipeline.Beta, chinchilla.Parameter("beta").Value, 0.02);
         Assert.Equal(SyntheticPipeline.E, chinchilla.Parameter("E").Value, 0.05);
         Assert.Contains(summary.Laws, l => l.Law == "loss-compute");
-        foreach (var group in new[] { "arith / in_distribution", "arith / held_out" })
-        {
-            var sigmoid = summary.Laws.Single(l => l.Law == "rl-sigmoid" && l.Group == group);
-            Assert.Equal(36, sigmoid.PointCount); // 6 runs × 6 evals with RL compute > 0
-            Assert.Equal("runs (6)", sigmoid.ResamplingUnit);
-            Assert.Contains(summary.Laws, l => l.Law == "rl-loglinear" && l.Group == group);
-        }
+        // RL runs of breadths 1, 1, 2, 4, 8, 8: one group per breadth and split, 6 evals with RL compute > 0 per run.
+        foreach (var (breadth, runs) in new[] { (1, 2), (2, 1), (4, 1), (8, 2) })
+            foreach (var split in new[] { "in_distribution", "held_out" })
+            {
+                var group = $"arith / {split} · RL breadth {breadth}";
+                var sigmoid = summary.Laws.Single(l => l.Law == "rl-sigmoid" && l.Group == group);
+                Assert.Equal(6 * runs, sigmoid.PointCount);
+                Assert.Contains(summary.Laws, l => l.Law == "rl-loglinear" && l.Group == group);
+            }
         Assert.Equal(["log10 RL compute", "breadth"], summary.Inflections.Select(i => i.XLabel));
 
         // The fits table is a readable Parquet file with a row per parameter and intervals.
@@ -56,7 +58,7 @@ public sealed partial class AnalysisStageTests : IDisposable
         foreach (var section in new[] { "overview", "pretraining", "rl", "transfer", "inflections", "method" })
             Assert.Contains($"<section id=\"{section}\">", html);
         var images = ImageDataUri().Matches(html).Select(m => Convert.FromBase64String(m.Groups[1].Value)).ToList();
-        Assert.Equal(7, images.Count); // loss vs compute, iso-loss, 2 RL groups, transfer, 2 inflections
+        Assert.Equal(13, images.Count); // loss vs compute, iso-loss, 8 RL groups, transfer, 2 inflections
         foreach (var png in images)
         {
             Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, png[..4]);

@@ -11,7 +11,9 @@ namespace TrainingPipeline.Analysis.Points;
 /// <c>flops</c>; N = params_non_embedding; D = the run's final <c>tokens</c> summed along its chain of pre-training
 /// parents (a broad run continuing a narrow one has seen both), or C/(6N) when a run in the chain has no steps.</item>
 /// <item>RL: every <c>pass@1</c> eval of a completed or running <c>rl</c> run with positive <c>run_flops</c>,
-/// per eval set and split, against run_flops; points keep their run id so the bootstrap can resample runs.</item>
+/// per eval set and split, against run_flops; points keep their run id so the bootstrap can resample runs. When the
+/// RL runs differ in RL breadth or model size, each breadth and size is its own group: a law describes one training
+/// configuration, and seeds of it are its replicates.</item>
 /// </list>
 /// </summary>
 public static class ResultsPoints
@@ -57,8 +59,9 @@ public static class ResultsPoints
         var skipped = rlEvals.Count(e => e.RunFlops <= 0);
         if (skipped > 0) notes.Add($"{skipped} RL pass@1 evals at zero RL compute (before the first update) are not on the log-compute axis; left out of the RL fits");
         var positive = rlEvals.Where(e => e.RunFlops > 0).ToList();
+        var cohorts = RlCohorts(rlRuns);
         var groups = positive
-            .GroupBy(e => $"{e.EvalSet} / {e.Split}")
+            .GroupBy(e => $"{e.EvalSet} / {e.Split}{cohorts[e.RunId]}")
             .OrderBy(g => g.Key, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => (IReadOnlyList<LawPoint>)[.. g.Select(e => new LawPoint(e.RunFlops, e.Value, Cluster: e.RunId))]);
         var heldOut = positive.Where(e => e.Split == HeldOut)
@@ -68,6 +71,20 @@ public static class ResultsPoints
         var summaries = rlRuns.Select(r => Summarize(r, evalsByRun[r.RunId].Where(e => e.Metric == "pass@1").ToList()))
             .OfType<RlRunSummary>().ToList();
         return new AnalysisPoints(pretrain, curves, groups, heldOut, summaries, notes);
+    }
+
+    /// <summary>
+    /// The suffix naming each RL run's configuration in group names (" · RL breadth 4 · N 98,304"), empty for an axis
+    /// that does not vary across the runs.
+    /// </summary>
+    private static Dictionary<string, string> RlCohorts(List<RunRow> rlRuns)
+    {
+        var breadth = rlRuns.ToDictionary(r => r.RunId, r => RunBreadth.Read(r.ConfigJson, preferRl: true));
+        bool byBreadth = breadth.Values.Distinct().Count() > 1;
+        bool bySize = rlRuns.Select(r => r.ParamsNonEmbedding).Distinct().Count() > 1;
+        return rlRuns.ToDictionary(r => r.RunId, r =>
+            (byBreadth ? $" · RL breadth {breadth[r.RunId]?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "?"}" : "") +
+            (bySize ? $" · N {r.ParamsNonEmbedding.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)}" : ""));
     }
 
     private static RlRunSummary? Summarize(RunRow run, List<EvalRow> passAtOne)

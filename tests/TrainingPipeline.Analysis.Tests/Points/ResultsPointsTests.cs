@@ -70,4 +70,21 @@ public sealed class ResultsPointsTests : IDisposable
         Assert.Equal(0.5, summary.InDistribution);
         Assert.Equal(0.25, summary.HeldOut);
     }
+
+    [Fact]
+    public void RlRunsOfAnotherBreadthOrSizeAreFittedApartAndSeedsOfOneConfigurationTogether()
+    {
+        var builder = new ResultsFolderBuilder(_results).Run("pt", "pretrain_narrow", 1000);
+        foreach (var (id, breadth, size) in new[] { ("narrow-s1", 1, 1000L), ("narrow-s2", 1, 1000L), ("broad", 4, 1000L), ("big", 1, 4000L) })
+            builder.Run(id, "rl", size, parent: "pt", configJson: $"{{\"rl_breadth\":{breadth}}}")
+                .Eval(id, "rl", 1, 7e6, 1e6, "a", "in_distribution", "pass@1", 0.5)
+                .Eval(id, "rl", 2, 8e6, 2e6, "a", "in_distribution", "pass@1", 0.6);
+        builder.Flush();
+
+        var groups = ResultsPoints.From(ResultsReader.Read(_results)).RlGroups;
+
+        Assert.Equal(["a / in_distribution · RL breadth 1 · N 1,000", "a / in_distribution · RL breadth 1 · N 4,000",
+            "a / in_distribution · RL breadth 4 · N 1,000"], groups.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["narrow-s1", "narrow-s2"], groups["a / in_distribution · RL breadth 1 · N 1,000"].Select(p => p.Cluster).Distinct().Order());
+    }
 }
