@@ -12,7 +12,7 @@ namespace TrainingPipeline.Analysis.Points;
 /// parents (a broad run continuing a narrow one has seen both), or C/(6N) when a run in the chain has no steps.</item>
 /// <item>RL: every <c>pass@1</c> eval of a completed or running <c>rl</c> run with positive <c>run_flops</c>,
 /// per eval set and split, against run_flops; points keep their run id so the bootstrap can resample runs. When the
-/// RL runs differ in RL breadth or model size, each breadth and size is its own group: a law describes one training
+/// RL runs differ in pre-training breadth, RL breadth or model size, each combination is its own group: a law describes one training
 /// configuration, and seeds of it are its replicates.</item>
 /// </list>
 /// </summary>
@@ -74,16 +74,21 @@ public static class ResultsPoints
     }
 
     /// <summary>
-    /// The suffix naming each RL run's configuration in group names (" · RL breadth 4 · N 98,304"), empty for an axis
+    /// The suffix naming each RL run's configuration in group names (" · pre-training breadth 14 · RL breadth 4 ·
+    /// N 98,304"), empty for an axis
     /// that does not vary across the runs.
     /// </summary>
     private static Dictionary<string, string> RlCohorts(List<RunRow> rlRuns)
     {
         var breadth = rlRuns.ToDictionary(r => r.RunId, r => RunBreadth.Read(r.ConfigJson, preferRl: true));
+        var pretrainBreadth = rlRuns.ToDictionary(r => r.RunId, r => RunBreadth.ReadNamed(r.ConfigJson, "corpus_breadth"));
+        bool byPretrainBreadth = pretrainBreadth.Values.Distinct().Count() > 1;
         bool byBreadth = breadth.Values.Distinct().Count() > 1;
         bool bySize = rlRuns.Select(r => r.ParamsNonEmbedding).Distinct().Count() > 1;
+        static string Label(int? value) => value?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "?";
         return rlRuns.ToDictionary(r => r.RunId, r =>
-            (byBreadth ? $" · RL breadth {breadth[r.RunId]?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "?"}" : "") +
+            (byPretrainBreadth ? $" · pre-training breadth {Label(pretrainBreadth[r.RunId])}" : "") +
+            (byBreadth ? $" · RL breadth {Label(breadth[r.RunId])}" : "") +
             (bySize ? $" · N {r.ParamsNonEmbedding.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)}" : ""));
     }
 

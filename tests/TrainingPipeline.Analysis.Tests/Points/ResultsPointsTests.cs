@@ -72,19 +72,22 @@ public sealed class ResultsPointsTests : IDisposable
     }
 
     [Fact]
-    public void RlRunsOfAnotherBreadthOrSizeAreFittedApartAndSeedsOfOneConfigurationTogether()
+    public void RlRunsOfAnotherPretrainingBreadthRlBreadthOrSizeAreFittedApartAndSeedsOfOneConfigurationTogether()
     {
         var builder = new ResultsFolderBuilder(_results).Run("pt", "pretrain_narrow", 1000);
-        foreach (var (id, breadth, size) in new[] { ("narrow-s1", 1, 1000L), ("narrow-s2", 1, 1000L), ("broad", 4, 1000L), ("big", 1, 4000L) })
-            builder.Run(id, "rl", size, parent: "pt", configJson: $"{{\"rl_breadth\":{breadth}}}")
+        foreach (var (id, breadth, size, corpus) in new[] { ("narrow-s1", 1, 1000L, 2), ("narrow-s2", 1, 1000L, 2), ("broad", 4, 1000L, 2), ("big", 1, 4000L, 2), ("broad-pt", 1, 1000L, 9) })
+            builder.Run(id, "rl", size, parent: "pt", configJson: $"{{\"corpus_breadth\":{corpus},\"rl_breadth\":{breadth}}}")
                 .Eval(id, "rl", 1, 7e6, 1e6, "a", "in_distribution", "pass@1", 0.5)
                 .Eval(id, "rl", 2, 8e6, 2e6, "a", "in_distribution", "pass@1", 0.6);
         builder.Flush();
 
         var groups = ResultsPoints.From(ResultsReader.Read(_results)).RlGroups;
 
-        Assert.Equal(["a / in_distribution · RL breadth 1 · N 1,000", "a / in_distribution · RL breadth 1 · N 4,000",
-            "a / in_distribution · RL breadth 4 · N 1,000"], groups.Keys.Order(StringComparer.Ordinal));
-        Assert.Equal(["narrow-s1", "narrow-s2"], groups["a / in_distribution · RL breadth 1 · N 1,000"].Select(p => p.Cluster).Distinct().Order());
+        Assert.Equal(["a / in_distribution · pre-training breadth 2 · RL breadth 1 · N 1,000",
+            "a / in_distribution · pre-training breadth 2 · RL breadth 1 · N 4,000",
+            "a / in_distribution · pre-training breadth 2 · RL breadth 4 · N 1,000",
+            "a / in_distribution · pre-training breadth 9 · RL breadth 1 · N 1,000"], groups.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["narrow-s1", "narrow-s2"],
+            groups["a / in_distribution · pre-training breadth 2 · RL breadth 1 · N 1,000"].Select(p => p.Cluster).Distinct().Order());
     }
 }
