@@ -66,6 +66,7 @@ public sealed record RlSection(
     string Algorithm = "grpo",
     IReadOnlyList<string>? HeldOutTasks = null,
     int Difficulty = 1,
+    IReadOnlyList<DifficultyPoint>? DifficultySchedule = null,
     int Steps = 20,
     int PromptsPerStep = 4,
     int GroupSize = 8,
@@ -86,6 +87,9 @@ public sealed record RlSection(
     int EvalProblems = 64,
     int PassK = 4,
     int CheckpointEvery = 10);
+
+/// <summary>From RL step <c>Step</c> on, training problems have this difficulty (a curriculum).</summary>
+public sealed record DifficultyPoint(int Step, int Difficulty);
 
 /// <summary>What the analysis stage does with the results once every run is done.</summary>
 public sealed record AnalysisSection(int Bootstrap = 200, long Seed = 0, double BacktestFraction = 0.25);

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using TrainingPipeline.Model;
+using TrainingPipeline.RL;
 
 namespace TrainingPipeline.Config;
 
@@ -88,7 +89,7 @@ public sealed record RunPlan(string Experiment, PipelineSpec Spec, IReadOnlyList
             {
                 var sorted = rl with
                 {
-                    Tasks = new SortedDictionary<string, double>(rl.Tasks.ToDictionary(), StringComparer.Ordinal),
+                    Tasks = TaskMixture.Expand(rl.Tasks, rl.HeldOutTasks),
                     HeldOutTasks = (rl.HeldOutTasks ?? []).Order(StringComparer.Ordinal).ToList(),
                 };
                 var config = new RlRunConfig("rl", parent, spec.Seed, model, spec.Tokenizer, sorted, breadth);

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using TrainingPipeline.Model;
 using TrainingPipeline.Results;
+using TrainingPipeline.RL;
 
 namespace TrainingPipeline.Config;
 
@@ -140,16 +141,27 @@ public static partial class SpecValidator
         check(rl.Tasks.Count > 0, "$.rl.tasks", "the task mixture is empty", "list at least one task family with a positive weight");
         foreach (var (task, weight) in rl.Tasks)
         {
-            check(catalogs.TaskFamilies.Contains(task), $"$.rl.tasks.{task}", $"unknown task family '{task}'",
-                "use one of: " + string.Join(", ", catalogs.TaskFamilies.Order()));
+            check(catalogs.TaskFamilies.Contains(task) || TaskMixture.ParseCategory(task) is not null, $"$.rl.tasks.{task}", $"unknown task family '{task}'",
+                "use one of: " + string.Join(", ", catalogs.TaskFamilies.Order()) + ", or category:math, category:code, category:logic");
             check(double.IsFinite(weight) && weight > 0, $"$.rl.tasks.{task}", $"weight must be a positive number, got {weight}", "use a weight > 0");
             check(rl.HeldOutTasks?.Contains(task) != true, $"$.rl.tasks.{task}",
                 $"task '{task}' is declared held out but is in the training mixture", "remove it from one of the two lists");
         }
+        check(rl.Tasks.Count == 0 || TaskMixture.Expand(rl.Tasks, rl.HeldOutTasks).Count > 0, "$.rl.tasks",
+            "every family of the mixture's categories is held out", "hold out fewer families or add a family to the mixture");
         foreach (var (task, i) in (rl.HeldOutTasks ?? []).Select((t, i) => (t, i)))
             check(catalogs.TaskFamilies.Contains(task), $"$.rl.held_out_tasks[{i}]", $"unknown task family '{task}'",
                 "use one of: " + string.Join(", ", catalogs.TaskFamilies.Order()));
         check(rl.Difficulty is >= 1 and <= 100, "$.rl.difficulty", $"must be 1–100, got {rl.Difficulty}", "use 1 for the easiest level");
+        int previousStep = -1;
+        foreach (var (point, i) in (rl.DifficultySchedule ?? []).Select((p, i) => (p, i)))
+        {
+            check(point.Step > previousStep && point.Step <= rl.Steps, $"$.rl.difficulty_schedule[{i}].step",
+                $"step {point.Step} must be within 0–{rl.Steps} and after the previous entry's", "list entries in increasing step order");
+            check(point.Difficulty is >= 1 and <= 100, $"$.rl.difficulty_schedule[{i}].difficulty",
+                $"must be 1–100, got {point.Difficulty}", "use levels such as 1, 2, 3");
+            previousStep = Math.Max(previousStep, point.Step);
+        }
         check(rl.Steps is >= 1 and <= 10_000_000, "$.rl.steps", $"must be ≥ 1, got {rl.Steps}", "use e.g. 20");
         check(rl.PromptsPerStep is >= 1 and <= 100_000, "$.rl.prompts_per_step", $"must be ≥ 1, got {rl.PromptsPerStep}", "use e.g. 4");
         int minGroup = rl.Algorithm == "reinforce" ? 1 : 2;

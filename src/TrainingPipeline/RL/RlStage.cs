@@ -229,12 +229,12 @@ public sealed class RlStage(RunEnvironment env, string experiment, Func<string, 
                 if (pick < w) { family = f; break; }
                 pick -= w;
             }
-            var problem = family.Generate(rng.NextSeed(), Math.Min(rl.Difficulty, family.MaxDifficulty));
+            var problem = family.Generate(rng.NextSeed(), Math.Min(TaskMixture.DifficultyAt(rl, step), family.MaxDifficulty));
             var prompt = codec.EncodePrompt(problem);
             int room = Math.Min(rl.MaxNewTokens, config.Model.ContextLength - prompt.Length);
             if (room <= 0)
                 throw new InvalidOperationException($"a {family.Name} prompt of {prompt.Length} tokens does not fit the context of {config.Model.ContextLength}; " +
-                    "use a longer model.context_length or a lower rl.difficulty");
+                    "use a longer model.context_length or a lower rl.difficulty (or difficulty_schedule)");
             var generation = Sampler.Generate(model, Enumerable.Repeat(prompt, rl.GroupSize).ToList(),
                 new SamplingOptions(room, rl.Temperature, StopSequences: codec.StopSequences), generator);
             for (int j = 0; j < rl.GroupSize; j++)

@@ -21,6 +21,22 @@ public class RunPlanTests
     }
 
     [Fact]
+    public void CategoryKeysExpandToTheirFamiliesWithoutTheHeldOutOnes()
+    {
+        var plan = Plan(SpecLoaderTests.Valid.Replace("\"tasks\": { \"addition\": 1 }", "\"tasks\": { \"addition\": 1, \"category:logic\": 1 }"));
+        var tasks = plan.Runs.Single(r => r.Stage == "rl").Rl!.Rl.Tasks;
+
+        var logic = TrainingPipeline.Tasks.TaskRegistry.All.Where(f => f.Category == TrainingPipeline.Tasks.TaskCategory.Logic && f.Name != "sorting")
+            .Select(f => f.Name).ToList();
+        Assert.True(logic.Count >= 2);
+        Assert.Equal(logic.Append("addition").Order(StringComparer.Ordinal), tasks.Keys);
+        Assert.DoesNotContain("sorting", tasks.Keys); // held out in the spec
+        Assert.Equal(1.0, tasks["addition"]);
+        Assert.All(logic, name => Assert.Equal(1.0 / logic.Count, tasks[name], 12));
+        Assert.Contains($"\"rl_breadth\":{logic.Count + 1}", plan.Runs.Single(r => r.Stage == "rl").ConfigJson);
+    }
+
+    [Fact]
     public void IdsAreStableAcrossLoadsAndIgnoreFormattingAndKeyOrder()
     {
         var a = Plan(SpecLoaderTests.Valid);

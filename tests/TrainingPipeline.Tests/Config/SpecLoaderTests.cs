@@ -83,6 +83,10 @@ public class SpecLoaderTests
     [InlineData("\"name\": \"demo\"", "\"name\": \"Demo Run!\"", "$.name")]
     [InlineData("\"preset\": \"nano-50k\"", "\"n_layer\": 2, \"n_head\": 3, \"d_model\": 16, \"context_length\": 8", "$.model")]
     [InlineData("\"tokens\": 1000", "\"tokens\": 1e30", "$.pretrain.phases[0].tokens")]
+    [InlineData("\"tasks\": { \"addition\": 1 }", "\"tasks\": { \"category:maths\": 1 }", "$.rl.tasks.category:maths")]
+    [InlineData("\"steps\": 3", "\"steps\": 3, \"difficulty_schedule\": [{ \"step\": 2, \"difficulty\": 2 }, { \"step\": 1, \"difficulty\": 3 }]", "$.rl.difficulty_schedule[1].step")]
+    [InlineData("\"steps\": 3", "\"steps\": 3, \"difficulty_schedule\": [{ \"step\": 0, \"difficulty\": 0 }]", "$.rl.difficulty_schedule[0].difficulty")]
+    [InlineData("\"steps\": 3", "\"steps\": 3, \"difficulty_schedule\": [{ \"step\": 9, \"difficulty\": 2 }]", "$.rl.difficulty_schedule[0].step")]
     public void ImpossibleValuesNameTheirPath(string from, string to, string path)
     {
         Assert.Contains(from, Valid);
