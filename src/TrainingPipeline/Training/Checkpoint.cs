@@ -140,8 +140,13 @@ public sealed class CheckpointStore(string runDirectory)
         stream.Flush(flushToDisk: true);
     }
 
+    /// <summary>
+    /// Keeps the newest <see cref="Keep"/> checkpoints, and removes temporary folders of saves that were killed (only
+    /// the holder of the run lock saves, so after its own save any other temporary folder is stale).
+    /// </summary>
     private void Prune(string newest)
     {
+        foreach (var stale in Directory.GetDirectories(RunDirectory, "step-*.tmp")) Directory.Delete(stale, recursive: true);
         var old = Directory.GetDirectories(RunDirectory, "step-*")
             .Select(Path.GetFileName)
             .Where(n => n is not null && !n.EndsWith(".tmp", StringComparison.Ordinal))
