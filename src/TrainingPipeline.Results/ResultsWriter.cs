@@ -104,7 +104,9 @@ public sealed class ResultsWriter(string resultsRoot)
             ParquetSerializer.SerializeAsync(rows, stream).GetAwaiter().GetResult();
             stream.Flush(flushToDisk: true);
         }
+        FaultInjection.At(FaultInjection.Sites.PartWritten);
         File.Move(temp, final);
+        FaultInjection.At(FaultInjection.Sites.PartPublished);
         return final;
     }
 }

@@ -1,5 +1,6 @@
 using TrainingPipeline.Data;
 using TrainingPipeline.Model;
+using TrainingPipeline.Results;
 using TrainingPipeline.RL;
 using TrainingPipeline.Tasks;
 using static TorchSharp.torch;
@@ -43,6 +44,7 @@ public static class TaskEvaluator
             int correct = sampled.Tokens.Count(t => family.Score(problems[i], codec.DecodeCompletion(t)).Reward >= 1);
             sampledMean[i] = (double)correct / samples;
             passK[i] = Advantages.PassAtK(samples, correct, options.PassK);
+            FaultInjection.At(FaultInjection.Sites.EvalTask);
         }
         var metrics = new List<TaskMetric>
         {

@@ -100,12 +100,16 @@ public sealed class RlStage(RunEnvironment env, string experiment, Func<string, 
             {
                 if (env.Cancellation.IsCancellationRequested)
                 {
-                    Flush(state.Step);
+                    Flush(state.Step); // preemption: keep everything up to the last finished step
+                    env.Progress.Log(state.Step > 0
+                        ? $"[{run.Stage} {run.Id}] interrupted: steps and checkpoint saved through step {state.Step}"
+                        : $"[{run.Stage} {run.Id}] interrupted before its first step: nothing to save");
                     env.Cancellation.ThrowIfCancellationRequested();
                 }
                 var sampleTimer = Stopwatch.StartNew();
                 var rollouts = Sample(model, codec, mixture, totalWeight, config, step);
                 double sampleSeconds = sampleTimer.Elapsed.TotalSeconds;
+                FaultInjection.At(FaultInjection.Sites.RlSampled);
                 long promptTokens = rollouts.Sum(r => (long)r.PromptTokens.Length) / rl.GroupSize; // prefilled once per group row
                 long generated = rollouts.Sum(r => (long)r.CompletionTokens.Length);
                 counters[FlopsSampling] = counters.GetValueOrDefault(FlopsSampling) + forward * (promptTokens * rl.GroupSize + generated);

@@ -86,6 +86,9 @@ public sealed class PretrainStage(RunEnvironment env, string experiment)
                 if (env.Cancellation.IsCancellationRequested)
                 {
                     Flush(state.Step); // preemption: keep everything up to the last finished step
+                    env.Progress.Log(state.Step > 0
+                        ? $"[{run.Stage} {run.Id}] interrupted: steps and checkpoint saved through step {state.Step}"
+                        : $"[{run.Stage} {run.Id}] interrupted before its first step: nothing to save");
                     env.Cancellation.ThrowIfCancellationRequested();
                 }
                 var stepTimer = Stopwatch.StartNew();
@@ -112,6 +115,7 @@ public sealed class PretrainStage(RunEnvironment env, string experiment)
                         : GlobalNorm(model);
                     optimizer.step();
                 }
+                FaultInjection.At(FaultInjection.Sites.PretrainStep);
                 double seconds = stepTimer.Elapsed.TotalSeconds;
                 state = state with
                 {
