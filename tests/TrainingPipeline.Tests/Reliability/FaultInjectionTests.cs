@@ -46,7 +46,7 @@ public sealed class FaultInjectionTests(ITestOutputHelper output) : IDisposable
         """;
 
     private const int Seed = 20_251_123;
-    private const int StopsPerFolder = 3;
+    private const int StopsPerFolder = 4;
 
     private readonly TempWorkspace _workspace = new();
 
@@ -121,7 +121,8 @@ public sealed class FaultInjectionTests(ITestOutputHelper output) : IDisposable
             Assert.True(checkpointsSeen > 0, "no SIGTERM stop was checked against the checkpoint it wrote");
         }
         output.WriteLine($"{stops.Count} stops ({stops.Count(s => s.Point.Signal == StopSignal.Kill)} SIGKILL, " +
-            $"{stops.Count(s => s.Point.Signal == StopSignal.Term)} SIGTERM; {checkpointsSeen} SIGTERM checkpoints checked) in {clock.Elapsed.TotalSeconds:F1} s");
+            $"{stops.Count(s => s.Point.Signal == StopSignal.Term)} SIGTERM; {checkpointsSeen} SIGTERM checkpoints checked), " +
+            $"{harness.Processes} processes, {clock.Elapsed.TotalSeconds:F1} s");
     }
 
     [Fact]

@@ -50,6 +50,9 @@ public sealed class KillHarness(string pipelineJson, string root)
 
     public string Root { get; } = root;
 
+    /// <summary>How many child processes this harness started (each costs about a second of CPU to start).</summary>
+    public int Processes { get; private set; }
+
     public string Pipeline
     {
         get
@@ -77,6 +80,7 @@ public sealed class KillHarness(string pipelineJson, string root)
     /// </summary>
     public (int ExitCode, string Output, IReadOnlyDictionary<string, int> Reached, TimeSpan Work) Trace(string workspace)
     {
+        Processes++;
         using var cli = CliProcess.Start(Root, new Dictionary<string, string> { [FaultInjection.Variable] = "trace" }, Arguments(workspace));
         cli.WaitForFirstLine(Deadline);
         var clock = Stopwatch.StartNew();
@@ -88,11 +92,16 @@ public sealed class KillHarness(string pipelineJson, string root)
     }
 
     /// <summary>Runs to the end without faults.</summary>
-    public (int ExitCode, string Output) Complete(string workspace) => CliProcess.Run(Root, Deadline, Arguments(workspace));
+    public (int ExitCode, string Output) Complete(string workspace)
+    {
+        Processes++;
+        return CliProcess.Run(Root, Deadline, Arguments(workspace));
+    }
 
     /// <summary>Starts a run and stops it at <paramref name="point"/> (unless it finishes first).</summary>
     public KillOutcome RunUntil(string workspace, KillPoint point)
     {
+        Processes++;
         var clock = Stopwatch.StartNew();
         using var cli = CliProcess.Start(Root, point.Environment, Arguments(workspace));
         if (point.Site is null)
