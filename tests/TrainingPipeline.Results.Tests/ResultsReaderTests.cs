@@ -100,7 +100,7 @@ public sealed class ResultsReaderTests : IDisposable
     public void IgnoresLeftoverTmpFilesAndMissingTables()
     {
         Write("runs", "r1", "part-00000-w.parquet", Runs, RunRow("completed", 0));
-        File.WriteAllText(Path.Combine(_results, "runs", "run_id=r1", "part-00001-w.parquet.tmp"), "half written");
+        File.WriteAllText(Path.Combine(_results, "runs", "run_id=r1", ".part-00001-w.parquet.tmp"), "half written");
         var data = ResultsReader.Read(_results);
         Assert.Single(data.Runs);
         Assert.Empty(data.Steps);

@@ -74,12 +74,47 @@ public sealed class ResultsWriterTests : IDisposable
         writer.AppendSteps(ResultTables.Steps, "r", 1, 10, new[] { Step(1, 1) });
         writer.AppendSteps(ResultTables.Steps, "r", 11, 20, new[] { Step(11, 1) });
         string folder = ResultsWriter.PartitionFolder(_root, ResultTables.Steps, "r");
-        File.WriteAllText(Path.Combine(folder, "part-s000000021-000000030-deadbeef.parquet.tmp"), "half");
+        File.WriteAllText(Path.Combine(folder, ".part-s000000021-000000030-deadbeef.parquet.tmp"), "half");
 
         Assert.Equal(1, writer.RollBackPartsAfter(ResultTables.Steps, "r", checkpointStep: 10));
 
         var left = Directory.GetFiles(folder).Select(Path.GetFileName).ToArray();
         Assert.Single(left);
         Assert.StartsWith("part-s000000001-000000010-", left[0]);
+    }
+
+    [Fact]
+    public void LeftoversOfKilledWritesAreHiddenFromReadersAndRemovedOnRestart()
+    {
+        var writer = new ResultsWriter(_root);
+        writer.AppendSteps(ResultTables.Steps, "r", 1, 10, new[] { Step(1, 1) });
+        // What a write killed before its rename leaves: a hidden temporary file in each table's partition.
+        var leftovers = new[] { ResultTables.Runs, ResultTables.Steps, ResultTables.Evals }
+            .Select(t => Path.Combine(Directory.CreateDirectory(ResultsWriter.PartitionFolder(_root, t, "r")).FullName, ".part-x.parquet.tmp"))
+            .ToList();
+        foreach (var file in leftovers) File.WriteAllText(file, "half");
+        string other = Directory.CreateDirectory(ResultsWriter.PartitionFolder(_root, ResultTables.Steps, "other")).FullName;
+        File.WriteAllText(Path.Combine(other, ".part-y.parquet.tmp"), "another run's");
+
+        Assert.Equal(3, writer.RemoveLeftovers("r"));
+
+        Assert.All(leftovers, f => Assert.False(File.Exists(f)));
+        Assert.True(File.Exists(Path.Combine(other, ".part-y.parquet.tmp")));
+        Assert.Single(Directory.GetFiles(ResultsWriter.PartitionFolder(_root, ResultTables.Steps, "r")));
+    }
+
+    [Fact]
+    public void FirstUncoveredStepFindsAGapBeforeTheCheckpoint()
+    {
+        var writer = new ResultsWriter(_root);
+        Assert.Equal(1, writer.FirstUncoveredStep(ResultTables.Steps, "r", 5)); // no results at all
+        Assert.Null(writer.FirstUncoveredStep(ResultTables.Steps, "r", 0));     // nothing to cover
+        writer.AppendSteps(ResultTables.Steps, "r", 1, 3, new[] { Step(1, 1) });
+        writer.AppendSteps(ResultTables.Steps, "r", 7, 9, new[] { Step(7, 1) });
+        Assert.Null(writer.FirstUncoveredStep(ResultTables.Steps, "r", 3));
+        Assert.Equal(4, writer.FirstUncoveredStep(ResultTables.Steps, "r", 9));
+        writer.AppendSteps(ResultTables.Steps, "r", 4, 6, new[] { Step(4, 1) });
+        Assert.Null(writer.FirstUncoveredStep(ResultTables.Steps, "r", 9));
+        Assert.Equal(10, writer.FirstUncoveredStep(ResultTables.Steps, "r", 12));
     }
 }

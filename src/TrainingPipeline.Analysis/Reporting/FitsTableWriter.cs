@@ -38,7 +38,7 @@ public static class FitsTableWriter
         var folder = Path.Combine(fitsDirectory, $"analysis_id={analysisId}");
         Directory.CreateDirectory(folder);
         var path = Path.Combine(folder, "part-00000-analysis.parquet");
-        var temporary = path + ".tmp";
+        var temporary = Path.Combine(folder, ".part-00000-analysis.parquet.tmp"); // hidden: hive readers skip it
         using (var stream = File.Create(temporary))
             ParquetSerializer.SerializeUntypedAsync(rows, Schema, stream).GetAwaiter().GetResult();
         File.Move(temporary, path, overwrite: false);

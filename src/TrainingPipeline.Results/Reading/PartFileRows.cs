@@ -5,7 +5,7 @@ namespace TrainingPipeline.Results.Reading;
 
 /// <summary>
 /// The rows of one hive-partitioned table: every <c>&lt;table&gt;/run_id=&lt;id&gt;/*.parquet</c> file (leftover
-/// <c>*.tmp</c> files are skipped), each row as a column → value dictionary with the run id taken from the path.
+/// <c>.*.tmp</c> files are skipped), each row as a column → value dictionary with the run id taken from the path.
 /// Typed accessors raise <see cref="BadInputException"/> naming the file and column.
 /// </summary>
 internal static class PartFileRows
@@ -91,7 +91,7 @@ internal static class PartFileRows
                                        or IndexOutOfRangeException or ArgumentException)
         {
             throw new BadInputException(file, "file", $"not a readable Parquet file ({e.Message})",
-                "delete the damaged part file (a crashed writer leaves only *.tmp files, which readers skip) and rerun the stage", e);
+                "delete the damaged part file (a crashed writer leaves only hidden .*.tmp files, which readers skip) and rerun the stage", e);
         }
     }
 }

@@ -1,5 +1,6 @@
 using TrainingPipeline.Data;
 using TrainingPipeline.Model;
+using TrainingPipeline.Results;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
 
@@ -33,6 +34,7 @@ public static class LossEvaluator
                 var y = tensor(targets, device: device).view(-1);
                 var logits = model.forward(x);
                 losses.Add(F.cross_entropy(logits.view(-1, logits.shape[2]), y).item<float>());
+                FaultInjection.At(FaultInjection.Sites.EvalLoss);
             }
         }
         if (wasTraining) model.train();

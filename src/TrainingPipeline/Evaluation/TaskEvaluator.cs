@@ -1,5 +1,6 @@
 using TrainingPipeline.Data;
 using TrainingPipeline.Model;
+using TrainingPipeline.Results;
 using TrainingPipeline.RL;
 using TrainingPipeline.Tasks;
 using static TorchSharp.torch;
@@ -14,8 +15,8 @@ public sealed record TaskEvalOptions(int Problems, int Difficulty, int PassK, in
 
 /// <summary>
 /// Task accuracy of a model on gym families: pass@1 with greedy decoding, and from n = 2k samples per problem the
-/// mean per-sample accuracy (pass@1_sampled) and the unbiased pass@k estimator. Evaluation problems come from their
-/// own seed stream, so they are the same at every step and for every run with the same seed.
+/// mean per-sample accuracy (pass@1_sampled) and, for k ≥ 2, the unbiased pass@k estimator. Evaluation problems come
+/// from their own seed stream, so they are the same at every step and for every run with the same seed.
 /// </summary>
 public static class TaskEvaluator
 {
@@ -43,13 +44,17 @@ public static class TaskEvaluator
             int correct = sampled.Tokens.Count(t => family.Score(problems[i], codec.DecodeCompletion(t)).Reward >= 1);
             sampledMean[i] = (double)correct / samples;
             passK[i] = Advantages.PassAtK(samples, correct, options.PassK);
+            FaultInjection.At(FaultInjection.Sites.EvalTask);
         }
-        return new[]
+        var metrics = new List<TaskMetric>
         {
             Summarize(family.Name, "pass@1", greedy),
             Summarize(family.Name, "pass@1_sampled", sampledMean),
-            Summarize(family.Name, $"pass@{options.PassK}", passK),
         };
+        // With k = 1 the unbiased estimator is the sampled accuracy itself, and a row named pass@1 would collide with
+        // the greedy one (same key in the evals table): write pass@k for k ≥ 2 only.
+        if (options.PassK > 1) metrics.Add(Summarize(family.Name, $"pass@{options.PassK}", passK));
+        return metrics;
     }
 
     /// <summary>A problem seed from a stream that training never draws from.</summary>

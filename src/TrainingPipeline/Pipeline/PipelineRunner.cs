@@ -32,6 +32,7 @@ public sealed class PipelineRunner(RunEnvironment env)
         var heldElsewhere = new HashSet<string>(StringComparer.Ordinal);
         foreach (var run in selected)
         {
+            env.Cancellation.ThrowIfCancellationRequested(); // interrupted after the previous run: start no other
             if (run.ParentId is { } parent && heldElsewhere.Contains(parent))
             {
                 env.Progress.Log($"[{run.Stage} {run.Id}] skipped: its parent {parent} is being trained by another invocation");

@@ -43,7 +43,7 @@ public sealed class RlStage(RunEnvironment env, string experiment, Func<string, 
         using var optimizer = optim.AdamW(model.parameters(), lr: rl.Lr, beta1: 0.9, beta2: 0.95, weight_decay: 0.0);
         var store = new CheckpointStore(env.RunDirectory(experiment, run.Id));
         var results = env.Results;
-        var state = Start(run, store, model, optimizer, results);
+        var state = Start(run, store, model, optimizer);
         using var reference = rl.KlCoef > 0 ? LoadReference(config) : null;
 
         var recorder = new RunRecorder(env, experiment, run, config.Model, JsonSerializer.Serialize(rl.Tasks));
@@ -100,12 +100,16 @@ public sealed class RlStage(RunEnvironment env, string experiment, Func<string, 
             {
                 if (env.Cancellation.IsCancellationRequested)
                 {
-                    Flush(state.Step);
+                    Flush(state.Step); // preemption: keep everything up to the last finished step
+                    env.Progress.Log(state.Step > 0
+                        ? $"[{run.Stage} {run.Id}] interrupted: steps and checkpoint saved through step {state.Step}"
+                        : $"[{run.Stage} {run.Id}] interrupted before its first step: nothing to save");
                     env.Cancellation.ThrowIfCancellationRequested();
                 }
                 var sampleTimer = Stopwatch.StartNew();
                 var rollouts = Sample(model, codec, mixture, totalWeight, config, step);
                 double sampleSeconds = sampleTimer.Elapsed.TotalSeconds;
+                FaultInjection.At(FaultInjection.Sites.RlSampled);
                 long promptTokens = rollouts.Sum(r => (long)r.PromptTokens.Length) / rl.GroupSize; // prefilled once per group row
                 long generated = rollouts.Sum(r => (long)r.CompletionTokens.Length);
                 counters[FlopsSampling] = counters.GetValueOrDefault(FlopsSampling) + forward * (promptTokens * rl.GroupSize + generated);
@@ -180,21 +184,15 @@ public sealed class RlStage(RunEnvironment env, string experiment, Func<string, 
         }
     }
 
-    private TrainingState Start(PlannedRun run, CheckpointStore store, Gpt model, TorchSharp.Modules.OptimizerHelper optimizer, ResultsWriter results)
+    private TrainingState Start(PlannedRun run, CheckpointStore store, Gpt model, TorchSharp.Modules.OptimizerHelper optimizer)
     {
         if (store.HasCheckpoint)
         {
             var resumed = store.Load(run.Id, model, optimizer);
-            if (resumed.ResultsRoot != Path.GetFullPath(env.ResultsRoot))
-                throw new BadInputException(store.RunDirectory, "results_root",
-                    $"these checkpoints were written for the results in {resumed.ResultsRoot}", "re-run with the same --out, or pass --fresh");
-            results.RollBackPartsAfter(ResultTables.Steps, run.Id, resumed.Step);
-            results.RollBackPartsAfter(ResultTables.Evals, run.Id, resumed.Step);
-            env.Progress.Log($"[{run.Stage} {run.Id}] resuming from step {resumed.Step}");
+            RunStart.Resuming(env, run, store, resumed);
             return resumed;
         }
-        results.RollBackPartsAfter(ResultTables.Steps, run.Id, 0);
-        results.RollBackPartsAfter(ResultTables.Evals, run.Id, 0);
+        RunStart.Fresh(env, run);
         var parentStore = new CheckpointStore(env.RunDirectory(experiment, run.ParentId!));
         if (!parentStore.HasCheckpoint)
             throw new InvalidOperationException($"parent run {run.ParentId} has no checkpoint; run the pipeline so that it completes first");

@@ -48,6 +48,7 @@ public sealed class CheckpointStore(string runDirectory)
         if (Directory.Exists(temp)) Directory.Delete(temp, recursive: true);
         Directory.CreateDirectory(temp);
         model.save(Path.Combine(temp, ModelFile));
+        FaultInjection.At(FaultInjection.Sites.CheckpointModelWritten);
         if (optimizer is not null) optimizer.save_state_dict(Path.Combine(temp, OptimizerFile));
         var manifest = new CheckpointManifest(state,
             StableHash.Sha256HexOfFile(Path.Combine(temp, ModelFile)),
@@ -55,6 +56,7 @@ public sealed class CheckpointStore(string runDirectory)
         WriteDurably(Path.Combine(temp, StateFile), JsonSerializer.Serialize(manifest, Json));
         if (Directory.Exists(final)) Directory.Delete(final, recursive: true); // a rewrite of the same step
         Directory.Move(temp, final);
+        FaultInjection.At(FaultInjection.Sites.CheckpointUnpublished);
         string latestTemp = Path.Combine(RunDirectory, LatestFile + ".tmp");
         WriteDurably(latestTemp, name);
         File.Move(latestTemp, Path.Combine(RunDirectory, LatestFile), overwrite: true);
@@ -140,8 +142,13 @@ public sealed class CheckpointStore(string runDirectory)
         stream.Flush(flushToDisk: true);
     }
 
+    /// <summary>
+    /// Keeps the newest <see cref="Keep"/> checkpoints, and removes temporary folders of saves that were killed (only
+    /// the holder of the run lock saves, so after its own save any other temporary folder is stale).
+    /// </summary>
     private void Prune(string newest)
     {
+        foreach (var stale in Directory.GetDirectories(RunDirectory, "step-*.tmp")) Directory.Delete(stale, recursive: true);
         var old = Directory.GetDirectories(RunDirectory, "step-*")
             .Select(Path.GetFileName)
             .Where(n => n is not null && !n.EndsWith(".tmp", StringComparison.Ordinal))

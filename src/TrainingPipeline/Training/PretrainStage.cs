@@ -49,7 +49,7 @@ public sealed class PretrainStage(RunEnvironment env, string experiment)
 
         var store = new CheckpointStore(env.RunDirectory(experiment, run.Id));
         var results = env.Results;
-        var state = Start(run, config, store, model, optimizer, results);
+        var state = Start(run, config, store, model, optimizer);
         var recorder = new RunRecorder(env, experiment, run, config.Model, JsonSerializer.Serialize(config.Mixture));
         recorder.Record(ResultTables.StatusRunning);
         try
@@ -86,6 +86,9 @@ public sealed class PretrainStage(RunEnvironment env, string experiment)
                 if (env.Cancellation.IsCancellationRequested)
                 {
                     Flush(state.Step); // preemption: keep everything up to the last finished step
+                    env.Progress.Log(state.Step > 0
+                        ? $"[{run.Stage} {run.Id}] interrupted: steps and checkpoint saved through step {state.Step}"
+                        : $"[{run.Stage} {run.Id}] interrupted before its first step: nothing to save");
                     env.Cancellation.ThrowIfCancellationRequested();
                 }
                 var stepTimer = Stopwatch.StartNew();
@@ -112,6 +115,7 @@ public sealed class PretrainStage(RunEnvironment env, string experiment)
                         : GlobalNorm(model);
                     optimizer.step();
                 }
+                FaultInjection.At(FaultInjection.Sites.PretrainStep);
                 double seconds = stepTimer.Elapsed.TotalSeconds;
                 state = state with
                 {
@@ -163,21 +167,15 @@ public sealed class PretrainStage(RunEnvironment env, string experiment)
     }
 
     /// <summary>Resumes from this run's checkpoint, or starts from the parent's final weights, or from scratch.</summary>
-    private TrainingState Start(PlannedRun run, PretrainRunConfig config, CheckpointStore store, Gpt model,
-        OptimizerHelper optimizer, ResultsWriter results)
+    private TrainingState Start(PlannedRun run, PretrainRunConfig config, CheckpointStore store, Gpt model, OptimizerHelper optimizer)
     {
         if (store.HasCheckpoint)
         {
             var resumed = store.Load(run.Id, model, optimizer);
-            CheckResultsRoot(store, resumed);
-            results.RollBackPartsAfter(ResultTables.Steps, run.Id, resumed.Step);
-            results.RollBackPartsAfter(ResultTables.Evals, run.Id, resumed.Step);
-            env.Progress.Log($"[{run.Stage} {run.Id}] resuming from step {resumed.Step}");
+            RunStart.Resuming(env, run, store, resumed);
             return resumed;
         }
-        // A fresh start: any parts from an attempt that died before its first checkpoint are stale.
-        results.RollBackPartsAfter(ResultTables.Steps, run.Id, 0);
-        results.RollBackPartsAfter(ResultTables.Evals, run.Id, 0);
+        RunStart.Fresh(env, run);
         double parentFlops = 0;
         if (run.ParentId is { } parentId)
         {
@@ -188,14 +186,6 @@ public sealed class PretrainStage(RunEnvironment env, string experiment)
             parentFlops = parent.ParentFlops + parent.RunFlops;
         }
         return new TrainingState(run.Id, 0, 0, 0, parentFlops, 0, 0, null, Path.GetFullPath(env.ResultsRoot));
-    }
-
-    private void CheckResultsRoot(CheckpointStore store, TrainingState state)
-    {
-        if (state.ResultsRoot != Path.GetFullPath(env.ResultsRoot))
-            throw new BadInputException(store.RunDirectory, "results_root",
-                $"these checkpoints were written for the results in {state.ResultsRoot}, not {Path.GetFullPath(env.ResultsRoot)}",
-                "re-run with the same --out, or pass --fresh to start this run over");
     }
 
     private static double GlobalNorm(Gpt model)

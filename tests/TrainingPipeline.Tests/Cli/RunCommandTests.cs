@@ -88,10 +88,11 @@ public sealed class RunCommandTests : IDisposable
         Assert.Equal(0, again.Exit);
         Assert.Equal(6, again.Out.Split('\n').Count(l => l.Contains("already completed: skipped", StringComparison.Ordinal)));
 
-        // eval: every run's checkpoint on the pipeline's tasks (addition, held-out subtraction), 3 metrics each.
+        // eval: every run's checkpoint on the pipeline's tasks (addition, held-out subtraction), 2 metrics each
+        // (pass@1 greedy and pass@1_sampled; pass@k only for k ≥ 2).
         var eval = Cli(new[] { "eval", pipeline, "--problems", "2", "--pass-k", "1", "--json" }.Concat(Dirs()).ToArray());
         Assert.True(eval.Exit == 0, eval.Err);
-        Assert.Equal(6 * 2 * 3, eval.Out.Trim().Split('\n').Length);
+        Assert.Equal(6 * 2 * 2, eval.Out.Trim().Split('\n').Length);
         Assert.Contains(ResultsReader.Read(results).Evals, e => e.Stage == "eval" && e.EvalSet == "subtraction" && e.Split == ResultTables.HeldOut);
     }
 

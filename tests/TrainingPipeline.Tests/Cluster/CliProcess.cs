@@ -20,7 +20,10 @@ internal sealed class CliProcess : IDisposable
 
     public static string DllPath => Path.Combine(AppContext.BaseDirectory, "TrainingPipeline.Cli.dll");
 
-    public static CliProcess Start(string workingDirectory, params string[] args)
+    public static CliProcess Start(string workingDirectory, params string[] args) => Start(workingDirectory, null, args);
+
+    /// <summary>Starts the CLI with extra environment variables (e.g. <c>TP_FAULT</c>) on top of this process's.</summary>
+    public static CliProcess Start(string workingDirectory, IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -29,6 +32,7 @@ internal sealed class CliProcess : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) info.Environment[name] = value;
         info.ArgumentList.Add(DllPath);
         foreach (var arg in args) info.ArgumentList.Add(arg);
         var process = new Process { StartInfo = info };
@@ -55,6 +59,38 @@ internal sealed class CliProcess : IDisposable
     }
 
     public bool HasPrinted(string text) => Output.Contains(text, StringComparison.Ordinal);
+
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>Waits until the process prints its first line or exits (bounded by <paramref name="timeout"/>).</summary>
+    public void WaitForFirstLine(TimeSpan timeout)
+    {
+        var clock = Stopwatch.StartNew();
+        while (Output.Length == 0 && !_process.HasExited && clock.Elapsed < timeout) Thread.Sleep(5);
+    }
+
+    /// <summary>Waits up to <paramref name="timeout"/>; true when the process has exited.</summary>
+    public bool TryWaitForExit(TimeSpan timeout) => _process.WaitForExit(timeout);
+
+    /// <summary>Sends SIGKILL (no chance to clean up), as the OOM killer or a power cut would.</summary>
+    public void KillHard()
+    {
+        try
+        {
+            _process.Kill();
+        }
+        catch (InvalidOperationException)
+        {
+            // it exited on its own just before
+        }
+    }
+
+    /// <summary>Sends SIGTERM (preemption, Slurm, systemd stop), which the CLI answers with a checkpoint.</summary>
+    public void Terminate()
+    {
+        using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+    }
 
     public int WaitForExit(TimeSpan timeout)
     {
