@@ -175,9 +175,7 @@ public sealed class PretrainStage(RunEnvironment env, string experiment)
             env.Progress.Log($"[{run.Stage} {run.Id}] resuming from step {resumed.Step}");
             return resumed;
         }
-        // A fresh start: any parts from an attempt that died before its first checkpoint are stale.
-        results.RollBackPartsAfter(ResultTables.Steps, run.Id, 0);
-        results.RollBackPartsAfter(ResultTables.Evals, run.Id, 0);
+        // A fresh start. The parent's checkpoint is loaded first: if it is damaged, the command stops with nothing changed.
         double parentFlops = 0;
         if (run.ParentId is { } parentId)
         {
@@ -187,6 +185,9 @@ public sealed class PretrainStage(RunEnvironment env, string experiment)
             var parent = parentStore.Load(parentId, model, optimizer, loadOptimizer: !config.ResetOptimizer);
             parentFlops = parent.ParentFlops + parent.RunFlops;
         }
+        // Any parts from an attempt that died before its first checkpoint are stale.
+        results.RollBackPartsAfter(ResultTables.Steps, run.Id, 0);
+        results.RollBackPartsAfter(ResultTables.Evals, run.Id, 0);
         return new TrainingState(run.Id, 0, 0, 0, parentFlops, 0, 0, null, Path.GetFullPath(env.ResultsRoot));
     }
 
