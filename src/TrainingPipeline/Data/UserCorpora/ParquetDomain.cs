@@ -21,8 +21,7 @@ public sealed class ParquetDomain(string path, string column = "text") : Documen
             {
                 ReadFile(file, documents).GetAwaiter().GetResult();
             }
-            catch (Exception error) when (error is ParquetException or IOException or InvalidDataException or NotSupportedException
-                                              or IndexOutOfRangeException or ArgumentException or OverflowException)
+            catch (Exception error) when (ParquetFailures.IsUnreadableFile(error))
             {
                 throw new BadInputException(file, "file", $"is not a readable Parquet file ({error.Message})",
                     "check the file (a truncated copy or another format renamed .parquet)", error);
