@@ -157,8 +157,17 @@ public sealed class CorruptAnalysisInputTests : IDisposable
             writer.AppendSteps(ResultTables.Steps, id, 1, 1, [new StepRecord { Stage = "pretrain_narrow", Step = 1, Tokens = 1_000_000, Flops = 6e6 * n, RunFlops = 6e6 * n, Loss = 3, WrittenAt = T0 }]);
             var record = new EvalRecord
             {
-                Stage = "pretrain_narrow", Step = 1, Flops = 6e6 * n, RunFlops = 6e6 * n, EvalSet = "arith", Split = ResultTables.InDistribution,
-                Metric = "loss", Value = 2 + 40 * Math.Pow(6e6 * n, -0.1), N = 100, Stderr = 0.01, WrittenAt = T0,
+                Stage = "pretrain_narrow",
+                Step = 1,
+                Flops = 6e6 * n,
+                RunFlops = 6e6 * n,
+                EvalSet = "arith",
+                Split = ResultTables.InDistribution,
+                Metric = "loss",
+                Value = 2 + 40 * Math.Pow(6e6 * n, -0.1),
+                N = 100,
+                Stderr = 0.01,
+                WrittenAt = T0,
             };
             writer.AppendSteps(ResultTables.Evals, id, 1, 1, [eval?.Invoke(i, record) ?? record]);
         }
@@ -244,7 +253,16 @@ public sealed class CorruptAnalysisInputTests : IDisposable
 
     private static EvalRecord With(EvalRecord e, double? flops = null, double? value = null) => new()
     {
-        Stage = e.Stage, Step = e.Step, Flops = flops ?? e.Flops, RunFlops = e.RunFlops, EvalSet = e.EvalSet, Split = e.Split,
-        Metric = e.Metric, Value = value ?? e.Value, N = e.N, Stderr = e.Stderr, WrittenAt = e.WrittenAt,
+        Stage = e.Stage,
+        Step = e.Step,
+        Flops = flops ?? e.Flops,
+        RunFlops = e.RunFlops,
+        EvalSet = e.EvalSet,
+        Split = e.Split,
+        Metric = e.Metric,
+        Value = value ?? e.Value,
+        N = e.N,
+        Stderr = e.Stderr,
+        WrittenAt = e.WrittenAt,
     };
 }
