@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using TrainingPipeline.Analysis.Fitting;
 using TrainingPipeline.Analysis.Inflection;
 using TrainingPipeline.Analysis.Points;
@@ -54,16 +55,27 @@ public static class AnalysisStage
 
         var now = DateTime.UtcNow;
         var analysisId = $"{now.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture)}-{Guid.NewGuid().ToString("N")[..6]}";
+        // Everything is computed and rendered before the first file is written, and every file is written to a
+        // temporary name and renamed: input the analysis cannot use stops it with nothing half-written.
+        var document = ReportComposer.Compose(new ReportInputs(analysisId, resultsDir, options, data.Runs.Count, points, laws, inflections, notes, figures));
+        var markdown = MarkdownReport.Render(document);
+        var html = HtmlReport.Render(document);
         var fitsPath = FitsTableWriter.Write(Path.Combine(resultsDir, "fits"), analysisId, laws, inflections, now);
         Directory.CreateDirectory(outputDir);
-        foreach (var figure in figures) File.WriteAllBytes(Path.Combine(outputDir, figure.FileName), figure.Png);
-        var document = ReportComposer.Compose(new ReportInputs(analysisId, resultsDir, options, data.Runs.Count, points, laws, inflections, notes, figures));
+        foreach (var figure in figures) WriteAtomically(Path.Combine(outputDir, figure.FileName), figure.Png);
         var markdownPath = Path.Combine(outputDir, "report.md");
         var htmlPath = Path.Combine(outputDir, "report.html");
-        File.WriteAllText(markdownPath, MarkdownReport.Render(document));
-        File.WriteAllText(htmlPath, HtmlReport.Render(document));
+        WriteAtomically(markdownPath, Encoding.UTF8.GetBytes(markdown));
+        WriteAtomically(htmlPath, Encoding.UTF8.GetBytes(html));
         log.WriteLine($"analyze: {laws.Count} laws, {inflections.Count} inflection analyses; report {htmlPath}");
         return new AnalysisSummary(analysisId, laws, inflections, notes, markdownPath, htmlPath, fitsPath);
+    }
+
+    private static void WriteAtomically(string path, byte[] bytes)
+    {
+        var temporary = path + ".tmp";
+        File.WriteAllBytes(temporary, bytes);
+        File.Move(temporary, path, overwrite: true);
     }
 
     private static FittedLaw? TryFit(IScalingLaw law, IReadOnlyList<LawPoint> points, string group, AnalysisOptions options,

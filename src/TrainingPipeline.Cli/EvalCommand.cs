@@ -41,13 +41,28 @@ internal static class EvalCommand
                 : throw new BadInputException(parsed.GetValue(options.Pipeline)!.FullName, "--tasks",
                     "the pipeline has no rl section to take task families from", "name families with --tasks, e.g. --tasks addition");
             var families = names.Select(TaskRegistry.Get).ToList();
+            string source = parsed.GetValue(options.Pipeline)!.FullName;
+            CheckRange(parsed.GetValue(problems), 1, 1_000_000, "--problems", "use e.g. 64");
+            CheckRange(parsed.GetValue(difficulty), 1, 100, "--difficulty", "use 1 for the easiest level");
+            CheckRange(parsed.GetValue(passK), 1, SpecValidator.MaxPassK, "--pass-k", "use e.g. 4 (2k samples per problem)");
             var heldOut = new HashSet<string>(plan.Spec.Rl?.HeldOutTasks ?? []);
             var selection = options.Selection(parsed);
-            int evaluated = 0;
-            foreach (var run in plan.Runs.Where(r => selection?.Invoke(r) ?? true))
+            var runs = plan.Runs.Where(r => selection?.Invoke(r) ?? true)
+                .Select(r => (Run: r, Store: new CheckpointStore(env.RunDirectory(plan.Experiment, r.Id))))
+                .Where(r => r.Store.HasCheckpoint)
+                .ToList();
+            if (runs.Count == 0)
+                throw new BadInputException(source, "checkpoints",
+                    $"no run of this pipeline has a checkpoint under {env.Models}", "run the pipeline first (or point --models at its checkpoints)");
+            // Every checkpoint is loaded once before the first row is appended: a damaged one stops the command with
+            // nothing written, instead of leaving the evals of some runs behind.
+            foreach (var (run, store) in runs)
             {
-                var store = new CheckpointStore(env.RunDirectory(plan.Experiment, run.Id));
-                if (!store.HasCheckpoint) continue;
+                using var probe = new Gpt(run.Pretrain?.Model ?? run.Rl!.Model);
+                store.Load(run.Id, probe, optimizer: null);
+            }
+            foreach (var (run, store) in runs)
+            {
                 var modelConfig = run.Pretrain?.Model ?? run.Rl!.Model;
                 using var model = new Gpt(modelConfig);
                 model.to(env.Device);
@@ -81,13 +96,15 @@ internal static class EvalCommand
                     }
                 }
                 env.Results.Append(ResultTables.Evals, run.Id, rows);
-                evaluated++;
             }
-            if (evaluated == 0)
-                throw new BadInputException(parsed.GetValue(options.Pipeline)!.FullName, "checkpoints",
-                    $"no run of this pipeline has a checkpoint under {env.Models}", "run the pipeline first (or point --models at its checkpoints)");
             return Program.Success;
         });
         return command;
+    }
+
+    private static void CheckRange(int value, int low, int high, string option, string fix)
+    {
+        if (value < low || value > high)
+            throw new BadInputException(option, option, $"must be {low}–{high}, got {value}", fix);
     }
 }

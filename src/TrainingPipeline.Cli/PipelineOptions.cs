@@ -48,6 +48,21 @@ internal sealed class PipelineOptions
         return ids is { Length: > 0 } ? run => ids.Contains(run.Id) : null;
     }
 
+    /// <summary>
+    /// Refuses, before anything is written, a plan whose runs still to train cannot fit this machine's memory
+    /// (<see cref="MemoryCheck"/>). Completed runs are left out: they are skipped, wherever they were trained.
+    /// </summary>
+    public void CheckMemory(ParseResult parsed, RunPlan plan, RunEnvironment env, Func<PlannedRun, bool>? include)
+    {
+        bool fresh = parsed.GetValue(Fresh);
+        var pending = plan.Runs
+            .Where(r => (include?.Invoke(r) ?? true)
+                        && (fresh || Results.RunLedger.LatestStatus(env.ResultsRoot, r.Id) != Results.ResultTables.StatusCompleted))
+            .ToList();
+        MemoryCheck.Check(plan with { Runs = pending }, parsed.GetValue(Pipeline)!.FullName, MemoryCheck.AvailableBytes,
+            modelInHostMemory: env.Device.type == TorchSharp.DeviceType.CPU);
+    }
+
     public RunEnvironment Environment(ParseResult parsed, RunPlan plan, IProgressSink progress, CancellationToken cancellation)
     {
         var spec = plan.Spec;

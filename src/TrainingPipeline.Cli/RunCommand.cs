@@ -31,10 +31,11 @@ internal static class RunCommand
             var outcomes = ConsoleProgress.Run(progress =>
             {
                 var env = options.Environment(parsed, plan, progress, interruption.Token);
-                progress.Log($"{plan.Experiment}: {plan.Runs.Count} runs; results in {env.ResultsRoot}");
                 var selection = options.Selection(parsed);
                 Func<PlannedRun, bool>? filter = include is null ? selection
                     : selection is null ? include : r => include(r) && selection(r);
+                options.CheckMemory(parsed, plan, env, filter);
+                progress.Log($"{plan.Experiment}: {plan.Runs.Count} runs; results in {env.ResultsRoot}");
                 return (Env: env, Runs: new PipelineRunner(env).Run(plan, parsed.GetValue(options.Fresh), filter));
             });
             Console.WriteLine(Summary.RunsTable(outcomes.Runs));

@@ -8,13 +8,16 @@ public sealed class BadInputException : Exception
 {
     public string InputFile { get; }
     public string Field { get; }
+    /// <summary>What is wrong, without the file, field and fix (so a caller can re-wrap it under another source).</summary>
+    public string Problem { get; }
     public string Fix { get; }
 
     public BadInputException(string source, string field, string problem, string fix, Exception? inner = null)
-        : base($"{source}: {field}: {problem}. Fix: {fix}", inner)
+        : base($"{source}: {field}: {problem.TrimEnd('.')}. Fix: {fix}", inner)
     {
         InputFile = source;
         Field = field;
+        Problem = problem;
         Fix = fix;
     }
 }

@@ -6,7 +6,8 @@ namespace TrainingPipeline.Results;
 /// Reads the runs, steps and evals tables of a results folder (docs/results-schema.md) with the schema's
 /// deduplication rules: a run's current state is its latest row; for each (run_id, step) the step row with the
 /// greatest <c>written_at</c> wins; for each (run_id, step, eval_set, split, metric) likewise, so rows a resumed
-/// run superseded are dropped. Missing tables read as empty (a pipeline that has not evaluated yet).
+/// run superseded are dropped. Missing tables read as empty (a pipeline that has not evaluated yet). Counts (steps,
+/// tokens, parameters) must be ≥ 0 and FLOPs finite and ≥ 0: anything else is a damaged file, named with its column and row.
 /// </summary>
 public static class ResultsReader
 {
@@ -27,8 +28,8 @@ public static class ResultsReader
                 r.OptionalString("parent_run_id"),
                 r.OptionalString("config_json") ?? "{}",
                 r.Values.ContainsKey("seed") ? r.Long("seed") : 0,
-                r.Values.ContainsKey("params_total") ? r.Long("params_total") : 0,
-                r.Long("params_non_embedding"),
+                r.Values.ContainsKey("params_total") ? r.Count("params_total") : 0,
+                r.Count("params_non_embedding"),
                 r.String("status"),
                 r.Timestamp("written_at")))
             .GroupBy(r => r.RunId)
@@ -40,10 +41,10 @@ public static class ResultsReader
             .Select(r => new StepRow(
                 r.RunId,
                 r.String("stage"),
-                r.Long("step"),
-                r.Long("tokens"),
-                r.Double("flops"),
-                r.Double("run_flops"),
+                r.Count("step"),
+                r.Count("tokens"),
+                r.Amount("flops"),
+                r.Amount("run_flops"),
                 r.OptionalDouble("loss"),
                 r.Timestamp("written_at")))
             .GroupBy(s => (s.RunId, s.Step))
@@ -55,9 +56,9 @@ public static class ResultsReader
             .Select(r => new EvalRow(
                 r.RunId,
                 r.String("stage"),
-                r.Long("step"),
-                r.Double("flops"),
-                r.Double("run_flops"),
+                r.Count("step"),
+                r.Amount("flops"),
+                r.Amount("run_flops"),
                 r.String("eval_set"),
                 r.String("split"),
                 r.String("metric"),

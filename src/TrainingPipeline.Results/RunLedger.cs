@@ -19,7 +19,7 @@ public static class RunLedger
                 using var stream = File.OpenRead(file);
                 rows = ParquetSerializer.DeserializeAsync<RunRecord>(stream).GetAwaiter().GetResult().Data;
             }
-            catch (Exception e) when (e is IOException or InvalidDataException or NotSupportedException or InvalidOperationException)
+            catch (Exception e) when (ParquetFailures.IsUnreadableFile(e))
             {
                 throw new BadInputException(file, "runs", "cannot read this part file: " + e.Message,
                     "the results dataset is damaged; restore it or re-run with --fresh");

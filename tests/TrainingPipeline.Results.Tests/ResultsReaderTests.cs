@@ -124,6 +124,31 @@ public sealed class ResultsReaderTests : IDisposable
         Assert.Contains("part-00000-w.parquet", error.Message);
     }
 
+    [Theory]
+    [InlineData(-1.0)]
+    [InlineData(double.PositiveInfinity)]
+    [InlineData(double.NaN)]
+    public void ImpossibleComputeIsBadInputNamingColumnAndRow(double flops)
+    {
+        var bad = StepRow(2, 4.0, 2);
+        bad["flops"] = flops;
+        Write("steps", "r1", "part-00000-w.parquet", Steps, StepRow(1, 5.0, 1), bad);
+        var error = Assert.Throws<BadInputException>(() => ResultsReader.Read(_results));
+        Assert.Contains("part-00000-w.parquet: flops: row 2 holds", error.Message);
+    }
+
+    [Fact]
+    public void UnreadablePartFilesOfEveryKindAreBadInput()
+    {
+        var folder = Path.Combine(_results, "runs", "run_id=r1");
+        Directory.CreateDirectory(folder);
+        string part = Path.Combine(folder, "part-00000-w.parquet");
+        // Magic bytes around garbage: Parquet.Net throws a ThriftProtocolException, not a ParquetException.
+        File.WriteAllBytes(part, [.. "PAR1"u8, .. new byte[64], .. "PAR1"u8]);
+        Assert.Contains("part-00000-w.parquet", Assert.Throws<BadInputException>(() => ResultsReader.Read(_results)).Message);
+        Assert.Contains("part-00000-w.parquet", Assert.Throws<BadInputException>(() => RunLedger.LatestStatus(_results, "r1")).Message);
+    }
+
     [Fact]
     public void MissingRequiredColumnIsBadInputNamingTheColumn()
     {

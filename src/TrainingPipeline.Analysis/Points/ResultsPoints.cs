@@ -32,7 +32,10 @@ public static class ResultsPoints
         var curves = new List<LossCurvePoint>();
         foreach (var run in data.Runs.Where(r => r.Stage.StartsWith("pretrain", StringComparison.Ordinal)))
         {
-            var lossEvals = evalsByRun[run.RunId].Where(e => e.Metric == "loss" && e.Split == InDistribution).ToList();
+            var allLossEvals = evalsByRun[run.RunId].Where(e => e.Metric == "loss" && e.Split == InDistribution).ToList();
+            var lossEvals = allLossEvals.Where(e => double.IsFinite(e.Value)).ToList();
+            if (lossEvals.Count < allLossEvals.Count)
+                notes.Add($"run {run.RunId}: {allLossEvals.Count - lossEvals.Count} loss evals are not finite (a diverged evaluation?); left out");
             foreach (var atStep in lossEvals.GroupBy(e => e.Step).OrderBy(g => g.Key))
                 curves.Add(new LossCurvePoint(run.RunId, run.ParamsNonEmbedding, atStep.Max(e => e.Flops), atStep.Average(e => e.Value)));
             if (run.Status != "completed")
@@ -55,7 +58,10 @@ public static class ResultsPoints
         }
 
         var rlRuns = data.Runs.Where(r => r.Stage == "rl" && r.Status != "failed").ToList();
-        var rlEvals = rlRuns.SelectMany(r => evalsByRun[r.RunId]).Where(e => e.Metric == "pass@1").ToList();
+        var allRlEvals = rlRuns.SelectMany(r => evalsByRun[r.RunId]).Where(e => e.Metric == "pass@1").ToList();
+        var rlEvals = allRlEvals.Where(e => double.IsFinite(e.Value)).ToList();
+        if (rlEvals.Count < allRlEvals.Count)
+            notes.Add($"{allRlEvals.Count - rlEvals.Count} RL pass@1 evals are not finite numbers; left out");
         var skipped = rlEvals.Count(e => e.RunFlops <= 0);
         if (skipped > 0) notes.Add($"{skipped} RL pass@1 evals at zero RL compute (before the first update) are not on the log-compute axis; left out of the RL fits");
         var positive = rlEvals.Where(e => e.RunFlops > 0).ToList();
@@ -68,7 +74,7 @@ public static class ResultsPoints
             .GroupBy(e => (e.RunId, e.Step))
             .Select(g => new LawPoint(g.First().RunFlops, g.Average(e => e.Value), Cluster: g.Key.RunId))
             .ToList();
-        var summaries = rlRuns.Select(r => Summarize(r, evalsByRun[r.RunId].Where(e => e.Metric == "pass@1").ToList()))
+        var summaries = rlRuns.Select(r => Summarize(r, evalsByRun[r.RunId].Where(e => e.Metric == "pass@1" && double.IsFinite(e.Value)).ToList()))
             .OfType<RlRunSummary>().ToList();
         return new AnalysisPoints(pretrain, curves, groups, heldOut, summaries, notes);
     }

@@ -9,16 +9,16 @@ public static class CsvTableReader
 {
     public static NumericTable Read(string path)
     {
-        var records = Parse(File.ReadAllText(path)).Where(r => r.Count > 1 || r[0].Length > 0).ToList();
+        var records = Parse(File.ReadAllText(path), path).Where(r => r.Fields.Count > 1 || r.Fields[0].Length > 0).ToList();
         if (records.Count == 0)
             throw new BadInputException(path, "header", "the file is empty", "write a header row and one row per point");
-        var header = records[0];
-        var rows = records.Skip(1).ToList();
-        for (var i = 0; i < rows.Count; i++)
+        var header = records[0].Fields;
+        var rows = records.Skip(1).Select(r => r.Fields).ToList();
+        foreach (var (fields, line) in records.Skip(1))
         {
-            if (rows[i].Count != header.Count)
-                throw new BadInputException(path, $"line {i + 2}",
-                    $"{rows[i].Count} fields where the header has {header.Count}", "give every row one value per header column");
+            if (fields.Count != header.Count)
+                throw new BadInputException(path, $"line {line}",
+                    $"{fields.Count} fields where the header has {header.Count}", "give every row one value per header column");
         }
         var columns = new Dictionary<string, double[]>(StringComparer.OrdinalIgnoreCase);
         for (var c = 0; c < header.Count; c++)
@@ -34,14 +34,17 @@ public static class CsvTableReader
     private static double ParseNumber(string cell) =>
         double.TryParse(cell.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var value) ? value : double.NaN;
 
-    private static IEnumerable<List<string>> Parse(string text)
+    /// <summary>Records with the line each starts on (a quoted field may span lines; blank lines are records too).</summary>
+    private static IEnumerable<(List<string> Fields, int Line)> Parse(string text, string path)
     {
         var record = new List<string>();
         var field = new StringBuilder();
         var quoted = false;
+        int line = 1, recordLine = 1, quoteLine = 0;
         for (var i = 0; i < text.Length; i++)
         {
             var ch = text[i];
+            if (ch == '\n') line++;
             if (quoted)
             {
                 if (ch == '"' && i + 1 < text.Length && text[i + 1] == '"') { field.Append('"'); i++; }
@@ -51,21 +54,25 @@ public static class CsvTableReader
             }
             switch (ch)
             {
-                case '"': quoted = true; break;
+                case '"': quoted = true; quoteLine = line; break;
                 case ',': record.Add(field.ToString()); field.Clear(); break;
                 case '\r': break;
                 case '\n':
                     record.Add(field.ToString()); field.Clear();
-                    yield return record;
+                    yield return (record, recordLine);
                     record = [];
+                    recordLine = line;
                     break;
                 default: field.Append(ch); break;
             }
         }
+        if (quoted)
+            throw new BadInputException(path, $"line {quoteLine}", "a quoted field is never closed",
+                "close the quote (a quote inside a quoted field is written twice: \"\")");
         if (field.Length > 0 || record.Count > 0)
         {
             record.Add(field.ToString());
-            yield return record;
+            yield return (record, recordLine);
         }
     }
 }

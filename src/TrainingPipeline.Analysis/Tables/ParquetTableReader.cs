@@ -1,4 +1,3 @@
-using Parquet;
 using Parquet.Serialization;
 using TrainingPipeline.Results;
 
@@ -15,7 +14,7 @@ public static class ParquetTableReader
             using var stream = File.OpenRead(path);
             result = ParquetSerializer.DeserializeUntypedAsync(stream).GetAwaiter().GetResult();
         }
-        catch (Exception e) when (e is ParquetException or IOException or InvalidDataException or NotSupportedException)
+        catch (Exception e) when (ParquetFailures.IsUnreadableFile(e))
         {
             throw new BadInputException(path, "file", $"not a readable Parquet file ({e.Message})",
                 "pass a Parquet file written by Parquet.Net, pyarrow, polars or DuckDB, or a CSV file", e);

@@ -1,4 +1,3 @@
-using Parquet;
 using Parquet.Serialization;
 
 namespace TrainingPipeline.Results.Reading;
@@ -10,7 +9,8 @@ namespace TrainingPipeline.Results.Reading;
 /// </summary>
 internal static class PartFileRows
 {
-    public sealed record Row(string File, string RunId, IReadOnlyDictionary<string, object> Values)
+    /// <param name="Index">The row's 1-based position in its file, for error messages.</param>
+    public sealed record Row(string File, string RunId, IReadOnlyDictionary<string, object> Values, int Index = 0)
     {
         public string String(string column) => Get(column) switch
         {
@@ -46,6 +46,21 @@ internal static class PartFileRows
         public double OptionalDouble(string column) =>
             Values.TryGetValue(column, out var v) && v is not null ? Double(column) : double.NaN;
 
+        /// <summary>A count (step, tokens, parameters): an integer ≥ 0.</summary>
+        public long Count(string column)
+        {
+            long value = Long(column);
+            return value >= 0 ? value : throw Impossible(column, value.ToString(System.Globalization.CultureInfo.InvariantCulture), "an integer ≥ 0");
+        }
+
+        /// <summary>An amount (FLOPs): a finite number ≥ 0.</summary>
+        public double Amount(string column)
+        {
+            double value = Double(column);
+            return double.IsFinite(value) && value >= 0 ? value
+                : throw Impossible(column, value.ToString(System.Globalization.CultureInfo.InvariantCulture), "a finite number ≥ 0");
+        }
+
         public DateTime Timestamp(string column) => Get(column) switch
         {
             DateTime t => t.Kind == DateTimeKind.Unspecified ? DateTime.SpecifyKind(t, DateTimeKind.Utc) : t.ToUniversalTime(),
@@ -58,6 +73,10 @@ internal static class PartFileRows
                 ? v
                 : throw new BadInputException(File, column, "the column is missing or null",
                     "write this table with the schema in docs/results-schema.md");
+
+        private BadInputException Impossible(string column, string value, string expected) =>
+            new(File, column, $"row {Index} holds {value} where {expected} was expected",
+                "the part file is damaged or was not written by this pipeline: restore it, or delete it and rerun the stage that wrote it");
 
         private BadInputException Wrong(string column, object value, string expected) =>
             new(File, column, $"holds {value.GetType().Name} where {expected} was expected",
@@ -75,7 +94,8 @@ internal static class PartFileRows
             var runId = Uri.UnescapeDataString(name["run_id=".Length..]);
             foreach (var file in Directory.EnumerateFiles(partition, "*.parquet").Order(StringComparer.Ordinal))
             {
-                foreach (var values in ReadFile(file)) yield return new Row(file, runId, values);
+                int index = 0;
+                foreach (var values in ReadFile(file)) yield return new Row(file, runId, values, ++index);
             }
         }
     }
@@ -87,8 +107,7 @@ internal static class PartFileRows
             using var stream = File.OpenRead(file);
             return ParquetSerializer.DeserializeUntypedAsync(stream).GetAwaiter().GetResult().Data;
         }
-        catch (Exception e) when (e is ParquetException or IOException or InvalidDataException or NotSupportedException
-                                       or IndexOutOfRangeException or ArgumentException)
+        catch (Exception e) when (ParquetFailures.IsUnreadableFile(e))
         {
             throw new BadInputException(file, "file", $"not a readable Parquet file ({e.Message})",
                 "delete the damaged part file (a crashed writer leaves only hidden .*.tmp files, which readers skip) and rerun the stage", e);

@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using TrainingPipeline.Results;
@@ -14,11 +16,47 @@ public sealed record SweepPoint(IReadOnlyDictionary<string, string> Axes, Pipeli
 /// </summary>
 public static class SpecLoader
 {
+    /// <summary>A pipeline file larger than this is refused before it is read (it is not a pipeline, or not one written by hand).</summary>
+    public const long MaxFileBytes = 16L << 20;
+
     public static IReadOnlyList<SweepPoint> LoadFile(string path, SpecValidator.Catalogs catalogs)
     {
+        if (Directory.Exists(path))
+            throw new BadInputException(path, "(file)", "is a folder, not a pipeline file", "pass a .json file, e.g. pipelines/quickstart.json");
         if (!File.Exists(path))
             throw new BadInputException(path, "(file)", "the pipeline file does not exist", "check the path, e.g. pipelines/quickstart.json");
-        return Load(File.ReadAllText(path), path, catalogs);
+        byte[] bytes;
+        try
+        {
+            long length = new FileInfo(path).Length;
+            if (length > MaxFileBytes)
+                throw new BadInputException(path, "(file)", $"is {length:N0} bytes, more than a pipeline file can be ({MaxFileBytes:N0})",
+                    "pass the pipeline's .json file (corpora are named inside it, e.g. \"text:<path>\", not passed here)");
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new BadInputException(path, "(file)", "cannot be read: " + e.Message, "check that the file exists and is readable", e);
+        }
+        return Load(DecodeUtf8(bytes, path), path, catalogs);
+    }
+
+    /// <summary>Strict UTF-8 (a leading byte-order mark is allowed): invalid bytes are an error naming their line.</summary>
+    private static string DecodeUtf8(byte[] bytes, string source)
+    {
+        ReadOnlySpan<byte> text = bytes;
+        if (text.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF])) text = text[3..];
+        for (int offset = 0; offset < text.Length;)
+        {
+            if (Rune.DecodeFromUtf8(text[offset..], out _, out int consumed) != OperationStatus.Done)
+            {
+                int line = text[..offset].Count((byte)'\n') + 1;
+                throw new BadInputException(source, $"line {line}", $"is not valid UTF-8 (byte 0x{text[offset]:X2} at offset {offset})",
+                    "save the file as UTF-8");
+            }
+            offset += consumed;
+        }
+        return Encoding.UTF8.GetString(text);
     }
 
     public static IReadOnlyList<SweepPoint> Load(string json, string source, SpecValidator.Catalogs catalogs)
@@ -27,6 +65,11 @@ public static class SpecLoader
         try
         {
             root = JsonNode.Parse(json, documentOptions: SpecJson.Document);
+        }
+        catch (JsonException e) when (FindDuplicateKey(json) is { } duplicate)
+        {
+            throw new BadInputException(source, duplicate.Path, $"the key appears twice in one object (line {duplicate.Line})",
+                "write each key once (JSON keeps only one of the values, so the file does not say which one you meant)", e);
         }
         catch (JsonException e)
         {
@@ -44,15 +87,40 @@ public static class SpecLoader
             var labels = new Dictionary<string, string>();
             foreach (var (axisPath, value) in assignment)
             {
-                SetPath(point, axisPath, value.DeepClone(), source);
-                labels[axisPath] = value.ToJsonString();
+                SetPath(point, axisPath, value?.DeepClone(), source);
+                labels[axisPath] = value?.ToJsonString() ?? "null";
             }
             string where = labels.Count == 0 ? "" : " (sweep point " + string.Join(", ", labels.Select(l => $"{l.Key}={l.Value}")) + ")";
+            CheckValues(point, "$", source + where);
             var parsed = Deserialize(point, source, where);
             SpecValidator.Validate(parsed, source + where, catalogs);
             points.Add(new SweepPoint(labels, parsed));
         }
         return points;
+    }
+
+    /// <summary>
+    /// What the serializer does not check: lists hold no nulls, and every number is finite (JSON has no NaN, but
+    /// 1e999 reads as infinity and would poison a run's config and id).
+    /// </summary>
+    private static void CheckValues(JsonNode node, string path, string source)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                foreach (var (key, child) in obj)
+                    if (child is not null) CheckValues(child, $"{path}.{key}", source);
+                break;
+            case JsonArray array:
+                for (int i = 0; i < array.Count; i++)
+                {
+                    if (array[i] is { } item) CheckValues(item, $"{path}[{i}]", source);
+                    else throw new BadInputException(source, $"{path}[{i}]", "null is not allowed in a list", "remove it, or write a value");
+                }
+                break;
+            case JsonValue value when value.GetValueKind() == JsonValueKind.Number && !double.IsFinite(value.GetValue<double>()):
+                throw new BadInputException(source, path, $"{value.ToJsonString()} is too large to be a number", "use a finite number");
+        }
     }
 
     private static PipelineSpec Deserialize(JsonObject node, string source, string where)
@@ -65,14 +133,32 @@ public static class SpecLoader
         catch (JsonException e)
         {
             string path = e.Path ?? "$";
-            string problem = e.Message.Contains("could not be mapped", StringComparison.Ordinal)
-                ? "unknown key (misspelled, or not a pipeline setting)"
-                : e.Message.Contains("missing required properties", StringComparison.Ordinal)
-                    ? FirstSentence(e.Message)
-                    : "wrong type or value: " + FirstSentence(e.Message);
-            if (e.Message.Contains("could not be mapped", StringComparison.Ordinal)) path = UnmappedPath(e.Message, path);
-            throw new BadInputException(source + where, path, problem,
-                "see docs/pipelines.md for every key, its type and default", e);
+            string problem, fix;
+            if (e.Message.Contains("could not be mapped", StringComparison.Ordinal))
+            {
+                path = UnmappedPath(e.Message, path);
+                int dot = path.LastIndexOf('.');
+                string key = path[(dot + 1)..];
+                var parent = SpecSchema.TypeAt(path[..dot]);
+                var suggestion = parent is null ? null : SpecSchema.Suggest(key, SpecSchema.KeysOf(parent));
+                problem = "unknown key (misspelled, or not a pipeline setting)";
+                fix = suggestion is null ? "see docs/pipelines.md for every key, its type and default"
+                    : $"did you mean '{suggestion}'? (docs/pipelines.md lists every key)";
+            }
+            else if (MissingKey(e.Message) is { } missing)
+            {
+                path = path == "$" ? "$." + missing : path + "." + missing;
+                problem = "this required key is missing";
+                fix = $"add \"{missing}\" (docs/pipelines.md lists every key)";
+            }
+            else
+            {
+                string expected = SpecSchema.Describe(SpecSchema.TypeAt(path));
+                string got = SpecSchema.NodeAt(node, path)?.ToJsonString() ?? "null";
+                problem = $"expected {expected}, got {Shorten(got)}";
+                fix = $"write {expected} (docs/pipelines.md lists every key and its type)";
+            }
+            throw new BadInputException(source + where, path, problem, fix, e);
         }
     }
 
@@ -86,11 +172,81 @@ public static class SpecLoader
         return parentPath.EndsWith("." + key, StringComparison.Ordinal) ? parentPath : parentPath + "." + key;
     }
 
+    /// <summary>The first key of STJ's "missing required properties including: 'a', 'b'" message.</summary>
+    private static string? MissingKey(string message)
+    {
+        int at = message.IndexOf("missing required properties including: '", StringComparison.Ordinal);
+        if (at < 0) return null;
+        int start = message.IndexOf('\'', at) + 1;
+        int end = message.IndexOf('\'', start);
+        return end > start ? message[start..end] : null;
+    }
+
+    /// <summary>The JSON path and line of the first key written twice in one object, or null (also for invalid JSON).</summary>
+    private static (string Path, int Line)? FindDuplicateKey(string json)
+    {
+        byte[] bytes = Encoding.UTF8.GetBytes(json);
+        var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        var scopes = new Stack<(string Path, HashSet<string>? Keys, int Index)>();
+        string? pendingKey = null;
+        try
+        {
+            while (reader.Read())
+            {
+                string Here()
+                {
+                    if (scopes.Count == 0) return "$";
+                    var (path, keys, index) = scopes.Peek();
+                    return keys is null ? $"{path}[{index}]" : $"{path}.{pendingKey}";
+                }
+                void Advance()
+                {
+                    if (scopes.Count > 0 && scopes.Peek().Keys is null)
+                    {
+                        var top = scopes.Pop();
+                        scopes.Push(top with { Index = top.Index + 1 });
+                    }
+                }
+                switch (reader.TokenType)
+                {
+                    case JsonTokenType.StartObject:
+                        scopes.Push((Here(), new HashSet<string>(StringComparer.Ordinal), 0));
+                        break;
+                    case JsonTokenType.StartArray:
+                        scopes.Push((Here(), null, 0));
+                        break;
+                    case JsonTokenType.EndObject or JsonTokenType.EndArray:
+                        scopes.Pop();
+                        Advance();
+                        break;
+                    case JsonTokenType.PropertyName:
+                        pendingKey = reader.GetString()!;
+                        if (!scopes.Peek().Keys!.Add(pendingKey))
+                        {
+                            int line = bytes.AsSpan(0, (int)reader.TokenStartIndex).Count((byte)'\n') + 1;
+                            return ($"{scopes.Peek().Path}.{pendingKey}", line);
+                        }
+                        break;
+                    default:
+                        Advance();
+                        break;
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+        return null;
+    }
+
     private static string FirstSentence(string message)
     {
         int cut = message.IndexOf(". ", StringComparison.Ordinal);
         return (cut > 0 ? message[..cut] : message).TrimEnd('.');
     }
+
+    private static string Shorten(string text) => text.Length <= 60 ? text : text[..60] + "…";
 
     private static List<(string Path, JsonArray Values)> ReadSweep(JsonObject spec, string source)
     {
@@ -106,6 +262,7 @@ public static class SpecLoader
                     $"e.g. \"{axisPath}\": [value1, value2]");
             if (list.Count > 10_000)
                 throw new BadInputException(source, $"$.sweep.{axisPath}", $"has {list.Count} values", "use at most 10,000 values per axis");
+            CheckSweepPath(axisPath, source);
             axes.Add((axisPath, list));
         }
         long points = axes.Aggregate(1L, (n, a) => n * a.Item2.Count);
@@ -114,20 +271,51 @@ public static class SpecLoader
         return axes;
     }
 
-    private static IEnumerable<List<(string Path, JsonNode Value)>> Cartesian(List<(string Path, JsonArray Values)> axes)
+    /// <summary>A sweep path must name a pipeline setting: a typo would otherwise add an unknown key to every point.</summary>
+    private static void CheckSweepPath(string axisPath, string source)
     {
-        IEnumerable<List<(string, JsonNode)>> result = new[] { new List<(string, JsonNode)>() };
+        string where = $"$.sweep.{axisPath}";
+        var segments = SpecSchema.Parse(axisPath);
+        if (segments is null || segments.Count == 0 || segments[0].Key is null)
+            throw new BadInputException(source, where, $"'{axisPath}' is not a valid path",
+                "write keys separated by dots, with [index] for list elements, e.g. pretrain.phases[1].tokens");
+        if (segments[0].Key == "sweep")
+            throw new BadInputException(source, where, "a sweep cannot set the sweep", "sweep over pipeline settings, e.g. seed or model.preset");
+        Type? current = typeof(PipelineSpec);
+        string prefix = "";
+        foreach (var segment in segments)
+        {
+            var next = SpecSchema.TypeAt(prefix + (segment.Key is null ? $"[{segment.Index}]" : (prefix.Length == 0 ? "" : ".") + segment.Key));
+            if (next is null)
+            {
+                string here = prefix.Length == 0 ? "the pipeline" : $"'{prefix}'";
+                var keys = SpecSchema.KeysOf(current!);
+                if (segment.Key is null || keys.Count == 0)
+                    throw new BadInputException(source, where, $"{here} is {SpecSchema.Describe(current)}, so '{axisPath}' does not exist",
+                        "sweep over a path that docs/pipelines.md lists, e.g. pretrain.phases[1].tokens");
+                var suggestion = SpecSchema.Suggest(segment.Key, keys);
+                throw new BadInputException(source, where, $"'{segment.Key}' is not a setting of {here}",
+                    suggestion is null ? "use one of: " + string.Join(", ", keys) : $"did you mean '{suggestion}'?");
+            }
+            prefix += segment.Key is null ? $"[{segment.Index}]" : (prefix.Length == 0 ? "" : ".") + segment.Key;
+            current = next;
+        }
+    }
+
+    private static IEnumerable<List<(string Path, JsonNode? Value)>> Cartesian(List<(string Path, JsonArray Values)> axes)
+    {
+        IEnumerable<List<(string, JsonNode?)>> result = new[] { new List<(string, JsonNode?)>() };
         foreach (var (path, values) in axes)
         {
             var captured = (path, values);
             result = result.SelectMany(prefix => captured.values.Select(v =>
-                new List<(string, JsonNode)>(prefix) { (captured.path, v ?? JsonValue.Create((string?)null)!) }));
+                new List<(string, JsonNode?)>(prefix) { (captured.path, v) }));
         }
         return result;
     }
 
     /// <summary>Sets a dotted path with optional [index] parts (e.g. <c>pretrain.phases[1].tokens</c>).</summary>
-    private static void SetPath(JsonObject root, string path, JsonNode value, string source)
+    private static void SetPath(JsonObject root, string path, JsonNode? value, string source)
     {
         var parts = path.Split('.');
         JsonNode current = root;

@@ -13,11 +13,37 @@ public static class SpecResolver
     /// </summary>
     public static Func<string, IDomain> ResolveDomain { get; } = DomainRegistry.WithTaskFamilies(TaskRegistry.All);
 
-    /// <summary>The names a pipeline may use, with the deep domain check.</summary>
-    public static SpecValidator.Catalogs Catalogs() => new(
-        DomainRegistry.All.Select(d => d.Id).Concat(TaskRegistry.All.Select(f => "task:" + f.Name)).ToArray(),
-        TaskRegistry.All.Select(f => f.Name).ToArray(),
-        id => ResolveDomain(id));
+    /// <summary>Problems sampled per task family to find its longest prompt at a difficulty.</summary>
+    private const int PromptSamples = 64;
+
+    /// <summary>
+    /// The names a pipeline may use, with the deep checks: a domain's difficulty range, a user corpus's files (read
+    /// now, so an empty or unreadable corpus stops the command before any run starts), and the longest prompt of
+    /// each task family. Each check runs once per domain or family, however many sweep points name it.
+    /// </summary>
+    public static SpecValidator.Catalogs Catalogs()
+    {
+        var checkedDomains = new HashSet<string>(StringComparer.Ordinal);
+        var promptTokens = new Dictionary<(string, int), int>();
+        return new SpecValidator.Catalogs(
+            DomainRegistry.All.Select(d => d.Id).Concat(TaskRegistry.All.Select(f => "task:" + f.Name)).ToArray(),
+            TaskRegistry.All.Select(f => f.Name).ToArray(),
+            id =>
+            {
+                if (checkedDomains.Contains(id)) return;
+                if (ResolveDomain(id) is Data.UserCorpora.DocumentListDomain user) _ = user.AllDocuments.Count;
+                checkedDomains.Add(id);
+            },
+            (name, difficulty) =>
+            {
+                if (promptTokens.TryGetValue((name, difficulty), out int known)) return known;
+                var family = TaskRegistry.Get(name);
+                int level = Math.Clamp(difficulty, 1, family.MaxDifficulty);
+                int longest = Enumerable.Range(0, PromptSamples)
+                    .Max(seed => ByteTokenizer.Instance.Encode(family.Generate(seed, level).Prompt).Length);
+                return promptTokens[(name, difficulty)] = longest;
+            });
+    }
 
     /// <summary>The tokenizer a spec names (validated against <see cref="SpecValidator.Tokenizers"/>).</summary>
     public static ITextTokenizer ResolveTokenizer(string name) => name switch

@@ -15,8 +15,10 @@ public static partial class SpecValidator
     /// <param name="Domains">Known domain ids (a spec may add <c>@difficulty</c>).</param>
     /// <param name="TaskFamilies">Known gym task families.</param>
     /// <param name="CheckDomain">Optional deeper check of a domain id (e.g. its difficulty range); throws BadInputException.</param>
+    /// <param name="PromptTokens">Optional: the longest prompt, in tokens, of a task family at a difficulty (sampled), so
+    /// that an RL stage whose prompts cannot fit the context is refused before it starts.</param>
     public sealed record Catalogs(IReadOnlyCollection<string> Domains, IReadOnlyCollection<string> TaskFamilies,
-        Action<string>? CheckDomain = null)
+        Action<string>? CheckDomain = null, Func<string, int, int>? PromptTokens = null)
     {
         public void ValidateDomain(string domain, string source, string path)
         {
@@ -28,7 +30,9 @@ public static partial class SpecValidator
             }
             catch (BadInputException e)
             {
-                throw new BadInputException(source, path, e.Message, "see docs/corpora.md for each domain's difficulty range", e);
+                // The domain's own error names its file (a user corpus) or id; keep its problem and its fix.
+                string where = e.InputFile == "corpus spec" ? "" : $"{e.InputFile}: {e.Field}: ";
+                throw new BadInputException(source, path, where + e.Problem, e.Fix, e);
             }
         }
     }
@@ -40,7 +44,13 @@ public static partial class SpecValidator
     public static readonly string[] Algorithms = { "grpo", "rloo", "reinforce" };
     public static readonly string[] LossAggregations = { "token", "sequence", "constant" };
     public static readonly string[] Tokenizers = { "byte" };
-    private const long MaxTokens = 10_000_000_000_000; // 1e13: far past anything a single run here can train
+    /// <summary>A phase's corpus is materialized in memory as 16-bit ids, so a phase trains on at most this many tokens.</summary>
+    private const long MaxTokens = Data.TokenCorpus.MaxMaterializedTokens;
+    /// <summary>pass@k draws 2k samples of each problem in one batch.</summary>
+    public const int MaxPassK = 1024;
+
+    [GeneratedRegex("^cuda:[0-9]{1,3}$")]
+    private static partial Regex CudaDevicePattern();
 
     [GeneratedRegex("^[a-z0-9][a-z0-9_-]{0,63}$")]
     private static partial Regex NamePattern();
@@ -55,13 +65,16 @@ public static partial class SpecValidator
         Check(NamePattern().IsMatch(spec.Name), "$.name", $"'{spec.Name}' is not a valid experiment name",
             "use 1–64 lowercase letters, digits, '-' or '_'");
         Check(spec.Threads is >= 0 and <= 1024, "$.threads", $"must be between 0 and 1024, got {spec.Threads}", "use 0 for libtorch's default");
-        Check(Devices.Choices.Contains(spec.Device) || spec.Device.StartsWith("cuda:", StringComparison.Ordinal), "$.device",
+        Check(Devices.Choices.Contains(spec.Device) || CudaDevicePattern().IsMatch(spec.Device), "$.device",
             $"unknown device '{spec.Device}'", "use auto, cpu, cuda or cuda:N");
         Check(Tokenizers.Contains(spec.Tokenizer), "$.tokenizer", $"unknown tokenizer '{spec.Tokenizer}'", "use \"byte\"");
 
         Check(spec.Corpora.Count > 0, "$.corpora", "no corpus is defined", "define at least one corpus, e.g. \"narrow\": {\"domains\": {…}}");
         foreach (var (name, corpus) in spec.Corpora)
         {
+            // A JSON null in a map of records passes the serializer: the records say non-null, the map's values are not checked.
+            if (corpus is null)
+                throw new BadInputException(source, $"$.corpora.{name}", "the corpus is null", "give it a mixture, e.g. {\"domains\": {\"arith-add\": 1}}");
             string path = $"$.corpora.{name}.domains";
             Check(corpus.Domains.Count > 0, path, "the mixture is empty", "list at least one domain with a positive weight");
             foreach (var (domain, weight) in corpus.Domains)
@@ -79,7 +92,11 @@ public static partial class SpecValidator
 
         ValidateModel(spec.Model, Check);
         ValidatePretrain(spec, Check);
-        if (spec.Rl is { } rl) ValidateRl(rl, catalogs, Check);
+        if (spec.Rl is { } rl)
+        {
+            ValidateRl(rl, catalogs, Check);
+            ValidatePromptsFit(rl, SpecResolver.ResolveModel(spec.Model, vocabSize: 257).ContextLength, catalogs, Check);
+        }
         if (spec.Analysis is { } analysis)
         {
             Check(analysis.Bootstrap is >= 0 and <= 100_000, "$.analysis.bootstrap", $"must be 0–100000, got {analysis.Bootstrap}", "use e.g. 200");
@@ -117,7 +134,9 @@ public static partial class SpecValidator
             check(seen.Add(phase.Name), path + ".name", $"phase '{phase.Name}' appears twice", "give each phase its own name");
             check(spec.Corpora.ContainsKey(phase.Corpus), path + ".corpus", $"no corpus named '{phase.Corpus}'",
                 "use one of: " + string.Join(", ", spec.Corpora.Keys));
-            check(phase.Tokens is > 0 and <= MaxTokens, path + ".tokens", $"must be between 1 and 1e13, got {phase.Tokens}", "give a positive token budget");
+            check(phase.Tokens is > 0 and <= MaxTokens, path + ".tokens", $"must be between 1 and {MaxTokens:N0}, got {phase.Tokens:N0}",
+                phase.Tokens > 0 ? $"a phase's corpus is held in memory: train on at most {MaxTokens:N0} tokens per phase (split a longer run into phases)"
+                    : "give a positive token budget");
         }
         check(p.BatchSize is >= 1 and <= 65536, "$.pretrain.batch_size", $"must be 1–65536, got {p.BatchSize}", "use e.g. 16");
         check(double.IsFinite(p.Lr) && p.Lr is > 0 and < 10, "$.pretrain.lr", $"must be in (0, 10), got {p.Lr}", "use e.g. 3e-3");
@@ -127,10 +146,16 @@ public static partial class SpecValidator
         check(p.WsdDecayFraction is > 0 and <= 1, "$.pretrain.wsd_decay_fraction", $"must be in (0, 1], got {p.WsdDecayFraction}", "use e.g. 0.2");
         check(p.WeightDecay is >= 0 and < 10, "$.pretrain.weight_decay", $"must be in [0, 10), got {p.WeightDecay}", "use e.g. 0.1");
         check(p.Beta1 is >= 0 and < 1 && p.Beta2 is >= 0 and < 1, "$.pretrain.beta1", "betas must be in [0, 1)", "use 0.9 and 0.95");
-        check(p.GradClip >= 0, "$.pretrain.grad_clip", $"must be ≥ 0, got {p.GradClip}", "use 1.0 (0 disables clipping)");
+        check(p.GradClip >= 0 && double.IsFinite(p.GradClip), "$.pretrain.grad_clip", $"must be ≥ 0, got {p.GradClip}", "use 1.0 (0 disables clipping)");
         check(p.GradAccum is >= 1 and <= 4096, "$.pretrain.grad_accum", $"must be 1–4096, got {p.GradAccum}", "use 1");
         check(p.EvalEvery >= 1, "$.pretrain.eval_every", $"must be ≥ 1, got {p.EvalEvery}", "use e.g. 50");
-        check(p.EvalBatches is >= 1 and <= 100_000, "$.pretrain.eval_batches", $"must be ≥ 1, got {p.EvalBatches}", "use e.g. 4");
+        check(p.EvalBatches is >= 1 and <= 100_000, "$.pretrain.eval_batches", $"must be 1–100000, got {p.EvalBatches}", "use e.g. 4");
+        // Each evaluation set is a materialized corpus of eval_batches × batch_size × (context + 1) × 2 tokens.
+        long context = SpecResolver.ResolveModel(spec.Model, vocabSize: 257).ContextLength;
+        long evalTokens = (long)p.EvalBatches * p.BatchSize * (context + 1) * 2;
+        check(evalTokens <= MaxTokens, "$.pretrain.eval_batches",
+            $"an evaluation set of {p.EvalBatches} batches of {p.BatchSize} × {context + 1} tokens ({evalTokens:N0} tokens) is too large to hold in memory",
+            $"use fewer eval_batches (at most {MaxTokens:N0} tokens per evaluation set)");
         check(p.CheckpointEvery >= 1, "$.pretrain.checkpoint_every", $"must be ≥ 1, got {p.CheckpointEvery}", "use e.g. 100");
         check(p.CheckpointMinutes > 0, "$.pretrain.checkpoint_minutes", $"must be > 0, got {p.CheckpointMinutes}", "use e.g. 10");
     }
@@ -173,15 +198,32 @@ public static partial class SpecValidator
         check(rl.UpdateEpochs is >= 1 and <= 100, "$.rl.update_epochs", $"must be 1–100, got {rl.UpdateEpochs}", "use 1 (on-policy) or a few");
         check(rl.ClipLow is >= 0 and < 1, "$.rl.clip_low", $"must be in [0, 1), got {rl.ClipLow}", "use 0.2");
         check(rl.ClipHigh is >= 0 and < 10, "$.rl.clip_high", $"must be in [0, 10), got {rl.ClipHigh}", "use 0.2 (or 0.28 for clip-higher)");
-        check(rl.KlCoef >= 0, "$.rl.kl_coef", $"must be ≥ 0, got {rl.KlCoef}", "use 0 to train without a reference model");
+        check(rl.KlCoef >= 0 && double.IsFinite(rl.KlCoef), "$.rl.kl_coef", $"must be ≥ 0, got {rl.KlCoef}", "use 0 to train without a reference model");
         check(LossAggregations.Contains(rl.LossAggregation), "$.rl.loss_aggregation", $"unknown aggregation '{rl.LossAggregation}'",
             "use token, sequence or constant");
         check(rl.OverlongPenalty is >= 0 and <= 1, "$.rl.overlong_penalty", $"must be in [0, 1], got {rl.OverlongPenalty}", "use 0 to disable");
         check(rl.EvalEvery >= 1, "$.rl.eval_every", $"must be ≥ 1, got {rl.EvalEvery}", "use e.g. 10");
         check(rl.EvalProblems is >= 1 and <= 1_000_000, "$.rl.eval_problems", $"must be ≥ 1, got {rl.EvalProblems}", "use e.g. 64");
-        check(rl.PassK >= 1, "$.rl.pass_k", $"must be ≥ 1, got {rl.PassK}", "use e.g. 4");
+        check(rl.PassK is >= 1 and <= MaxPassK, "$.rl.pass_k", $"must be 1–{MaxPassK}, got {rl.PassK}", "use e.g. 4 (pass@k samples 2k completions per problem)");
+        check(rl.GradClip >= 0 && double.IsFinite(rl.GradClip), "$.rl.grad_clip", $"must be ≥ 0, got {rl.GradClip}", "use 1.0 (0 disables clipping)");
         check(rl.CheckpointEvery >= 1, "$.rl.checkpoint_every", $"must be ≥ 1, got {rl.CheckpointEvery}", "use e.g. 10");
         foreach (var (step, i) in (rl.EvalAtSteps ?? []).Select((s, i) => (s, i)))
             check(step >= 0 && step <= rl.Steps, $"$.rl.eval_at_steps[{i}]", $"step {step} is outside 0–{rl.Steps}", "list steps within the run");
+    }
+
+    /// <summary>
+    /// Every RL and held-out family's prompts must leave room for an answer in the context: otherwise the RL stage
+    /// stops at its first such prompt and evaluation scores the family 0 without saying why.
+    /// </summary>
+    private static void ValidatePromptsFit(RlSection rl, int context, Catalogs catalogs, Action<bool, string, string, string> check)
+    {
+        if (catalogs.PromptTokens is null) return;
+        foreach (var task in rl.Tasks.Keys.Concat(rl.HeldOutTasks ?? []).Distinct())
+        {
+            int longest = catalogs.PromptTokens(task, rl.Difficulty);
+            check(longest < context, "$.model.context_length",
+                $"'{task}' prompts at difficulty {rl.Difficulty} are up to {longest} tokens long, which leaves no room for an answer in a context of {context}",
+                $"use a context_length of at least {longest + rl.MaxNewTokens} (prompt + rl.max_new_tokens), or a lower rl.difficulty");
+        }
     }
 }

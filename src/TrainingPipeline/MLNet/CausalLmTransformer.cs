@@ -90,7 +90,7 @@ public sealed class CausalLmTransformer : ITransformer, IDisposable
         var model = new Gpt(options.Model);
         try
         {
-            var state = store.Load(store.ReadState().RunId, model, optimizer: null);
+            var state = store.Load(expectedRunId: null, model, optimizer: null);
             model.to(device);
             model.eval();
             return new CausalLmTransformer(options, model, device, tokenizer, family, state);

@@ -43,8 +43,10 @@ public sealed class RlStage(RunEnvironment env, string experiment, Func<string, 
         using var optimizer = optim.AdamW(model.parameters(), lr: rl.Lr, beta1: 0.9, beta2: 0.95, weight_decay: 0.0);
         var store = new CheckpointStore(env.RunDirectory(experiment, run.Id));
         var results = env.Results;
-        var state = Start(run, store, model, optimizer);
+        // The reference model (the parent's weights) is loaded before Start rolls back any parts, so a damaged parent
+        // checkpoint stops the run with nothing changed.
         using var reference = rl.KlCoef > 0 ? LoadReference(config) : null;
+        var state = Start(run, store, model, optimizer);
 
         var recorder = new RunRecorder(env, experiment, run, config.Model, JsonSerializer.Serialize(rl.Tasks));
         recorder.Record(ResultTables.StatusRunning);
@@ -192,11 +194,13 @@ public sealed class RlStage(RunEnvironment env, string experiment, Func<string, 
             RunStart.Resuming(env, run, store, resumed);
             return resumed;
         }
-        RunStart.Fresh(env, run);
+        // A fresh start from the parent's final weights, loaded before the stale parts of an earlier attempt are
+        // removed: a damaged parent stops the command with nothing changed.
         var parentStore = new CheckpointStore(env.RunDirectory(experiment, run.ParentId!));
         if (!parentStore.HasCheckpoint)
             throw new InvalidOperationException($"parent run {run.ParentId} has no checkpoint; run the pipeline so that it completes first");
         var parent = parentStore.Load(run.ParentId!, model, optimizer: null);
+        RunStart.Fresh(env, run);
         return new TrainingState(run.Id, 0, 0, 0, parent.ParentFlops + parent.RunFlops, 0, 0, null, Path.GetFullPath(env.ResultsRoot));
     }
 

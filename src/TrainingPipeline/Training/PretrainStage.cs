@@ -175,7 +175,7 @@ public sealed class PretrainStage(RunEnvironment env, string experiment)
             RunStart.Resuming(env, run, store, resumed);
             return resumed;
         }
-        RunStart.Fresh(env, run);
+        // A fresh start. The parent's checkpoint is loaded first: if it is damaged, the command stops with nothing changed.
         double parentFlops = 0;
         if (run.ParentId is { } parentId)
         {
@@ -185,6 +185,8 @@ public sealed class PretrainStage(RunEnvironment env, string experiment)
             var parent = parentStore.Load(parentId, model, optimizer, loadOptimizer: !config.ResetOptimizer);
             parentFlops = parent.ParentFlops + parent.RunFlops;
         }
+        // Any parts from an attempt that died before its first checkpoint are stale.
+        RunStart.Fresh(env, run);
         return new TrainingState(run.Id, 0, 0, 0, parentFlops, 0, 0, null, Path.GetFullPath(env.ResultsRoot));
     }
 

@@ -31,6 +31,23 @@ public sealed class CsvTableReaderTests : IDisposable
     }
 
     [Fact]
+    public void LineNumbersCountBlankLinesAndQuotedNewlines()
+    {
+        var path = Path.Combine(_dir, "c.csv");
+        File.WriteAllText(path, "N,loss\n\n1,\"2\n\"\n3\n");
+        Assert.Contains("c.csv: line 5:", Assert.Throws<BadInputException>(() => CsvTableReader.Read(path)).Message);
+    }
+
+    [Fact]
+    public void AnUnclosedQuoteIsBadInputNamingItsLine()
+    {
+        var path = Path.Combine(_dir, "d.csv");
+        File.WriteAllText(path, "N,loss\n1,2\n\"3,4\n5,6\n");
+        var error = Assert.Throws<BadInputException>(() => CsvTableReader.Read(path));
+        Assert.Contains("d.csv: line 3: a quoted field is never closed", error.Message);
+    }
+
+    [Fact]
     public void GlobMatchesFilesAcrossFolders()
     {
         Directory.CreateDirectory(Path.Combine(_dir, "x", "y"));

@@ -1,11 +1,10 @@
-using TrainingPipeline.Cli;
 using TrainingPipeline.Results;
 using TrainingPipeline.Tests.Pipeline;
 
 namespace TrainingPipeline.Tests.Cli;
 
 /// <summary>The command line as users call it: exit codes, and a tiny pipeline end to end through every stage.</summary>
-[Collection("console")] // these tests redirect Console
+[Collection(InProcessCli.Collection)] // these tests redirect Console
 public sealed class RunCommandTests : IDisposable
 {
     private readonly TempWorkspace _workspace = new();
@@ -37,23 +36,7 @@ public sealed class RunCommandTests : IDisposable
         }
         """;
 
-    private (int Exit, string Out, string Err) Cli(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        var (oldOut, oldErr) = (Console.Out, Console.Error);
-        Console.SetOut(stdout);
-        Console.SetError(stderr);
-        try
-        {
-            return (Program.Main(args), stdout.ToString(), stderr.ToString());
-        }
-        finally
-        {
-            Console.SetOut(oldOut);
-            Console.SetError(oldErr);
-        }
-    }
+    private static (int Exit, string Out, string Err) Cli(params string[] args) => InProcessCli.Run(args);
 
     private string Write(string json)
     {

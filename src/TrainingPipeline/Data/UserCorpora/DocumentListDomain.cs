@@ -1,3 +1,5 @@
+using TrainingPipeline.Results;
+
 namespace TrainingPipeline.Data.UserCorpora;
 
 /// <summary>
@@ -13,7 +15,7 @@ public abstract class DocumentListDomain : IDomain
         Id = id;
         Description = description;
         Files = files;
-        _documents = new Lazy<IReadOnlyList<string>>(() => Load());
+        _documents = new Lazy<IReadOnlyList<string>>(LoadReadable);
     }
 
     public string Id { get; }
@@ -46,4 +48,17 @@ public abstract class DocumentListDomain : IDomain
 
     /// <summary>Reads all documents; must return at least one or throw a BadInputException naming the file.</summary>
     protected abstract IReadOnlyList<string> Load();
+
+    private IReadOnlyList<string> LoadReadable()
+    {
+        try
+        {
+            return Load();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new BadInputException(string.Join(", ", Files), "file", "cannot be read: " + e.Message,
+                "check that the corpus files exist and are readable", e);
+        }
+    }
 }

@@ -15,7 +15,18 @@ public sealed class ParquetDomain(string path, string column = "text") : Documen
     protected override IReadOnlyList<string> Load()
     {
         var documents = new List<string>();
-        foreach (var file in Files) ReadFile(file, documents).GetAwaiter().GetResult();
+        foreach (var file in Files)
+        {
+            try
+            {
+                ReadFile(file, documents).GetAwaiter().GetResult();
+            }
+            catch (Exception error) when (ParquetFailures.IsUnreadableFile(error))
+            {
+                throw new BadInputException(file, "file", $"is not a readable Parquet file ({error.Message})",
+                    "check the file (a truncated copy or another format renamed .parquet)", error);
+            }
+        }
         if (documents.Count == 0)
             throw new BadInputException(Id[Prefix.Length..], column, "holds no non-null values", "point the domain at a non-empty Parquet file");
         return documents;
@@ -23,15 +34,7 @@ public sealed class ParquetDomain(string path, string column = "text") : Documen
 
     private async Task ReadFile(string file, List<string> documents)
     {
-        ParquetReader reader;
-        try
-        {
-            reader = await ParquetReader.CreateAsync(file);
-        }
-        catch (Exception error) when (error is IOException or InvalidDataException or NotSupportedException)
-        {
-            throw new BadInputException(file, "file", $"is not a readable Parquet file ({error.Message})", "check the file", error);
-        }
+        var reader = await ParquetReader.CreateAsync(file);
         await using (reader)
         {
             // Parquet.Net 6 reports UTF-8 string columns as ReadOnlyMemory<char>; both read as strings.

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.RegularExpressions;
 
 namespace TrainingPipeline.Tasks.Answers;
@@ -25,12 +26,14 @@ public static partial class AnswerExtractor
     public static ExtractedAnswer Extract(string completion, IAnswerFormat format)
     {
         var lines = completion.Replace("\r\n", "\n").Replace('\r', '\n').Split('\n');
-        var claims = FindClaims(lines);
-        if (claims.Count == 0) return Fallback(lines, format);
-
+        // Claims are read lazily and the first unusable or conflicting one ends the search.
         string? agreed = null;
-        foreach (var claim in claims)
+        bool any = false;
+        foreach (var claim in EnumerateClaims(lines))
         {
+            any = true;
+            if (HasInvisibleCharacters(claim))
+                return new(null, "a final answer holds control or invisible formatting characters");
             var canonical = format.Canonicalize(claim);
             if (canonical is null)
                 return new(null, $"final answer '{Shorten(claim)}' is not exactly one answer");
@@ -38,27 +41,34 @@ public static partial class AnswerExtractor
                 return new(null, $"conflicting final answers '{agreed}' and '{canonical}'");
             agreed = canonical;
         }
-        return new(agreed, null);
+        return any ? new(agreed, null) : Fallback(lines, format);
     }
 
     /// <summary>The raw text of every claimed final answer, in order of appearance.</summary>
-    public static IReadOnlyList<string> FindClaims(IReadOnlyList<string> lines)
+    public static IReadOnlyList<string> FindClaims(IReadOnlyList<string> lines) => EnumerateClaims(lines).ToList();
+
+    private static IEnumerable<string> EnumerateClaims(IReadOnlyList<string> lines)
     {
-        var claims = new List<string>();
         foreach (var line in lines)
         {
             var marker = LineMarker().Match(line);
             if (marker.Success)
             {
-                claims.Add(line[(marker.Index + marker.Length)..]);
+                yield return line[(marker.Index + marker.Length)..];
                 continue;
             }
-            foreach (Match phrase in AnswerIsPhrase().Matches(line))
-                claims.Add(FirstSentence(line[(phrase.Index + phrase.Length)..]));
+            // A phrase's claim runs to the first sentence end, and never past the next phrase: claims of one line are
+            // disjoint, so a line repeating "the answer is" 10,000 times costs one pass, not 10,000 copies of itself.
+            var phrases = AnswerIsPhrase().Matches(line);
+            for (int i = 0; i < phrases.Count; i++)
+            {
+                int start = phrases[i].Index + phrases[i].Length;
+                int limit = i + 1 < phrases.Count ? phrases[i + 1].Index : line.Length;
+                yield return FirstSentence(line, start, limit);
+            }
             foreach (Match boxed in Boxed().Matches(line))
-                claims.Add(boxed.Groups[1].Value);
+                yield return boxed.Groups[1].Value;
         }
-        return claims;
     }
 
     private static ExtractedAnswer Fallback(string[] lines, IAnswerFormat format)
@@ -68,22 +78,43 @@ public static partial class AnswerExtractor
         var last = lines.LastOrDefault(l => !string.IsNullOrWhiteSpace(l));
         if (last is null) return new(null, "empty completion");
         var segment = last[(last.LastIndexOf('=') + 1)..];
+        if (HasInvisibleCharacters(segment))
+            return new(null, "the last line holds control or invisible formatting characters");
         var canonical = format.Canonicalize(segment);
         return canonical is null
             ? new(null, "no final answer marker and the last line does not end in exactly one number")
             : new(canonical, null);
     }
 
-    /// <summary>"18. Because ..." claims "18": the value ends at the first sentence break.</summary>
-    private static string FirstSentence(string text)
+    /// <summary>
+    /// An answer is printable text: control characters (other than tab), format characters (zero-width spaces, bidi
+    /// overrides) and line separators inside it make it unparseable, so a byte-level model cannot hide or reorder
+    /// what a reader of the completion sees.
+    /// </summary>
+    private static bool HasInvisibleCharacters(string text)
     {
-        var end = SentenceEnd().Match(text);
-        return end.Success ? text[..end.Index] : text;
+        foreach (var c in text)
+        {
+            if (c == '\t') continue;
+            if (char.IsControl(c)) return true;
+            var category = char.GetUnicodeCategory(c);
+            if (category is UnicodeCategory.Format or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator) return true;
+        }
+        return false;
+    }
+
+    /// <summary>"18. Because ..." claims "18": the value ends at the first sentence break.</summary>
+    private static string FirstSentence(string line, int start, int limit)
+    {
+        var end = SentenceEnd().Match(line, start, limit - start);
+        return end.Success ? line[start..end.Index] : line[start..limit];
     }
 
     private static string Shorten(string text) => text.Length <= 40 ? text.Trim() : text.Trim()[..40] + "...";
 
-    [GeneratedRegex(@"^\s*(?:\*\*)?(?:(?:final\s+)?answer\s*(?:\*\*)?\s*:(?:\*\*)?|####)", RegexOptions.IgnoreCase)]
+    // "(?:\s|\*\*)*" rather than "\s*(?:\*\*)?\s*": two adjacent \s* backtrack against each other, which made a line of
+    // "answer" and 60,000 spaces take seconds to reject (quadratic); the alternatives here cannot overlap.
+    [GeneratedRegex(@"^\s*(?:\*\*)?(?:(?:final\s+)?answer(?:\s|\*\*)*:(?:\*\*)?|####)", RegexOptions.IgnoreCase)]
     private static partial Regex LineMarker();
 
     [GeneratedRegex(@"\bthe\s+(?:final\s+)?answer\s+is\s*:?", RegexOptions.IgnoreCase)]

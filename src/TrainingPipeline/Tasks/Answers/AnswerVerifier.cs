@@ -11,6 +11,9 @@ public static class AnswerVerifier
         if (!extracted.Found) return Verdict.Unparseable(extracted.Problem);
         return extracted.Canonical == expected
             ? Verdict.Correct()
-            : Verdict.Wrong($"expected {expected}, got {extracted.Canonical}");
+            : Verdict.Wrong($"expected {Shorten(expected)}, got {Shorten(extracted.Canonical!)}");
     }
+
+    /// <summary>Verdict details are logged and stored per rollout: a huge answer is shown by its start and length.</summary>
+    internal static string Shorten(string text) => text.Length <= 80 ? text : $"{text[..80]}… ({text.Length} characters)";
 }

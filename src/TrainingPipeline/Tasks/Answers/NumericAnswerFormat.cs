@@ -12,6 +12,12 @@ public sealed partial class NumericAnswerFormat : IAnswerFormat
 {
     public static NumericAnswerFormat Instance { get; } = new();
 
+    /// <summary>
+    /// A number written with more digits than this is not read as an answer: exact arithmetic on it (a million-digit
+    /// decimal's fraction in lowest terms) would take minutes, and no task's answer comes near it.
+    /// </summary>
+    public const int MaxDigits = 100;
+
     public bool AllowsLastNumberFallback => true;
 
     public string? Canonicalize(string value)
@@ -20,7 +26,8 @@ public sealed partial class NumericAnswerFormat : IAnswerFormat
         return numbers.Count == 1 ? numbers[0].ToString() : null;
     }
 
-    /// <summary>Every number in the text, as exact rationals, in order.</summary>
+    /// <summary>Every number in the text, as exact rationals, in order; empty when any number is unusable (a zero
+    /// denominator, non-ASCII digits, more than <see cref="MaxDigits"/> digits).</summary>
     public static IReadOnlyList<Rational> FindNumbers(string text)
     {
         var cleaned = Clean(text);
@@ -28,7 +35,7 @@ public sealed partial class NumericAnswerFormat : IAnswerFormat
         foreach (Match match in NumberPattern().Matches(cleaned))
         {
             var parsed = ParseNumber(match.Value);
-            if (parsed is null) return []; // a zero denominator makes the whole text unusable
+            if (parsed is null) return []; // an unusable number makes the whole text unusable
             found.Add(parsed.Value);
         }
         return found;
@@ -63,7 +70,7 @@ public sealed partial class NumericAnswerFormat : IAnswerFormat
         if (text.StartsWith('-') || text.StartsWith('+')) text = text[1..];
         var point = text.IndexOf('.');
         var digits = point < 0 ? text : text[..point] + text[(point + 1)..];
-        if (digits.Length == 0 || !digits.All(char.IsAsciiDigit)) return null;
+        if (digits.Length == 0 || digits.Length > MaxDigits || !digits.All(char.IsAsciiDigit)) return null;
         var scale = point < 0 ? 0 : text.Length - point - 1;
         var numerator = BigInteger.Parse(digits, System.Globalization.CultureInfo.InvariantCulture);
         var value = new Rational(negative ? -numerator : numerator, BigInteger.Pow(10, scale));

@@ -60,6 +60,12 @@ public class AnswerExtractorTests
     [InlineData("16, 17, 18")]
     [InlineData("Answer: eighteen")]
     [InlineData("The answer is")]
+    [InlineData("Answer: \u200b18")]                     // invisible characters: what a reader sees is not what is scored
+    [InlineData("Answer: 18\u0000")]
+    [InlineData("Answer: \u202e81")]                     // a bidi override shows "18" for 81
+    [InlineData("9 * 2 = 18\u001b[0m")]                  // also on the last line without a marker
+    [InlineData("the answer is the answer is 18")]       // a phrase's claim ends at the next phrase: the first is empty
+    [InlineData("Answer: 18000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000")] // > 100 digits
     public void GamingOrMissingAnswersScoreZero(string completion)
     {
         var verdict = Numeric(completion);
