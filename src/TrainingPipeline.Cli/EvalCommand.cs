@@ -49,7 +49,9 @@ internal static class EvalCommand
                 var store = new CheckpointStore(env.RunDirectory(plan.Experiment, run.Id));
                 if (!store.HasCheckpoint) continue;
                 var modelConfig = run.Pretrain?.Model ?? run.Rl!.Model;
-                using var model = new Gpt(modelConfig);
+                var precision = run.Pretrain?.Precision ?? run.Rl!.Precision;
+                Precisions.EnsureSupported(precision, env.Device);
+                using var model = new Gpt(modelConfig, precision);
                 model.to(env.Device);
                 var state = store.Load(run.Id, model, optimizer: null);
                 var rows = new List<EvalRecord>();

@@ -83,6 +83,7 @@ public class SpecLoaderTests
     [InlineData("\"name\": \"demo\"", "\"name\": \"Demo Run!\"", "$.name")]
     [InlineData("\"preset\": \"nano-50k\"", "\"n_layer\": 2, \"n_head\": 3, \"d_model\": 16, \"context_length\": 8", "$.model")]
     [InlineData("\"tokens\": 1000", "\"tokens\": 1e30", "$.pretrain.phases[0].tokens")]
+    [InlineData("\"seed\": 3,", "\"seed\": 3, \"precision\": \"fp16\",", "$.precision")]
     public void ImpossibleValuesNameTheirPath(string from, string to, string path)
     {
         Assert.Contains(from, Valid);
