@@ -88,7 +88,12 @@ public sealed class DeterminismTests(ITestOutputHelper output) : IDisposable
     {
         StepRecord Row(long step, double loss, double seconds) => new()
         {
-            Stage = "pretrain_narrow", Step = step, Loss = loss, WallSeconds = seconds, TokensPerSecond = 100 / seconds, WrittenAt = DateTime.UtcNow,
+            Stage = "pretrain_narrow",
+            Step = step,
+            Loss = loss,
+            WallSeconds = seconds,
+            TokensPerSecond = 100 / seconds,
+            WrittenAt = DateTime.UtcNow,
         };
         string a = Path.Combine(_first.Root, "results"), b = Path.Combine(_second.Root, "results"), c = Path.Combine(_first.Root, "other");
         new ResultsWriter(a).AppendSteps(ResultTables.Steps, "r1", 1, 2, [Row(1, 2.5, 1.0), Row(2, 2.25, 2.0)]);
