@@ -15,7 +15,8 @@ catch (ArgumentException e)
 
 Devices.SetThreads(options.Threads);
 string attention = options.Attention.ToString().ToLowerInvariant();
-Console.Error.WriteLine($"torchsharp bench: threads {get_num_threads()}, attention {attention}, measurements {string.Join(",", options.Only)}");
+string precision = Precisions.Name(options.Precision);
+Console.Error.WriteLine($"torchsharp bench: threads {get_num_threads()}, attention {attention}, precision {precision}, measurements {string.Join(",", options.Only)}");
 
 double? matmulGflops = null;
 if (options.Wants("matmul_gflops") || options.Wants("mfu_S") || options.Wants("mfu_M"))
@@ -40,7 +41,7 @@ foreach (var shape in new[] { BenchShape.S, BenchShape.M })
 {
     if (!options.Wants($"train_{shape.Name}") && !options.Wants($"mfu_{shape.Name}")) continue;
     int steps = options.Steps ?? (shape == BenchShape.S ? 20 : 8);
-    var train = TrainingThroughput.Measure(shape, options.Attention, steps, options.Seed);
+    var train = TrainingThroughput.Measure(shape, options.Attention, steps, options.Seed, options.Precision);
     JsonLine.Write($"train_{shape.Name}", new Dictionary<string, object?>
     {
         ["tokens_per_s"] = train.TokensPerSecond,
@@ -49,6 +50,7 @@ foreach (var shape in new[] { BenchShape.S, BenchShape.M })
         ["first_loss"] = (double)train.FirstLoss,
         ["last_loss"] = (double)train.LastLoss,
         ["attention"] = attention,
+        ["precision"] = precision,
         ["threads"] = options.Threads,
     });
     if (options.Wants($"mfu_{shape.Name}") && matmulGflops is double roofline)
@@ -69,7 +71,7 @@ foreach (bool useKvCache in new[] { false, true })
 {
     string name = useKvCache ? "sample_S_kv" : "sample_S_nocache";
     if (!options.Wants(name) && !options.Wants("kv_speedup")) continue;
-    var sample = SamplingThroughput.Measure(BenchShape.S, options.Attention, useKvCache, options.Seed);
+    var sample = SamplingThroughput.Measure(BenchShape.S, options.Attention, useKvCache, options.Seed, precision: options.Precision);
     JsonLine.Write(name, new Dictionary<string, object?>
     {
         ["tokens_per_s"] = sample.TokensPerSecond,
@@ -77,6 +79,7 @@ foreach (bool useKvCache in new[] { false, true })
         ["seconds"] = sample.Seconds,
         ["first_tokens"] = string.Join(' ', sample.FirstRow.Take(8)),
         ["attention"] = attention,
+        ["precision"] = precision,
     });
     if (useKvCache) kvSpeedupNumerator = sample.TokensPerSecond; else kvSpeedupDenominator = sample.TokensPerSecond;
 }
@@ -104,6 +107,41 @@ if (options.Wants("memory"))
         ["live_tensors_end"] = memory.LiveTensorsEnd,
         ["steps"] = memory.Steps,
         ["seconds"] = memory.Seconds,
+    });
+}
+
+if (options.Wants("soak"))
+{
+    var summary = Soak.Run(options.Attention, options.Precision, options.Minutes, options.Seed, sample =>
+        JsonLine.Write("soak", new Dictionary<string, object?>
+        {
+            ["minute"] = Math.Round(sample.Minute, 2),
+            ["rss_mb"] = Math.Round(sample.RssMb, 1),
+            ["managed_mb"] = Math.Round(sample.ManagedMb, 1),
+            ["live_tensors"] = sample.LiveTensors,
+            ["steps"] = sample.Steps,
+            ["rl_steps"] = sample.RlSteps,
+            ["loss"] = sample.Loss,
+            ["reward"] = sample.Reward,
+        }));
+    JsonLine.Write("soak_summary", new Dictionary<string, object?>
+    {
+        ["value"] = Math.Round(summary.GrowthMb, 1),
+        ["unit"] = "MB",
+        ["warmup_minute"] = Math.Round(summary.WarmupMinute, 2),
+        ["rss_warm_mb"] = Math.Round(summary.RssWarmMb, 1),
+        ["rss_end_mb"] = Math.Round(summary.RssEndMb, 1),
+        ["rss_max_mb"] = Math.Round(summary.RssMaxMb, 1),
+        ["slope_mb_per_hour"] = Math.Round(summary.SlopeMbPerHour, 2),
+        ["managed_warm_mb"] = Math.Round(summary.ManagedWarmMb, 1),
+        ["managed_end_mb"] = Math.Round(summary.ManagedEndMb, 1),
+        ["live_tensors_warm"] = summary.LiveTensorsWarm,
+        ["live_tensors_end"] = summary.LiveTensorsEnd,
+        ["minutes"] = Math.Round(summary.Minutes, 2),
+        ["steps"] = summary.Steps,
+        ["rl_steps"] = summary.RlSteps,
+        ["precision"] = precision,
+        ["attention"] = attention,
     });
 }
 return 0;

@@ -16,10 +16,11 @@ public static class SamplingThroughput
 
     public sealed record Result(double TokensPerSecond, int Rounds, double Seconds, int[] FirstRow);
 
-    public static Result Measure(BenchShape shape, AttentionKernel attention, bool useKvCache, int seed, double minimumSeconds = 2.0)
+    public static Result Measure(BenchShape shape, AttentionKernel attention, bool useKvCache, int seed, double minimumSeconds = 2.0,
+        Precision precision = Precision.Fp32)
     {
         manual_seed(seed);
-        using var model = new Gpt(shape.Model(attention));
+        using var model = new Gpt(shape.Model(attention), precision);
         // Drawn from libtorch's generator so the Python peer, seeded alike, gets the same prompts (and, with the same
         // initial weights, must pick the same tokens: a cheap check that both stacks run the same model).
         using var promptTensor = randint(BenchShape.VocabSize, new long[] { Batch, PromptLength }, generator: new Generator((ulong)seed));

@@ -23,11 +23,11 @@ public sealed class TrainingRig : IDisposable
     public BenchShape Shape { get; }
     public ModelConfig Config => model.Config;
 
-    public TrainingRig(BenchShape shape, AttentionKernel attention, int seed)
+    public TrainingRig(BenchShape shape, AttentionKernel attention, int seed, Precision precision = Precision.Fp32)
     {
         Shape = shape;
         manual_seed(seed);
-        model = new Gpt(shape.Model(attention));
+        model = new Gpt(shape.Model(attention), precision);
         model.train();
         var (decay, noDecay) = model.WeightDecayGroups();
         optimizer = optim.AdamW(new[]

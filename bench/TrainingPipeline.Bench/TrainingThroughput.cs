@@ -10,9 +10,9 @@ public static class TrainingThroughput
 
     public sealed record Result(double TokensPerSecond, int Steps, double Seconds, float FirstLoss, float LastLoss, double TrainingFlopsPerToken);
 
-    public static Result Measure(BenchShape shape, AttentionKernel attention, int steps, int seed)
+    public static Result Measure(BenchShape shape, AttentionKernel attention, int steps, int seed, Precision precision = Precision.Fp32)
     {
-        using var rig = new TrainingRig(shape, attention, seed);
+        using var rig = new TrainingRig(shape, attention, seed, precision);
         float firstLoss = rig.Step();
         for (int i = 1; i < WarmupSteps; i++) rig.Step();
         float lastLoss = 0;

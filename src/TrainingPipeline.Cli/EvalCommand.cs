@@ -64,7 +64,9 @@ internal static class EvalCommand
             foreach (var (run, store) in runs)
             {
                 var modelConfig = run.Pretrain?.Model ?? run.Rl!.Model;
-                using var model = new Gpt(modelConfig);
+                var precision = run.Pretrain?.Precision ?? run.Rl!.Precision;
+                Precisions.EnsureSupported(precision, env.Device);
+                using var model = new Gpt(modelConfig, precision);
                 model.to(env.Device);
                 var state = store.Load(run.Id, model, optimizer: null);
                 var rows = new List<EvalRecord>();

@@ -17,6 +17,10 @@ internal sealed class PipelineOptions
     public Option<bool> Fresh { get; } = new("--fresh") { Description = "Forget this pipeline's runs (checkpoints and results) and start over" };
     public Option<string?> Device { get; } = new("--device") { Description = "auto, cpu or cuda (overrides the pipeline's device)" };
     public Option<int?> Threads { get; } = new("--threads") { Description = "CPU threads for libtorch (overrides the pipeline's threads)" };
+    public Option<string?> Precision { get; } = new("--precision")
+    {
+        Description = "fp32 or bf16 (overrides the pipeline's precision; part of each run's id, unlike --device)",
+    };
     public Option<string[]> RunIds { get; } = new("--run-id")
     {
         Description = "Run only these run ids of the plan (e.g. one Slurm array task); their parents must be complete",
@@ -26,13 +30,19 @@ internal sealed class PipelineOptions
     public void AddTo(Command command)
     {
         command.Arguments.Add(Pipeline);
-        foreach (var option in new Option[] { Out, Models, Datasets, Fresh, Device, Threads, RunIds }) command.Options.Add(option);
+        foreach (var option in new Option[] { Out, Models, Datasets, Fresh, Device, Threads, Precision, RunIds }) command.Options.Add(option);
     }
 
     public RunPlan LoadPlan(ParseResult parsed)
     {
         string path = parsed.GetValue(Pipeline)!.FullName;
         var points = SpecLoader.LoadFile(path, SpecResolver.Catalogs());
+        if (parsed.GetValue(Precision) is { } precision)
+        {
+            if (Precisions.Parse(precision) is null)
+                throw new Results.BadInputException("--precision", "precision", $"unknown precision '{precision}'", "use fp32 or bf16");
+            points = points.Select(p => p with { Spec = p.Spec with { Precision = precision } }).ToList();
+        }
         var plan = RunPlan.Create(points, SpecResolver.ResolveTokenizer(points[0].Spec.Tokenizer).VocabSize);
         foreach (var id in parsed.GetValue(RunIds) ?? [])
             if (plan.Runs.All(r => r.Id != id))

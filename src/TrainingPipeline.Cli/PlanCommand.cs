@@ -12,6 +12,7 @@ internal static class PlanCommand
         var json = new Option<bool>("--json") { Description = "Print one JSON object per run (id, stage, parent, axes)" };
         var command = new Command("plan", "Validate a pipeline and list the runs it expands to, without running them.");
         command.Arguments.Add(options.Pipeline);
+        command.Options.Add(options.Precision);
         command.Options.Add(json);
         command.SetAction(parsed =>
         {

@@ -25,7 +25,7 @@ internal static partial class SweepCommand
         var dryRun = new Option<bool>("--dry-run") { Description = "Write and print the scripts and sbatch commands without submitting" };
         var command = new Command("submit", "Write sbatch scripts for a pipeline's runs and submit them (completed runs are left out).");
         command.Arguments.Add(options.Pipeline);
-        foreach (var option in new Option[] { options.Out, options.Models, options.Datasets, options.Device, options.Threads, slurm, partition, gpus, time, dryRun })
+        foreach (var option in new Option[] { options.Out, options.Models, options.Datasets, options.Device, options.Threads, options.Precision, slurm, partition, gpus, time, dryRun })
             command.Options.Add(option);
         command.SetAction(parsed =>
         {
@@ -52,6 +52,7 @@ internal static partial class SweepCommand
         var command = new Command("status", "Show each run's state from the results dataset and from squeue/sacct.");
         command.Arguments.Add(options.Pipeline);
         command.Options.Add(options.Out);
+        command.Options.Add(options.Precision);
         command.SetAction(parsed =>
         {
             var plan = options.LoadPlan(parsed);
@@ -86,7 +87,7 @@ internal static partial class SweepCommand
         return new CliInvocation(command, pipeline, OutputFolder(parsed, options, plan),
             parsed.GetValue(options.Models)?.FullName ?? Path.GetFullPath("models"),
             parsed.GetValue(options.Datasets)?.FullName ?? Path.GetFullPath("datasets"),
-            parsed.GetValue(options.Device), parsed.GetValue(options.Threads));
+            parsed.GetValue(options.Device), parsed.GetValue(options.Threads), parsed.GetValue(options.Precision));
     }
 
     private static void Print(SweepSubmission submission, RunPlan plan)

@@ -14,6 +14,7 @@ public sealed record SlurmSubmitOptions(
 /// <summary>
 /// How an array task calls the CLI: the executable and its leading arguments (e.g. <c>dotnet</c> and the CLI's dll),
 /// and the shared folders every task reads and writes. Paths must be absolute and visible on every node.
+/// <paramref name="Precision"/> must reach every task: it is part of the run ids the tasks look up.
 /// </summary>
 public sealed record CliInvocation(
     IReadOnlyList<string> Command,
@@ -22,7 +23,8 @@ public sealed record CliInvocation(
     string Models,
     string Datasets,
     string? Device = null,
-    int? Threads = null)
+    int? Threads = null,
+    string? Precision = null)
 {
     /// <summary>The command line for one verb; <paramref name="runIdShellExpression"/> is spliced in unquoted.</summary>
     public string CommandLine(string verb, string? runIdShellExpression)
@@ -31,6 +33,7 @@ public sealed record CliInvocation(
             .Concat(["--out", Shell.Quote(Output), "--models", Shell.Quote(Models), "--datasets", Shell.Quote(Datasets)]);
         if (Device is not null) parts = parts.Concat(["--device", Shell.Quote(Device)]);
         if (Threads is not null) parts = parts.Concat(["--threads", Threads.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        if (Precision is not null) parts = parts.Concat(["--precision", Shell.Quote(Precision)]);
         if (runIdShellExpression is not null) parts = parts.Concat(["--run-id", runIdShellExpression]);
         return string.Join(' ', parts);
     }

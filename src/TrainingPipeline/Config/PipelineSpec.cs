@@ -14,6 +14,7 @@ public sealed record PipelineSpec(
     PretrainSection Pretrain,
     long Seed = 0,
     string Device = "auto",
+    string Precision = "fp32",
     int Threads = 0,
     string Tokenizer = "byte",
     IReadOnlyList<string>? HeldOutDomains = null,

@@ -1,12 +1,17 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using TrainingPipeline.Model;
 using TrainingPipeline.RL;
 
 namespace TrainingPipeline.Config;
 
-/// <summary>Everything that determines a pre-training run's computation (and so its id).</summary>
+/// <summary>
+/// Everything that determines a pre-training run's computation (and so its id). <paramref name="Precision"/> is left out
+/// of the canonical JSON when it is fp32, so runs planned before precision existed keep their ids; bf16 appears as
+/// <c>"precision":"bf16"</c> and gives a different id.
+/// </summary>
 public sealed record PretrainRunConfig(
     string Stage,
     string? ParentRunId,
@@ -18,13 +23,14 @@ public sealed record PretrainRunConfig(
     long Tokens,
     IReadOnlyList<string> HeldOutDomains,
     bool ResetOptimizer,
-    PretrainSection Training)
+    PretrainSection Training,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] Precision Precision = Precision.Fp32)
 {
     /// <summary>Number of domains in the mixture: the data-breadth lever.</summary>
     public int CorpusBreadth => Mixture.Count;
 }
 
-/// <summary>Everything that determines an RL run's computation (and so its id).</summary>
+/// <summary>Everything that determines an RL run's computation (and so its id); precision as in <see cref="PretrainRunConfig"/>.</summary>
 public sealed record RlRunConfig(
     string Stage,
     string ParentRunId,
@@ -32,7 +38,8 @@ public sealed record RlRunConfig(
     ModelConfig Model,
     string Tokenizer,
     RlSection Rl,
-    int CorpusBreadth)
+    int CorpusBreadth,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] Precision Precision = Precision.Fp32)
 {
     /// <summary>Number of task families in the RL mixture: the RL-breadth lever.</summary>
     public int RlBreadth => Rl.Tasks.Count;
@@ -71,6 +78,7 @@ public sealed record RunPlan(string Experiment, PipelineSpec Spec, IReadOnlyList
         {
             var spec = point.Spec;
             var model = SpecResolver.ResolveModel(spec.Model, vocabSize);
+            var precision = SpecResolver.ResolvePrecision(spec.Precision);
             var training = spec.Pretrain with { Phases = [] };
             string? parent = null;
             int breadth = 0;
@@ -79,7 +87,7 @@ public sealed record RunPlan(string Experiment, PipelineSpec Spec, IReadOnlyList
                 var mixture = new SortedDictionary<string, double>(spec.Corpora[phase.Corpus].Domains.ToDictionary(), StringComparer.Ordinal);
                 var config = new PretrainRunConfig("pretrain_" + phase.Name, parent, spec.Seed, model, spec.Tokenizer,
                     phase.Name, mixture, phase.Tokens, (spec.HeldOutDomains ?? []).Order(StringComparer.Ordinal).ToList(),
-                    phase.ResetOptimizer, training);
+                    phase.ResetOptimizer, training, precision);
                 var (id, json) = Identify(config);
                 Add(new PlannedRun(id, config.Stage, parent, json, config, null, point.Axes));
                 parent = id;
@@ -92,7 +100,7 @@ public sealed record RunPlan(string Experiment, PipelineSpec Spec, IReadOnlyList
                     Tasks = TaskMixture.Expand(rl.Tasks, rl.HeldOutTasks),
                     HeldOutTasks = (rl.HeldOutTasks ?? []).Order(StringComparer.Ordinal).ToList(),
                 };
-                var config = new RlRunConfig("rl", parent, spec.Seed, model, spec.Tokenizer, sorted, breadth);
+                var config = new RlRunConfig("rl", parent, spec.Seed, model, spec.Tokenizer, sorted, breadth, precision);
                 var (id, json) = Identify(config);
                 Add(new PlannedRun(id, "rl", parent, json, null, config, point.Axes));
             }

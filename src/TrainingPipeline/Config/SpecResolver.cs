@@ -52,6 +52,10 @@ public static class SpecResolver
         _ => throw new ArgumentException($"unknown tokenizer '{name}'"),
     };
 
+    /// <summary>The precision a spec names (validated against <see cref="Precisions.Choices"/>).</summary>
+    public static Precision ResolvePrecision(string name) =>
+        Precisions.Parse(name) ?? throw new ArgumentException($"unknown precision '{name}'");
+
     /// <summary>The model shape: the preset's, with any explicit fields overriding it.</summary>
     public static ModelConfig ResolveModel(ModelSection section, int vocabSize)
     {

@@ -67,6 +67,8 @@ public static partial class SpecValidator
         Check(spec.Threads is >= 0 and <= 1024, "$.threads", $"must be between 0 and 1024, got {spec.Threads}", "use 0 for libtorch's default");
         Check(Devices.Choices.Contains(spec.Device) || CudaDevicePattern().IsMatch(spec.Device), "$.device",
             $"unknown device '{spec.Device}'", "use auto, cpu, cuda or cuda:N");
+        Check(Precisions.Choices.Contains(spec.Precision), "$.precision", $"unknown precision '{spec.Precision}'",
+            "use \"fp32\" or \"bf16\" (mixed precision: bf16 matrix products, fp32 weights and loss)");
         Check(Tokenizers.Contains(spec.Tokenizer), "$.tokenizer", $"unknown tokenizer '{spec.Tokenizer}'", "use \"byte\"");
 
         Check(spec.Corpora.Count > 0, "$.corpora", "no corpus is defined", "define at least one corpus, e.g. \"narrow\": {\"domains\": {…}}");

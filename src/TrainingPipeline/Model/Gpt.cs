@@ -9,22 +9,29 @@ namespace TrainingPipeline.Model;
 /// <summary>
 /// A GPT-style decoder: token embedding (+ learned or rotary positions) → pre-norm blocks of causal self-attention
 /// and a GELU MLP → final norm → logits through the tied token embedding. Read top to bottom, like nanoGPT's model.py.
+/// Parameters are always float32; <see cref="Precision"/> says which products run in bfloat16 (<see cref="MixedPrecision"/>).
 /// </summary>
 public sealed class Gpt : Module<Tensor, Tensor>
 {
     public ModelConfig Config { get; }
+
+    /// <summary>The precision of the forward and backward passes; the parameters stay float32 either way.</summary>
+    public Precision Precision => precision.Precision;
+
+    private readonly MixedPrecision precision;
 
     private readonly Embedding wte;
     private readonly Embedding? wpe;
     private readonly ModuleList<Block> h;
     private readonly Module<Tensor, Tensor> ln_f;
 
-    public Gpt(ModelConfig config) : base(nameof(Gpt))
+    public Gpt(ModelConfig config, Precision precision = Precision.Fp32) : base(nameof(Gpt))
     {
         Config = config;
+        this.precision = MixedPrecision.For(precision);
         wte = Embedding(config.VocabSize, config.DModel);
         wpe = config.Positions == PositionKind.Learned ? Embedding(config.ContextLength, config.DModel) : null;
-        h = new ModuleList<Block>(Enumerable.Range(0, config.NLayer).Select(i => new Block(config, $"h.{i}")).ToArray());
+        h = new ModuleList<Block>(Enumerable.Range(0, config.NLayer).Select(i => new Block(config, this.precision, $"h.{i}")).ToArray());
         ln_f = Norms.Create(config);
         RegisterComponents();
         InitializeLikeGpt2();
@@ -50,7 +57,7 @@ public sealed class Gpt : Module<Tensor, Tensor>
         for (int i = 0; i < h.Count; i++) x = h[i].Forward(x, cache?.Layers[i], offset);
         if (cache is not null) cache.Length = offset + (int)t;
         x = ln_f.forward(x);
-        return F.linear(x, wte.weight!).MoveToOuterDisposeScope(); // tied output head
+        return MixedPrecision.Logits(x, wte.weight!).MoveToOuterDisposeScope(); // tied output head, float32
     }
 
     /// <summary>GPT-2 initialisation: N(0, 0.02), residual projections scaled by 1/√(2·n_layer), zero biases.</summary>
@@ -87,12 +94,12 @@ internal sealed class Block : Module<Tensor, Tensor>
     private readonly Module<Tensor, Tensor> ln_2;
     private readonly Mlp mlp;
 
-    public Block(ModelConfig config, string name) : base(name)
+    public Block(ModelConfig config, MixedPrecision precision, string name) : base(name)
     {
         ln_1 = Norms.Create(config);
-        attn = new CausalSelfAttention(config);
+        attn = new CausalSelfAttention(config, precision);
         ln_2 = Norms.Create(config);
-        mlp = new Mlp(config);
+        mlp = new Mlp(config, precision);
         RegisterComponents();
     }
 
@@ -100,8 +107,8 @@ internal sealed class Block : Module<Tensor, Tensor>
 
     public Tensor Forward(Tensor x, KvCache.Layer? cache, int offset)
     {
-        x = x + attn.Forward(ln_1.forward(x), cache, offset);
-        return x + mlp.forward(ln_2.forward(x));
+        x = MixedPrecision.Residual(x, attn.Forward(ln_1.forward(x), cache, offset));
+        return MixedPrecision.Residual(x, mlp.forward(ln_2.forward(x)));
     }
 }
 
@@ -111,11 +118,13 @@ internal sealed class CausalSelfAttention : Module<Tensor, Tensor>
     private readonly Linear c_attn;
     private readonly Linear c_proj;
     private readonly ModelConfig config;
+    private readonly MixedPrecision precision;
     private readonly Rotary? rotary;
 
-    public CausalSelfAttention(ModelConfig config) : base(nameof(CausalSelfAttention))
+    public CausalSelfAttention(ModelConfig config, MixedPrecision precision) : base(nameof(CausalSelfAttention))
     {
         this.config = config;
+        this.precision = precision;
         c_attn = Linear(config.DModel, 3 * config.DModel, hasBias: false);
         c_proj = Linear(config.DModel, config.DModel, hasBias: false);
         rotary = config.Positions == PositionKind.Rotary ? new Rotary(config.HeadDim, config.ContextLength) : null;
@@ -127,7 +136,7 @@ internal sealed class CausalSelfAttention : Module<Tensor, Tensor>
     public Tensor Forward(Tensor x, KvCache.Layer? cache, int offset)
     {
         long b = x.shape[0], t = x.shape[1];
-        var qkv = c_attn.forward(x).split(config.DModel, dim: 2);
+        var qkv = precision.Linear(x, c_attn).split(config.DModel, dim: 2);
         Tensor Heads(Tensor z) => z.view(b, t, config.NHead, config.HeadDim).transpose(1, 2); // [b, heads, t, hd]
         Tensor q = Heads(qkv[0]), k = Heads(qkv[1]), v = Heads(qkv[2]);
         if (rotary is not null)
@@ -135,6 +144,7 @@ internal sealed class CausalSelfAttention : Module<Tensor, Tensor>
             q = rotary.Apply(q, offset);
             k = rotary.Apply(k, offset);
         }
+        (q, k, v) = (precision.Compute(q), precision.Compute(k), precision.Compute(v)); // rotary tables are float32
         if (cache is not null) (k, v) = cache.Append(k, v);
 
         // With a cache, a single new query attends to every cached key, so no mask is needed; a multi-token
@@ -145,7 +155,7 @@ internal sealed class CausalSelfAttention : Module<Tensor, Tensor>
             ? F.scaled_dot_product_attention(q, k, v, is_casual: causal)
             : ManualAttention(q, k, v, causal);
         y = y.transpose(1, 2).contiguous().view(b, t, config.DModel);
-        return c_proj.forward(y);
+        return precision.Linear(y, c_proj);
     }
 
     private Tensor ManualAttention(Tensor q, Tensor k, Tensor v, bool causal)
@@ -157,7 +167,7 @@ internal sealed class CausalSelfAttention : Module<Tensor, Tensor>
             var mask = ones(t, t, dtype: ScalarType.Bool, device: q.device).triu(1);
             att = att.masked_fill(mask, float.NegativeInfinity);
         }
-        return F.softmax(att, -1).matmul(v);
+        return precision.Softmax(att, -1).matmul(v);
     }
 }
 
@@ -166,15 +176,17 @@ internal sealed class Mlp : Module<Tensor, Tensor>
 {
     private readonly Linear c_fc;
     private readonly Linear c_proj;
+    private readonly MixedPrecision precision;
 
-    public Mlp(ModelConfig config) : base(nameof(Mlp))
+    public Mlp(ModelConfig config, MixedPrecision precision) : base(nameof(Mlp))
     {
+        this.precision = precision;
         c_fc = Linear(config.DModel, 4 * config.DModel, hasBias: false);
         c_proj = Linear(4 * config.DModel, config.DModel, hasBias: false);
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor x) => c_proj.forward(F.gelu(c_fc.forward(x)));
+    public override Tensor forward(Tensor x) => precision.Linear(F.gelu(precision.Linear(x, c_fc)), c_proj);
 }
 
 /// <summary>Rotary position embedding (Su et al. 2021) in the half-split layout, as in GPT-NeoX and Llama.</summary>

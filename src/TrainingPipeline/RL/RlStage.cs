@@ -30,6 +30,7 @@ public sealed class RlStage(RunEnvironment env, string experiment, Func<string, 
     public void Run(PlannedRun run)
     {
         var config = run.Rl ?? throw new ArgumentException("not an RL run", nameof(run));
+        Precisions.EnsureSupported(config.Precision, env.Device);
         var rl = config.Rl;
         var tokenizer = SpecResolver.ResolveTokenizer(config.Tokenizer);
         var codec = new TaskCodec(tokenizer);
@@ -38,7 +39,7 @@ public sealed class RlStage(RunEnvironment env, string experiment, Func<string, 
         var heldOut = (rl.HeldOutTasks ?? []).Select(_families).ToList();
 
         manual_seed(config.Seed);
-        using var model = new Gpt(config.Model);
+        using var model = new Gpt(config.Model, config.Precision);
         model.to(env.Device);
         using var optimizer = optim.AdamW(model.parameters(), lr: rl.Lr, beta1: 0.9, beta2: 0.95, weight_decay: 0.0);
         var store = new CheckpointStore(env.RunDirectory(experiment, run.Id));
@@ -206,7 +207,7 @@ public sealed class RlStage(RunEnvironment env, string experiment, Func<string, 
 
     private Gpt LoadReference(RlRunConfig config)
     {
-        var reference = new Gpt(config.Model);
+        var reference = new Gpt(config.Model, config.Precision);
         reference.to(env.Device);
         new CheckpointStore(env.RunDirectory(experiment, config.ParentRunId)).Load(config.ParentRunId, reference, optimizer: null);
         reference.eval();

@@ -24,6 +24,7 @@ public sealed class PretrainStage(RunEnvironment env, string experiment)
     public void Run(PlannedRun run)
     {
         var config = run.Pretrain ?? throw new ArgumentException("not a pre-training run", nameof(run));
+        Precisions.EnsureSupported(config.Precision, env.Device);
         var training = config.Training;
         var tokenizer = SpecResolver.ResolveTokenizer(config.Tokenizer);
         int batch = training.BatchSize, context = config.Model.ContextLength, accum = training.GradAccum;
@@ -37,7 +38,7 @@ public sealed class PretrainStage(RunEnvironment env, string experiment)
         var evalSets = EvalCorpora(config, tokenizer, corpus, evalTokens);
 
         manual_seed(config.Seed);
-        using var model = new Gpt(config.Model);
+        using var model = new Gpt(config.Model, config.Precision);
         model.to(env.Device);
         model.train();
         var (decay, noDecay) = model.WeightDecayGroups();

@@ -107,5 +107,14 @@ public sealed class RunCommandTests : IDisposable
         Assert.Equal(0, first.Exit);
         Assert.Equal(6, first.Out.Trim().Split('\n').Length);
         Assert.Equal(first.Out, second.Out);
+
+        // --precision overrides the pipeline's precision, which is part of every run id (unlike --device).
+        var bf16 = Cli("plan", pipeline, "--json", "--precision", "bf16");
+        Assert.Equal(0, bf16.Exit);
+        Assert.Empty(first.Out.Trim().Split('\n').Intersect(bf16.Out.Trim().Split('\n')));
+        Assert.Equal(first.Out, Cli("plan", pipeline, "--json", "--precision", "fp32").Out);
+        var bad = Cli("plan", pipeline, "--precision", "fp16");
+        Assert.Equal(2, bad.Exit);
+        Assert.Contains("use fp32 or bf16", bad.Err);
     }
 }

@@ -13,15 +13,15 @@ public sealed class SweepSubmitterTests : IDisposable
 
     internal static string TwoSeeds => PretrainStageTests.TwoPhases.Replace("\"pretrain\": {", "\"sweep\": { \"seed\": [5, 6] },\n  \"pretrain\": {", StringComparison.Ordinal);
 
-    private CliInvocation Cli(string? device = null) => new(["/usr/bin/dotnet", "/opt/tp/TrainingPipeline.Cli.dll"], "/data/my pipeline.json",
-        Path.Combine(_workspace.Root, "out"), "/shared/models", "/shared/datasets", device);
+    private CliInvocation Cli(string? device = null, string? precision = null) => new(["/usr/bin/dotnet", "/opt/tp/TrainingPipeline.Cli.dll"], "/data/my pipeline.json",
+        Path.Combine(_workspace.Root, "out"), "/shared/models", "/shared/datasets", device, Precision: precision);
 
     [Fact]
     public void OneArrayPerChainLevelEachAfterThePreviousThenAnAnalysisJob()
     {
         var plan = TempWorkspace.Plan(TwoSeeds);
         var calls = new List<IReadOnlyList<string>>();
-        var submission = new SweepSubmitter(Cli("cuda"), new SlurmSubmitOptions("gpu", 1, "04:00:00"))
+        var submission = new SweepSubmitter(Cli("cuda", "bf16"), new SlurmSubmitOptions("gpu", 1, "04:00:00"))
             .Submit(plan, Path.Combine(_workspace.Root, "out", "results"), args => { calls.Add(args); return (100 + calls.Count).ToString(); });
 
         Assert.Equal(new[] { "101", "102", "103" }, submission.Jobs.Select(j => j.JobId));
@@ -43,9 +43,11 @@ public sealed class SweepSubmitterTests : IDisposable
                      "#SBATCH --gpus-per-task=1", "#SBATCH --time=04:00:00",
                      "/usr/bin/dotnet /opt/tp/TrainingPipeline.Cli.dll \"$verb\" '/data/my pipeline.json' --out " })
             Assert.Contains(line, script);
-        Assert.Contains("--device cuda --run-id \"$run_id\"", script);
+        // --precision reaches every task: it is part of the run ids a task looks up (and the analysis job's plan).
+        Assert.Contains("--device cuda --precision bf16 --run-id \"$run_id\"", script);
         string analysis = File.ReadAllText(submission.Jobs[2].Script);
         Assert.Contains(" run '/data/my pipeline.json' ", analysis);
+        Assert.Contains("--precision bf16", analysis);
         Assert.DoesNotContain("--run-id", analysis);
         Assert.DoesNotContain("--gpus-per-task", analysis);
 

@@ -1,4 +1,5 @@
 using TrainingPipeline.Config;
+using TrainingPipeline.Model;
 
 namespace TrainingPipeline.Tests.Config;
 
@@ -59,6 +60,24 @@ public class RunPlanTests
         // The narrow phase does not depend on the broad phase's budget: one narrow run serves both points.
         Assert.Single(large.Runs, r => r.Stage == "pretrain_narrow");
         Assert.Equal(5, large.Runs.Count);
+    }
+
+    [Fact]
+    public void Bf16ChangesEveryRunIdAndFp32IsTheImplicitDefault()
+    {
+        var plain = Plan(SpecLoaderTests.Valid);
+        var fp32 = Plan(SpecLoaderTests.Valid.Replace("\"seed\": 3,", "\"seed\": 3, \"precision\": \"fp32\","));
+        var bf16 = Plan(SpecLoaderTests.Valid.Replace("\"seed\": 3,", "\"seed\": 3, \"precision\": \"bf16\","));
+        // fp32 is left out of the hashed config, so the ids of runs planned before precision existed do not change.
+        Assert.Equal(plain.Runs.Select(r => r.Id), fp32.Runs.Select(r => r.Id));
+        Assert.All(fp32.Runs, r => Assert.DoesNotContain("precision", r.ConfigJson));
+        Assert.All(bf16.Runs, r => Assert.Contains("\"precision\":\"bf16\"", r.ConfigJson));
+        Assert.All(plain.Runs.Zip(bf16.Runs), p => Assert.NotEqual(p.First.Id, p.Second.Id));
+        Assert.Equal(Precision.Bf16, bf16.Runs[2].Rl!.Precision);
+
+        // A sweep over precision: two chains sharing nothing.
+        var both = Plan(SpecLoaderTests.Valid.Replace("\"seed\": 3,", "\"seed\": 3, \"sweep\": { \"precision\": [\"fp32\", \"bf16\"] },"));
+        Assert.Equal(plain.Runs.Concat(bf16.Runs).Select(r => r.Id), both.Runs.Select(r => r.Id));
     }
 
     [Fact]

@@ -87,6 +87,7 @@ public class SpecLoaderTests
     [InlineData("\"steps\": 3", "\"steps\": 3, \"difficulty_schedule\": [{ \"step\": 2, \"difficulty\": 2 }, { \"step\": 1, \"difficulty\": 3 }]", "$.rl.difficulty_schedule[1].step")]
     [InlineData("\"steps\": 3", "\"steps\": 3, \"difficulty_schedule\": [{ \"step\": 0, \"difficulty\": 0 }]", "$.rl.difficulty_schedule[0].difficulty")]
     [InlineData("\"steps\": 3", "\"steps\": 3, \"difficulty_schedule\": [{ \"step\": 9, \"difficulty\": 2 }]", "$.rl.difficulty_schedule[0].step")]
+    [InlineData("\"seed\": 3,", "\"seed\": 3, \"precision\": \"fp16\",", "$.precision")]
     public void ImpossibleValuesNameTheirPath(string from, string to, string path)
     {
         Assert.Contains(from, Valid);

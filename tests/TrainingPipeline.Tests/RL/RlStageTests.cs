@@ -34,14 +34,14 @@ public sealed class RlStageTests : IDisposable
 
     private static readonly ModelConfig Tiny = new(1, 2, 16, 16, 257);
 
-    private static PlannedRun RlRun(int steps, string algorithm = "grpo", double klCoef = 0) =>
+    private static PlannedRun RlRun(int steps, string algorithm = "grpo", double klCoef = 0, Precision precision = Precision.Fp32) =>
         PlanRun(new RlSection(new Dictionary<string, double> { ["first-letter"] = 1 }, Algorithm: algorithm, Steps: steps,
             PromptsPerStep: 4, GroupSize: 8, MaxNewTokens: 2, Lr: 0.02, KlCoef: klCoef, EvalEvery: 1000,
-            EvalProblems: 4, PassK: 1, CheckpointEvery: 5));
+            EvalProblems: 4, PassK: 1, CheckpointEvery: 5), precision);
 
-    private static PlannedRun PlanRun(RlSection rl)
+    private static PlannedRun PlanRun(RlSection rl, Precision precision = Precision.Fp32)
     {
-        var config = new RlRunConfig("rl", "parent0000000000", 11, Tiny, "byte", rl, 1);
+        var config = new RlRunConfig("rl", "parent0000000000", 11, Tiny, "byte", rl, 1, precision);
         var (id, json) = RunPlan.Identify(config);
         return new PlannedRun(id, "rl", "parent0000000000", json, null, config, new Dictionary<string, string>());
     }
@@ -57,14 +57,15 @@ public sealed class RlStageTests : IDisposable
     private RlStage Stage(RunEnvironment env) => new(env, "rl-test", name => name == "first-letter" ? new FirstLetterFamily() : TaskRegistry.Get(name));
 
     [Theory]
-    [InlineData("grpo")]
-    [InlineData("rloo")]
-    [InlineData("reinforce")]
-    public void RlRaisesTheRewardOfAVerifiableTask(string algorithm)
+    [InlineData("grpo", Precision.Fp32)]
+    [InlineData("rloo", Precision.Fp32)]
+    [InlineData("reinforce", Precision.Fp32)]
+    [InlineData("grpo", Precision.Bf16)] // KV-cache sampling, log-probs and the policy update in bf16, from an fp32 parent
+    public void RlRaisesTheRewardOfAVerifiableTask(string algorithm, Precision precision)
     {
         var env = _workspace.Environment();
         SaveParent(env);
-        var run = RlRun(30, algorithm);
+        var run = RlRun(30, algorithm, precision: precision);
         Stage(env).Run(run);
 
         var steps = ResultFiles.Steps(env.ResultsRoot, run.Id);
