@@ -26,7 +26,8 @@ public sealed class DeterminismTests(ITestOutputHelper output) : IDisposable
 
     /// <summary>
     /// pipelines/quickstart.json with its structure kept (two corpora, narrow → broad phases, held-out domains, RL with
-    /// held-in task evaluations, the model-size sweep) and its budgets cut: 8 + 4 pre-training steps, 3 RL steps.
+    /// held-in task evaluations, the model-size sweep) and its budgets cut: 8 + 4 pre-training steps, 3 RL steps
+    /// (evaluated at steps 0, 1 and 3).
     /// Checkpoints and result flushes fall mid-run, as in the real one.
     /// </summary>
     internal static string ScaledDownQuickstart()
@@ -50,6 +51,7 @@ public sealed class DeterminismTests(ITestOutputHelper output) : IDisposable
         rl["group_size"] = 4;
         rl["max_new_tokens"] = 8;
         rl["eval_every"] = 3;
+        rl["eval_at_steps"] = new JsonArray(1); // the quickstart's log-spaced evaluations, scaled to 3 steps
         rl["eval_problems"] = 4;
         rl["pass_k"] = 2;
         rl["checkpoint_every"] = 2; // a checkpoint and result flush at step 2, the rest at the end
