@@ -106,15 +106,4 @@ public sealed class DiskFullTests : IDisposable
         process.WaitForExit();
         Assert.True(process.ExitCode == 0, $"{program} {string.Join(' ', args)}: {error}");
     }
-
-    private sealed class CancelAtStep(string runId, long step, CancellationTokenSource cancel) : IProgressSink
-    {
-        public void Started(string id, string stage, long totalSteps, string description) { }
-        public void Update(ProgressUpdate update)
-        {
-            if (update.RunId == runId && update.Step == step) cancel.Cancel();
-        }
-        public void Finished(string id, string stage, string summary) { }
-        public void Log(string message) { }
-    }
 }

@@ -114,15 +114,4 @@ public sealed class RlStageTests : IDisposable
         Assert.Equal(a.Select(s => s.RewardMean), b.Select(s => s.RewardMean));
         Assert.Equal(a.Select(s => s.Loss), b.Select(s => s.Loss));
     }
-
-    private sealed class CancelAtStep(string runId, long step, CancellationTokenSource cancel) : IProgressSink
-    {
-        public void Started(string id, string stage, long totalSteps, string description) { }
-        public void Update(ProgressUpdate update)
-        {
-            if (update.RunId == runId && update.Step == step) cancel.Cancel();
-        }
-        public void Finished(string id, string stage, string summary) { }
-        public void Log(string message) { }
-    }
 }

@@ -1,5 +1,6 @@
 using TrainingPipeline.Cli;
 using TrainingPipeline.Config;
+using TrainingPipeline.Tests.Cli;
 using TrainingPipeline.Pipeline;
 using TrainingPipeline.Results;
 using TrainingPipeline.Tests.Pipeline;
@@ -13,7 +14,7 @@ namespace TrainingPipeline.Tests.Reliability;
 /// damages a copy of that state and re-runs the CLI, which must refuse it and leave the checkpoint and results as
 /// they were.
 /// </summary>
-[Collection("console")] // calls Program.Main, which writes to Console
+[Collection(InProcessCli.Collection)] // calls Program.Main, which writes to Console
 public sealed class CorruptCheckpointTests : IDisposable
 {
     private readonly TempWorkspace _workspace = new();
@@ -45,23 +46,10 @@ public sealed class CorruptCheckpointTests : IDisposable
     {
         string pipeline = Path.Combine(_workspace.Root, "pipeline.json");
         File.WriteAllText(pipeline, PretrainStageTests.TwoPhases);
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        var (oldOut, oldErr) = (Console.Out, Console.Error);
-        Console.SetOut(stdout);
-        Console.SetError(stderr);
-        try
-        {
-            string[] output = extra.Contains("--out") ? [] : ["--out", Path.Combine(_workspace.Root, "out")];
-            string[] args = ["run", pipeline, .. output, "--models", Path.Combine(_workspace.Root, "models"),
-                "--datasets", Path.Combine(_workspace.Root, "datasets"), .. extra];
-            return (Program.Main(args), stderr.ToString());
-        }
-        finally
-        {
-            Console.SetOut(oldOut);
-            Console.SetError(oldErr);
-        }
+        string[] output = extra.Contains("--out") ? [] : ["--out", Path.Combine(_workspace.Root, "out")];
+        var (exit, _, error) = InProcessCli.Run(["run", pipeline, .. output, "--models", Path.Combine(_workspace.Root, "models"),
+            "--datasets", Path.Combine(_workspace.Root, "datasets"), .. extra]);
+        return (exit, error);
     }
 
     /// <summary>Every file under the models and results folders with its length and last write (what a re-run may not touch).</summary>
@@ -154,16 +142,5 @@ public sealed class CorruptCheckpointTests : IDisposable
         Directory.CreateDirectory(to);
         foreach (var file in Directory.GetFiles(from)) File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
         foreach (var dir in Directory.GetDirectories(from)) CopyFolder(dir, Path.Combine(to, Path.GetFileName(dir)));
-    }
-
-    private sealed class CancelAtStep(string runId, long step, CancellationTokenSource cancel) : IProgressSink
-    {
-        public void Started(string id, string stage, long totalSteps, string description) { }
-        public void Update(ProgressUpdate update)
-        {
-            if (update.RunId == runId && update.Step == step) cancel.Cancel();
-        }
-        public void Finished(string id, string stage, string summary) { }
-        public void Log(string message) { }
     }
 }
