@@ -11,6 +11,30 @@ public sealed class RunRecorder(RunEnvironment environment, string experiment, P
 {
     private readonly DateTime _startedAt = DateTime.UtcNow;
 
+    /// <summary>
+    /// Records the run as running, runs <paramref name="train"/>, then records how it ended: completed, interrupted (a
+    /// cancellation, e.g. SIGTERM) or failed; exceptions propagate unchanged.
+    /// </summary>
+    public void Track(Action train)
+    {
+        Record(ResultTables.StatusRunning);
+        try
+        {
+            train();
+        }
+        catch (OperationCanceledException)
+        {
+            Record(ResultTables.StatusInterrupted);
+            throw;
+        }
+        catch
+        {
+            Record(ResultTables.StatusFailed);
+            throw;
+        }
+        Record(ResultTables.StatusCompleted);
+    }
+
     public void Record(string status)
     {
         var row = new RunRecord

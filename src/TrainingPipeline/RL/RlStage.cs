@@ -50,8 +50,7 @@ public sealed class RlStage(RunEnvironment env, string experiment, Func<string, 
         var state = Start(run, store, model, optimizer);
 
         var recorder = new RunRecorder(env, experiment, run, config.Model, JsonSerializer.Serialize(rl.Tasks));
-        recorder.Record(ResultTables.StatusRunning);
-        try
+        recorder.Track(() =>
         {
             var steps = new List<StepRecord>();
             var evals = new List<EvalRecord>();
@@ -171,20 +170,9 @@ public sealed class RlStage(RunEnvironment env, string experiment, Func<string, 
                 if (step % rl.CheckpointEvery == 0) Flush(step);
             }
             Flush(rl.Steps);
-            recorder.Record(ResultTables.StatusCompleted);
-            env.Progress.Finished(run.Id, run.Stage, FormattableString.Invariant(
-                $"{rl.Steps} steps, {state.RunFlops:E2} RL FLOPs, {state.WallSeconds:F1} s"));
-        }
-        catch (OperationCanceledException)
-        {
-            recorder.Record(ResultTables.StatusInterrupted);
-            throw;
-        }
-        catch
-        {
-            recorder.Record(ResultTables.StatusFailed);
-            throw;
-        }
+        });
+        env.Progress.Finished(run.Id, run.Stage, FormattableString.Invariant(
+            $"{rl.Steps} steps, {state.RunFlops:E2} RL FLOPs, {state.WallSeconds:F1} s"));
     }
 
     private TrainingState Start(PlannedRun run, CheckpointStore store, Gpt model, TorchSharp.Modules.OptimizerHelper optimizer)

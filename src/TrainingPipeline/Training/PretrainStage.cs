@@ -52,8 +52,7 @@ public sealed class PretrainStage(RunEnvironment env, string experiment)
         var results = env.Results;
         var state = Start(run, config, store, model, optimizer);
         var recorder = new RunRecorder(env, experiment, run, config.Model, JsonSerializer.Serialize(config.Mixture));
-        recorder.Record(ResultTables.StatusRunning);
-        try
+        recorder.Track(() =>
         {
 
             var loader = new BatchLoader(corpus, batch, context, config.Seed) { Position = state.LoaderPosition };
@@ -151,20 +150,9 @@ public sealed class PretrainStage(RunEnvironment env, string experiment)
                     Flush(step);
             }
             Flush(totalSteps);
-            recorder.Record(ResultTables.StatusCompleted);
-            env.Progress.Finished(run.Id, run.Stage, FormattableString.Invariant(
-                $"{state.Tokens:N0} tokens, {state.ParentFlops + state.RunFlops:E2} FLOPs, {state.WallSeconds:F1} s"));
-        }
-        catch (OperationCanceledException)
-        {
-            recorder.Record(ResultTables.StatusInterrupted);
-            throw;
-        }
-        catch
-        {
-            recorder.Record(ResultTables.StatusFailed);
-            throw;
-        }
+        });
+        env.Progress.Finished(run.Id, run.Stage, FormattableString.Invariant(
+            $"{state.Tokens:N0} tokens, {state.ParentFlops + state.RunFlops:E2} FLOPs, {state.WallSeconds:F1} s"));
     }
 
     /// <summary>Resumes from this run's checkpoint, or starts from the parent's final weights, or from scratch.</summary>
