@@ -78,20 +78,7 @@ internal static class EvalCommand
                     foreach (var m in metrics)
                     {
                         string split = heldOut.Contains(family.Name) ? ResultTables.HeldOut : ResultTables.InDistribution;
-                        rows.Add(new EvalRecord
-                        {
-                            Stage = "eval",
-                            Step = state.Step,
-                            Flops = state.ParentFlops + state.RunFlops,
-                            RunFlops = state.RunFlops,
-                            EvalSet = family.Name,
-                            Split = split,
-                            Metric = m.Metric,
-                            Value = m.Value,
-                            N = m.N,
-                            Stderr = m.Stderr,
-                            WrittenAt = DateTime.UtcNow,
-                        });
+                        rows.Add(m.ToRecord("eval", state.Step, state, split));
                         Console.WriteLine(parsed.GetValue(json)
                             ? JsonSerializer.Serialize(new { run_id = run.Id, stage = run.Stage, family = family.Name, split, metric = m.Metric, value = m.Value, stderr = m.Stderr, n = m.N })
                             : string.Create(CultureInfo.InvariantCulture, $"{run.Id}  {run.Stage,-16} {family.Name,-20} {m.Metric,-15} {m.Value:F3} ± {m.Stderr:F3}"));

@@ -3,12 +3,30 @@ using TrainingPipeline.Model;
 using TrainingPipeline.Results;
 using TrainingPipeline.RL;
 using TrainingPipeline.Tasks;
+using TrainingPipeline.Training;
 using static TorchSharp.torch;
 
 namespace TrainingPipeline.Evaluation;
 
 /// <summary>One metric on one task family.</summary>
-public sealed record TaskMetric(string Family, string Metric, double Value, long N, double Stderr);
+public sealed record TaskMetric(string Family, string Metric, double Value, long N, double Stderr)
+{
+    /// <summary>This metric as an <c>evals</c> row of a run at <paramref name="step"/>, with the run's FLOPs so far.</summary>
+    public EvalRecord ToRecord(string stage, long step, TrainingState state, string split) => new()
+    {
+        Stage = stage,
+        Step = step,
+        Flops = state.ParentFlops + state.RunFlops,
+        RunFlops = state.RunFlops,
+        EvalSet = Family,
+        Split = split,
+        Metric = Metric,
+        Value = Value,
+        N = N,
+        Stderr = Stderr,
+        WrittenAt = DateTime.UtcNow,
+    };
+}
 
 /// <summary>How to evaluate: problems per family, difficulty, samples per problem for pass@k.</summary>
 public sealed record TaskEvalOptions(int Problems, int Difficulty, int PassK, int MaxNewTokens, double Temperature, long Seed);

@@ -80,20 +80,7 @@ public sealed class RlStage(RunEnvironment env, string experiment, Func<string, 
                 foreach (var (family, split) in mixture.Select(m => (m.Family, ResultTables.InDistribution))
                              .Concat(heldOut.Select(f => (f, ResultTables.HeldOut))))
                     foreach (var metric in TaskEvaluator.Evaluate(model, tokenizer, family, options, env.Device))
-                        rows.Add(new EvalRecord
-                        {
-                            Stage = run.Stage,
-                            Step = step,
-                            Flops = state.ParentFlops + state.RunFlops,
-                            RunFlops = state.RunFlops,
-                            EvalSet = family.Name,
-                            Split = split,
-                            Metric = metric.Metric,
-                            Value = metric.Value,
-                            N = metric.N,
-                            Stderr = metric.Stderr,
-                            WrittenAt = DateTime.UtcNow,
-                        });
+                        rows.Add(metric.ToRecord(run.Stage, step, state, split));
                 return rows;
             }
 
