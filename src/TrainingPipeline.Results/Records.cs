@@ -65,6 +65,8 @@ public sealed class StepRecord
     [JsonPropertyName("flops_training")] public double? FlopsTraining { get; set; }
     [JsonPropertyName("flops_reference")] public double? FlopsReference { get; set; }
     [JsonPropertyName("flops_parent")] public double? FlopsParent { get; set; }
+    [JsonPropertyName("generation_rounds")] public long? GenerationRounds { get; set; }
+    [JsonPropertyName("groups_trained")] public long? GroupsTrained { get; set; }
     [JsonPropertyName("written_at"), ParquetTimestamp(ParquetTimestampResolution.Microseconds)]
     public DateTime WrittenAt { get; set; }
 }

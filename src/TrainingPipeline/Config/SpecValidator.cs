@@ -204,6 +204,15 @@ public static partial class SpecValidator
         check(LossAggregations.Contains(rl.LossAggregation), "$.rl.loss_aggregation", $"unknown aggregation '{rl.LossAggregation}'",
             "use token, sequence or constant");
         check(rl.OverlongPenalty is >= 0 and <= 1, "$.rl.overlong_penalty", $"must be in [0, 1], got {rl.OverlongPenalty}", "use 0 to disable");
+        check(rl.OverlongBuffer >= 0 && rl.OverlongBuffer <= rl.MaxNewTokens, "$.rl.overlong_buffer",
+            $"must be 0–{rl.MaxNewTokens} (rl.max_new_tokens), got {rl.OverlongBuffer}", "use 0 for the constant penalty on truncated completions, or e.g. a quarter of max_new_tokens for DAPO's soft one");
+        check(rl.OverlongBuffer == 0 || rl.OverlongPenalty > 0, "$.rl.overlong_buffer",
+            "a buffer zone has no effect while rl.overlong_penalty is 0", "set rl.overlong_penalty (e.g. 1) or remove overlong_buffer");
+        check(!rl.DynamicSampling || rl.GroupSize >= 2, "$.rl.dynamic_sampling",
+            $"dynamic sampling keeps only groups whose rewards differ, and a group of {rl.GroupSize} completion never differs, so no step would ever train",
+            "use rl.group_size ≥ 2 or set rl.dynamic_sampling to false");
+        check(rl.DynamicSamplingMaxRounds is >= 1 and <= 1000, "$.rl.dynamic_sampling_max_rounds",
+            $"must be 1–1000, got {rl.DynamicSamplingMaxRounds}", "use e.g. 8 (generation rounds per step, the first included)");
         check(rl.EvalEvery >= 1, "$.rl.eval_every", $"must be ≥ 1, got {rl.EvalEvery}", "use e.g. 10");
         check(rl.EvalProblems is >= 1 and <= 1_000_000, "$.rl.eval_problems", $"must be ≥ 1, got {rl.EvalProblems}", "use e.g. 64");
         check(rl.PassK is >= 1 and <= MaxPassK, "$.rl.pass_k", $"must be 1–{MaxPassK}, got {rl.PassK}", "use e.g. 4 (pass@k samples 2k completions per problem)");

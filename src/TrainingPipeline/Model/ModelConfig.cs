@@ -47,11 +47,23 @@ public sealed record ModelConfig(
     }
 
     /// <summary>
-    /// Forward FLOPs per token (Kaplan et al. 2020): 2 per non-embedding parameter, 2 per output-head weight (the
-    /// logits matmul), and 2·n_layer·n_ctx·d_model for the attention scores and weighted sum.
+    /// Forward FLOPs of one sequence of <paramref name="positions"/> input tokens (Kaplan et al. 2020, with n_ctx the
+    /// sequence's own length): per token 2 per non-embedding parameter and 2 per output-head weight (the logits
+    /// matmul), plus 2·n_layer·n_ctx·d_model for the attention scores and weighted sum, not halved for the causal
+    /// mask. Padding is never counted: callers pass the real length of each sequence (docs/results-schema.md).
     /// </summary>
-    public double ForwardFlopsPerToken =>
-        2.0 * ParamsNonEmbedding + 2.0 * VocabSize * DModel + 2.0 * NLayer * ContextLength * DModel;
+    public double ForwardFlops(long positions) =>
+        positions * (2.0 * ParamsNonEmbedding + 2.0 * VocabSize * DModel) + 2.0 * NLayer * (double)positions * positions * DModel;
+
+    /// <summary>Forward FLOPs per token of a full-context sequence, as pre-training processes them.</summary>
+    public double ForwardFlopsPerToken => ForwardFlops(ContextLength) / ContextLength;
+
+    /// <summary>
+    /// The N of the project's C = 6·N·D convention: C / (6·D) for pre-training at full context, i.e. the
+    /// non-embedding parameters plus the output head plus n_layer·n_ctx·d_model for attention. The analysis fits
+    /// L(N, D) with this N (computed there as C / 6D), so the compute-optimal allocation under C = 6ND is exact.
+    /// </summary>
+    public double EffectiveParams => ForwardFlopsPerToken / 2;
 
     /// <summary>Training FLOPs per token: forward plus a backward pass of twice its cost.</summary>
     public double TrainingFlopsPerToken => 3.0 * ForwardFlopsPerToken;

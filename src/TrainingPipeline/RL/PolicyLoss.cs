@@ -5,7 +5,10 @@ namespace TrainingPipeline.RL;
 /// <summary>The settings of the clipped policy-gradient objective.</summary>
 public sealed record PolicyLossOptions(double ClipLow, double ClipHigh, double KlCoef, string Aggregation, int MaxNewTokens);
 
-/// <summary>Loss and the statistics logged with it (plain numbers, computed without gradient).</summary>
+/// <summary>
+/// Loss and the statistics logged with it (plain numbers, computed without gradient). <c>ClipFraction</c> is the
+/// share of completion tokens whose clip is active, i.e. whose gradient the clip removes.
+/// </summary>
 public sealed record PolicyLossResult(Tensor Loss, double PolicyLoss, double Kl, double ClipFraction);
 
 /// <summary>
@@ -43,8 +46,12 @@ public static class PolicyLoss
         double tokens = Math.Max(1.0, mask.sum().item<float>());
         double policyLoss = Aggregate(-minimum(unclipped, clipped), mask, options).item<float>();
         double klMean = kl is null ? 0 : (kl * mask).sum().item<float>() / tokens;
-        var outside = (ratio < 1 - options.ClipLow).logical_or(ratio > 1 + options.ClipHigh).to_type(ScalarType.Float32);
-        double clipFraction = (outside * mask).sum().item<float>() / tokens;
+        // A clip is active only where it changes the objective (as TRL counts it): a ratio below 1 − ε_low matters
+        // for a negative advantage, above 1 + ε_high for a positive one; elsewhere min() takes the unclipped term.
+        var lowActive = (ratio < 1 - options.ClipLow).logical_and(a < 0);
+        var highActive = (ratio > 1 + options.ClipHigh).logical_and(a > 0);
+        var active = lowActive.logical_or(highActive).to_type(ScalarType.Float32);
+        double clipFraction = (active * mask).sum().item<float>() / tokens;
         return new PolicyLossResult(loss, policyLoss, klMean, clipFraction);
     }
 

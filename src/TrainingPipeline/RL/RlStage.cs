@@ -57,10 +57,12 @@ public sealed class RlStage(RunEnvironment env, string experiment, Func<string, 
             long flushedThrough = state.Step;
             var counters = new Dictionary<string, double>(state.Counters ?? new Dictionary<string, double>());
             var session = Stopwatch.StartNew();
-            double forward = config.Model.ForwardFlopsPerToken, train = config.Model.TrainingFlopsPerToken;
             var evalSteps = new HashSet<int>(rl.EvalAtSteps ?? []) { rl.Steps };
             env.Progress.Started(run.Id, run.Stage, rl.Steps,
                 $"{rl.Algorithm}, tasks {string.Join("+", rl.Tasks.Keys)}, {rl.PromptsPerStep}×{rl.GroupSize} samples/step");
+            if (rl.UpdateEpochs == 1 && rl.ClipHigh != rl.ClipLow)
+                env.Progress.Log($"[{run.Stage} {run.Id}] note: update_epochs = 1 keeps the policy ratio at exactly 1, " +
+                    "so clip_low / clip_high (clip-higher) change nothing; they act only with update_epochs > 1");
 
             void Flush(long step)
             {
@@ -96,18 +98,22 @@ public sealed class RlStage(RunEnvironment env, string experiment, Func<string, 
                     env.Cancellation.ThrowIfCancellationRequested();
                 }
                 var sampleTimer = Stopwatch.StartNew();
-                var rollouts = Sample(model, codec, mixture, totalWeight, config, step);
+                var batch = SampleStep(model, codec, mixture, totalWeight, config, step);
                 double sampleSeconds = sampleTimer.Elapsed.TotalSeconds;
                 FaultInjection.At(FaultInjection.Sites.RlSampled);
-                long promptTokens = rollouts.Sum(r => (long)r.PromptTokens.Length) / rl.GroupSize; // prefilled once per group row
-                long generated = rollouts.Sum(r => (long)r.CompletionTokens.Length);
-                counters[FlopsSampling] = counters.GetValueOrDefault(FlopsSampling) + forward * (promptTokens * rl.GroupSize + generated);
+                long generated = batch.Sampled.Sum(r => (long)r.CompletionTokens.Length);
+                // Every row of a group prefills its prompt, then feeds back all but its last sampled token.
+                double sequenceForward = RolloutFlops.Forward(config.Model, batch.Sampled);
+                counters[FlopsSampling] = counters.GetValueOrDefault(FlopsSampling) + sequenceForward;
 
                 var updateTimer = Stopwatch.StartNew();
-                var update = Update(model, reference, optimizer, rollouts, rl);
+                var update = Update(model, reference, optimizer, batch.Trained, rl);
                 double updateSeconds = updateTimer.Elapsed.TotalSeconds;
-                counters[FlopsTraining] = counters.GetValueOrDefault(FlopsTraining) + update.TrainedTokens * train + update.OldPolicyTokens * forward;
-                counters[FlopsReference] = counters.GetValueOrDefault(FlopsReference) + update.ReferenceTokens * forward;
+                double trainedForward = RolloutFlops.Forward(config.Model, batch.Trained);
+                // Forward + backward (3×) per epoch; the old-policy forward only when it is taken (update_epochs > 1).
+                counters[FlopsTraining] = counters.GetValueOrDefault(FlopsTraining) +
+                    trainedForward * (3.0 * rl.UpdateEpochs + (update.OldPolicyForward ? 1 : 0));
+                counters[FlopsReference] = counters.GetValueOrDefault(FlopsReference) + (update.ReferenceForward ? trainedForward : 0);
                 double runFlops = counters[FlopsSampling] + counters[FlopsTraining] + counters[FlopsReference];
                 double seconds = sampleSeconds + updateSeconds;
                 state = state with
@@ -118,6 +124,9 @@ public sealed class RlStage(RunEnvironment env, string experiment, Func<string, 
                     WallSeconds = state.WallSeconds + seconds,
                 };
 
+                // Reward statistics describe the policy at this step: the first round's prompts_per_step groups, an
+                // unbiased sample whatever dynamic sampling added (its extra rounds are selected for signal).
+                var rollouts = batch.FirstRound;
                 var rewards = rollouts.Select(r => r.Reward).ToArray();
                 double rewardMean = rewards.Average();
                 int groups = rewards.Length / rl.GroupSize;
@@ -149,6 +158,8 @@ public sealed class RlStage(RunEnvironment env, string experiment, Func<string, 
                     FlopsTraining = counters[FlopsTraining],
                     FlopsReference = counters[FlopsReference],
                     FlopsParent = state.ParentFlops,
+                    GenerationRounds = batch.Rounds,
+                    GroupsTrained = batch.Trained.Count / rl.GroupSize,
                     WrittenAt = DateTime.UtcNow,
                 });
                 if (step % rl.EvalEvery == 0 || evalSteps.Contains(step)) evals.AddRange(Evaluate(step));
@@ -190,12 +201,45 @@ public sealed class RlStage(RunEnvironment env, string experiment, Func<string, 
         return reference;
     }
 
-    /// <summary>Samples <c>prompts_per_step</c> problems from the mixture and a group of completions for each.</summary>
-    private List<Rollout> Sample(Gpt model, TaskCodec codec, List<(ITaskFamily Family, double Weight)> mixture, double totalWeight,
+    /// <summary>A step's completions: the first round, all rounds, and the groups the update trains on.</summary>
+    private sealed record StepBatch(List<Rollout> FirstRound, List<Rollout> Sampled, List<Rollout> Trained, int Rounds);
+
+    /// <summary>
+    /// One round of <c>prompts_per_step</c> groups, trained as sampled; or, with dynamic sampling (DAPO), rounds of
+    /// fresh groups until <c>prompts_per_step</c> groups whose rewards differ are collected (surplus groups of the
+    /// last round are dropped). After <c>dynamic_sampling_max_rounds</c> rounds the step trains on the groups with
+    /// signal it has, possibly none; the steps table records <c>generation_rounds</c> and <c>groups_trained</c>.
+    /// </summary>
+    private StepBatch SampleStep(Gpt model, TaskCodec codec, List<(ITaskFamily Family, double Weight)> mixture, double totalWeight,
         RlRunConfig config, int step)
     {
         var rl = config.Rl;
-        var rng = new SplitMix64(SplitMix64.Combine(config.Seed, step));
+        var first = Sample(model, codec, mixture, totalWeight, config, step, round: 0);
+        if (!rl.DynamicSampling) return new StepBatch(first, first, first, 1);
+        int wanted = rl.PromptsPerStep * rl.GroupSize;
+        var sampled = new List<Rollout>(first);
+        var trained = new List<Rollout>();
+        var current = first;
+        for (int round = 1; ; round++)
+        {
+            foreach (int g in Advantages.GroupsWithSignal([.. current.Select(r => r.Reward)], rl.GroupSize))
+                if (trained.Count < wanted) trained.AddRange(current.Skip(g * rl.GroupSize).Take(rl.GroupSize));
+            if (trained.Count == wanted || round == rl.DynamicSamplingMaxRounds) return new StepBatch(first, sampled, trained, round);
+            current = Sample(model, codec, mixture, totalWeight, config, step, round);
+            sampled.AddRange(current);
+        }
+    }
+
+    /// <summary>
+    /// Samples <c>prompts_per_step</c> problems from the mixture and a group of completions for each. Round 0 is
+    /// seeded by (seed, step), a later dynamic-sampling round by (seed, step, round), so resumes stay exact.
+    /// </summary>
+    private List<Rollout> Sample(Gpt model, TaskCodec codec, List<(ITaskFamily Family, double Weight)> mixture, double totalWeight,
+        RlRunConfig config, int step, int round)
+    {
+        var rl = config.Rl;
+        long stepSeed = SplitMix64.Combine(config.Seed, step);
+        var rng = new SplitMix64(round == 0 ? stepSeed : SplitMix64.Combine(stepSeed, round));
         using var generator = new Generator((ulong)rng.NextSeed());
         var rollouts = new List<Rollout>();
         for (int g = 0; g < rl.PromptsPerStep; g++)
@@ -218,7 +262,8 @@ public sealed class RlStage(RunEnvironment env, string experiment, Func<string, 
             for (int j = 0; j < rl.GroupSize; j++)
             {
                 var verdict = family.Score(problem, codec.DecodeCompletion(generation.Tokens[j]));
-                double reward = verdict.Reward - (generation.Truncated[j] ? rl.OverlongPenalty : 0);
+                double reward = verdict.Reward - OverlongPenalty.For(generation.Tokens[j].Length, generation.Truncated[j],
+                    rl.MaxNewTokens, rl.OverlongPenalty, rl.OverlongBuffer);
                 rollouts.Add(new Rollout(g, family, problem, prompt, generation.Tokens[j], generation.Truncated[j], verdict, reward));
             }
         }
@@ -226,28 +271,26 @@ public sealed class RlStage(RunEnvironment env, string experiment, Func<string, 
     }
 
     private sealed record UpdateStats(double PolicyLoss, double GradNorm, double Kl, double Entropy, double ClipFraction,
-        long TrainedTokens, long OldPolicyTokens, long ReferenceTokens);
+        long TrainedTokens, bool OldPolicyForward, bool ReferenceForward);
 
     /// <summary>Advantages, then <c>update_epochs</c> clipped policy-gradient steps on the batch.</summary>
     private UpdateStats Update(Gpt model, Gpt? reference, TorchSharp.Modules.OptimizerHelper optimizer, List<Rollout> rollouts, RlSection rl)
     {
-        var rewards = rollouts.Select(r => r.Reward).ToArray();
-        var advantages = Advantages.Compute(rewards, rl.GroupSize, rl.Algorithm, rl.ScaleByStd);
-        var kept = rl.DynamicSampling
-            ? Advantages.GroupsWithSignal(rewards, rl.GroupSize).SelectMany(g => Enumerable.Range(g * rl.GroupSize, rl.GroupSize)).ToList()
-            : Enumerable.Range(0, rollouts.Count).ToList();
-        if (kept.Count == 0) return new UpdateStats(0, 0, 0, 0, 0, 0, 0, 0); // every group agreed: no signal this step
+        // Dynamic sampling that found no group with signal within its rounds: nothing to learn from this step.
+        if (rollouts.Count == 0) return new UpdateStats(0, 0, 0, 0, 0, 0, false, false);
+        var advantages = Advantages.Compute([.. rollouts.Select(r => r.Reward)], rl.GroupSize, rl.Algorithm, rl.ScaleByStd);
 
-        var batchRollouts = kept.Select(i => rollouts[i]).ToList();
         using var scope = NewDisposeScope();
-        using var batch = new RolloutBatch(batchRollouts, env.Device);
-        var advantageTensor = tensor(kept.Select(i => (float)advantages[i]).ToArray(), device: env.Device);
-        Tensor oldLogProbs, referenceLogProbs;
+        using var batch = new RolloutBatch(rollouts, env.Device);
+        var advantageTensor = tensor(advantages.Select(a => (float)a).ToArray(), device: env.Device);
+        // With one epoch the policy being updated is the one that sampled the batch, so the old log-probs are the
+        // current ones detached (ratio exactly 1) and a separate old-policy forward would only repeat them.
+        Tensor? oldLogProbs = null, referenceLogProbs = null;
         model.train();
         using (no_grad())
         {
-            oldLogProbs = batch.LogProbs(model).LogProbs.detach();
-            referenceLogProbs = reference is null ? zeros_like(oldLogProbs) : batch.LogProbs(reference).LogProbs.detach();
+            if (rl.UpdateEpochs > 1) oldLogProbs = batch.LogProbs(model, rl.Temperature).LogProbs.detach();
+            if (reference is not null) referenceLogProbs = batch.LogProbs(reference, rl.Temperature).LogProbs.detach();
         }
         var options = new PolicyLossOptions(rl.ClipLow, rl.ClipHigh, rl.KlCoef, rl.LossAggregation, rl.MaxNewTokens);
         double policyLoss = 0, gradNorm = 0, kl = 0, entropy = 0, clip = 0;
@@ -255,8 +298,8 @@ public sealed class RlStage(RunEnvironment env, string experiment, Func<string, 
         {
             using var epochScope = NewDisposeScope();
             optimizer.zero_grad();
-            var (logProbs, epochEntropy) = batch.LogProbs(model);
-            var result = PolicyLoss.Compute(logProbs, oldLogProbs, reference is null ? null : referenceLogProbs, advantageTensor, batch.Mask, options);
+            var (logProbs, epochEntropy) = batch.LogProbs(model, rl.Temperature);
+            var result = PolicyLoss.Compute(logProbs, oldLogProbs ?? logProbs.detach(), referenceLogProbs, advantageTensor, batch.Mask, options);
             result.Loss.backward();
             gradNorm = nn.utils.clip_grad_norm_(model.parameters(), rl.GradClip > 0 ? rl.GradClip : double.MaxValue);
             optimizer.step();
@@ -265,7 +308,7 @@ public sealed class RlStage(RunEnvironment env, string experiment, Func<string, 
             clip = result.ClipFraction;
             entropy = epochEntropy;
         }
-        return new UpdateStats(policyLoss, gradNorm, kl, entropy, clip, batch.Tokens * rl.UpdateEpochs, batch.Tokens,
-            reference is null ? 0 : batch.Tokens);
+        return new UpdateStats(policyLoss, gradNorm, kl, entropy, clip, batch.Tokens * rl.UpdateEpochs, oldLogProbs is not null,
+            referenceLogProbs is not null);
     }
 }

@@ -17,6 +17,17 @@ public sealed record Rollout(
     Verdict Verdict,
     double Reward);
 
+/// <summary>The project's FLOP convention applied to rollouts (docs/results-schema.md, "FLOPs").</summary>
+public static class RolloutFlops
+{
+    /// <summary>
+    /// Forward FLOPs of one pass over each rollout: its p prompt tokens and all but the last of its c completion
+    /// tokens are fed (the last is only predicted), p + c − 1 positions at the rollout's own length, no padding.
+    /// </summary>
+    public static double Forward(ModelConfig model, IEnumerable<Rollout> rollouts) =>
+        rollouts.Sum(r => model.ForwardFlops(r.PromptTokens.Length + r.CompletionTokens.Length - 1));
+}
+
 /// <summary>Prompt + completion token sequences of a batch of rollouts, right-padded, with the completion mask.</summary>
 public sealed class RolloutBatch : IDisposable
 {
@@ -51,10 +62,17 @@ public sealed class RolloutBatch : IDisposable
         Mask = tensor(mask, device: device).view(b, length - 1).DetachFromDisposeScope();
     }
 
-    /// <summary>Log-probabilities [B, T−1] of the target tokens, and the mean entropy over completion tokens.</summary>
-    public (Tensor LogProbs, double Entropy) LogProbs(Gpt model)
+    /// <summary>
+    /// Log-probabilities [B, T−1] of the target tokens under the policy that sampled them, softmax(logits / T) as
+    /// the sampler draws (TRL's <c>_get_per_token_logps</c>, verl's actor), and the mean entropy of that
+    /// distribution over completion tokens. Without the division the ratio, KL and gradient would belong to
+    /// another policy than the one that generated the batch.
+    /// </summary>
+    public (Tensor LogProbs, double Entropy) LogProbs(Gpt model, double temperature)
     {
+        if (!(temperature > 0)) throw new ArgumentOutOfRangeException(nameof(temperature), temperature, "the policy's temperature must be > 0");
         var logits = model.forward(Inputs).to_type(ScalarType.Float32); // fp32 logits for the policy ratio
+        if (temperature != 1.0) logits = logits / temperature;
         var logSoftmax = F.log_softmax(logits, -1);
         var taken = logSoftmax.gather(-1, Targets.unsqueeze(-1)).squeeze(-1);
         double entropy;

@@ -48,6 +48,25 @@ public class PolicyLossTests
     }
 
     [Fact]
+    public void ClipFractionCountsOnlyClipsThatRemoveTheGradient()
+    {
+        using var scope = NewDisposeScope();
+        // Every ratio is outside [0.8, 1.2]: 1.5 and 0.5 in each row. A clip is active only for ρ > 1 + ε_high
+        // with A > 0 (row 0, token 0) and ρ < 1 − ε_low with A < 0 (row 1, token 1); the other two take the
+        // unclipped term of the min, so their gradient flows and they are not clipped.
+        var ratios = tensor(new float[] { 1.5f, 0.5f, 1.5f, 0.5f }).view(2, 2);
+        var old = full(2, 2, -1f);
+        var leaf = (old + ratios.log()).detach().requires_grad_(true);
+        var adv = tensor(new float[] { 1, -1 });
+        var mask = ones(2, 2);
+        var result = PolicyLoss.Compute(leaf, old, null, adv, mask, Options());
+        Assert.Equal(0.5, result.ClipFraction, 6);
+        result.Loss.backward();
+        var grad = leaf.grad!.data<float>().ToArray();
+        Assert.Equal(new[] { 0f, 1f, 1f, 0f }, grad.Select(g => g == 0 ? 0f : 1f).ToArray()); // zero exactly where active
+    }
+
+    [Fact]
     public void KlIsZeroWhenPolicyEqualsReferenceAndPositiveOtherwise()
     {
         using var scope = NewDisposeScope();

@@ -80,6 +80,44 @@ public sealed class RlStageTests : IDisposable
     }
 
     [Fact]
+    public void DynamicSamplingTrainsAFullBatchOfGroupsWithSignal()
+    {
+        var env = _workspace.Environment();
+        SaveParent(env);
+        // At a pass rate near 0.1 about 4 groups of 8 in 10 are all wrong; dynamic sampling replaces them.
+        var run = PlanRun(new RlSection(new Dictionary<string, double> { ["first-letter"] = 1 }, Steps: 4, PromptsPerStep: 4,
+            GroupSize: 8, MaxNewTokens: 2, Lr: 1e-6, DynamicSampling: true, DynamicSamplingMaxRounds: 20, EvalEvery: 1000,
+            EvalProblems: 4, PassK: 1, CheckpointEvery: 5));
+        Stage(env).Run(run);
+        var steps = ResultFiles.Steps(env.ResultsRoot, run.Id);
+        Assert.Equal(4, steps.Count);
+        Assert.All(steps, s => Assert.Equal(4L, s.GroupsTrained));
+        Assert.Contains(steps, s => s.GenerationRounds > 1 && s.ZeroStdFraction > 0);
+        // Every round's completions are paid for: sampling FLOPs grow with the rounds taken.
+        Assert.True(steps.Zip(steps.Skip(1)).All(p => p.Second.FlopsSampling > p.First.FlopsSampling));
+    }
+
+    [Fact]
+    public void RlFlopsAreCountedPerSequenceAtItsOwnLength()
+    {
+        var env = _workspace.Environment();
+        SaveParent(env);
+        // One new token per completion, so every rollout is the 8-byte prompt "Letter:\n" plus one token, of
+        // which 8 positions are fed. Tiny: n_layer 1, d 16, vocab 257, non-embedding 12·16² + 2·32 + 32 = 3,168;
+        // a forward over 8 positions is 8·(2·3,168 + 2·257·16) + 2·1·8²·16 = 118,528 FLOPs.
+        var run = PlanRun(new RlSection(new Dictionary<string, double> { ["first-letter"] = 1 }, Steps: 2, PromptsPerStep: 4,
+            GroupSize: 8, MaxNewTokens: 1, Lr: 1e-6, EvalEvery: 1000, EvalProblems: 4, PassK: 1, CheckpointEvery: 5));
+        Stage(env).Run(run);
+        var steps = ResultFiles.Steps(env.ResultsRoot, run.Id);
+        const double perRollout = 118_528;
+        Assert.Equal(perRollout, Tiny.ForwardFlops(8));
+        Assert.Equal(2 * 32 * perRollout, steps[^1].FlopsSampling!.Value, 0);
+        // update_epochs = 1: forward + backward (3×) only, no separate old-policy forward.
+        Assert.Equal(2 * 32 * 3 * perRollout, steps[^1].FlopsTraining!.Value, 0);
+        Assert.Equal(0, steps[^1].FlopsReference!.Value);
+    }
+
+    [Fact]
     public void KlToAnUnchangedReferenceStartsAtZero()
     {
         var env = _workspace.Environment();
