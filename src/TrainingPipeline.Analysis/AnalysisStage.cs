@@ -29,6 +29,12 @@ public static class AnalysisStage
         var lossCompute = TryFit(new LossComputeLaw(options.LossComputeGrid), points.Pretrain, "pretrain", options, resultsDir, notes, log);
         var chinchilla = TryFit(new ChinchillaLaw(options.ChinchillaGrid), points.Pretrain, "pretrain", options, resultsDir, notes, log);
         laws.AddRange(new[] { lossCompute, chinchilla }.OfType<FittedLaw>());
+        foreach (var (group, groupPoints) in points.PretrainOtherEvalSets)
+            laws.AddRange(new[]
+            {
+                TryFit(new LossComputeLaw(options.LossComputeGrid), groupPoints, group, options, resultsDir, notes, log),
+                TryFit(new ChinchillaLaw(options.ChinchillaGrid), groupPoints, group, options, resultsDir, notes, log),
+            }.OfType<FittedLaw>());
         if (points.LossCurves.Count > 0 || points.Pretrain.Count > 0)
             figures.Add(ReportPlots.LossVsCompute(points.LossCurves, points.Pretrain, lossCompute, chinchilla));
         if (chinchilla is not null) figures.Add(ReportPlots.IsoLossContours(chinchilla, points.Pretrain));

@@ -9,4 +9,12 @@ public sealed record AnalysisPoints(
     IReadOnlyDictionary<string, IReadOnlyList<LawPoint>> RlGroups,
     IReadOnlyList<LawPoint> RlHeldOut,
     IReadOnlyList<RlRunSummary> RlRuns,
-    IReadOnlyList<string> Notes);
+    IReadOnlyList<string> Notes)
+{
+    /// <summary>
+    /// Pre-training points whose loss averages over other eval sets than <see cref="Pretrain"/>'s (the largest such
+    /// group), keyed by their fit group name: each is fitted as a law of its own, never pooled with another.
+    /// </summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<LawPoint>> PretrainOtherEvalSets { get; init; } =
+        new Dictionary<string, IReadOnlyList<LawPoint>>();
+}

@@ -8,8 +8,12 @@ namespace TrainingPipeline.Analysis.Points;
 /// <list type="bullet">
 /// <item>Pre-training: one point per completed run whose stage starts with <c>pretrain</c>: the final-step
 /// <c>loss</c> evals on the <c>in_distribution</c> split, averaged over eval sets, against that eval's cumulative
-/// <c>flops</c>; N = params_non_embedding; D = the run's final <c>tokens</c> summed along its chain of pre-training
-/// parents (a broad run continuing a narrow one has seen both), or C/(6N) when a run in the chain has no steps.</item>
+/// <c>flops</c>; D = the run's final <c>tokens</c> summed along its chain of pre-training parents (a broad run
+/// continuing a narrow one has seen both); N = C/(6D), the effective parameter count of the project's FLOP
+/// convention (docs/analysis.md, "FLOP convention"), so that C = 6ND holds exactly for every point. A run whose
+/// chain has a run without steps has no D and is left out. Points are grouped by the eval sets their loss averages
+/// over: a mean loss over 2 domains and one over 14 are different quantities, so one law is fitted per group
+/// (<c>Pretrain</c> holds the largest group, <c>PretrainOtherEvalSets</c> the rest).</item>
 /// <item>RL: every <c>pass@1</c> eval of a completed or running <c>rl</c> run with positive <c>run_flops</c>,
 /// per eval set and split, against run_flops; points keep their run id so the bootstrap can resample runs. When the
 /// RL runs differ in pre-training breadth, RL breadth or model size, each combination is its own group: a law describes one training
@@ -28,7 +32,7 @@ public static class ResultsPoints
         var finalTokens = data.Steps.GroupBy(s => s.RunId).ToDictionary(g => g.Key, g => g.MaxBy(s => s.Step)!.Tokens);
         var evalsByRun = data.Evals.ToLookup(e => e.RunId);
 
-        var pretrain = new List<LawPoint>();
+        var pretrain = new List<(string EvalSets, LawPoint Point)>();
         var curves = new List<LossCurvePoint>();
         foreach (var run in data.Runs.Where(r => r.Stage.StartsWith("pretrain", StringComparison.Ordinal)))
         {
@@ -51,11 +55,21 @@ public static class ResultsPoints
             var finalStep = lossEvals.Max(e => e.Step);
             var final = lossEvals.Where(e => e.Step == finalStep).ToList();
             var compute = final.Max(e => e.Flops);
-            var tokens = ChainTokens(run, runs, finalTokens);
-            if (tokens is null) notes.Add($"run {run.RunId}: no steps for some run in its chain, so D = C/(6N)");
-            var n = (double)run.ParamsNonEmbedding;
-            pretrain.Add(new LawPoint(compute, final.Average(e => e.Value), n, tokens ?? compute / (6 * n), run.RunId));
+            if (ChainTokens(run, runs, finalTokens) is not { } tokens || tokens <= 0)
+            {
+                notes.Add($"pre-training run {run.RunId}: some run in its chain has no steps, so its tokens D are unknown; left out of the loss fits");
+                continue;
+            }
+            var evalSets = string.Join("+", final.Select(e => e.EvalSet).Distinct().Order(StringComparer.Ordinal));
+            pretrain.Add((evalSets, new LawPoint(compute, final.Average(e => e.Value), compute / (6 * tokens), tokens, run.RunId)));
         }
+        var byEvalSets = pretrain.GroupBy(p => p.EvalSets)
+            .OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => (IReadOnlyList<LawPoint>)[.. g.Select(p => p.Point)]);
+        var fitted = byEvalSets.Keys.FirstOrDefault();
+        foreach (var (evalSets, others) in byEvalSets.Where(g => g.Key != fitted))
+            notes.Add($"{others.Count} pre-training points average their loss over eval sets {evalSets}, not {fitted} like the " +
+                      $"{byEvalSets[fitted!].Count} points of the main fits: they are fitted as a law of their own (pretrain · {evalSets})");
 
         var rlRuns = data.Runs.Where(r => r.Stage == "rl" && r.Status != "failed").ToList();
         var allRlEvals = rlRuns.SelectMany(r => evalsByRun[r.RunId]).Where(e => e.Metric == "pass@1").ToList();
@@ -76,7 +90,10 @@ public static class ResultsPoints
             .ToList();
         var summaries = rlRuns.Select(r => Summarize(r, evalsByRun[r.RunId].Where(e => e.Metric == "pass@1" && double.IsFinite(e.Value)).ToList()))
             .OfType<RlRunSummary>().ToList();
-        return new AnalysisPoints(pretrain, curves, groups, heldOut, summaries, notes);
+        return new AnalysisPoints(fitted is null ? [] : byEvalSets[fitted], curves, groups, heldOut, summaries, notes)
+        {
+            PretrainOtherEvalSets = byEvalSets.Where(g => g.Key != fitted).ToDictionary(g => $"pretrain · {g.Key}", g => g.Value),
+        };
     }
 
     /// <summary>

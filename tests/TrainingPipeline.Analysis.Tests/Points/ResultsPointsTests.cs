@@ -34,6 +34,45 @@ public sealed class ResultsPointsTests : IDisposable
     }
 
     [Fact]
+    public void ModelSizeIsTheEffectiveNOfTheFlopConventionSoThatCIsExactlySixND()
+    {
+        // 1,000 non-embedding parameters, but the counted FLOPs include the output head and attention:
+        // C = 6 · 1,240 · D, as for micro-200k (C / 6·N_non-embedding·D = 1.24).
+        new ResultsFolderBuilder(_results)
+            .Run("pt", "pretrain_narrow", 1000)
+            .Step("pt", "pretrain_narrow", 1, 5000, 6 * 1240 * 5000.0, 6 * 1240 * 5000.0)
+            .Eval("pt", "pretrain_narrow", 1, 6 * 1240 * 5000.0, 6 * 1240 * 5000.0, "web", "in_distribution", "loss", 4.0)
+            .Flush();
+
+        var point = Assert.Single(ResultsPoints.From(ResultsReader.Read(_results)).Pretrain);
+
+        Assert.Equal(1240, point.ModelSize, 9);
+        Assert.Equal(1.0, point.Compute / (6 * point.ModelSize * point.Tokens), 12);
+    }
+
+    [Fact]
+    public void PretrainingPointsOfDifferentEvalSetsAreNeverPooledIntoOneLaw()
+    {
+        var builder = new ResultsFolderBuilder(_results);
+        foreach (var (id, tokens) in new[] { ("narrow-a", 1000L), ("narrow-b", 2000L), ("narrow-c", 4000L) })
+            builder.Run(id, "pretrain_narrow", 1000).Step(id, "pretrain_narrow", 1, tokens, 6e3 * tokens, 6e3 * tokens)
+                .Eval(id, "pretrain_narrow", 1, 6e3 * tokens, 6e3 * tokens, "web", "in_distribution", "loss", 4.0);
+        foreach (var (id, tokens) in new[] { ("broad-a", 1000L), ("broad-b", 2000L) })
+            builder.Run(id, "pretrain_broad", 1000).Step(id, "pretrain_broad", 1, tokens, 6e3 * tokens, 6e3 * tokens)
+                .Eval(id, "pretrain_broad", 1, 6e3 * tokens, 6e3 * tokens, "web", "in_distribution", "loss", 3.0)
+                .Eval(id, "pretrain_broad", 1, 6e3 * tokens, 6e3 * tokens, "code", "in_distribution", "loss", 5.0);
+        builder.Flush();
+
+        var points = ResultsPoints.From(ResultsReader.Read(_results));
+
+        Assert.Equal(["narrow-a", "narrow-b", "narrow-c"], points.Pretrain.Select(p => p.Cluster).Order());
+        var other = Assert.Single(points.PretrainOtherEvalSets);
+        Assert.Equal("pretrain · code+web", other.Key);
+        Assert.Equal(["broad-a", "broad-b"], other.Value.Select(p => p.Cluster).Order());
+        Assert.Contains(points.Notes, n => n.Contains("eval sets code+web, not web"));
+    }
+
+    [Fact]
     public void UnfinishedRunsAndZeroComputeRlEvalsAreLeftOutWithANote()
     {
         new ResultsFolderBuilder(_results)
