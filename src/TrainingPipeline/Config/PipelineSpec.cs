@@ -57,9 +57,18 @@ public sealed record PretrainSection(
 
 /// <summary>
 /// One pre-training phase: which corpus and how many tokens. Phase <c>narrow</c> runs as stage
-/// <c>pretrain_narrow</c>; a later phase continues from the previous one's final checkpoint.
+/// <c>pretrain_narrow</c>; a later phase continues from the previous one's final checkpoint. <c>LrSchedule</c>:
+/// <c>rewarm</c> runs the whole schedule again over the phase (warmup back to the peak <c>pretrain.lr</c>, then
+/// decay); <c>hold_final</c> (not for the first phase) holds the rate the schedule ended on, without warmup.
 /// </summary>
-public sealed record PhaseSection(string Name, string Corpus, long Tokens, bool ResetOptimizer = false);
+public sealed record PhaseSection(string Name, string Corpus, long Tokens, bool ResetOptimizer = false, string LrSchedule = PhaseLrSchedules.Rewarm);
+
+/// <summary>The values of a phase's <c>lr_schedule</c>.</summary>
+public static class PhaseLrSchedules
+{
+    public const string Rewarm = "rewarm";
+    public const string HoldFinal = "hold_final";
+}
 
 /// <summary>RL fine-tuning on verifiable tasks from the gym (GRPO family).</summary>
 public sealed record RlSection(

@@ -10,7 +10,8 @@ namespace TrainingPipeline.Config;
 /// <summary>
 /// Everything that determines a pre-training run's computation (and so its id). <paramref name="Precision"/> is left out
 /// of the canonical JSON when it is fp32, so runs planned before precision existed keep their ids; bf16 appears as
-/// <c>"precision":"bf16"</c> and gives a different id.
+/// <c>"precision":"bf16"</c> and gives a different id. <paramref name="PhaseLrSchedule"/> likewise: null for the
+/// default <c>rewarm</c>, so the ids of runs planned before the option existed did not change.
 /// </summary>
 public sealed record PretrainRunConfig(
     string Stage,
@@ -24,7 +25,8 @@ public sealed record PretrainRunConfig(
     IReadOnlyList<string> HeldOutDomains,
     bool ResetOptimizer,
     PretrainSection Training,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] Precision Precision = Precision.Fp32)
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] Precision Precision = Precision.Fp32,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? PhaseLrSchedule = null)
 {
     /// <summary>Number of domains in the mixture: the data-breadth lever.</summary>
     public int CorpusBreadth => Mixture.Count;
@@ -87,7 +89,8 @@ public sealed record RunPlan(string Experiment, PipelineSpec Spec, IReadOnlyList
                 var mixture = new SortedDictionary<string, double>(spec.Corpora[phase.Corpus].Domains.ToDictionary(), StringComparer.Ordinal);
                 var config = new PretrainRunConfig("pretrain_" + phase.Name, parent, spec.Seed, model, spec.Tokenizer,
                     phase.Name, mixture, phase.Tokens, (spec.HeldOutDomains ?? []).Order(StringComparer.Ordinal).ToList(),
-                    phase.ResetOptimizer, training, precision);
+                    phase.ResetOptimizer, training, precision,
+                    phase.LrSchedule == PhaseLrSchedules.Rewarm ? null : phase.LrSchedule);
                 var (id, json) = Identify(config);
                 Add(new PlannedRun(id, config.Stage, parent, json, config, null, point.Axes));
                 parent = id;

@@ -134,6 +134,9 @@ public static partial class SpecValidator
             string path = $"$.pretrain.phases[{i}]";
             check(NamePattern().IsMatch(phase.Name), path + ".name", $"'{phase.Name}' is not a valid phase name", "use e.g. narrow or broad");
             check(seen.Add(phase.Name), path + ".name", $"phase '{phase.Name}' appears twice", "give each phase its own name");
+            check(phase.LrSchedule is PhaseLrSchedules.Rewarm || (phase.LrSchedule is PhaseLrSchedules.HoldFinal && i > 0), path + ".lr_schedule",
+                phase.LrSchedule is PhaseLrSchedules.HoldFinal ? "the first phase has no previous schedule to hold the final rate of" : $"unknown lr_schedule '{phase.LrSchedule}'",
+                i > 0 ? "use rewarm (warm up to pretrain.lr again) or hold_final (keep the rate the schedule ends on)" : "use rewarm (the default)");
             check(spec.Corpora.ContainsKey(phase.Corpus), path + ".corpus", $"no corpus named '{phase.Corpus}'",
                 "use one of: " + string.Join(", ", spec.Corpora.Keys));
             check(phase.Tokens is > 0 and <= MaxTokens, path + ".tokens", $"must be between 1 and {MaxTokens:N0}, got {phase.Tokens:N0}",

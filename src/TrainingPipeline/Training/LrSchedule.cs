@@ -1,3 +1,5 @@
+using TrainingPipeline.Config;
+
 namespace TrainingPipeline.Training;
 
 /// <summary>
@@ -7,6 +9,22 @@ namespace TrainingPipeline.Training;
 /// </summary>
 public sealed record LrSchedule(string Kind, double Peak, int WarmupSteps, long TotalSteps, double MinRatio, double DecayFraction = 0.2)
 {
+    /// <summary>
+    /// A phase's schedule over its <paramref name="totalSteps"/>: the pipeline's schedule from its warmup
+    /// (<c>rewarm</c>, every phase's default, so a later phase warms up to the peak again), or a constant rate at the
+    /// value that schedule ends on (<c>hold_final</c>: lr·min_lr_ratio after cosine or WSD, lr when constant).
+    /// </summary>
+    public static LrSchedule ForPhase(PretrainSection training, string? phaseSchedule, long totalSteps)
+    {
+        var full = new LrSchedule(training.Schedule, training.Lr, training.WarmupSteps, totalSteps, training.MinLrRatio, training.WsdDecayFraction);
+        return (phaseSchedule ?? PhaseLrSchedules.Rewarm) switch
+        {
+            PhaseLrSchedules.Rewarm => full,
+            PhaseLrSchedules.HoldFinal => new LrSchedule("constant", training.Schedule == "constant" ? training.Lr : training.Lr * training.MinLrRatio, 0, totalSteps, 1),
+            _ => throw new ArgumentException($"unknown phase lr_schedule '{phaseSchedule}'"),
+        };
+    }
+
     public double At(long step)
     {
         if (WarmupSteps > 0 && step <= WarmupSteps) return Peak * step / WarmupSteps;

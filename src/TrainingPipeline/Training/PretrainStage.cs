@@ -56,7 +56,7 @@ public sealed class PretrainStage(RunEnvironment env, string experiment)
         {
 
             var loader = new BatchLoader(corpus, batch, context, config.Seed) { Position = state.LoaderPosition };
-            var schedule = new LrSchedule(training.Schedule, training.Lr, training.WarmupSteps, totalSteps, training.MinLrRatio, training.WsdDecayFraction);
+            var schedule = LrSchedule.ForPhase(training, config.PhaseLrSchedule, totalSteps);
             var inputs = new long[batch * context];
             var targets = new long[batch * context];
             var steps = new List<StepRecord>();

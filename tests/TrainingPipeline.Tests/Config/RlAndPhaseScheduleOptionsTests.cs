@@ -1,0 +1,63 @@
+using TrainingPipeline.Config;
+using TrainingPipeline.Results;
+using TrainingPipeline.Training;
+
+namespace TrainingPipeline.Tests.Config;
+
+/// <summary>The options of issue 13's RL fixes and the phase learning-rate schedule: validation and run identity.</summary>
+public class RlAndPhaseScheduleOptionsTests
+{
+    private static PipelineSpec Load(string json) => SpecLoader.Load(json, "test.json", SpecLoaderTests.Catalogs).Single().Spec;
+
+    private static RunPlan Plan(string json) =>
+        RunPlan.Create(SpecLoader.Load(json, "test.json", SpecLoaderTests.Catalogs), vocabSize: 257);
+
+    [Theory]
+    [InlineData("\"steps\": 3", "\"steps\": 3, \"algorithm\": \"reinforce\", \"group_size\": 1, \"dynamic_sampling\": true", "$.rl.dynamic_sampling", "group_size ≥ 2")]
+    [InlineData("\"steps\": 3", "\"steps\": 3, \"dynamic_sampling\": true, \"dynamic_sampling_max_rounds\": 0", "$.rl.dynamic_sampling_max_rounds", "e.g. 8")]
+    [InlineData("\"steps\": 3", "\"steps\": 3, \"overlong_buffer\": 4", "$.rl.overlong_buffer", "set rl.overlong_penalty")]
+    [InlineData("\"steps\": 3", "\"steps\": 3, \"overlong_penalty\": 1, \"overlong_buffer\": 25", "$.rl.overlong_buffer", "max_new_tokens")]
+    [InlineData("\"tokens\": 1000 }", "\"tokens\": 1000, \"lr_schedule\": \"hold_final\" }", "$.pretrain.phases[0].lr_schedule", "use rewarm")]
+    [InlineData("\"tokens\": 2000 }", "\"tokens\": 2000, \"lr_schedule\": \"warm\" }", "$.pretrain.phases[1].lr_schedule", "hold_final")]
+    public void ImpossibleOptionsNameTheirPathAndFix(string from, string to, string path, string fix)
+    {
+        Assert.Contains(from, SpecLoaderTests.Valid);
+        var e = Assert.Throws<BadInputException>(() => Load(SpecLoaderTests.Valid.Replace(from, to)));
+        Assert.Contains(path, e.Message);
+        Assert.Contains(fix, e.Message);
+    }
+
+    [Fact]
+    public void DynamicSamplingWithGroupsOfTwoOrMoreIsAccepted()
+    {
+        var spec = Load(SpecLoaderTests.Valid.Replace("\"steps\": 3", "\"steps\": 3, \"algorithm\": \"reinforce\", \"group_size\": 2, \"dynamic_sampling\": true"));
+        Assert.True(spec.Rl!.DynamicSampling);
+        Assert.Equal(8, spec.Rl.DynamicSamplingMaxRounds);
+    }
+
+    [Fact]
+    public void TheDefaultRewarmKeepsPreTrainingRunIdsAndHoldFinalChangesOnlyItsPhase()
+    {
+        var rewarm = Plan(SpecLoaderTests.Valid);
+        var explicitRewarm = Plan(SpecLoaderTests.Valid.Replace("\"tokens\": 2000 }", "\"tokens\": 2000, \"lr_schedule\": \"rewarm\" }"));
+        var hold = Plan(SpecLoaderTests.Valid.Replace("\"tokens\": 2000 }", "\"tokens\": 2000, \"lr_schedule\": \"hold_final\" }"));
+        Assert.Equal(rewarm.Runs.Select(r => r.Id), explicitRewarm.Runs.Select(r => r.Id));
+        Assert.DoesNotContain("lr_schedule", rewarm.Runs[1].ConfigJson);
+        Assert.Equal(rewarm.Runs[0].Id, hold.Runs[0].Id);
+        Assert.NotEqual(rewarm.Runs[1].Id, hold.Runs[1].Id);
+        Assert.Contains("\"phase_lr_schedule\":\"hold_final\"", hold.Runs[1].ConfigJson);
+    }
+
+    [Fact]
+    public void ALaterPhaseRewarmsToThePeakUnlessItHoldsTheFinalRate()
+    {
+        var training = new PretrainSection([], Lr: 0.01, MinLrRatio: 0.1, Schedule: "cosine", WarmupSteps: 10);
+        var rewarm = LrSchedule.ForPhase(training, PhaseLrSchedules.Rewarm, 100);
+        Assert.Equal(0.001, rewarm.At(1), 12); // warmup starts again …
+        Assert.Equal(0.01, rewarm.At(10), 12); // … up to the peak
+        var hold = LrSchedule.ForPhase(training, PhaseLrSchedules.HoldFinal, 100);
+        Assert.All(new long[] { 1, 10, 50, 100 }, step => Assert.Equal(0.001, hold.At(step), 12)); // where cosine ended
+        var constant = LrSchedule.ForPhase(training with { Schedule = "constant" }, PhaseLrSchedules.HoldFinal, 100);
+        Assert.Equal(0.01, constant.At(1), 12);
+    }
+}
