@@ -31,6 +31,16 @@ public class GptTests
     }
 
     [Fact]
+    public void PreTrainingFlopsAreExactlySixTimesTheEffectiveNPerToken()
+    {
+        ModelPresets.TryGet("micro-200k", 257, out var micro);
+        // By hand: 148,352 non-embedding + 257·64 head + 3·128·64 attention = 189,376.
+        Assert.Equal(189_376, micro.EffectiveParams, 9);
+        Assert.Equal(6 * micro.EffectiveParams, micro.TrainingFlopsPerToken, 6);
+        Assert.Equal(1.28, micro.EffectiveParams / micro.ParamsNonEmbedding, 2);
+    }
+
+    [Fact]
     public void TrainingFlopsAreThreeTimesForwardAndDominatedBySixN()
     {
         ModelPresets.TryGet("small-11m", 257, out var c);
