@@ -150,7 +150,8 @@ public static class ReportComposer
     private static List<ReportBlock> Method(ReportInputs inputs) =>
     [
         new ParagraphBlock("Pre-training points: per completed pre-training run, the final-step in-distribution loss (mean over eval sets) against cumulative FLOPs; " +
-            "N = non-embedding parameters; D = final tokens summed along the run's pre-training chain."),
+            "D = final tokens summed along the run's pre-training chain; N = C/(6D), the effective parameters of the FLOP convention " +
+            "(non-embedding + output head + attention), so C = 6ND exactly. Points averaging over different eval sets are fitted as separate laws."),
         new ParagraphBlock("Chinchilla L(N, D) = E + A/N^α + B/D^β and L(C) = E + A·C^−α: Hoffmann et al.'s approach 3 — Huber loss (δ = 1e-3) on log-loss residuals, " +
             $"parameters in log space, L-BFGS (MathNet) from a grid of {(inputs.Options.ChinchillaGrid ?? ChinchillaLaw.HoffmannGrid).Count} starts (Chinchilla). " +
             "Compute-optimal allocation from C = 6ND: N_opt = G·(C/6)^(β/(α+β)), G = (αA/(βB))^(1/(α+β))."),
