@@ -40,7 +40,7 @@ public sealed record LawUncertainty(
 /// runs;</item>
 /// <item>≥ 3 runs of several points each (seeds of one RL configuration): leave-one-run-out jackknife with a
 /// Student t quantile on runs − 1 degrees of freedom, widened by the problem-set error shared by every run
-/// (from the rows' <c>stderr</c>) — the two levels of the design, runs and then problems.</item>
+/// (from the rows' positive <c>stderr</c>) — the two levels of the design, runs and then problems.</item>
 /// </list>
 /// </summary>
 public static class RunLevelIntervals
@@ -152,7 +152,8 @@ public static class RunLevelIntervals
     /// </summary>
     private static Dictionary<string, double> SharedProblemSetErrors(IScalingLaw law, IReadOnlyList<LawPoint> points, LawFit fit)
     {
-        var errors = points.Select(p => p.StdError).Where(double.IsFinite).ToArray();
+        // A stored 0 is what older writers left when they computed no error; it is treated as unknown.
+        var errors = points.Select(p => p.StdError).Where(e => double.IsFinite(e) && e > 0).ToArray();
         if (errors.Length == 0) return [];
         var shift = errors.Average();
         var up = Refit(law, [.. points.Select(p => p with { Value = p.Value + shift })], points, fit);
@@ -175,7 +176,7 @@ public static class RunLevelIntervals
         var samples = new Dictionary<string, List<double>>();
         for (var d = 0; d < draws; d++)
         {
-            var noisy = points.Select(p => double.IsFinite(p.StdError) ? p with { Value = p.Value + p.StdError * Gaussian(random) } : p).ToList();
+            var noisy = points.Select(p => double.IsFinite(p.StdError) && p.StdError > 0 ? p with { Value = p.Value + p.StdError * Gaussian(random) } : p).ToList();
             if (Refit(law, noisy, points, fit) is not { } values) continue;
             foreach (var (name, value) in values)
             {
