@@ -57,18 +57,25 @@ internal static class AnalyzeCommand
         };
         grid.AcceptOnlyFromAmong("full", "coarse");
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of a table." };
-        var command = new Command("fit", "Fit one law to an external table.") { law, input, columns, bootstrap, seed, grid, json };
+        var discard = new Option<double>("--discard-below")
+        {
+            Description = "RL laws: leave out points below this fraction of their run's final compute (the early regime; default 0 = keep all).",
+            DefaultValueFactory = _ => 0,
+        };
+        var command = new Command("fit", "Fit one law to an external table.") { law, input, columns, bootstrap, seed, grid, json, discard };
         command.SetAction(parsed => ExitCodeFor(() =>
         {
             var lawName = parsed.GetValue(law)!;
             var bootstrapCount = parsed.GetValue(bootstrap);
             if (bootstrapCount < 0) throw new BadInputException("--bootstrap", "--bootstrap", "must not be negative", "pass 0 or more resamples");
+            var discardBelow = parsed.GetValue(discard);
+            if (discardBelow is < 0 or >= 1) throw new BadInputException("--discard-below", "--discard-below", $"must be in [0, 1), got {discardBelow}", "pass e.g. 0.1");
             var coarse = parsed.GetValue(grid) == "coarse";
             InitializationGrid? initGrid = !coarse ? null
                 : lawName == ChinchillaLaw.LawName ? ChinchillaLaw.CoarseGrid
                 : lawName == LossComputeLaw.LawName ? LossComputeLaw.CoarseGrid : null;
             var fitted = ExternalFit.Run(new ExternalFitRequest(lawName, parsed.GetValue(input)!, parsed.GetValue(columns) ?? [],
-                bootstrapCount, parsed.GetValue(seed), initGrid));
+                bootstrapCount, parsed.GetValue(seed), initGrid, discardBelow));
             Console.WriteLine(parsed.GetValue(json) ? FitJson.Write(fitted) : Table(fitted));
         }));
         return command;

@@ -15,8 +15,8 @@ public enum RunIntervalMethod
 
 /// <summary>
 /// The uncertainty of a fitted law: 95% intervals, what was resampled to get them (<see cref="ResamplingUnit"/>:
-/// <c>run</c>, <c>points</c> or <c>none</c>), the method, the number of runs, the evaluation-noise standard errors,
-/// and a note when there is no interval or the interval rests on an assumption the data may break.
+/// <c>run</c>, <c>points</c> or <c>none</c>), the method, the number of runs, the evaluation-noise standard errors
+/// (computed when there are fewer than 3 runs, where they are all there is), and a note when there is no interval or the interval rests on an assumption the data may break.
 /// </summary>
 public sealed record LawUncertainty(
     IReadOnlyDictionary<string, (double Low, double High)> Intervals,
@@ -58,20 +58,24 @@ public static class RunLevelIntervals
     public static LawUncertainty Compute(IScalingLaw law, IReadOnlyList<LawPoint> points, LawFit fit, int resamples, long seed,
         RunIntervalMethod method = RunIntervalMethod.JackknifeT)
     {
-        var evalErrors = resamples > 0 ? EvaluationNoise(law, points, fit, Math.Min(resamples, 100), seed) : new Dictionary<string, double>();
         if (points.Any(p => p.Cluster is null))
         {
-            if (resamples == 0) return Empty(evalErrors, None, 0, "intervals disabled (0 resamples)");
+            if (resamples == 0) return Empty(new Dictionary<string, double>(), None, 0, "intervals disabled (0 resamples)");
             var byPoint = PercentileBootstrap(law, points, fit, [.. points.Select(p => new[] { p })], resamples, seed);
-            return byPoint with { EvalStdErrors = evalErrors, ResamplingUnit = Points, Note = PointsWarning };
+            return byPoint with { ResamplingUnit = Points, Note = PointsWarning };
         }
         var runs = points.GroupBy(p => p.Cluster!).Select(g => g.ToArray()).ToArray();
-        if (runs.Length < MinimumRuns) return Empty(evalErrors, None, runs.Length, NoIntervalNote(runs.Length));
-        if (resamples == 0) return Empty(evalErrors, None, runs.Length, "intervals disabled (0 resamples)");
+        if (runs.Length < MinimumRuns)
+        {
+            // Without a run-level interval the evaluation-noise error is all that can be said (and says less).
+            var evalErrors = resamples > 0 ? EvaluationNoise(law, points, fit, Math.Min(resamples, 100), seed) : new Dictionary<string, double>();
+            return Empty(evalErrors, None, runs.Length, NoIntervalNote(runs.Length));
+        }
+        if (resamples == 0) return Empty(new Dictionary<string, double>(), None, runs.Length, "intervals disabled (0 resamples)");
         var result = method == RunIntervalMethod.PercentileBootstrap || runs.All(r => r.Length == 1)
             ? PercentileBootstrap(law, points, fit, runs, resamples, seed)
             : JackknifeT(law, points, fit, runs);
-        return result with { EvalStdErrors = evalErrors, Runs = runs.Length };
+        return result with { Runs = runs.Length };
     }
 
     private static LawUncertainty Empty(IReadOnlyDictionary<string, double> evalErrors, string unit, int runs, string note) =>

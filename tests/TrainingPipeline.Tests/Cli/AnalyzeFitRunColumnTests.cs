@@ -57,4 +57,15 @@ public sealed class AnalyzeFitRunColumnTests : IDisposable
         Assert.Contains("resampling unit points", output);
         Assert.Contains("warning: points were resampled as if independent", output);
     }
+
+    [Fact]
+    public void DiscardBelowLeavesOutTheEarlyRegimeAndRejectsAnImpossibleFraction()
+    {
+        var (exit, output, error) = Fit(Csv(3), "--col", "run=R", "--discard-below", "0.3", "--json");
+        Assert.True(exit == 0, error);
+        Assert.Equal(6, JsonDocument.Parse(output).RootElement.GetProperty("discarded_early_points").GetInt32()); // steps 1 and 2 of 8, per run
+        var bad = Fit(Csv(3), "--discard-below", "1.5");
+        Assert.Equal(2, bad.Exit);
+        Assert.Contains("--discard-below", bad.Err);
+    }
 }
