@@ -50,13 +50,17 @@ public static class AnalysisStage
         if (points.RlRuns.Any(r => r.Breadth is not null)) figures.Add(ReportPlots.Transfer(points.RlRuns));
 
         var inflections = new List<InflectionAnalysis>();
-        if (points.RlHeldOut.Count > 0)
-            TryInflection("held-out pass@1", "log10 RL compute", [.. points.RlHeldOut.Select(p => Math.Log10(p.Compute))],
-            [.. points.RlHeldOut.Select(p => p.Value)], options, inflections, notes);
+        // One test per cohort: pooling configurations would test the difference between them, not a break.
+        foreach (var cohort in points.RlHeldOut.GroupBy(p => p.Cohort).OrderBy(g => g.Key, StringComparer.Ordinal))
+            TryRunInflection($"held-out pass@1{cohort.Key}", [.. cohort], options, inflections, notes);
         var byBreadth = points.RlRuns.Where(r => r.Breadth is not null && double.IsFinite(r.HeldOut)).ToList();
-        if (byBreadth.Count > 0)
-            TryInflection("held-out pass@1", "breadth", [.. byBreadth.Select(r => (double)r.Breadth!.Value)],
-                [.. byBreadth.Select(r => r.HeldOut)], options, inflections, notes);
+        foreach (var cohort in byBreadth.GroupBy(r => r.PretrainBreadth).OrderBy(g => g.Key))
+        {
+            // One point per run: the points are independent runs, so the point-level test applies.
+            var label = byBreadth.Select(r => r.PretrainBreadth).Distinct().Count() > 1 ? $" · pre-training breadth {cohort.Key?.ToString(CultureInfo.InvariantCulture) ?? "?"}" : "";
+            TryInflection($"held-out pass@1{label}", "breadth", [.. cohort.Select(r => (double)r.Breadth!.Value)],
+                [.. cohort.Select(r => r.HeldOut)], options, inflections, notes);
+        }
         figures.AddRange(inflections.Select((a, i) => ReportPlots.Inflection(a, i)));
 
         var now = DateTime.UtcNow;
@@ -109,10 +113,25 @@ public static class AnalysisStage
     {
         if (x.Length < HingeRegression.MinimumPoints || x.Distinct().Count() < HingeRegression.MinimumDistinctX)
         {
-            notes.Add($"not enough points for an inflection analysis of {group} vs {xLabel} " +
+            notes.Add($"inflection of {group} vs {xLabel} not testable: " +
                       $"(have {x.Length} points at {x.Distinct().Count()} distinct values, need ≥ {HingeRegression.MinimumPoints} at ≥ {HingeRegression.MinimumDistinctX})");
             return;
         }
-        inflections.Add(HingeRegression.Analyze(group, xLabel, x, y, options.Bootstrap, options.Seed));
+        inflections.Add(HingeRegression.Analyze(group, xLabel, x, y, options.Bootstrap, options.Seed) with { ResamplingUnit = "run", Runs = x.Length });
+    }
+
+    private static void TryRunInflection(string group, IReadOnlyList<RlHeldOutPoint> points, AnalysisOptions options,
+        List<InflectionAnalysis> inflections, List<string> notes)
+    {
+        int runs = points.Select(p => p.RunId).Distinct().Count(), steps = points.Select(p => p.Step).Distinct().Count();
+        // Distinct steps, not distinct x: FLOPs per step differ slightly between runs, which must not count as more levels.
+        if (runs < HingeRegression.MinimumRuns || steps < HingeRegression.MinimumDistinctX)
+        {
+            notes.Add($"inflection of {group} vs log10 RL compute not testable: {runs} runs at {steps} distinct evaluation steps " +
+                      $"(need ≥ {HingeRegression.MinimumRuns} runs and ≥ {HingeRegression.MinimumDistinctX} steps)");
+            return;
+        }
+        inflections.Add(HingeRegression.AnalyzeRuns(group, "log10 RL compute", [.. points.Select(p => p.RunId)],
+            [.. points.Select(p => Math.Log10(p.Compute))], [.. points.Select(p => p.Value)], Math.Max(options.Bootstrap, 199), options.Seed));
     }
 }

@@ -21,23 +21,25 @@ public sealed record AnalysisSummary(
     /// <summary>A plain-text table, one line per parameter, for the command line.</summary>
     public string ToTable()
     {
-        var rows = new List<string[]> { new[] { "law", "group", "parameter", "value", "95% CI", "n", "backtest RMSE" } };
+        var rows = new List<string[]> { new[] { "law", "group", "parameter", "value", "95% CI", "resampled", "n", "backtest RMSE" } };
         foreach (var law in Laws)
         {
             foreach (var p in law.Parameters.Concat(law.Derived))
-                rows.Add([law.Law, law.Group, p.Name, Format(p.Value), Interval(p), law.PointCount.ToString(CultureInfo.InvariantCulture),
-                    law.Backtest is { } b ? Format(b.RootMeanSquaredError) : "-"]);
+                rows.Add([law.Law, law.Group, p.Name, law.Failed ? "failed fit" : Format(p.Value), IntervalOrNote(law, p), law.ResamplingUnit,
+                    law.PointCount.ToString(CultureInfo.InvariantCulture), law.Backtest is { } b ? Format(b.RootMeanSquaredError) : "-"]);
         }
         foreach (var inflection in Inflections)
         {
             var group = $"{inflection.Group} vs {inflection.XLabel}";
             foreach (var p in new[] { inflection.Breakpoint, inflection.SlopeBefore, inflection.SlopeAfter })
-                rows.Add(["hinge", group, p.Name, Format(p.Value), Interval(p), inflection.PointCount.ToString(CultureInfo.InvariantCulture), "-"]);
-            rows.Add(["hinge", group, "p (vs no break)", Format(inflection.PValue), "", inflection.PointCount.ToString(CultureInfo.InvariantCulture), "-"]);
+                rows.Add(["hinge", group, p.Name, Format(p.Value), Interval(p), inflection.ResamplingUnit, inflection.PointCount.ToString(CultureInfo.InvariantCulture), "-"]);
+            rows.Add(["hinge", group, "p (vs no break)", Format(inflection.PValue), "", inflection.ResamplingUnit, inflection.PointCount.ToString(CultureInfo.InvariantCulture), "-"]);
         }
         var widths = Enumerable.Range(0, rows[0].Length).Select(c => rows.Max(r => r[c].Length)).ToArray();
         var text = new StringBuilder();
         foreach (var row in rows) text.AppendLine(string.Join("  ", row.Select((cell, c) => cell.PadRight(widths[c]))).TrimEnd());
+        foreach (var law in Laws.Where(l => l.IntervalNote is not null || l.Failed))
+            text.AppendLine($"note: {law.Law} on {law.Group}: {law.FailureNote ?? law.IntervalNote}");
         foreach (var note in Notes) text.AppendLine("note: " + note);
         text.AppendLine($"report: {ReportHtmlPath}");
         text.AppendLine($"fits:   {FitsPath}");
@@ -46,6 +48,11 @@ public sealed record AnalysisSummary(
 
     internal static string Format(double value) =>
         double.IsFinite(value) ? value.ToString("G4", CultureInfo.InvariantCulture) : "n/a";
+
+    /// <summary>The interval, or why there is none (e.g. "no run-level interval: n runs &lt; 3"), with the evaluation-noise s.e. when known.</summary>
+    internal static string IntervalOrNote(FittedLaw law, ParameterEstimate p) =>
+        double.IsFinite(p.CiLow) ? Interval(p)
+        : (law.IntervalNote ?? "n/a") + (double.IsFinite(p.EvalStdError) ? $"; eval-noise s.e. {Format(p.EvalStdError)}" : "");
 
     internal static string Interval(ParameterEstimate p) =>
         double.IsFinite(p.CiLow) ? $"[{Format(p.CiLow)}, {Format(p.CiHigh)}]" : "n/a";

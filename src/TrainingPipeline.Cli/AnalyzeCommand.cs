@@ -44,7 +44,8 @@ internal static class AnalyzeCommand
         var input = new Option<string>("--input") { Description = "CSV or Parquet file, folder, or glob (e.g. 'data/**/*.parquet').", Required = true };
         var columns = new Option<string[]>("--col")
         {
-            Description = "Column for a role, as role=column (roles: N, D, C, loss, score); repeatable.",
+            Description = "Column for a role, as role=column (roles: N, D, C, loss, score, run, stderr); repeatable. " +
+                "run=<column> names the run or seed of each row: intervals then resample runs, not points.",
             AllowMultipleArgumentsPerToken = false,
         };
         var bootstrap = new Option<int>("--bootstrap") { Description = "Bootstrap resamples for the 95% intervals (0 = none).", DefaultValueFactory = _ => 200 };
@@ -56,18 +57,25 @@ internal static class AnalyzeCommand
         };
         grid.AcceptOnlyFromAmong("full", "coarse");
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of a table." };
-        var command = new Command("fit", "Fit one law to an external table.") { law, input, columns, bootstrap, seed, grid, json };
+        var discard = new Option<double>("--discard-below")
+        {
+            Description = "RL laws: leave out points below this fraction of their run's final compute (the early regime; default 0 = keep all).",
+            DefaultValueFactory = _ => 0,
+        };
+        var command = new Command("fit", "Fit one law to an external table.") { law, input, columns, bootstrap, seed, grid, json, discard };
         command.SetAction(parsed => ExitCodeFor(() =>
         {
             var lawName = parsed.GetValue(law)!;
             var bootstrapCount = parsed.GetValue(bootstrap);
             if (bootstrapCount < 0) throw new BadInputException("--bootstrap", "--bootstrap", "must not be negative", "pass 0 or more resamples");
+            var discardBelow = parsed.GetValue(discard);
+            if (discardBelow is < 0 or >= 1) throw new BadInputException("--discard-below", "--discard-below", $"must be in [0, 1), got {discardBelow}", "pass e.g. 0.1");
             var coarse = parsed.GetValue(grid) == "coarse";
             InitializationGrid? initGrid = !coarse ? null
                 : lawName == ChinchillaLaw.LawName ? ChinchillaLaw.CoarseGrid
                 : lawName == LossComputeLaw.LawName ? LossComputeLaw.CoarseGrid : null;
             var fitted = ExternalFit.Run(new ExternalFitRequest(lawName, parsed.GetValue(input)!, parsed.GetValue(columns) ?? [],
-                bootstrapCount, parsed.GetValue(seed), initGrid));
+                bootstrapCount, parsed.GetValue(seed), initGrid, discardBelow));
             Console.WriteLine(parsed.GetValue(json) ? FitJson.Write(fitted) : Table(fitted));
         }));
         return command;
@@ -110,9 +118,21 @@ internal static class AnalyzeCommand
 
     private static string Table(FittedLaw fitted)
     {
-        var lines = new List<string> { $"{fitted.Law}: {fitted.PointCount} points, objective {fitted.Fit.Objective:G6}" };
+        var lines = new List<string>
+        {
+            $"{fitted.Law}: {fitted.PointCount} points, objective {fitted.Fit.Objective:G6}; intervals: {fitted.IntervalMethod}, resampling unit {fitted.ResamplingUnit}",
+        };
+        if (fitted.ResamplingUnit == RunLevelIntervals.Points)
+            lines.Add("  warning: " + RunLevelIntervals.PointsWarning);
+        else if (fitted.IntervalNote is { } note)
+            lines.Add("  note: " + note);
+        if (fitted.FailureNote is { } failure) lines.Add("  " + failure);
         foreach (var p in fitted.Parameters.Concat(fitted.Derived))
-            lines.Add($"  {p.Name,-24} {p.Value,14:G6}   95% CI [{p.CiLow:G6}, {p.CiHigh:G6}]");
+        {
+            var interval = double.IsFinite(p.CiLow) ? $"95% CI [{p.CiLow:G6}, {p.CiHigh:G6}]" : "no interval";
+            var evalError = double.IsFinite(p.EvalStdError) ? $"   eval-noise s.e. {p.EvalStdError:G4}" : "";
+            lines.Add($"  {p.Name,-24} {p.Value,14:G6}   {interval}{evalError}");
+        }
         lines.Add(fitted.Backtest is { } b
             ? $"  backtest: RMSE {b.RootMeanSquaredError:G4} on {b.HeldOutPoints} points above C = {b.CutoffCompute:G3}"
             : $"  backtest: {fitted.BacktestNote}");

@@ -15,7 +15,7 @@ public sealed partial class AnalysisStageTests : IDisposable
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
     private static readonly AnalysisOptions Quick = new(Bootstrap: 40, Seed: 1,
-        ChinchillaGrid: ChinchillaLaw.CoarseGrid, LossComputeGrid: LossComputeLaw.CoarseGrid);
+        ChinchillaGrid: ChinchillaLaw.CoarseGrid, LossComputeGrid: LossComputeLaw.CoarseGrid, EarlyComputeFraction: 0);
 
     [Fact]
     public async Task FullPipelineFitsEveryLawAndWritesAValidReport()
@@ -42,7 +42,16 @@ public sealed partial class AnalysisStageTests : IDisposable
                 Assert.Equal(6 * runs, sigmoid.PointCount);
                 Assert.Contains(summary.Laws, l => l.Law == "rl-loglinear" && l.Group == group);
             }
-        Assert.Equal(["log10 RL compute", "breadth"], summary.Inflections.Select(i => i.XLabel));
+        // No cohort has 3 runs, so no run-level interval and no hinge test along compute: said, not faked.
+        Assert.All(summary.Laws.Where(l => l.Law.StartsWith("rl-", StringComparison.Ordinal)), l =>
+        {
+            Assert.Equal("none", l.ResamplingUnit);
+            Assert.StartsWith("no run-level interval: n runs < 3", l.IntervalNote);
+            Assert.All(l.Parameters, p => Assert.False(double.IsFinite(p.CiLow)));
+        });
+        Assert.Contains(summary.Notes, n => n.StartsWith("inflection of held-out pass@1 · RL breadth 8 vs log10 RL compute not testable: 2 runs", StringComparison.Ordinal));
+        Assert.Contains("no run-level interval: n runs < 3", summary.ToTable());
+        Assert.Equal(["breadth"], summary.Inflections.Select(i => i.XLabel));
 
         // The fits table is a readable Parquet file with a row per parameter and intervals.
         await using (var stream = File.OpenRead(summary.FitsPath))
@@ -58,7 +67,7 @@ public sealed partial class AnalysisStageTests : IDisposable
         foreach (var section in new[] { "overview", "pretraining", "rl", "transfer", "inflections", "method" })
             Assert.Contains($"<section id=\"{section}\">", html);
         var images = ImageDataUri().Matches(html).Select(m => Convert.FromBase64String(m.Groups[1].Value)).ToList();
-        Assert.Equal(13, images.Count); // loss vs compute, iso-loss, 8 RL groups, transfer, 2 inflections
+        Assert.Equal(12, images.Count); // loss vs compute, iso-loss, 8 RL groups, transfer, 1 inflection
         foreach (var png in images)
         {
             Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, png[..4]);
@@ -73,6 +82,23 @@ public sealed partial class AnalysisStageTests : IDisposable
         foreach (Match link in MarkdownImage().Matches(markdown))
             Assert.True(File.Exists(Path.Combine(Output, link.Groups[1].Value)), link.Value);
         Assert.Contains("chinchilla", summary.ToTable());
+    }
+
+    [Fact]
+    public void ThreeSeedsOfOneConfigurationGetRunLevelIntervalsAndAHingeTestPerCohort()
+    {
+        var results = new ResultsFolderBuilder(Results);
+        SyntheticPipeline.WriteRl(results, [4, 4, 4], parent: "pt");
+
+        var summary = AnalysisStage.Run(Results, Output, Quick, TextWriter.Null);
+
+        var linear = summary.Laws.Single(l => l.Law == "rl-loglinear" && l.Group == "arith / held_out");
+        // The builder stores stderr 0.01 on every eval: the problem-set level is added to the run level.
+        Assert.Equal(("run", 3, "jackknife-t over runs + shared problem-set error"), (linear.ResamplingUnit, linear.Runs, linear.IntervalMethod));
+        Assert.All(linear.Parameters, p => Assert.True(p.CiLow < p.Value && p.Value < p.CiHigh));
+        var hinge = summary.Inflections.Single(i => i.XLabel == "log10 RL compute");
+        Assert.Equal(("held-out pass@1", "run", 3), (hinge.Group, hinge.ResamplingUnit, hinge.Runs));
+        Assert.Contains("jackknife-t over runs", File.ReadAllText(summary.ReportMarkdownPath));
     }
 
     [Fact]

@@ -1,11 +1,17 @@
+using MathNet.Numerics.Distributions;
+
 namespace TrainingPipeline.Analysis.Fitting;
 
 /// <summary>
-/// Fits on the lower part of the log-compute range and predicts the top <c>fraction</c> of it. Splitting on the
-/// log-compute range (not on the number of points) is what extrapolating to a bigger budget means.
+/// Fits on the lower part of the log-compute range and predicts the top <c>fraction</c> of it (default: the top
+/// half). Splitting on the log-compute range (not on the number of points) is what extrapolating to a bigger budget
+/// means. The fitted part must hold at least twice as many points as the law has parameters, or the comparison
+/// measures over-fitting rather than the law. With ≥ 3 runs the RMSE gets a leave-one-run-out jackknife-t interval.
 /// </summary>
 public static class Backtest
 {
+    public const double DefaultHeldOutFraction = 0.5;
+
     /// <summary>The backtest, or null with <paramref name="reason"/> when a side of the split is too small.</summary>
     public static BacktestResult? Run(IScalingLaw law, IReadOnlyList<LawPoint> points, double fraction, out string? reason)
     {
@@ -14,28 +20,71 @@ public static class Backtest
         var cutoff = Math.Pow(10, logs.Max() - fraction * (logs.Max() - logs.Min()));
         var train = points.Where(p => p.Compute < cutoff).ToList();
         var heldOut = points.Where(p => p.Compute >= cutoff).ToList();
-        if (train.Count < law.MinimumPoints || train.Select(p => p.Compute).Distinct().Count() < 2)
+        var needed = Math.Max(law.MinimumPoints, 2 * law.ParameterNames.Count);
+        if (train.Count < needed || train.Select(p => p.Compute).Distinct().Count() < 2)
         {
             reason = $"not enough points below the top {fraction:P0} of the compute range to backtest {law.Name} " +
-                     $"(have {train.Count}, need ≥ {law.MinimumPoints})";
+                     $"(have {train.Count}, need ≥ {needed}: twice the law's {law.ParameterNames.Count} parameters)";
             return null;
         }
-        LawFit fit;
+        var fit = TryFit(law, train, null);
+        if (fit is null)
+        {
+            reason = $"the {law.Name} fit on the lower compute range failed";
+            return null;
+        }
+        var (rmse, mae) = Errors(law, fit, heldOut);
+        reason = null;
+        var result = new BacktestResult(cutoff, train.Count, heldOut.Count, rmse, mae, fit);
+        return RunInterval(law, train, heldOut, fit, rmse) is { } ci
+            ? result with { RmseLow = ci.Low, RmseHigh = ci.High, ResamplingUnit = RunLevelIntervals.Run, LeaveOneRunOut = ci.LeaveOneOut }
+            : result;
+    }
+
+    /// <summary>Leave one run out of both sides, refit, and take the jackknife-t interval of the held-out RMSE.</summary>
+    private static (double Low, double High, Dictionary<string, double> LeaveOneOut)? RunInterval(IScalingLaw law, List<LawPoint> train, List<LawPoint> heldOut, LawFit fit, double rmse)
+    {
+        if (train.Concat(heldOut).Any(p => p.Cluster is null)) return null;
+        var runs = train.Concat(heldOut).Select(p => p.Cluster!).Distinct().ToArray();
+        if (runs.Length < RunLevelIntervals.MinimumRuns) return null;
+        var leaveOneOut = new Dictionary<string, double>();
+        foreach (var run in runs)
+        {
+            var trainRest = train.Where(p => p.Cluster != run).ToList();
+            var heldOutRest = heldOut.Where(p => p.Cluster != run).ToList();
+            if (heldOutRest.Count == 0 || TryFit(law, trainRest, fit) is not { } refit) return null;
+            leaveOneOut[run] = Errors(law, refit, heldOutRest).Rmse;
+        }
+        var (low, high) = JackknifeT(rmse, [.. leaveOneOut.Values]);
+        return (Math.Max(0, low), high, leaveOneOut);
+    }
+
+    /// <summary>estimate ± t(g − 1)·jackknife standard error over g leave-one-run-out values.</summary>
+    public static (double Low, double High) JackknifeT(double estimate, IReadOnlyList<double> leaveOneOut)
+    {
+        var g = leaveOneOut.Count;
+        var mean = leaveOneOut.Average();
+        var se = Math.Sqrt((g - 1.0) / g * leaveOneOut.Sum(v => (v - mean) * (v - mean)));
+        var half = StudentT.InvCDF(0, 1, g - 1, 0.975) * se;
+        return (estimate - half, estimate + half);
+    }
+
+    private static (double Rmse, double Mae) Errors(IScalingLaw law, LawFit fit, IReadOnlyList<LawPoint> heldOut)
+    {
+        var errors = heldOut.Select(p => law.Predict(fit, p) - p.Value).ToArray();
+        return (Math.Sqrt(errors.Average(e => e * e)), errors.Average(Math.Abs));
+    }
+
+    private static LawFit? TryFit(IScalingLaw law, IReadOnlyList<LawPoint> points, LawFit? warmStart)
+    {
         try
         {
-            fit = law.Fit(train);
+            // The first fit uses the full grid: a warm start from the all-points fit would leak the held-out points.
+            return law.Fit(points, warmStart);
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException)
         {
-            reason = $"the {law.Name} fit on the lower compute range failed: {e.Message}";
             return null;
         }
-        var errors = heldOut.Select(p => law.Predict(fit, p) - p.Value).ToArray();
-        reason = null;
-        return new BacktestResult(
-            cutoff, train.Count, heldOut.Count,
-            Math.Sqrt(errors.Average(e => e * e)),
-            errors.Average(Math.Abs),
-            fit);
     }
 }

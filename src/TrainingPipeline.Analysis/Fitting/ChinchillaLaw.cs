@@ -29,6 +29,7 @@ public sealed class ChinchillaLaw(InitializationGrid? grid = null, double huberD
     public string Name => LawName;
     public IReadOnlyList<string> ParameterNames { get; } = ["E", "A", "B", "alpha", "beta"];
     public int MinimumPoints => 8;
+    public IReadOnlyCollection<string> ScaleParameters { get; } = ["E", "A", "B"];
 
     public LawFit Fit(IReadOnlyList<LawPoint> points, LawFit? warmStart = null)
     {

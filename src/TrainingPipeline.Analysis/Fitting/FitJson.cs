@@ -5,7 +5,9 @@ namespace TrainingPipeline.Analysis.Fitting;
 
 /// <summary>
 /// The one-object JSON the <c>analyze fit --json</c> command prints: law, n_points, params, ci95, objective, plus
-/// derived quantities, the bootstrap's bookkeeping and the backtest. Non-finite numbers are written as null.
+/// derived quantities, what the intervals resampled (<c>resampling_unit</c>: run, points or none) and why there is none,
+/// the evaluation-noise standard errors, the bootstrap's bookkeeping and the backtest with its run-level interval.
+/// Non-finite numbers are written as null.
 /// </summary>
 public static class FitJson
 {
@@ -17,11 +19,20 @@ public static class FitJson
             json.WriteStartObject();
             json.WriteString("law", fitted.Law);
             json.WriteNumber("n_points", fitted.PointCount);
+            json.WriteNumber("discarded_early_points", fitted.DiscardedEarlyPoints);
+            json.WriteString("resampling_unit", fitted.ResamplingUnit);
+            json.WriteString("interval_method", fitted.IntervalMethod);
+            json.WriteNumber("runs", fitted.Runs);
+            NullableString(json, "interval_note", fitted.IntervalNote);
+            NullableString(json, "failed", fitted.FailureNote);
             json.WriteStartObject("params");
             foreach (var p in fitted.Parameters) Number(json, p.Name, p.Value);
             json.WriteEndObject();
             json.WriteStartObject("ci95");
             foreach (var p in fitted.Parameters) Interval(json, p);
+            json.WriteEndObject();
+            json.WriteStartObject("eval_stderr");
+            foreach (var p in fitted.Parameters) Number(json, p.Name, p.EvalStdError);
             json.WriteEndObject();
             Number(json, "objective", fitted.Fit.Objective);
             json.WriteStartObject("derived");
@@ -46,6 +57,8 @@ public static class FitJson
                 json.WriteNumber("held_out_points", b.HeldOutPoints);
                 Number(json, "rmse", b.RootMeanSquaredError);
                 Number(json, "mae", b.MeanAbsoluteError);
+                Interval(json, new ParameterEstimate("rmse_ci95", b.RootMeanSquaredError, b.RmseLow, b.RmseHigh));
+                json.WriteString("resampling_unit", b.ResamplingUnit);
                 json.WriteEndObject();
             }
             else
@@ -56,6 +69,12 @@ public static class FitJson
             json.WriteEndObject();
         }
         return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    private static void NullableString(Utf8JsonWriter json, string name, string? value)
+    {
+        if (value is null) json.WriteNull(name);
+        else json.WriteString(name, value);
     }
 
     private static void Number(Utf8JsonWriter json, string name, double value)

@@ -2,7 +2,10 @@ namespace TrainingPipeline.Analysis.Fitting;
 
 /// <summary>
 /// Everything known about one fitted law on one group of points: the estimate, 95% intervals for every parameter
-/// and derived quantity, and the extrapolation backtest (null with <see cref="BacktestNote"/> when not possible).
+/// and derived quantity with what was resampled to get them (<see cref="ResamplingUnit"/>: <c>run</c>, <c>points</c>
+/// or <c>none</c>) and why there is none (<see cref="IntervalNote"/>), the extrapolation backtest (null with
+/// <see cref="BacktestNote"/> when not possible), and <see cref="FailureNote"/> when the fit failed (e.g. a
+/// sigmoid whose ceiling lies below the observed maximum): then its values are not a result.
 /// </summary>
 public sealed record FittedLaw(
     string Law,
@@ -16,6 +19,13 @@ public sealed record FittedLaw(
     BacktestResult? Backtest,
     string? BacktestNote)
 {
+    public string IntervalMethod { get; init; } = "none";
+    public int Runs { get; init; }
+    public string? IntervalNote { get; init; }
+    public string? FailureNote { get; init; }
+    public int DiscardedEarlyPoints { get; init; }
+
     public int PointCount => Fit.PointCount;
+    public bool Failed => FailureNote is not null;
     public ParameterEstimate Parameter(string name) => Parameters.Single(p => p.Name == name);
 }

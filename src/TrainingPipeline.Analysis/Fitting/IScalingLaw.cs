@@ -24,6 +24,12 @@ public interface IScalingLaw
     /// <summary>Quantities derived from the parameters (e.g. the compute-optimal allocation); may be empty.</summary>
     IReadOnlyDictionary<string, double> Derived(LawFit fit, IReadOnlyList<LawPoint> points);
 
+    /// <summary>Positive parameters spanning orders of magnitude, whose run-level intervals are built on the log scale.</summary>
+    IReadOnlyCollection<string> ScaleParameters => [];
+
+    /// <summary>Parameters that are rates in (0, 1) in this fit, whose run-level intervals are built on the logit scale.</summary>
+    IReadOnlyCollection<string> RateParameters(LawFit fit) => [];
+
     /// <summary>Throws <see cref="Results.BadInputException"/> naming <paramref name="source"/> for unusable points.</summary>
     void Validate(IReadOnlyList<LawPoint> points, string source);
 }

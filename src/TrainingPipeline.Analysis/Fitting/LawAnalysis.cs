@@ -1,27 +1,60 @@
 namespace TrainingPipeline.Analysis.Fitting;
 
-/// <summary>Fit + bootstrap intervals + backtest for one law on one group of points.</summary>
+/// <summary>
+/// Fit + run-level intervals + backtest for one law on one group of points. RL laws first leave out the early
+/// low-compute regime (<see cref="EarlyRegime"/>); a sigmoid whose ceiling lies below the observed maximum is marked
+/// as a failed fit.
+/// </summary>
 public static class LawAnalysis
 {
     public static FittedLaw Run(IScalingLaw law, IReadOnlyList<LawPoint> points, string group, FitOptions options, string source)
     {
+        var all = points;
+        if (law is RlLogLinearLaw or RlSigmoidLaw) points = EarlyRegime.Discard(points, options.EarlyComputeFraction);
         law.Validate(points, source);
         var fit = law.Fit(points);
         var derived = law.Derived(fit, points);
-        var bootstrap = options.Bootstrap > 0
-            ? BootstrapIntervals.Compute(law, points, fit, options.Bootstrap, options.Seed)
-            : new BootstrapIntervals.Result(new Dictionary<string, (double, double)>(), 0, 0, "none");
+        var uncertainty = RunLevelIntervals.Compute(law, points, fit, options.Bootstrap, options.Seed, options.IntervalMethod);
         string? note = "backtest disabled (fraction 0)";
         var backtest = options.BacktestFraction > 0 ? Backtest.Run(law, points, options.BacktestFraction, out note) : null;
+        var parameters = fit.Parameters.Select(kv => Estimate(kv.Key, kv.Value, uncertainty)).ToList();
         return new FittedLaw(
-            law.Name, group, fit,
-            [.. fit.Parameters.Select(kv => Estimate(kv.Key, kv.Value, bootstrap))],
-            [.. derived.Select(kv => Estimate(kv.Key, kv.Value, bootstrap))],
-            bootstrap.Requested, bootstrap.Succeeded, bootstrap.ResamplingUnit, backtest, note);
+            law.Name, group, fit, parameters,
+            [.. derived.Select(kv => Estimate(kv.Key, kv.Value, uncertainty))],
+            uncertainty.Requested, uncertainty.Succeeded, uncertainty.ResamplingUnit, backtest, note)
+        {
+            IntervalMethod = uncertainty.Method,
+            Runs = uncertainty.Runs,
+            IntervalNote = uncertainty.Note,
+            FailureNote = law is RlSigmoidLaw ? CeilingFailure(parameters.Single(p => p.Name == "A"), points) : null,
+            DiscardedEarlyPoints = all.Count - points.Count,
+        };
     }
 
-    private static ParameterEstimate Estimate(string name, double value, BootstrapIntervals.Result bootstrap) =>
-        bootstrap.Intervals.TryGetValue(name, out var ci)
-            ? new ParameterEstimate(name, value, ci.Low, ci.High)
-            : new ParameterEstimate(name, value, double.NaN, double.NaN);
+    /// <summary>
+    /// A ceiling below what the runs already reached is a failed fit, not evidence of saturation. The observed
+    /// maximum is the largest mean over runs of their k-th evaluation (the points themselves when there are no run ids);
+    /// the ceiling's upper 95% bound (or the estimate plus two evaluation standard errors) is compared with it.
+    /// </summary>
+    public static string? CeilingFailure(ParameterEstimate ceiling, IReadOnlyList<LawPoint> points)
+    {
+        var runs = points.GroupBy(p => p.Cluster ?? "").Select(g => g.OrderBy(p => p.Compute).ToArray()).ToArray();
+        var observed = Enumerable.Range(0, runs.Max(r => r.Length))
+            .Select(k => runs.Where(r => k < r.Length).Average(r => r[k].Value))
+            .Max();
+        var upper = double.IsFinite(ceiling.CiHigh) ? ceiling.CiHigh
+            : double.IsFinite(ceiling.EvalStdError) ? ceiling.Value + 2 * ceiling.EvalStdError
+            : ceiling.Value;
+        return upper < observed
+            ? $"failed fit: the ceiling A = {ceiling.Value:G3} (upper bound {upper:G3}) lies below the observed maximum {observed:G3}"
+            : null;
+    }
+
+    private static ParameterEstimate Estimate(string name, double value, LawUncertainty uncertainty)
+    {
+        var evalError = uncertainty.EvalStdErrors.TryGetValue(name, out var se) ? se : double.NaN;
+        return uncertainty.Intervals.TryGetValue(name, out var ci)
+            ? new ParameterEstimate(name, value, ci.Low, ci.High, evalError)
+            : new ParameterEstimate(name, value, double.NaN, double.NaN, evalError);
+    }
 }

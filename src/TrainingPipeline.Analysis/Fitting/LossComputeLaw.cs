@@ -23,6 +23,7 @@ public sealed class LossComputeLaw(InitializationGrid? grid = null, double huber
     public string Name => LawName;
     public IReadOnlyList<string> ParameterNames { get; } = ["E", "A", "alpha"];
     public int MinimumPoints => 5;
+    public IReadOnlyCollection<string> ScaleParameters { get; } = ["E", "A"];
 
     public LawFit Fit(IReadOnlyList<LawPoint> points, LawFit? warmStart = null)
     {

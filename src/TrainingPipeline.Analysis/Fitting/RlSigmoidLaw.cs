@@ -15,6 +15,10 @@ public sealed class RlSigmoidLaw : IScalingLaw
     public string Name => LawName;
     public IReadOnlyList<string> ParameterNames { get; } = ["R0", "A", "B", "C_mid"];
     public int MinimumPoints => 5;
+    public IReadOnlyCollection<string> ScaleParameters { get; } = ["B", "C_mid"];
+
+    /// <summary>The floor and ceiling of a pass-rate fit are rates (intervals use the logit scale only when every estimate is in (0, 1)).</summary>
+    public IReadOnlyCollection<string> RateParameters(LawFit fit) => ["R0", "A"];
 
     public LawFit Fit(IReadOnlyList<LawPoint> points, LawFit? warmStart = null)
     {

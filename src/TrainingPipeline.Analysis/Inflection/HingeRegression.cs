@@ -33,9 +33,17 @@ public static class HingeRegression
         if (right > left)
         {
             // The golden-section search may probe outside its bracket; clamping keeps both segments populated.
-            var refined = GoldenSectionMinimizer.Minimum(
-                ObjectiveFunction.ScalarValue(b => SumOfSquares(x, y, Math.Clamp(b, low, high))), left, right, 1e-8 * (1 + Math.Abs(right)));
-            if (refined.FunctionInfoAtMinimum.Value <= sse[best]) breakpoint = Math.Clamp(refined.MinimizingPoint, low, high);
+            try
+            {
+                var refined = GoldenSectionMinimizer.Minimum(
+                    ObjectiveFunction.ScalarValue(b => SumOfSquares(x, y, Math.Clamp(b, low, high))), left, right, 1e-8 * (1 + Math.Abs(right)));
+                if (refined.FunctionInfoAtMinimum.Value <= sse[best]) breakpoint = Math.Clamp(refined.MinimizingPoint, low, high);
+            }
+            catch (OptimizationException)
+            {
+                // MathNet refuses a bracket whose ends are not both above the interior (a flat or edge minimum, found by
+                // the calibration harness on simulated runs); the best grid point stands.
+            }
         }
         var coefficients = Solve(x, y, breakpoint);
         return new HingeFit(coefficients[0], coefficients[1], coefficients[2], breakpoint, SumOfSquares(x, y, breakpoint));
@@ -85,6 +93,77 @@ public static class HingeRegression
             f, pValue, simulations, [.. x], [.. y]);
     }
 
+    /// <summary>
+    /// The hinge test on evaluations along several runs of one cohort (same pre-training, same RL configuration).
+    /// Points of one run share that run's random walk, so neither the null nor the intervals may treat them as
+    /// independent. Null: a wild cluster bootstrap — the straight-line fit plus each run's own residual curve
+    /// multiplied by one random weight per run (Webb's six-point weights, which stay usable with 3 runs); the F
+    /// statistic of the data is compared with those. Intervals: leave-one-run-out jackknife with a Student t
+    /// quantile on runs − 1 degrees of freedom.
+    /// </summary>
+    public static InflectionAnalysis AnalyzeRuns(string group, string xLabel, IReadOnlyList<string> runs, IReadOnlyList<double> x,
+        IReadOnlyList<double> y, int simulations, long seed)
+    {
+        var runIds = runs.Distinct().ToArray();
+        if (runIds.Length < MinimumRuns) throw new ArgumentException($"need ≥ {MinimumRuns} runs");
+        var n = x.Count;
+        var fit = Fit(x, y);
+        var (intercept, slope) = MathNet.Numerics.Fit.Line([.. x], [.. y]);
+        var linear = x.Zip(y, (xi, yi) => Math.Pow(yi - intercept - slope * xi, 2)).Sum();
+        var f = FStatistic(linear, fit.SumOfSquares, n);
+        var random = new Random(unchecked((int)(seed ^ (seed >> 32))));
+        var runIndex = runs.Select(r => Array.IndexOf(runIds, r)).ToArray();
+        var fitted = x.Select(xi => intercept + slope * xi).ToArray();
+        var residuals = y.Select((yi, i) => yi - fitted[i]).ToArray();
+        if (simulations < 19) throw new ArgumentOutOfRangeException(nameof(simulations), "need ≥ 19 null simulations for a test at 5%");
+        var atLeast = 0;
+        var weights = new double[runIds.Length];
+        for (var s = 0; s < simulations; s++)
+        {
+            for (var r = 0; r < weights.Length; r++) weights[r] = WebbWeights[random.Next(WebbWeights.Length)];
+            var simulated = fitted.Select((v, i) => v + weights[runIndex[i]] * residuals[i]).ToArray();
+            var (a0, b0) = MathNet.Numerics.Fit.Line([.. x], simulated);
+            var nullLinear = x.Zip(simulated, (xi, yi) => Math.Pow(yi - a0 - b0 * xi, 2)).Sum();
+            if (FStatistic(nullLinear, Fit(x, simulated).SumOfSquares, n) >= f) atLeast++;
+        }
+        var pValue = (1.0 + atLeast) / (1.0 + simulations);
+
+        var leaveOneOut = new List<HingeFit>();
+        foreach (var run in runIds)
+        {
+            var keep = Enumerable.Range(0, n).Where(i => runs[i] != run).ToArray();
+            var rx = keep.Select(i => x[i]).ToArray();
+            if (rx.Distinct().Count() < MinimumDistinctX) continue;
+            leaveOneOut.Add(Fit(rx, [.. keep.Select(i => y[i])]));
+        }
+        var complete = leaveOneOut.Count == runIds.Length;
+        return new InflectionAnalysis(group, xLabel, n, fit, linear,
+            Jackknife("breakpoint", fit.Breakpoint, complete ? [.. leaveOneOut.Select(h => h.Breakpoint)] : []),
+            Jackknife("slope_before", fit.SlopeBefore, complete ? [.. leaveOneOut.Select(h => h.SlopeBefore)] : []),
+            Jackknife("slope_after", fit.SlopeAfter, complete ? [.. leaveOneOut.Select(h => h.SlopeAfter)] : []),
+            f, pValue, simulations, [.. x], [.. y])
+        {
+            ResamplingUnit = "run",
+            Runs = runIds.Length,
+            NullModel = "wild cluster bootstrap over runs (Webb weights)",
+        };
+    }
+
+    public const int MinimumRuns = 3;
+
+    private static readonly double[] WebbWeights =
+        [-Math.Sqrt(1.5), -1, -Math.Sqrt(0.5), Math.Sqrt(0.5), 1, Math.Sqrt(1.5)];
+
+    private static ParameterEstimate Jackknife(string name, double value, double[] leaveOneOut)
+    {
+        if (leaveOneOut.Length < 2) return new ParameterEstimate(name, value, double.NaN, double.NaN);
+        var g = leaveOneOut.Length;
+        var mean = leaveOneOut.Average();
+        var se = Math.Sqrt((g - 1.0) / g * leaveOneOut.Sum(v => (v - mean) * (v - mean)));
+        var half = MathNet.Numerics.Distributions.StudentT.InvCDF(0, 1, g - 1, 0.975) * se;
+        return new ParameterEstimate(name, value, value - half, value + half);
+    }
+
     private static double FStatistic(double linearSse, double hingeSse, int n) =>
         (linearSse - hingeSse) / 2 / Math.Max(hingeSse / (n - 4), 1e-300);
 
@@ -93,7 +172,47 @@ public static class HingeRegression
             ? new ParameterEstimate(name, value, double.NaN, double.NaN)
             : new ParameterEstimate(name, value, Statistics.Quantile(samples, 0.025), Statistics.Quantile(samples, 0.975));
 
+    /// <summary>
+    /// Least squares for the three columns (1, x, max(0, x − ψ)) through the 3×3 normal equations, solved by Gaussian
+    /// elimination with partial pivoting: the profile and the null simulations solve it tens of thousands of times,
+    /// and a general QR was the calibration harness's bottleneck. Falls back to QR when the system is near-singular.
+    /// </summary>
     private static double[] Solve(IReadOnlyList<double> x, IReadOnlyList<double> y, double breakpoint)
+    {
+        var a = new double[3, 4];
+        for (var i = 0; i < x.Count; i++)
+        {
+            Span<double> row = [1, x[i], Math.Max(0, x[i] - breakpoint)];
+            for (var r = 0; r < 3; r++)
+            {
+                for (var c = 0; c < 3; c++) a[r, c] += row[r] * row[c];
+                a[r, 3] += row[r] * y[i];
+            }
+        }
+        var scale = Math.Max(a[0, 0], Math.Max(a[1, 1], a[2, 2]));
+        for (var col = 0; col < 3; col++)
+        {
+            var pivot = col;
+            for (var r = col + 1; r < 3; r++) if (Math.Abs(a[r, col]) > Math.Abs(a[pivot, col])) pivot = r;
+            if (Math.Abs(a[pivot, col]) < 1e-10 * scale) return SolveQr(x, y, breakpoint);
+            for (var c = 0; c < 4; c++) (a[col, c], a[pivot, c]) = (a[pivot, c], a[col, c]);
+            for (var r = col + 1; r < 3; r++)
+            {
+                var factor = a[r, col] / a[col, col];
+                for (var c = col; c < 4; c++) a[r, c] -= factor * a[col, c];
+            }
+        }
+        var solution = new double[3];
+        for (var r = 2; r >= 0; r--)
+        {
+            var sum = a[r, 3];
+            for (var c = r + 1; c < 3; c++) sum -= a[r, c] * solution[c];
+            solution[r] = sum / a[r, r];
+        }
+        return solution;
+    }
+
+    private static double[] SolveQr(IReadOnlyList<double> x, IReadOnlyList<double> y, double breakpoint)
     {
         var design = Matrix<double>.Build.Dense(x.Count, 3, (i, j) => j switch
         {

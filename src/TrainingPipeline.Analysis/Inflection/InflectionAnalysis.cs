@@ -23,5 +23,12 @@ public sealed record InflectionAnalysis(
     IReadOnlyList<double> X,
     IReadOnlyList<double> Y)
 {
+    /// <summary>What the null and the intervals resampled: <c>run</c> (whole runs), or <c>points</c> (independent points).</summary>
+    public string ResamplingUnit { get; init; } = "points";
+
+    public int Runs { get; init; }
+
+    public string NullModel { get; init; } = "parametric bootstrap under the straight line (independent Gaussian noise)";
+
     public bool BreakIsSignificant => PValue < 0.05;
 }

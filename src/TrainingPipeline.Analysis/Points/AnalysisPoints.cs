@@ -7,7 +7,7 @@ public sealed record AnalysisPoints(
     IReadOnlyList<LawPoint> Pretrain,
     IReadOnlyList<LossCurvePoint> LossCurves,
     IReadOnlyDictionary<string, IReadOnlyList<LawPoint>> RlGroups,
-    IReadOnlyList<LawPoint> RlHeldOut,
+    IReadOnlyList<RlHeldOutPoint> RlHeldOut,
     IReadOnlyList<RlRunSummary> RlRuns,
     IReadOnlyList<string> Notes)
 {

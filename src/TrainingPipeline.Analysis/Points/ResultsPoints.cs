@@ -83,10 +83,10 @@ public static class ResultsPoints
         var groups = positive
             .GroupBy(e => $"{e.EvalSet} / {e.Split}{cohorts[e.RunId]}")
             .OrderBy(g => g.Key, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => (IReadOnlyList<LawPoint>)[.. g.Select(e => new LawPoint(e.RunFlops, e.Value, Cluster: e.RunId))]);
+            .ToDictionary(g => g.Key, g => (IReadOnlyList<LawPoint>)[.. g.Select(e => new LawPoint(e.RunFlops, e.Value, Cluster: e.RunId, StdError: e.Stderr))]);
         var heldOut = positive.Where(e => e.Split == HeldOut)
             .GroupBy(e => (e.RunId, e.Step))
-            .Select(g => new LawPoint(g.First().RunFlops, g.Average(e => e.Value), Cluster: g.Key.RunId))
+            .Select(g => new RlHeldOutPoint(cohorts[g.Key.RunId], g.Key.RunId, g.Key.Step, g.First().RunFlops, g.Average(e => e.Value)))
             .ToList();
         var summaries = rlRuns.Select(r => Summarize(r, evalsByRun[r.RunId].Where(e => e.Metric == "pass@1" && double.IsFinite(e.Value)).ToList()))
             .OfType<RlRunSummary>().ToList();

@@ -16,7 +16,8 @@ public static class FitsTableWriter
         new DataField<string>("law"), new DataField<string>("group"), new DataField<string>("parameter"),
         new DataField<double>("value"), new DataField<double>("ci_low"), new DataField<double>("ci_high"),
         new DataField<long>("n_points"), new DataField<double>("objective"), new DataField<double?>("backtest_error"),
-        new DataField<DateTime>("written_at"));
+        new DataField<DateTime>("written_at"), new DataField<string>("resampling_unit"), new DataField<string>("interval_note"),
+        new DataField<double?>("eval_stderr"), new DataField<long>("runs"));
 
     public static string Write(string fitsDirectory, string analysisId, IReadOnlyList<FittedLaw> laws,
         IReadOnlyList<InflectionAnalysis> inflections, DateTime writtenAt)
@@ -25,15 +26,17 @@ public static class FitsTableWriter
         foreach (var law in laws)
         {
             foreach (var estimate in law.Parameters.Concat(law.Derived))
-                rows.Add(Row(law.Law, law.Group, estimate, law.PointCount, law.Fit.Objective, law.Backtest?.RootMeanSquaredError, writtenAt));
+                rows.Add(Row(law.Law, law.Group, estimate, law.PointCount, law.Fit.Objective, law.Backtest?.RootMeanSquaredError, writtenAt,
+                    law.ResamplingUnit, law.FailureNote ?? law.IntervalNote, law.Runs));
         }
         foreach (var inflection in inflections)
         {
             var group = $"{inflection.Group} vs {inflection.XLabel}";
             foreach (var estimate in new[] { inflection.Breakpoint, inflection.SlopeBefore, inflection.SlopeAfter })
-                rows.Add(Row("hinge", group, estimate, inflection.PointCount, inflection.Fit.SumOfSquares, null, writtenAt));
+                rows.Add(Row("hinge", group, estimate, inflection.PointCount, inflection.Fit.SumOfSquares, null, writtenAt,
+                    inflection.ResamplingUnit, null, inflection.Runs));
             rows.Add(Row("hinge", group, new ParameterEstimate("p_value_vs_no_break", inflection.PValue, double.NaN, double.NaN),
-                inflection.PointCount, inflection.Fit.SumOfSquares, null, writtenAt));
+                inflection.PointCount, inflection.Fit.SumOfSquares, null, writtenAt, inflection.ResamplingUnit, null, inflection.Runs));
         }
         var folder = Path.Combine(fitsDirectory, $"analysis_id={analysisId}");
         Directory.CreateDirectory(folder);
@@ -46,7 +49,7 @@ public static class FitsTableWriter
     }
 
     private static Dictionary<string, object?> Row(string law, string group, ParameterEstimate estimate, int points,
-        double objective, double? backtest, DateTime writtenAt) => new()
+        double objective, double? backtest, DateTime writtenAt, string unit, string? note, int runs) => new()
         {
             ["law"] = law,
             ["group"] = group,
@@ -58,5 +61,9 @@ public static class FitsTableWriter
             ["objective"] = objective,
             ["backtest_error"] = backtest,
             ["written_at"] = writtenAt,
+            ["resampling_unit"] = unit,
+            ["interval_note"] = note,
+            ["eval_stderr"] = double.IsFinite(estimate.EvalStdError) ? estimate.EvalStdError : null,
+            ["runs"] = (long)runs,
         };
 }

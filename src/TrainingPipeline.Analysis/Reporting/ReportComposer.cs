@@ -42,7 +42,8 @@ public static class ReportComposer
             new ParagraphBlock($"Analysis {inputs.AnalysisId} of {inputs.ResultsDirectory}: {inputs.RunCount} runs, " +
                 $"{inputs.Points.Pretrain.Count} pre-training points, {inputs.Points.RlGroups.Values.Sum(g => g.Count)} RL points " +
                 $"in {inputs.Points.RlGroups.Count} groups. Bootstrap {o.Bootstrap} resamples, seed {o.Seed}, backtest holds out " +
-                $"the top {o.BacktestFraction:P0} of the log-compute range."),
+                $"the top {o.BacktestFraction:P0} of the log-compute range; RL laws leave out points below {o.EarlyComputeFraction:P0} of their run's compute."),
+            new ParagraphBlock(ReadingIntervals),
         };
         blocks.AddRange(inputs.Notes.Select(n => new ParagraphBlock("Note: " + n)));
         return blocks;
@@ -60,13 +61,16 @@ public static class ReportComposer
 
     private static IEnumerable<ReportBlock> LawBlocks(FittedLaw law)
     {
-        yield return new ParagraphBlock($"{law.Law} on {law.Group}: {law.PointCount} points, objective {AnalysisSummary.Format(law.Fit.Objective)}, " +
-            $"bootstrap {law.BootstrapSucceeded}/{law.BootstrapRequested} resamples of {law.ResamplingUnit}.");
-        yield return new TableBlock(["parameter", "value", "95% CI"],
-            [.. law.Parameters.Concat(law.Derived).Select(p => (IReadOnlyList<string>)[p.Name, AnalysisSummary.Format(p.Value), AnalysisSummary.Interval(p)])]);
+        var discarded = law.DiscardedEarlyPoints > 0 ? $" ({law.DiscardedEarlyPoints} early low-compute points left out)" : "";
+        yield return new ParagraphBlock($"{law.Law} on {law.Group}: {law.PointCount} points from {law.Runs} runs{discarded}, objective {AnalysisSummary.Format(law.Fit.Objective)}; " +
+            $"intervals: {law.IntervalMethod}, resampling unit {law.ResamplingUnit}" + (law.IntervalNote is { } note ? $" — {note}." : "."));
+        if (law.FailureNote is { } failure) yield return new ParagraphBlock($"**{failure}**: its parameters are not a result.");
+        yield return new TableBlock(["parameter", "value", "95% CI", "eval-noise s.e."],
+            [.. law.Parameters.Concat(law.Derived).Select(p => (IReadOnlyList<string>)[p.Name, law.Failed ? "failed fit" : AnalysisSummary.Format(p.Value),
+                AnalysisSummary.Interval(p), AnalysisSummary.Format(p.EvalStdError)])]);
         yield return new ParagraphBlock(law.Backtest is { } b
             ? $"Backtest: fitted on {b.TrainPoints} points below C = {b.CutoffCompute:G3}, predicting {b.HeldOutPoints} above it: " +
-              $"RMSE {AnalysisSummary.Format(b.RootMeanSquaredError)}, MAE {AnalysisSummary.Format(b.MeanAbsoluteError)}."
+              $"RMSE {AnalysisSummary.Format(b.RootMeanSquaredError)} (95% CI {RmseInterval(b)}), MAE {AnalysisSummary.Format(b.MeanAbsoluteError)}."
             : $"Backtest: {law.BacktestNote}.");
     }
 
@@ -83,22 +87,40 @@ public static class ReportComposer
             selection.Add([group.Key, Rmse(linear), Rmse(sigmoid), Preferred(linear, sigmoid)]);
         }
         if (selection.Count > 0)
-            blocks.Add(new TableBlock(["group", "rl-loglinear backtest RMSE", "rl-sigmoid backtest RMSE", "preferred by backtest"], selection));
+        {
+            blocks.Add(new TableBlock(["group", "rl-loglinear backtest RMSE [95% CI]", "rl-sigmoid backtest RMSE [95% CI]", "preferred by backtest"], selection));
+            blocks.Add(new ParagraphBlock("A law is preferred only when its backtest RMSE interval lies entirely below the other's; " +
+                "overlapping intervals, fewer than 3 runs or a failed fit give no preference."));
+        }
         foreach (var law in rl) blocks.AddRange(LawBlocks(law));
         blocks.AddRange(inputs.Figures.Where(f => f.Section == "rl").Select(f => new FigureBlock(f)));
         return blocks;
     }
 
-    /// <summary>The law with the lower extrapolation error; in-sample fit alone would favour the more flexible law.</summary>
+    /// <summary>The law that extrapolates better when the backtest intervals separate (<see cref="LawComparison"/>); in-sample fit
+    /// alone would favour the more flexible law.</summary>
     public static string Preferred(FittedLaw? linear, FittedLaw? sigmoid)
     {
-        double a = linear?.Backtest?.RootMeanSquaredError ?? double.NaN, b = sigmoid?.Backtest?.RootMeanSquaredError ?? double.NaN;
-        if (double.IsFinite(a) && double.IsFinite(b)) return a <= b ? RlLogLinearLaw.LawName : RlSigmoidLaw.LawName;
-        return "no backtest for both laws";
+        if (linear is null || sigmoid is null) return "no preference: both laws are needed";
+        var verdict = LawComparison.Compare(linear, sigmoid);
+        return verdict.Preferred ?? verdict.Reason;
     }
 
     private static string Rmse(FittedLaw? law) =>
-        law?.Backtest is { } b ? AnalysisSummary.Format(b.RootMeanSquaredError) : law is null ? "not fitted" : "no backtest";
+        law?.Backtest is { } b ? $"{AnalysisSummary.Format(b.RootMeanSquaredError)} {RmseInterval(b)}" : law is null ? "not fitted" : "no backtest";
+
+    private static string RmseInterval(BacktestResult b) =>
+        double.IsFinite(b.RmseLow) ? $"[{AnalysisSummary.Format(b.RmseLow)}, {AnalysisSummary.Format(b.RmseHigh)}]" : "n/a: no run-level interval";
+
+    /// <summary>The plain-language reading of every interval in the report, for readers who are not statisticians.</summary>
+    public const string ReadingIntervals =
+        "How to read the intervals: a 95% interval with resampling unit \"run\" says how far the estimate could move if the whole " +
+        "experiment were repeated with new seeds; it comes from how much the estimate changes when one run is left out, and it is " +
+        "honest only because seeds, not evaluation points, are treated as the independent repetitions. With fewer than 3 runs there " +
+        "is no such interval (\"no run-level interval: n runs < 3\"): only the evaluation-noise standard error is shown, which says how much " +
+        "re-scoring the same models on fresh problems could move the estimate, not how much a new seed could. An interval with unit " +
+        "\"points\" treats evaluations of one model as independent and is too narrow. Two laws are ranked only when their backtest " +
+        "error intervals do not overlap. See docs/analysis.md for the design the analysis needs (seeds, evaluation steps, problems).";
 
     private static List<ReportBlock> TransferSection(ReportInputs inputs)
     {
@@ -133,14 +155,16 @@ public static class ReportComposer
     private static List<ReportBlock> InflectionSection(ReportInputs inputs)
     {
         if (inputs.Inflections.Count == 0)
-            return [new ParagraphBlock($"No inflection analysis: it needs held-out points at ≥ {HingeRegression.MinimumPoints} points with ≥ {HingeRegression.MinimumDistinctX} distinct x values (see the notes above).")];
+            return [new ParagraphBlock($"No inflection analysis: along RL compute it needs, per cohort, ≥ {HingeRegression.MinimumRuns} runs evaluated at ≥ {HingeRegression.MinimumDistinctX} distinct steps; " +
+                $"across breadth ≥ {HingeRegression.MinimumPoints} runs at ≥ {HingeRegression.MinimumDistinctX} breadths (see the notes above).")];
         var blocks = new List<ReportBlock>
         {
-            new TableBlock(["held-out performance vs", "breakpoint", "95% CI", "slope before", "slope after", "F", "p (vs no break)", "n"],
-                [.. inputs.Inflections.Select(i => (IReadOnlyList<string>)[i.XLabel, AnalysisSummary.Format(i.Breakpoint.Value), AnalysisSummary.Interval(i.Breakpoint),
+            new TableBlock(["cohort", "held-out performance vs", "breakpoint", "95% CI", "slope before", "slope after", "F", "p (vs no break)", "n", "runs", "resampling unit"],
+                [.. inputs.Inflections.Select(i => (IReadOnlyList<string>)[i.Group, i.XLabel, AnalysisSummary.Format(i.Breakpoint.Value), AnalysisSummary.Interval(i.Breakpoint),
                     $"{AnalysisSummary.Format(i.SlopeBefore.Value)} {AnalysisSummary.Interval(i.SlopeBefore)}",
                     $"{AnalysisSummary.Format(i.SlopeAfter.Value)} {AnalysisSummary.Interval(i.SlopeAfter)}",
-                    AnalysisSummary.Format(i.FStatistic), AnalysisSummary.Format(i.PValue), i.PointCount.ToString(System.Globalization.CultureInfo.InvariantCulture)])]),
+                    AnalysisSummary.Format(i.FStatistic), AnalysisSummary.Format(i.PValue), i.PointCount.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    i.Runs.ToString(System.Globalization.CultureInfo.InvariantCulture), i.ResamplingUnit])]),
             new ParagraphBlock("A breakpoint is only evidence of an inflection when p < 0.05; otherwise a straight line explains the points as well."),
         };
         blocks.AddRange(inputs.Figures.Where(f => f.Section == "inflections").Select(f => new FigureBlock(f)));
@@ -157,9 +181,13 @@ public static class ReportComposer
             "Compute-optimal allocation from C = 6ND: N_opt = G·(C/6)^(β/(α+β)), G = (αA/(βB))^(1/(α+β))."),
         new ParagraphBlock("RL: pass@1 against RL compute (run_flops), per eval set and split; score = a + b·log10 C by least squares and " +
             "score = R0 + (A − R0)/(1 + (C_mid/C)^B) by least squares (L-BFGS from a data-derived grid)."),
-        new ParagraphBlock("Intervals: 95% percentile bootstrap, refitting from the point estimate; whole runs are resampled when the points come from ≥ 3 runs. " +
-            "Backtest: fit below the top fraction of the log-compute range, RMSE on the points above; laws are compared on this, not on in-sample fit."),
-        new ParagraphBlock("Inflections: segmented regression y = b0 + b1·x + b2·max(0, x − ψ) with ψ profiled; breakpoint and slopes with bootstrap intervals; " +
-            "p-value of the F statistic against the straight line from a parametric bootstrap under the straight-line fit."),
+        new ParagraphBlock("Intervals: the run (seed) is the unit of resampling. RL laws (several evaluations per run, ≥ 3 runs): leave-one-run-out jackknife " +
+            "with a Student t quantile on runs − 1 degrees of freedom, widened by the problem-set error shared by all runs (from the rows' stderr). " +
+            "Pre-training laws (one point per run): percentile bootstrap over runs. Fewer than 3 runs: no interval, evaluation-noise standard error only. " +
+            "RL laws leave out the early low-compute regime. Backtest: fit below the top fraction of the log-compute range (default: the lower half), RMSE on the points above " +
+            "with a jackknife-t interval over runs; laws are compared on this, not on in-sample fit."),
+        new ParagraphBlock("Inflections: segmented regression y = b0 + b1·x + b2·max(0, x − ψ) with ψ profiled, per cohort. Along RL compute: p-value of the F statistic " +
+            "from a wild cluster bootstrap over runs under the straight line, jackknife-t intervals over runs. Across breadth (one point per run): " +
+            "parametric bootstrap under the straight line and percentile bootstrap intervals."),
     ];
 }

@@ -3,13 +3,14 @@ using TrainingPipeline.Results;
 namespace TrainingPipeline.Analysis.Tables;
 
 /// <summary>
-/// Which table column plays which role (N, D, C, loss, score). A role is found, in order, from an explicit
+/// Which table column plays which role (N, D, C, loss, score; run, the run or seed identifier whose runs the
+/// bootstrap resamples; stderr, each row's standard error over problems). A role is found, in order, from an explicit
 /// <c>--col role=column</c>, a column named like the role, or a known alias (e.g. "Model Size" for N, "Training
 /// FLOP" for C, as in the published Chinchilla extraction).
 /// </summary>
 public sealed class ColumnMapping
 {
-    public static IReadOnlyList<string> Roles { get; } = ["N", "D", "C", "loss", "score"];
+    public static IReadOnlyList<string> Roles { get; } = ["N", "D", "C", "loss", "score", "run", "stderr"];
 
     private static readonly Dictionary<string, string[]> Aliases = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -18,6 +19,9 @@ public sealed class ColumnMapping
         ["C"] = ["Training FLOP", "flops", "compute"],
         ["loss"] = [],
         ["score"] = ["pass@1"],
+        // No alias for run: points are only treated as runs when the user says which column identifies them.
+        ["run"] = [],
+        ["stderr"] = ["std_error"],
     };
 
     private readonly Dictionary<string, string> _explicit;
@@ -51,6 +55,7 @@ public sealed class ColumnMapping
                     "use one of: " + string.Join(", ", table.ColumnNames));
             return named;
         }
+        if (role == "run") return null;
         if (table.Has(role)) return role;
         return Aliases[role].FirstOrDefault(table.Has);
     }

@@ -21,14 +21,16 @@ public static class CsvTableReader
                     $"{fields.Count} fields where the header has {header.Count}", "give every row one value per header column");
         }
         var columns = new Dictionary<string, double[]>(StringComparer.OrdinalIgnoreCase);
+        var text = new Dictionary<string, string[]>(StringComparer.OrdinalIgnoreCase);
         for (var c = 0; c < header.Count; c++)
         {
             var name = header[c].Trim();
             if (columns.ContainsKey(name))
                 throw new BadInputException(path, name, "the header names this column twice", "rename one of the columns");
             columns[name] = rows.Select(r => ParseNumber(r[c])).ToArray();
+            text[name] = rows.Select(r => r[c].Trim()).ToArray();
         }
-        return new NumericTable(path, columns, rows.Count);
+        return new NumericTable(path, columns, rows.Count, text);
     }
 
     private static double ParseNumber(string cell) =>

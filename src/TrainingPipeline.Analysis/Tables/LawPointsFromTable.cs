@@ -1,14 +1,34 @@
+using TrainingPipeline.Results;
 using TrainingPipeline.Analysis.Fitting;
 
 namespace TrainingPipeline.Analysis.Tables;
 
 /// <summary>
 /// Builds fit points from an external table. Compute and tokens complete each other under C = 6·N·D: when D is
-/// missing but C and N are given, D = C / (6N); when C is missing, C = 6·N·D.
+/// missing but C and N are given, D = C / (6N); when C is missing, C = 6·N·D. With <c>--col run=</c> every point
+/// carries its run id (the bootstrap then resamples runs); a <c>stderr</c> column gives each point's evaluation error.
 /// </summary>
 public static class LawPointsFromTable
 {
     public static IReadOnlyList<LawPoint> Build(NumericTable table, string law, ColumnMapping columns)
+    {
+        var runs = RunIds(table, columns);
+        var errors = columns.Find(table, "stderr") is { } errorColumn ? table.Column(errorColumn) : null;
+        return [.. Points(table, law, columns).Select((p, i) => p with { Cluster = runs?[i], StdError = errors?[i] ?? double.NaN })];
+    }
+
+    private static string[]? RunIds(NumericTable table, ColumnMapping columns)
+    {
+        if (columns.Find(table, "run") is not { } column) return null;
+        var ids = table.Text(column);
+        var empty = Array.FindIndex(ids, string.IsNullOrWhiteSpace);
+        if (empty >= 0)
+            throw new BadInputException(table.Source, column, $"row {empty + 1} has no run id",
+                "give every row the run (seed) it came from, or leave out --col run=");
+        return ids;
+    }
+
+    private static IReadOnlyList<LawPoint> Points(NumericTable table, string law, ColumnMapping columns)
     {
         if (law is RlLogLinearLaw.LawName or RlSigmoidLaw.LawName)
         {

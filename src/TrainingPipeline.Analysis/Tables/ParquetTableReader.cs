@@ -3,7 +3,7 @@ using TrainingPipeline.Results;
 
 namespace TrainingPipeline.Analysis.Tables;
 
-/// <summary>Reads a Parquet file's numeric columns into a <see cref="NumericTable"/> (other columns are NaN).</summary>
+/// <summary>Reads a Parquet file's columns into a <see cref="NumericTable"/> (non-numeric columns are NaN as numbers, kept as text).</summary>
 public static class ParquetTableReader
 {
     public static NumericTable Read(string path)
@@ -24,7 +24,11 @@ public static class ParquetTableReader
             n => n,
             n => result.Data.Select(row => row.TryGetValue(n, out var v) ? ToDouble(v) : double.NaN).ToArray(),
             StringComparer.OrdinalIgnoreCase);
-        return new NumericTable(path, columns, result.Data.Count);
+        var text = names.ToDictionary(
+            n => n,
+            n => result.Data.Select(row => row.TryGetValue(n, out var v) ? Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture) ?? "" : "").ToArray(),
+            StringComparer.OrdinalIgnoreCase);
+        return new NumericTable(path, columns, result.Data.Count, text);
     }
 
     internal static double ToDouble(object? value) => value switch

@@ -104,4 +104,4 @@ public sealed record RlSection(
 public sealed record DifficultyPoint(int Step, int Difficulty);
 
 /// <summary>What the analysis stage does with the results once every run is done.</summary>
-public sealed record AnalysisSection(int Bootstrap = 200, long Seed = 0, double BacktestFraction = 0.25);
+public sealed record AnalysisSection(int Bootstrap = 200, long Seed = 0, double BacktestFraction = 0.5);

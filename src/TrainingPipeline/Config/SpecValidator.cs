@@ -102,7 +102,7 @@ public static partial class SpecValidator
         if (spec.Analysis is { } analysis)
         {
             Check(analysis.Bootstrap is >= 0 and <= 100_000, "$.analysis.bootstrap", $"must be 0–100000, got {analysis.Bootstrap}", "use e.g. 200");
-            Check(analysis.BacktestFraction is > 0 and < 1, "$.analysis.backtest_fraction", $"must be in (0, 1), got {analysis.BacktestFraction}", "use e.g. 0.25");
+            Check(analysis.BacktestFraction is > 0 and < 1, "$.analysis.backtest_fraction", $"must be in (0, 1), got {analysis.BacktestFraction}", "use e.g. 0.5");
         }
     }
 

@@ -32,6 +32,6 @@ public class BacktestTests
     {
         var points = SyntheticData.Sigmoid(seed: 0, count: 6);
         Assert.Null(Backtest.Run(new RlSigmoidLaw(), points, 0.25, out var reason));
-        Assert.Contains("need ≥ 5", reason);
+        Assert.Contains("need ≥ 8: twice the law's 4 parameters", reason);
     }
 }

@@ -25,7 +25,7 @@ public class LawCoverageTests
         var estimates = truth.Keys.ToDictionary(k => k, _ => new List<double>());
         for (var seed = 0; seed < Repetitions; seed++)
         {
-            var fitted = LawAnalysis.Run(law, make(seed), "all", new FitOptions(Resamples, seed, BacktestFraction: 0), "synthetic");
+            var fitted = LawAnalysis.Run(law, make(seed), "all", new FitOptions(Resamples, seed, BacktestFraction: 0, EarlyComputeFraction: 0), "synthetic");
             Assert.True(fitted.BootstrapSucceeded >= Resamples * 0.9, $"only {fitted.BootstrapSucceeded} resamples fitted");
             foreach (var name in truth.Keys)
             {

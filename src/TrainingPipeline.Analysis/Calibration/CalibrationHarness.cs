@@ -1,0 +1,98 @@
+using TrainingPipeline.Analysis.Fitting;
+using TrainingPipeline.Analysis.Inflection;
+
+namespace TrainingPipeline.Analysis.Calibration;
+
+/// <summary>
+/// Runs the real analysis code (<see cref="LawAnalysis"/>, <see cref="HingeRegression"/>, <see cref="LawComparison"/>)
+/// on many simulated data sets whose truth is known, and counts how often its intervals cover the truth, how often
+/// it reports an effect that is not there, and how often the backtest picks the law that generated the data
+/// (docs/analysis.md, "Calibration"). Seeded: the same arguments give the same rates.
+/// </summary>
+public static class CalibrationHarness
+{
+    /// <summary>The log-linear truth: score = a + b·log10 C, rising from 0.37 to 0.57 over the part of the runs that is fitted.</summary>
+    public static readonly IReadOnlyDictionary<string, double> LogLinearTruth = new Dictionary<string, double> { ["a"] = -2.3, ["b"] = 0.2 };
+
+    /// <summary>The sigmoid truth: rises from 0.1 towards 0.7, midpoint at step 40, saturating over the second half.</summary>
+    public static readonly IReadOnlyDictionary<string, double> SigmoidTruth =
+        new Dictionary<string, double> { ["R0"] = 0.1, ["A"] = 0.7, ["B"] = 2.0, ["C_mid"] = 4e13 };
+
+    public static double LogLinear(double compute) => LogLinearTruth["a"] + LogLinearTruth["b"] * Math.Log10(compute);
+
+    public static double Sigmoid(double compute) =>
+        SigmoidTruth["R0"] + (SigmoidTruth["A"] - SigmoidTruth["R0"]) / (1 + Math.Pow(SigmoidTruth["C_mid"] / compute, SigmoidTruth["B"]));
+
+    /// <summary>Fraction of data sets whose 95% interval of each parameter covers the truth.</summary>
+    public static IReadOnlyDictionary<string, double> Coverage(IScalingLaw law, Func<double, double> truthCurve,
+        IReadOnlyDictionary<string, double> truth, SimulationDesign design, int dataSets, int seed,
+        RunIntervalMethod method = RunIntervalMethod.JackknifeT)
+    {
+        var covered = truth.Keys.ToDictionary(k => k, _ => 0);
+        var options = new FitOptions(Bootstrap: 200, Seed: seed, BacktestFraction: 0, IntervalMethod: method);
+        for (var d = 0; d < dataSets; d++)
+        {
+            var random = new Random(seed * 100_003 + d);
+            var points = SimulatedRlResults.Generate(truthCurve, design, random).Select(e => e.Point).ToList();
+            var fitted = LawAnalysis.Run(law, points, "simulated", options with { Seed = d }, "simulation");
+            foreach (var (name, value) in truth)
+                if (fitted.Parameter(name).Covers(value)) covered[name]++;
+        }
+        return covered.ToDictionary(kv => kv.Key, kv => (double)kv.Value / dataSets);
+    }
+
+    /// <summary>Under a flat truth (zero slope): fraction of data sets whose slope interval excludes zero.</summary>
+    public static double SlopeFalsePositiveRate(SimulationDesign design, int dataSets, int seed,
+        RunIntervalMethod method = RunIntervalMethod.JackknifeT)
+    {
+        var law = new RlLogLinearLaw();
+        var options = new FitOptions(Bootstrap: 200, Seed: seed, BacktestFraction: 0, IntervalMethod: method);
+        var excluded = 0;
+        for (var d = 0; d < dataSets; d++)
+        {
+            var random = new Random(seed * 100_003 + d);
+            var points = SimulatedRlResults.Generate(_ => 0.45, design, random).Select(e => e.Point).ToList();
+            var slope = LawAnalysis.Run(law, points, "simulated", options with { Seed = d }, "simulation").Parameter("b");
+            if (slope.CiLow > 0 || slope.CiHigh < 0) excluded++;
+        }
+        return (double)excluded / dataSets;
+    }
+
+    /// <summary>Under a straight line in log compute (no break): fraction of data sets with hinge p &lt; 0.05.</summary>
+    public static double HingeFalsePositiveRate(SimulationDesign design, int dataSets, int seed, int nullSimulations = 199)
+    {
+        var significant = 0;
+        for (var d = 0; d < dataSets; d++)
+        {
+            var random = new Random(seed * 100_003 + d);
+            var evaluations = SimulatedRlResults.Generate(LogLinear, design, random);
+            var analysis = HingeRegression.AnalyzeRuns("simulated", "log10 compute", [.. evaluations.Select(e => e.RunId)],
+                [.. evaluations.Select(e => Math.Log10(e.Point.Compute))], [.. evaluations.Select(e => e.Point.Value)], nullSimulations, d);
+            if (analysis.BreakIsSignificant) significant++;
+        }
+        return (double)significant / dataSets;
+    }
+
+    /// <summary>How often the backtest prefers the true law, the wrong law, or neither, over data sets from <paramref name="truth"/>.</summary>
+    public sealed record Preference(double True, double Wrong, double None, double TrueByNonOverlap);
+
+    public static Preference BacktestPreference(bool sigmoidIsTrue, SimulationDesign design, int dataSets, int seed)
+    {
+        int right = 0, wrong = 0, rightByNonOverlap = 0;
+        var options = new FitOptions(Bootstrap: 200, Seed: seed);
+        var trueLaw = sigmoidIsTrue ? RlSigmoidLaw.LawName : RlLogLinearLaw.LawName;
+        for (var d = 0; d < dataSets; d++)
+        {
+            var random = new Random(seed * 100_003 + d);
+            var points = SimulatedRlResults.Generate(sigmoidIsTrue ? Sigmoid : LogLinear, design, random).Select(e => e.Point).ToList();
+            var linear = LawAnalysis.Run(new RlLogLinearLaw(), points, "simulated", options with { Seed = d }, "simulation");
+            var sigmoid = LawAnalysis.Run(new RlSigmoidLaw(), points, "simulated", options with { Seed = d }, "simulation");
+            var verdict = LawComparison.Compare(linear, sigmoid);
+            if (LawComparison.PreferredByNonOverlap(linear, sigmoid) == trueLaw) rightByNonOverlap++;
+            if (verdict.Preferred == trueLaw) right++;
+            else if (verdict.Preferred is not null) wrong++;
+        }
+        return new Preference((double)right / dataSets, (double)wrong / dataSets, (double)(dataSets - right - wrong) / dataSets,
+            (double)rightByNonOverlap / dataSets);
+    }
+}

@@ -1,0 +1,211 @@
+using MathNet.Numerics.Distributions;
+using MathNet.Numerics.Statistics;
+
+namespace TrainingPipeline.Analysis.Fitting;
+
+/// <summary>How the run-level interval is built when a group has ≥ 3 runs with several points each.</summary>
+public enum RunIntervalMethod
+{
+    /// <summary>Leave-one-run-out jackknife standard error, Student t with (runs − 1) degrees of freedom (the default: the calibration harness chose it).</summary>
+    JackknifeT,
+
+    /// <summary>Percentile bootstrap over runs; kept so the calibration harness can show that it under-covers with 3–5 runs.</summary>
+    PercentileBootstrap,
+}
+
+/// <summary>
+/// The uncertainty of a fitted law: 95% intervals, what was resampled to get them (<see cref="ResamplingUnit"/>:
+/// <c>run</c>, <c>points</c> or <c>none</c>), the method, the number of runs, the evaluation-noise standard errors
+/// (computed when there are fewer than 3 runs, where they are all there is), and a note when there is no interval or the interval rests on an assumption the data may break.
+/// </summary>
+public sealed record LawUncertainty(
+    IReadOnlyDictionary<string, (double Low, double High)> Intervals,
+    IReadOnlyDictionary<string, double> EvalStdErrors,
+    string ResamplingUnit,
+    string Method,
+    int Runs,
+    int Requested,
+    int Succeeded,
+    string? Note);
+
+/// <summary>
+/// Run-level uncertainty (docs/analysis.md, "Intervals"). The run (seed) is the unit of replication, because the
+/// points of one run are evaluations of one evolving model on the same problems and are not independent:
+/// <list type="bullet">
+/// <item>points without a run id (an external table without <c>--col run=</c>): percentile bootstrap over points,
+/// resampling unit <c>points</c>, with a warning;</item>
+/// <item>fewer than 3 runs: no interval ("no run-level interval: n runs &lt; 3"), only the evaluation-noise
+/// standard error;</item>
+/// <item>≥ 3 runs of one point each (pre-training: every run is its own configuration): percentile bootstrap over
+/// runs;</item>
+/// <item>≥ 3 runs of several points each (seeds of one RL configuration): leave-one-run-out jackknife with a
+/// Student t quantile on runs − 1 degrees of freedom, widened by the problem-set error shared by every run
+/// (from the rows' positive <c>stderr</c>) — the two levels of the design, runs and then problems.</item>
+/// </list>
+/// </summary>
+public static class RunLevelIntervals
+{
+    public const int MinimumRuns = 3;
+    public const string Run = "run";
+    public const string Points = "points";
+    public const string None = "none";
+
+    public static string NoIntervalNote(int runs) => $"no run-level interval: n runs < {MinimumRuns} (have {runs})";
+
+    public const string PointsWarning =
+        "points were resampled as if independent, but points of one run are not: pass --col run=<column> to resample runs";
+
+    public static LawUncertainty Compute(IScalingLaw law, IReadOnlyList<LawPoint> points, LawFit fit, int resamples, long seed,
+        RunIntervalMethod method = RunIntervalMethod.JackknifeT)
+    {
+        if (points.Any(p => p.Cluster is null))
+        {
+            if (resamples == 0) return Empty(new Dictionary<string, double>(), None, 0, "intervals disabled (0 resamples)");
+            var byPoint = PercentileBootstrap(law, points, fit, [.. points.Select(p => new[] { p })], resamples, seed);
+            return byPoint with { ResamplingUnit = Points, Note = PointsWarning };
+        }
+        var runs = points.GroupBy(p => p.Cluster!).Select(g => g.ToArray()).ToArray();
+        if (runs.Length < MinimumRuns)
+        {
+            // Without a run-level interval the evaluation-noise error is all that can be said (and says less).
+            var evalErrors = resamples > 0 ? EvaluationNoise(law, points, fit, Math.Min(resamples, 100), seed) : new Dictionary<string, double>();
+            return Empty(evalErrors, None, runs.Length, NoIntervalNote(runs.Length));
+        }
+        if (resamples == 0) return Empty(new Dictionary<string, double>(), None, runs.Length, "intervals disabled (0 resamples)");
+        var result = method == RunIntervalMethod.PercentileBootstrap || runs.All(r => r.Length == 1)
+            ? PercentileBootstrap(law, points, fit, runs, resamples, seed)
+            : JackknifeT(law, points, fit, runs);
+        return result with { Runs = runs.Length };
+    }
+
+    private static LawUncertainty Empty(IReadOnlyDictionary<string, double> evalErrors, string unit, int runs, string note) =>
+        new(new Dictionary<string, (double, double)>(), evalErrors, unit, "none", runs, 0, 0, note);
+
+    private static LawUncertainty PercentileBootstrap(IScalingLaw law, IReadOnlyList<LawPoint> points, LawFit fit,
+        LawPoint[][] groups, int resamples, long seed)
+    {
+        var random = new Random(unchecked((int)(seed ^ (seed >> 32))));
+        var samples = new Dictionary<string, List<double>>();
+        var succeeded = 0;
+        for (var r = 0; r < resamples; r++)
+        {
+            var resample = new List<LawPoint>(points.Count);
+            for (var k = 0; k < groups.Length; k++) resample.AddRange(groups[random.Next(groups.Length)]);
+            if (resample.Select(p => p.Compute).Distinct().Count() < 2) continue;
+            if (Refit(law, resample, points, fit) is not { } values) continue; // a degenerate resample is counted as failed
+            succeeded++;
+            foreach (var (name, value) in values)
+            {
+                if (!samples.TryGetValue(name, out var list)) samples[name] = list = [];
+                list.Add(value);
+            }
+        }
+        var intervals = samples.ToDictionary(
+            kv => kv.Key,
+            kv => (Statistics.Quantile(kv.Value, 0.025), Statistics.Quantile(kv.Value, 0.975)));
+        return new LawUncertainty(intervals, new Dictionary<string, double>(), Run, "percentile bootstrap",
+            groups.Length, resamples, succeeded, null);
+    }
+
+    private static LawUncertainty JackknifeT(IScalingLaw law, IReadOnlyList<LawPoint> points, LawFit fit, LawPoint[][] runs)
+    {
+        var full = fit.Parameters.Concat(law.Derived(fit, points)).ToDictionary(kv => kv.Key, kv => kv.Value);
+        var leaveOneOut = new List<IReadOnlyDictionary<string, double>>();
+        for (var i = 0; i < runs.Length; i++)
+        {
+            var rest = runs.Where((_, k) => k != i).SelectMany(r => r).ToList();
+            if (Refit(law, rest, points, fit) is { } values) leaveOneOut.Add(values.ToDictionary(kv => kv.Key, kv => kv.Value));
+        }
+        var method = "jackknife-t over runs";
+        if (leaveOneOut.Count < runs.Length)
+        {
+            return new LawUncertainty(new Dictionary<string, (double, double)>(), new Dictionary<string, double>(), None, method,
+                runs.Length, runs.Length, leaveOneOut.Count, $"no run-level interval: the fit without one of the {runs.Length} runs failed");
+        }
+        var problemErrors = SharedProblemSetErrors(law, points, fit);
+        var t = StudentT.InvCDF(0, 1, runs.Length - 1, 0.975);
+        var g = runs.Length;
+        var intervals = new Dictionary<string, (double, double)>();
+        var rates = law.RateParameters(fit);
+        foreach (var (name, estimate) in full)
+        {
+            // Scale parameters (positive, spanning orders of magnitude) get their interval on the log scale.
+            // Rates get their interval on the logit scale and scale parameters (positive, spanning orders of magnitude)
+            // on the log scale, where the leave-one-out estimates are closer to symmetric.
+            var logitScale = rates.Contains(name) && estimate is > 0 and < 1 && leaveOneOut.All(v => v[name] is > 0 and < 1);
+            var logScale = !logitScale && law.ScaleParameters.Contains(name) && estimate > 0 && leaveOneOut.All(v => v[name] > 0);
+            Func<double, double> to = logitScale ? v => Math.Log(v / (1 - v)) : logScale ? Math.Log : v => v;
+            Func<double, double> from = logitScale ? v => 1 / (1 + Math.Exp(-v)) : logScale ? Math.Exp : v => v;
+            var values = leaveOneOut.Select(v => to(v[name])).ToArray();
+            var mean = values.Average();
+            var jackknifeVariance = (g - 1.0) / g * values.Sum(v => (v - mean) * (v - mean));
+            var problem = problemErrors.TryGetValue(name, out var p) ? p : 0;
+            // Delta method: se(log θ) ≈ se(θ)/θ, se(logit θ) ≈ se(θ)/(θ(1 − θ)).
+            if (logScale) problem /= estimate;
+            if (logitScale) problem /= estimate * (1 - estimate);
+            var halfWidth = t * Math.Sqrt(jackknifeVariance + problem * problem);
+            intervals[name] = (from(to(estimate) - halfWidth), from(to(estimate) + halfWidth));
+        }
+        if (problemErrors.Count > 0) method += " + shared problem-set error";
+        return new LawUncertainty(intervals, new Dictionary<string, double>(), Run, method, g, g, g, null);
+    }
+
+    /// <summary>
+    /// Every run is scored on the same problems, so the problem set's own sampling error moves all points together.
+    /// Propagated by refitting with every score shifted by ± the mean row standard error (NaN rows ignored).
+    /// </summary>
+    private static Dictionary<string, double> SharedProblemSetErrors(IScalingLaw law, IReadOnlyList<LawPoint> points, LawFit fit)
+    {
+        // A stored 0 is what older writers left when they computed no error; it is treated as unknown.
+        var errors = points.Select(p => p.StdError).Where(e => double.IsFinite(e) && e > 0).ToArray();
+        if (errors.Length == 0) return [];
+        var shift = errors.Average();
+        var up = Refit(law, [.. points.Select(p => p with { Value = p.Value + shift })], points, fit);
+        var down = Refit(law, [.. points.Select(p => p with { Value = p.Value - shift })], points, fit);
+        if (up is null || down is null) return [];
+        var downByName = down.ToDictionary(kv => kv.Key, kv => kv.Value);
+        return up.ToDictionary(kv => kv.Key, kv => Math.Abs(kv.Value - downByName[kv.Key]) / 2);
+    }
+
+    /// <summary>
+    /// The spread of the estimates when only the evaluation noise is redrawn: each score moves by its own standard
+    /// error (independent draws), the fit is repeated, and the standard deviation of each estimate is reported.
+    /// Empty when no point carries a standard error.
+    /// </summary>
+    public static IReadOnlyDictionary<string, double> EvaluationNoise(IScalingLaw law, IReadOnlyList<LawPoint> points, LawFit fit,
+        int draws, long seed)
+    {
+        if (!points.Any(p => double.IsFinite(p.StdError) && p.StdError > 0)) return new Dictionary<string, double>();
+        var random = new Random(unchecked((int)(seed ^ (seed >> 32))) + 1);
+        var samples = new Dictionary<string, List<double>>();
+        for (var d = 0; d < draws; d++)
+        {
+            var noisy = points.Select(p => double.IsFinite(p.StdError) && p.StdError > 0 ? p with { Value = p.Value + p.StdError * Gaussian(random) } : p).ToList();
+            if (Refit(law, noisy, points, fit) is not { } values) continue;
+            foreach (var (name, value) in values)
+            {
+                if (!samples.TryGetValue(name, out var list)) samples[name] = list = [];
+                list.Add(value);
+            }
+        }
+        return samples.Where(kv => kv.Value.Count >= 2).ToDictionary(kv => kv.Key, kv => kv.Value.StandardDeviation());
+    }
+
+    private static List<KeyValuePair<string, double>>? Refit(IScalingLaw law, IReadOnlyList<LawPoint> subset,
+        IReadOnlyList<LawPoint> allPoints, LawFit fit)
+    {
+        try
+        {
+            var refit = law.Fit(subset, warmStart: fit);
+            var values = refit.Parameters.Concat(law.Derived(refit, allPoints)).ToList();
+            return values.All(kv => double.IsFinite(kv.Value)) ? values : null;
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    private static double Gaussian(Random random) =>
+        Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+}

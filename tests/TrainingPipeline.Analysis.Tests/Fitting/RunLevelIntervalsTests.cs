@@ -1,0 +1,78 @@
+using TrainingPipeline.Analysis.Fitting;
+
+namespace TrainingPipeline.Analysis.Tests.Fitting;
+
+public class RunLevelIntervalsTests
+{
+    private static List<LawPoint> Runs(int runs, int perRun = 8, double stderr = double.NaN)
+    {
+        var random = new Random(1);
+        return [.. Enumerable.Range(0, runs).SelectMany(r => SyntheticData.LogSpace(1e12, 1e15, perRun).Select(c =>
+            new LawPoint(c, -1 + 0.1 * Math.Log10(c) + 0.02 * r + 0.01 * SyntheticData.Gaussian(random), Cluster: $"run{r}", StdError: stderr)))];
+    }
+
+    [Fact]
+    public void FewerThanThreeRunsGiveNoIntervalOnlyTheEvaluationNoise()
+    {
+        var points = Runs(2, stderr: 0.01);
+        var law = new RlLogLinearLaw();
+        var result = RunLevelIntervals.Compute(law, points, law.Fit(points), 100, seed: 1);
+        Assert.Equal(("none", 2), (result.ResamplingUnit, result.Runs));
+        Assert.Equal("no run-level interval: n runs < 3 (have 2)", result.Note);
+        Assert.Empty(result.Intervals);
+        Assert.InRange(result.EvalStdErrors["b"], 1e-4, 0.05);
+    }
+
+    [Fact]
+    public void ReplicateRunsAreLeftOutOneAtATime()
+    {
+        var points = Runs(4);
+        var law = new RlLogLinearLaw();
+        var result = RunLevelIntervals.Compute(law, points, law.Fit(points), 100, seed: 1);
+        Assert.Equal(("run", 4, "jackknife-t over runs", 4), (result.ResamplingUnit, result.Runs, result.Method, result.Succeeded));
+        var (low, high) = result.Intervals["b"];
+        Assert.True(low < 0.1 && 0.1 < high);
+        Assert.Empty(result.EvalStdErrors); // no stderr on the points
+    }
+
+    [Fact]
+    public void TheSharedProblemSetErrorWidensTheInterval()
+    {
+        var law = new RlLogLinearLaw();
+        var without = Runs(4);
+        var with = Runs(4, stderr: 0.05);
+        var narrow = RunLevelIntervals.Compute(law, without, law.Fit(without), 100, seed: 1).Intervals["a"];
+        var wide = RunLevelIntervals.Compute(law, with, law.Fit(with), 100, seed: 1);
+        Assert.Equal("jackknife-t over runs + shared problem-set error", wide.Method);
+        Assert.True(wide.Intervals["a"].High - wide.Intervals["a"].Low > narrow.High - narrow.Low + 0.05);
+    }
+
+    [Fact]
+    public void PointsWithoutRunIdsAreResampledAsPointsWithAWarning()
+    {
+        var points = SyntheticData.LogLinear(seed: 0);
+        var law = new RlLogLinearLaw();
+        var result = RunLevelIntervals.Compute(law, points, law.Fit(points), 50, seed: 1);
+        Assert.Equal("points", result.ResamplingUnit);
+        Assert.Contains("--col run=", result.Note);
+    }
+
+    [Fact]
+    public void OnePointPerRunIsABootstrapOverRuns()
+    {
+        var points = SyntheticData.LogLinear(seed: 0).Select((p, i) => p with { Cluster = $"run{i}" }).ToList();
+        var law = new RlLogLinearLaw();
+        var result = RunLevelIntervals.Compute(law, points, law.Fit(points), 50, seed: 1);
+        Assert.Equal(("run", "percentile bootstrap", 50), (result.ResamplingUnit, result.Method, result.Succeeded));
+    }
+
+    [Fact]
+    public void SameSeedGivesSameIntervals()
+    {
+        var points = SyntheticData.LogLinear(seed: 0);
+        var law = new RlLogLinearLaw();
+        var first = RunLevelIntervals.Compute(law, points, law.Fit(points), 30, seed: 7);
+        var second = RunLevelIntervals.Compute(law, points, law.Fit(points), 30, seed: 7);
+        Assert.Equal(first.Intervals["a"], second.Intervals["a"]);
+    }
+}
