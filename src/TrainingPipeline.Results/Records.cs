@@ -32,6 +32,7 @@ public sealed class RunRecord
     [JsonPropertyName("ended_at"), ParquetTimestamp(ParquetTimestampResolution.Microseconds)]
     public DateTime? EndedAt { get; set; }
     [JsonPropertyName("status")] public string Status { get; set; } = "";
+    [JsonPropertyName("schema_version")] public int SchemaVersion { get; set; } = ResultTables.SchemaVersion;
     [JsonPropertyName("written_at"), ParquetTimestamp(ParquetTimestampResolution.Microseconds)]
     public DateTime WrittenAt { get; set; }
 }
@@ -82,6 +83,8 @@ public sealed class EvalRecord
     [JsonPropertyName("value")] public double Value { get; set; }
     [JsonPropertyName("n")] public long N { get; set; }
     [JsonPropertyName("stderr")] public double Stderr { get; set; }
+    /// <summary>Completions per problem behind a task metric (n of Chen et al.; 1 for greedy); null for loss metrics.</summary>
+    [JsonPropertyName("samples_per_problem")] public long? SamplesPerProblem { get; set; }
     [JsonPropertyName("written_at"), ParquetTimestamp(ParquetTimestampResolution.Microseconds)]
     public DateTime WrittenAt { get; set; }
 }
@@ -96,6 +99,15 @@ public static class ResultTables
 
     public const string InDistribution = "in_distribution";
     public const string HeldOut = "held_out";
+    /// <summary>Task families seen in pre-training but not rewarded in RL (<c>rl.unrewarded_tasks</c>).</summary>
+    public const string Unrewarded = "unrewarded";
+
+    /// <summary>
+    /// Version of the dataset's schema (docs/results-schema.md), written in every <c>runs</c> row. 2: task metrics
+    /// renamed (<c>pass@1</c> is sampled, <c>greedy_accuracy</c> is greedy), <c>samples_per_problem</c> in evals,
+    /// the <c>unrewarded</c> split and the <c>contamination</c> table. Rows without the column are version 1.
+    /// </summary>
+    public const int SchemaVersion = 2;
 
     public const string StatusRunning = "running";
     public const string StatusCompleted = "completed";

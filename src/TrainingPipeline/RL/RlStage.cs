@@ -37,6 +37,7 @@ public sealed class RlStage(RunEnvironment env, string experiment, Func<string, 
         var mixture = rl.Tasks.Select(t => (Family: _families(t.Key), t.Value)).ToList();
         double totalWeight = mixture.Sum(m => m.Value);
         var heldOut = (rl.HeldOutTasks ?? []).Select(_families).ToList();
+        var unrewarded = (rl.UnrewardedTasks ?? []).Select(_families).ToList();
 
         manual_seed(config.Seed);
         using var model = new Gpt(config.Model, config.Precision);
@@ -76,9 +77,10 @@ public sealed class RlStage(RunEnvironment env, string experiment, Func<string, 
             IEnumerable<EvalRecord> Evaluate(long step)
             {
                 var rows = new List<EvalRecord>();
-                var options = new TaskEvalOptions(rl.EvalProblems, rl.Difficulty, rl.PassK, rl.MaxNewTokens, rl.Temperature, config.Seed);
+                var options = EvalOptions(rl, config.Seed);
                 foreach (var (family, split) in mixture.Select(m => (m.Family, ResultTables.InDistribution))
-                             .Concat(heldOut.Select(f => (f, ResultTables.HeldOut))))
+                             .Concat(heldOut.Select(f => (f, ResultTables.HeldOut)))
+                             .Concat(unrewarded.Select(f => (f, ResultTables.Unrewarded))))
                     foreach (var metric in TaskEvaluator.Evaluate(model, tokenizer, family, options, env.Device))
                         rows.Add(metric.ToRecord(run.Stage, step, state, split));
                 return rows;
@@ -162,6 +164,10 @@ public sealed class RlStage(RunEnvironment env, string experiment, Func<string, 
             $"{rl.Steps} steps, {state.RunFlops:E2} RL FLOPs, {state.WallSeconds:F1} s"));
     }
 
+    /// <summary>How an RL run evaluates its task families (also what the contamination check draws).</summary>
+    public static TaskEvalOptions EvalOptions(RlSection rl, long seed) =>
+        new(rl.EvalProblems, rl.Difficulty, rl.EvalSamples, rl.PassK, rl.MaxNewTokens, rl.Temperature, seed, rl.EvalGreedy);
+
     private TrainingState Start(PlannedRun run, CheckpointStore store, Gpt model, TorchSharp.Modules.OptimizerHelper optimizer)
     {
         if (store.HasCheckpoint)
@@ -207,7 +213,7 @@ public sealed class RlStage(RunEnvironment env, string experiment, Func<string, 
                 if (pick < w) { family = f; break; }
                 pick -= w;
             }
-            var problem = family.Generate(rng.NextSeed(), Math.Min(TaskMixture.DifficultyAt(rl, step), family.MaxDifficulty));
+            var problem = ProblemSplits.Generate(family, rng.NextSeed(), Math.Min(TaskMixture.DifficultyAt(rl, step), family.MaxDifficulty), ProblemSplit.Train);
             var prompt = codec.EncodePrompt(problem);
             int room = Math.Min(rl.MaxNewTokens, config.Model.ContextLength - prompt.Length);
             if (room <= 0)
