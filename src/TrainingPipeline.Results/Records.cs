@@ -89,6 +89,26 @@ public sealed class EvalRecord
     public DateTime WrittenAt { get; set; }
 }
 
+/// <summary>
+/// One evaluated task family of an RL run: how many of its evaluation prompts occur in the run's training data
+/// (the pre-training corpora of every phase of its chain, and its RL prompts). Written by <c>run</c> before training.
+/// </summary>
+public sealed class ContaminationRecord
+{
+    [JsonPropertyName("eval_set")] public string EvalSet { get; set; } = "";
+    [JsonPropertyName("split")] public string Split { get; set; } = "";
+    [JsonPropertyName("difficulty")] public int Difficulty { get; set; }
+    [JsonPropertyName("eval_prompts")] public long EvalPrompts { get; set; }
+    [JsonPropertyName("in_pretraining")] public long InPretraining { get; set; }
+    [JsonPropertyName("in_rl_prompts")] public long InRlPrompts { get; set; }
+    [JsonPropertyName("contaminated")] public long Contaminated { get; set; }
+    [JsonPropertyName("documents_scanned")] public long DocumentsScanned { get; set; }
+    [JsonPropertyName("rl_prompts_scanned")] public long RlPromptsScanned { get; set; }
+    [JsonPropertyName("allowed")] public bool Allowed { get; set; }
+    [JsonPropertyName("written_at"), ParquetTimestamp(ParquetTimestampResolution.Microseconds)]
+    public DateTime WrittenAt { get; set; }
+}
+
 /// <summary>Names of the tables and of the values that columns take.</summary>
 public static class ResultTables
 {
@@ -96,6 +116,7 @@ public static class ResultTables
     public const string Steps = "steps";
     public const string Evals = "evals";
     public const string Fits = "fits";
+    public const string Contamination = "contamination";
 
     public const string InDistribution = "in_distribution";
     public const string HeldOut = "held_out";

@@ -196,6 +196,38 @@ public sealed class RlStage(RunEnvironment env, string experiment, Func<string, 
         return reference;
     }
 
+    /// <summary>A training problem: a family picked by weight, then a problem of its train split.</summary>
+    private static (ITaskFamily Family, TaskProblem Problem) DrawProblem(SplitMix64 rng, List<(ITaskFamily Family, double Weight)> mixture,
+        double totalWeight, RlSection rl, int step)
+    {
+        double pick = rng.NextDouble() * totalWeight;
+        var family = mixture[^1].Family;
+        foreach (var (f, w) in mixture)
+        {
+            if (pick < w) { family = f; break; }
+            pick -= w;
+        }
+        var problem = ProblemSplits.Generate(family, rng.NextSeed(), Math.Min(TaskMixture.DifficultyAt(rl, step), family.MaxDifficulty), ProblemSplit.Train);
+        return (family, problem);
+    }
+
+    /// <summary>
+    /// The training prompts of an RL run, drawn again exactly as <see cref="Sample"/> draws them (the step's first
+    /// seed goes to the sampling generator, then one family pick and one problem per prompt group).
+    /// </summary>
+    public static IEnumerable<TaskProblem> TrainingProblems(RlRunConfig config, Func<string, ITaskFamily> families)
+    {
+        var rl = config.Rl;
+        var mixture = rl.Tasks.Select(t => (Family: families(t.Key), t.Value)).ToList();
+        double totalWeight = mixture.Sum(m => m.Value);
+        for (int step = 1; step <= rl.Steps; step++)
+        {
+            var rng = new SplitMix64(SplitMix64.Combine(config.Seed, step));
+            _ = rng.NextSeed(); // the sampling generator's seed
+            for (int g = 0; g < rl.PromptsPerStep; g++) yield return DrawProblem(rng, mixture, totalWeight, rl, step).Problem;
+        }
+    }
+
     /// <summary>Samples <c>prompts_per_step</c> problems from the mixture and a group of completions for each.</summary>
     private List<Rollout> Sample(Gpt model, TaskCodec codec, List<(ITaskFamily Family, double Weight)> mixture, double totalWeight,
         RlRunConfig config, int step)
@@ -206,14 +238,7 @@ public sealed class RlStage(RunEnvironment env, string experiment, Func<string, 
         var rollouts = new List<Rollout>();
         for (int g = 0; g < rl.PromptsPerStep; g++)
         {
-            double pick = rng.NextDouble() * totalWeight;
-            var family = mixture[^1].Family;
-            foreach (var (f, w) in mixture)
-            {
-                if (pick < w) { family = f; break; }
-                pick -= w;
-            }
-            var problem = ProblemSplits.Generate(family, rng.NextSeed(), Math.Min(TaskMixture.DifficultyAt(rl, step), family.MaxDifficulty), ProblemSplit.Train);
+            var (family, problem) = DrawProblem(rng, mixture, totalWeight, rl, step);
             var prompt = codec.EncodePrompt(problem);
             int room = Math.Min(rl.MaxNewTokens, config.Model.ContextLength - prompt.Length);
             if (room <= 0)
