@@ -117,7 +117,8 @@ public static class AnalysisStage
         if (rows.Count == 0) return "contamination: no contamination check is recorded (results written before schema version 2)";
         long contaminated = rows.Sum(r => r.Contaminated), prompts = rows.Sum(r => r.EvalPrompts);
         var families = rows.Where(r => r.Contaminated > 0).Select(r => $"{r.EvalSet} ({r.Contaminated})").Distinct().ToList();
-        return $"contamination: {contaminated:N0} of {prompts:N0} evaluation prompts ({rows.Select(r => r.RunId).Distinct().Count()} RL runs) occur in training data" +
+        return string.Create(CultureInfo.InvariantCulture,
+                $"contamination: {contaminated:N0} of {prompts:N0} evaluation prompts ({rows.Select(r => r.RunId).Distinct().Count()} RL runs) occur in training data") +
             (families.Count > 0 ? ": " + string.Join(", ", families) + " — these scores are not clean evaluations" : "");
     }
 }

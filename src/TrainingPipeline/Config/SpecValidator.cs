@@ -49,7 +49,7 @@ public static partial class SpecValidator
     public static readonly string[] Tokenizers = { "byte" };
     /// <summary>A phase's corpus is materialized in memory as 16-bit ids, so a phase trains on at most this many tokens.</summary>
     private const long MaxTokens = Data.TokenCorpus.MaxMaterializedTokens;
-    /// <summary>pass@k draws 2k samples of each problem in one batch.</summary>
+    /// <summary>Evaluation draws eval_samples completions of each problem in one batch.</summary>
     public const int MaxPassK = 1024;
 
     [GeneratedRegex("^cuda:[0-9]{1,3}$")]

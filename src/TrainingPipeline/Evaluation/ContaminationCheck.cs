@@ -105,10 +105,19 @@ public static class ContaminationCheck
             "\"allow_contamination\": true to run anyway (the count is then recorded in the contamination table and the report)");
     }
 
-    /// <summary>Writes each RL run's rows to the <c>contamination</c> table.</summary>
+    /// <summary>
+    /// Writes each RL run's rows to the <c>contamination</c> table, unless the table already holds the same counts for
+    /// that run: re-running a pipeline (to resume, or a command that then fails) adds nothing.
+    /// </summary>
     public static void Record(ContaminationResult result, ResultsWriter results)
     {
-        foreach (var (runId, rows) in result.ByRun) results.Append(ResultTables.Contamination, runId, rows.ToList());
+        var recorded = ResultsReader.ReadContamination(results.Root).ToLookup(r => r.RunId);
+        foreach (var (runId, rows) in result.ByRun)
+        {
+            var known = recorded[runId].Select(r => (r.EvalSet, r.Split, r.EvalPrompts, r.Contaminated)).ToHashSet();
+            bool same = known.Count == rows.Count && rows.All(r => known.Contains((r.EvalSet, r.Split, r.EvalPrompts, r.Contaminated)));
+            if (!same) results.Append(ResultTables.Contamination, runId, rows.ToList());
+        }
     }
 
     private sealed record EvalSet(string Family, string Split, int Difficulty, IReadOnlyList<string> Prompts);
