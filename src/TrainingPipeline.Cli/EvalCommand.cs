@@ -26,7 +26,7 @@ internal static class EvalCommand
             AllowMultipleArgumentsPerToken = true,
         };
         var problems = new Option<int>("--problems") { Description = "Distinct eval-split problems per family", DefaultValueFactory = _ => 500 };
-        var difficulty = new Option<int>("--difficulty") { Description = "Difficulty level", DefaultValueFactory = _ => 1 };
+        var difficulty = new Option<int?>("--difficulty") { Description = "Difficulty level (default: the pipeline's rl.difficulty, else 1)" };
         var passK = new Option<int>("--pass-k") { Description = "k of pass@k (k ≤ --samples)", DefaultValueFactory = _ => 4 };
         var samples = new Option<int>("--samples") { Description = "Completions sampled per problem (n of pass@1 and pass@k)", DefaultValueFactory = _ => 8 };
         var json = new Option<bool>("--json") { Description = "One JSON object per (run, family, metric)" };
@@ -44,12 +44,13 @@ internal static class EvalCommand
             var families = names.Select(TaskRegistry.Get).ToList();
             string source = parsed.GetValue(options.Pipeline)!.FullName;
             CheckRange(parsed.GetValue(problems), 1, 1_000_000, "--problems", "use e.g. 64");
-            CheckRange(parsed.GetValue(difficulty), 1, 100, "--difficulty", "use 1 for the easiest level");
+            int level = parsed.GetValue(difficulty) ?? plan.Spec.Rl?.Difficulty ?? 1;
+            CheckRange(level, 1, 100, "--difficulty", "use 1 for the easiest level");
             CheckRange(parsed.GetValue(samples), 1, SpecValidator.MaxPassK, "--samples", "use e.g. 8");
             CheckRange(parsed.GetValue(passK), 1, parsed.GetValue(samples), "--pass-k", "use a k no larger than --samples");
             var heldOut = new HashSet<string>(plan.Spec.Rl?.HeldOutTasks ?? []);
             var unrewarded = new HashSet<string>(plan.Spec.Rl?.UnrewardedTasks ?? []);
-            var evalOptions = new TaskEvalOptions(parsed.GetValue(problems), parsed.GetValue(difficulty), parsed.GetValue(samples),
+            var evalOptions = new TaskEvalOptions(parsed.GetValue(problems), level, parsed.GetValue(samples),
                 parsed.GetValue(passK), 24, 1.0, plan.Spec.Seed);
             // Every family's eval split must supply the distinct problems asked for before any checkpoint is read.
             foreach (var family in families) TaskEvaluator.Problems(family, evalOptions, "--problems", "--problems");
