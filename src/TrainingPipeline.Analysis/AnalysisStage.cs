@@ -25,6 +25,7 @@ public static class AnalysisStage
         var laws = new List<FittedLaw>();
         var figures = new List<ReportFigure>();
         if (data.Runs.Count == 0) notes.Add("the results folder has no runs yet");
+        notes.Add(ContaminationNote(ResultsReader.ReadContamination(resultsDir)));
 
         var lossCompute = TryFit(new LossComputeLaw(options.LossComputeGrid), points.Pretrain, "pretrain", options, resultsDir, notes, log);
         var chinchilla = TryFit(new ChinchillaLaw(options.ChinchillaGrid), points.Pretrain, "pretrain", options, resultsDir, notes, log);
@@ -133,5 +134,16 @@ public static class AnalysisStage
         }
         inflections.Add(HingeRegression.AnalyzeRuns(group, "log10 RL compute", [.. points.Select(p => p.RunId)],
             [.. points.Select(p => Math.Log10(p.Compute))], [.. points.Select(p => p.Value)], Math.Max(options.Bootstrap, 199), options.Seed));
+    }
+
+    /// <summary>The contamination check's count over every RL run: the report states it whether or not it is zero.</summary>
+    internal static string ContaminationNote(IReadOnlyList<ContaminationRow> rows)
+    {
+        if (rows.Count == 0) return "contamination: no contamination check is recorded (results written before schema version 2)";
+        long contaminated = rows.Sum(r => r.Contaminated), prompts = rows.Sum(r => r.EvalPrompts);
+        var families = rows.Where(r => r.Contaminated > 0).Select(r => $"{r.EvalSet} ({r.Contaminated})").Distinct().ToList();
+        return string.Create(CultureInfo.InvariantCulture,
+                $"contamination: {contaminated:N0} of {prompts:N0} evaluation prompts ({rows.Select(r => r.RunId).Distinct().Count()} RL runs) occur in training data") +
+            (families.Count > 0 ? ": " + string.Join(", ", families) + " — these scores are not clean evaluations" : "");
     }
 }

@@ -3,7 +3,10 @@ using System.Text.Json;
 
 namespace TrainingPipeline.Cli;
 
-/// <summary><c>plan</c>: validates a pipeline and lists its runs (ids, stages, parents, sweep axes) without running.</summary>
+/// <summary>
+/// <c>plan</c>: validates a pipeline, counts evaluation prompts found in its training data (exit 2 when any are,
+/// unless <c>allow_contamination</c>), and lists its runs (ids, stages, parents, sweep axes) without running.
+/// </summary>
 internal static class PlanCommand
 {
     public static Command Create()
@@ -17,6 +20,8 @@ internal static class PlanCommand
         command.SetAction(parsed =>
         {
             var plan = options.LoadPlan(parsed);
+            var contamination = Evaluation.ContaminationCheck.Run(plan);
+            Evaluation.ContaminationCheck.EnsureClean(contamination, plan, parsed.GetValue(options.Pipeline)!.FullName);
             if (parsed.GetValue(json))
             {
                 foreach (var run in plan.Runs)
@@ -24,6 +29,7 @@ internal static class PlanCommand
                 return Program.Success;
             }
             Console.WriteLine(Summary.RunsTable(plan.Runs.Select(r => new Pipeline.RunOutcome(r, "planned")).ToList()));
+            Console.WriteLine(contamination.Summary());
             return Program.Success;
         });
         return command;

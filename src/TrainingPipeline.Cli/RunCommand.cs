@@ -27,6 +27,9 @@ internal static class RunCommand
         command.SetAction(parsed =>
         {
             var plan = options.LoadPlan(parsed);
+            // Before anything is written: a contaminated evaluation stops the command (exit 2) unless the spec allows it.
+            var contamination = Evaluation.ContaminationCheck.Run(plan);
+            Evaluation.ContaminationCheck.EnsureClean(contamination, plan, parsed.GetValue(options.Pipeline)!.FullName);
             using var interruption = new Interruption();
             var outcomes = ConsoleProgress.Run(progress =>
             {
@@ -36,6 +39,8 @@ internal static class RunCommand
                     : selection is null ? include : r => include(r) && selection(r);
                 options.CheckMemory(parsed, plan, env, filter);
                 progress.Log($"{plan.Experiment}: {plan.Runs.Count} runs; results in {env.ResultsRoot}");
+                progress.Log(contamination.Summary());
+                Evaluation.ContaminationCheck.Record(contamination, env.Results);
                 return (Env: env, Runs: new PipelineRunner(env).Run(plan, parsed.GetValue(options.Fresh), filter));
             });
             Console.WriteLine(Summary.RunsTable(outcomes.Runs));

@@ -53,14 +53,20 @@ internal static class TasksCommand
         var family = new Option<string>("--family") { Description = "Family name (see 'tasks list').", Required = true };
         var difficulty = new Option<int>("--difficulty") { Description = "Difficulty level, 1..max.", DefaultValueFactory = _ => 1 };
         var count = new Option<int>("--n") { Description = "Number of problems.", DefaultValueFactory = _ => 10 };
-        var seed = new Option<long>("--seed") { Description = "First seed; problem i uses seed + i.", DefaultValueFactory = _ => 0 };
+        var seed = new Option<long>("--seed") { Description = "First seed; train problem i uses seed + i.", DefaultValueFactory = _ => 0 };
+        var split = new Option<string>("--split")
+        {
+            Description = "train (what corpora and RL draw from, with replacement) or eval (distinct problems, as evaluation draws them).",
+            DefaultValueFactory = _ => "train",
+        };
         var command = new Command("sample", "Print problems with reference solutions and answers, one JSON object per line.")
         {
-            family, difficulty, count, seed,
+            family, difficulty, count, seed, split,
         };
         command.SetAction(Guarded(parsed =>
         {
-            foreach (var line in SampleLines(parsed.GetValue(family)!, parsed.GetValue(difficulty), parsed.GetValue(count), parsed.GetValue(seed)))
+            var chosen = ProblemSplits.Parse(parsed.GetValue(split)!, "tasks sample", "--split");
+            foreach (var line in SampleLines(parsed.GetValue(family)!, parsed.GetValue(difficulty), parsed.GetValue(count), parsed.GetValue(seed), chosen))
                 Console.WriteLine(line);
             return Program.Success;
         }));
@@ -110,11 +116,22 @@ internal static class TasksCommand
         }
     };
 
-    internal static IEnumerable<string> SampleLines(string familyName, int difficulty, int count, long seed)
+    /// <summary>
+    /// Train problems are drawn like corpora and RL draw them (with replacement); eval problems are distinct, like an
+    /// evaluation's. Everything is generated before the first line is printed, so a refused split prints nothing.
+    /// </summary>
+    internal static IReadOnlyList<string> SampleLines(string familyName, int difficulty, int count, long seed,
+        ProblemSplit split = ProblemSplit.Train)
     {
         if (count < 0) throw new BadInputException("tasks sample", "--n", $"{count} is negative", "give a count of 0 or more");
         var family = TaskRegistry.Get(familyName);
-        for (var i = 0; i < count; i++) yield return ToJson(family.Generate(seed + i, difficulty)).ToJsonString(Readable);
+        if (difficulty < 1 || difficulty > family.MaxDifficulty)
+            throw new BadInputException("tasks sample", "--difficulty", $"{difficulty} is outside 1..{family.MaxDifficulty} for '{family.Name}'",
+                $"use a difficulty from 1 to {family.MaxDifficulty}");
+        var problems = split == ProblemSplit.Eval
+            ? ProblemSplits.DrawDistinct(family, seed, difficulty, ProblemSplit.Eval, count, "tasks sample", "--n")
+            : Enumerable.Range(0, count).Select(i => ProblemSplits.Generate(family, seed + i, difficulty, ProblemSplit.Train)).ToList();
+        return problems.Select(p => ToJson(p).ToJsonString(Readable)).ToList();
     }
 
     internal static JsonObject ToJson(TaskProblem problem)

@@ -32,6 +32,7 @@ public sealed class RunRecord
     [JsonPropertyName("ended_at"), ParquetTimestamp(ParquetTimestampResolution.Microseconds)]
     public DateTime? EndedAt { get; set; }
     [JsonPropertyName("status")] public string Status { get; set; } = "";
+    [JsonPropertyName("schema_version")] public int SchemaVersion { get; set; } = ResultTables.SchemaVersion;
     [JsonPropertyName("written_at"), ParquetTimestamp(ParquetTimestampResolution.Microseconds)]
     public DateTime WrittenAt { get; set; }
 }
@@ -84,6 +85,28 @@ public sealed class EvalRecord
     [JsonPropertyName("value")] public double Value { get; set; }
     [JsonPropertyName("n")] public long N { get; set; }
     [JsonPropertyName("stderr")] public double Stderr { get; set; }
+    /// <summary>Completions per problem behind a task metric (n of Chen et al.; 1 for greedy); null for loss metrics.</summary>
+    [JsonPropertyName("samples_per_problem")] public long? SamplesPerProblem { get; set; }
+    [JsonPropertyName("written_at"), ParquetTimestamp(ParquetTimestampResolution.Microseconds)]
+    public DateTime WrittenAt { get; set; }
+}
+
+/// <summary>
+/// One evaluated task family of an RL run: how many of its evaluation prompts occur in the run's training data
+/// (the pre-training corpora of every phase of its chain, and its RL prompts). Written by <c>run</c> before training.
+/// </summary>
+public sealed class ContaminationRecord
+{
+    [JsonPropertyName("eval_set")] public string EvalSet { get; set; } = "";
+    [JsonPropertyName("split")] public string Split { get; set; } = "";
+    [JsonPropertyName("difficulty")] public int Difficulty { get; set; }
+    [JsonPropertyName("eval_prompts")] public long EvalPrompts { get; set; }
+    [JsonPropertyName("in_pretraining")] public long InPretraining { get; set; }
+    [JsonPropertyName("in_rl_prompts")] public long InRlPrompts { get; set; }
+    [JsonPropertyName("contaminated")] public long Contaminated { get; set; }
+    [JsonPropertyName("documents_scanned")] public long DocumentsScanned { get; set; }
+    [JsonPropertyName("rl_prompts_scanned")] public long RlPromptsScanned { get; set; }
+    [JsonPropertyName("allowed")] public bool Allowed { get; set; }
     [JsonPropertyName("written_at"), ParquetTimestamp(ParquetTimestampResolution.Microseconds)]
     public DateTime WrittenAt { get; set; }
 }
@@ -95,9 +118,19 @@ public static class ResultTables
     public const string Steps = "steps";
     public const string Evals = "evals";
     public const string Fits = "fits";
+    public const string Contamination = "contamination";
 
     public const string InDistribution = "in_distribution";
     public const string HeldOut = "held_out";
+    /// <summary>Task families seen in pre-training but not rewarded in RL (<c>rl.unrewarded_tasks</c>).</summary>
+    public const string Unrewarded = "unrewarded";
+
+    /// <summary>
+    /// Version of the dataset's schema (docs/results-schema.md), written in every <c>runs</c> row. 2: task metrics
+    /// renamed (<c>pass@1</c> is sampled, <c>greedy_accuracy</c> is greedy), <c>samples_per_problem</c> in evals,
+    /// the <c>unrewarded</c> split and the <c>contamination</c> table. Rows without the column are version 1.
+    /// </summary>
+    public const int SchemaVersion = 2;
 
     public const string StatusRunning = "running";
     public const string StatusCompleted = "completed";

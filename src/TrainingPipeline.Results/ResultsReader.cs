@@ -69,4 +69,19 @@ public static class ResultsReader
             .GroupBy(e => (e.RunId, e.Step, e.EvalSet, e.Split, e.Metric))
             .Select(g => g.MaxBy(e => e.WrittenAt)!)
             .OrderBy(e => e.RunId, StringComparer.Ordinal).ThenBy(e => e.Step).ThenBy(e => e.EvalSet, StringComparer.Ordinal)];
+
+    /// <summary>
+    /// The contamination table: for each (run_id, eval_set, split) the row with the greatest <c>written_at</c>.
+    /// Empty for datasets written before schema version 2, which had no contamination check.
+    /// </summary>
+    public static IReadOnlyList<ContaminationRow> ReadContamination(string resultsDirectory) =>
+        [.. PartFileRows.Read(resultsDirectory, ResultTables.Contamination)
+            .Select(r => new ContaminationRow(r.RunId, r.String("eval_set"), r.String("split"), r.Count("eval_prompts"),
+                r.Count("contaminated"), r.Timestamp("written_at")))
+            .GroupBy(c => (c.RunId, c.EvalSet, c.Split))
+            .Select(g => g.MaxBy(c => c.WrittenAt)!)
+            .OrderBy(c => c.RunId, StringComparer.Ordinal).ThenBy(c => c.EvalSet, StringComparer.Ordinal)];
 }
+
+/// <summary>One row of the contamination table as the analysis reads it.</summary>
+public sealed record ContaminationRow(string RunId, string EvalSet, string Split, long EvalPrompts, long Contaminated, DateTime WrittenAt);

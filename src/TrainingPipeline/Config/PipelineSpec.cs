@@ -20,7 +20,8 @@ public sealed record PipelineSpec(
     IReadOnlyList<string>? HeldOutDomains = null,
     RlSection? Rl = null,
     AnalysisSection? Analysis = null,
-    IReadOnlyDictionary<string, JsonElement[]>? Sweep = null);
+    IReadOnlyDictionary<string, JsonElement[]>? Sweep = null,
+    bool AllowContamination = false);
 
 /// <summary>A weighted mixture of domains (name → weight) generated with the pipeline's seed.</summary>
 public sealed record CorpusSection(IReadOnlyDictionary<string, double> Domains);
@@ -70,7 +71,11 @@ public static class PhaseLrSchedules
     public const string HoldFinal = "hold_final";
 }
 
-/// <summary>RL fine-tuning on verifiable tasks from the gym (GRPO family).</summary>
+/// <summary>
+/// RL fine-tuning on verifiable tasks from the gym (GRPO family). <c>held_out_tasks</c> are evaluated but appear in
+/// no training data at all (no RL reward, no pre-training corpus); <c>unrewarded_tasks</c> are evaluated families
+/// that pre-training may contain but RL does not reward.
+/// </summary>
 public sealed record RlSection(
     IReadOnlyDictionary<string, double> Tasks,
     string Algorithm = "grpo",
@@ -96,9 +101,12 @@ public sealed record RlSection(
     double GradClip = 1.0,
     IReadOnlyList<int>? EvalAtSteps = null,
     int EvalEvery = 10,
-    int EvalProblems = 64,
+    int EvalProblems = 500,
     int PassK = 4,
-    int CheckpointEvery = 10);
+    int CheckpointEvery = 10,
+    int EvalSamples = 8,
+    bool EvalGreedy = true,
+    IReadOnlyList<string>? UnrewardedTasks = null);
 
 /// <summary>From RL step <c>Step</c> on, training problems have this difficulty (a curriculum).</summary>
 public sealed record DifficultyPoint(int Step, int Difficulty);

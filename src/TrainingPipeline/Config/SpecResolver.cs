@@ -25,6 +25,7 @@ public static class SpecResolver
     {
         var checkedDomains = new HashSet<string>(StringComparer.Ordinal);
         var promptTokens = new Dictionary<(string, int), int>();
+        var evalSplitChecked = new HashSet<(string, int, int)>();
         return new SpecValidator.Catalogs(
             DomainRegistry.All.Select(d => d.Id).Concat(TaskRegistry.All.Select(f => "task:" + f.Name)).ToArray(),
             TaskRegistry.All.Select(f => f.Name).ToArray(),
@@ -42,6 +43,12 @@ public static class SpecResolver
                 int longest = Enumerable.Range(0, PromptSamples)
                     .Max(seed => ByteTokenizer.Instance.Encode(family.Generate(seed, level).Prompt).Length);
                 return promptTokens[(name, difficulty)] = longest;
+            },
+            (name, difficulty, count, source, path) =>
+            {
+                if (!evalSplitChecked.Add((name, difficulty, count))) return;
+                var family = TaskRegistry.Get(name);
+                Tasks.ProblemSplits.DrawDistinct(family, seed: 0, Math.Clamp(difficulty, 1, family.MaxDifficulty), Tasks.ProblemSplit.Eval, count, source, path);
             });
     }
 

@@ -17,8 +17,11 @@ public static partial class SpecValidator
     /// <param name="CheckDomain">Optional deeper check of a domain id (e.g. its difficulty range); throws BadInputException.</param>
     /// <param name="PromptTokens">Optional: the longest prompt, in tokens, of a task family at a difficulty (sampled), so
     /// that an RL stage whose prompts cannot fit the context is refused before it starts.</param>
+    /// <param name="CheckEvalSplit">Optional: throws BadInputException when a family at a difficulty cannot supply the given
+    /// number of distinct eval-split problems (arguments: family, difficulty, count, source, JSON path).</param>
     public sealed record Catalogs(IReadOnlyCollection<string> Domains, IReadOnlyCollection<string> TaskFamilies,
-        Action<string>? CheckDomain = null, Func<string, int, int>? PromptTokens = null)
+        Action<string>? CheckDomain = null, Func<string, int, int>? PromptTokens = null,
+        Action<string, int, int, string, string>? CheckEvalSplit = null)
     {
         public void ValidateDomain(string domain, string source, string path)
         {
@@ -46,7 +49,7 @@ public static partial class SpecValidator
     public static readonly string[] Tokenizers = { "byte" };
     /// <summary>A phase's corpus is materialized in memory as 16-bit ids, so a phase trains on at most this many tokens.</summary>
     private const long MaxTokens = Data.TokenCorpus.MaxMaterializedTokens;
-    /// <summary>pass@k draws 2k samples of each problem in one batch.</summary>
+    /// <summary>Evaluation draws eval_samples completions of each problem in one batch.</summary>
     public const int MaxPassK = 1024;
 
     [GeneratedRegex("^cuda:[0-9]{1,3}$")]
@@ -97,7 +100,10 @@ public static partial class SpecValidator
         if (spec.Rl is { } rl)
         {
             ValidateRl(rl, catalogs, Check);
+            ValidateHeldOutTasksUntrained(spec, rl, Check);
             ValidatePromptsFit(rl, SpecResolver.ResolveModel(spec.Model, vocabSize: 257).ContextLength, catalogs, Check);
+            foreach (var family in EvaluatedFamilies(rl))
+                catalogs.CheckEvalSplit?.Invoke(family, rl.Difficulty, rl.EvalProblems, source, "$.rl.eval_problems");
         }
         if (spec.Analysis is { } analysis)
         {
@@ -218,11 +224,43 @@ public static partial class SpecValidator
             $"must be 1–1000, got {rl.DynamicSamplingMaxRounds}", "use e.g. 8 (generation rounds per step, the first included)");
         check(rl.EvalEvery >= 1, "$.rl.eval_every", $"must be ≥ 1, got {rl.EvalEvery}", "use e.g. 10");
         check(rl.EvalProblems is >= 1 and <= 1_000_000, "$.rl.eval_problems", $"must be ≥ 1, got {rl.EvalProblems}", "use e.g. 64");
-        check(rl.PassK is >= 1 and <= MaxPassK, "$.rl.pass_k", $"must be 1–{MaxPassK}, got {rl.PassK}", "use e.g. 4 (pass@k samples 2k completions per problem)");
+        check(rl.EvalSamples is >= 1 and <= MaxPassK, "$.rl.eval_samples", $"must be 1–{MaxPassK}, got {rl.EvalSamples}",
+            "use e.g. 8 (completions sampled per evaluation problem for pass@1 and pass@k)");
+        check(rl.PassK is >= 1 and <= MaxPassK, "$.rl.pass_k", $"must be 1–{MaxPassK}, got {rl.PassK}", "use e.g. 4");
+        check(rl.PassK <= rl.EvalSamples, "$.rl.pass_k", $"pass@{rl.PassK} needs at least {rl.PassK} samples per problem, but eval_samples is {rl.EvalSamples}",
+            $"raise rl.eval_samples to at least {rl.PassK} or lower rl.pass_k");
+        var trained = TaskMixture.Expand(rl.Tasks, rl.HeldOutTasks);
+        foreach (var (task, i) in (rl.UnrewardedTasks ?? []).Select((t, i) => (t, i)))
+        {
+            string path = $"$.rl.unrewarded_tasks[{i}]";
+            check(catalogs.TaskFamilies.Contains(task), path, $"unknown task family '{task}'", "use one of: " + string.Join(", ", catalogs.TaskFamilies.Order()));
+            check(!trained.ContainsKey(task), path, $"task '{task}' is rewarded in RL (rl.tasks), so it cannot be unrewarded",
+                "remove it from one of the two lists");
+            check(rl.HeldOutTasks?.Contains(task) != true, path, $"task '{task}' is both held out and unrewarded",
+                "list it in held_out_tasks (in no training data) or in unrewarded_tasks (in pre-training only), not both");
+        }
         check(rl.GradClip >= 0 && double.IsFinite(rl.GradClip), "$.rl.grad_clip", $"must be ≥ 0, got {rl.GradClip}", "use 1.0 (0 disables clipping)");
         check(rl.CheckpointEvery >= 1, "$.rl.checkpoint_every", $"must be ≥ 1, got {rl.CheckpointEvery}", "use e.g. 10");
         foreach (var (step, i) in (rl.EvalAtSteps ?? []).Select((s, i) => (s, i)))
             check(step >= 0 && step <= rl.Steps, $"$.rl.eval_at_steps[{i}]", $"step {step} is outside 0–{rl.Steps}", "list steps within the run");
+    }
+
+    /// <summary>Every family an RL run evaluates: the rewarded mixture (categories expanded), held-out and unrewarded.</summary>
+    public static IReadOnlyList<string> EvaluatedFamilies(RlSection rl) =>
+        TaskMixture.Expand(rl.Tasks, rl.HeldOutTasks).Keys.Concat(rl.HeldOutTasks ?? []).Concat(rl.UnrewardedTasks ?? []).Distinct().ToList();
+
+    /// <summary>
+    /// A held-out family must be absent from all training data: RL already excludes it; here no pre-training corpus
+    /// of the experiment may contain its <c>task:</c> domain at any difficulty.
+    /// </summary>
+    private static void ValidateHeldOutTasksUntrained(PipelineSpec spec, RlSection rl, Action<bool, string, string, string> check)
+    {
+        foreach (var (task, i) in (rl.HeldOutTasks ?? []).Select((t, i) => (t, i)))
+            foreach (var (name, corpus) in spec.Corpora)
+                foreach (var domain in corpus.Domains.Keys)
+                    check(BaseId(domain) != Data.Domains.TaskFamilyDomain.Prefix + task, $"$.rl.held_out_tasks[{i}]",
+                        $"task '{task}' is held out, but corpus '{name}' pre-trains on it ('{domain}'): a held-out family must appear in no training data",
+                        $"remove '{domain}' from corpora.{name}, or move '{task}' to rl.unrewarded_tasks (evaluated with split 'unrewarded': seen in pre-training, not rewarded in RL)");
     }
 
     /// <summary>
@@ -232,7 +270,7 @@ public static partial class SpecValidator
     private static void ValidatePromptsFit(RlSection rl, int context, Catalogs catalogs, Action<bool, string, string, string> check)
     {
         if (catalogs.PromptTokens is null) return;
-        foreach (var task in rl.Tasks.Keys.Concat(rl.HeldOutTasks ?? []).Distinct())
+        foreach (var task in rl.Tasks.Keys.Where(t => TaskMixture.ParseCategory(t) is null).Concat(rl.HeldOutTasks ?? []).Concat(rl.UnrewardedTasks ?? []).Distinct())
         {
             int longest = catalogs.PromptTokens(task, rl.Difficulty);
             check(longest < context, "$.model.context_length",

@@ -51,4 +51,25 @@ internal static class CorpusBuilder
         var counts = domains.Select((d, i) => new DomainCount(d.Id, d.Category, documents[i], domainTokens[i], skipped[i])).ToArray();
         return new Result(tokens, hashes, counts);
     }
+
+    /// <summary>
+    /// The texts of a training corpus's documents, in order, exactly as <see cref="Build"/> writes them for the
+    /// training role (same mixture, same token accounting, same budget), without tokenizing them into memory: what
+    /// the contamination check scans.
+    /// </summary>
+    public static IEnumerable<string> TrainingDocuments(CorpusSpec spec, IReadOnlyList<IDomain> domains, ITextTokenizer tokenizer)
+    {
+        var byteTokenizer = tokenizer as ByteTokenizer;
+        using var mixture = new MixtureReader(domains, spec.Domains.Select(d => d.Weight).ToArray(), spec.Seed, CorpusRole.Training);
+        long count = 0;
+        while (count < spec.TokenBudget)
+        {
+            var domain = mixture.NextDomain();
+            var text = mixture.NextDocument(domain);
+            long added = (byteTokenizer is not null ? System.Text.Encoding.UTF8.GetByteCount(text) : tokenizer.Encode(text).Length) + 1;
+            mixture.Account(domain, added);
+            count += added;
+            yield return text;
+        }
+    }
 }

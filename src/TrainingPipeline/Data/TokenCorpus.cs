@@ -62,6 +62,16 @@ public sealed class TokenCorpus
         }
     }
 
+    /// <summary>
+    /// The document texts of the training corpus <see cref="Materialize(CorpusSpec, ITextTokenizer, string)"/> would
+    /// build for this spec, generated again in order (nothing is cached or held in memory).
+    /// </summary>
+    public static IEnumerable<string> TrainingDocuments(CorpusSpec spec, ITextTokenizer tokenizer, Func<string, IDomain>? resolveDomain = null)
+    {
+        var resolve = resolveDomain ?? DomainRegistry.Get;
+        return CorpusBuilder.TrainingDocuments(spec, spec.Domains.Select(d => resolve(d.Domain)).ToArray(), tokenizer);
+    }
+
     /// <summary>Builds (or reuses from the cache) the training corpus of a spec, resolving ids with <see cref="DomainRegistry"/>.</summary>
     public static TokenCorpus Materialize(CorpusSpec spec, ITextTokenizer tokenizer, string cacheRoot) =>
         Materialize(spec, tokenizer, cacheRoot, new MaterializeOptions());

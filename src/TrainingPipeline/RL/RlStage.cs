@@ -37,6 +37,7 @@ public sealed class RlStage(RunEnvironment env, string experiment, Func<string, 
         var mixture = rl.Tasks.Select(t => (Family: _families(t.Key), t.Value)).ToList();
         double totalWeight = mixture.Sum(m => m.Value);
         var heldOut = (rl.HeldOutTasks ?? []).Select(_families).ToList();
+        var unrewarded = (rl.UnrewardedTasks ?? []).Select(_families).ToList();
 
         manual_seed(config.Seed);
         using var model = new Gpt(config.Model, config.Precision);
@@ -78,9 +79,10 @@ public sealed class RlStage(RunEnvironment env, string experiment, Func<string, 
             IEnumerable<EvalRecord> Evaluate(long step)
             {
                 var rows = new List<EvalRecord>();
-                var options = new TaskEvalOptions(rl.EvalProblems, rl.Difficulty, rl.PassK, rl.MaxNewTokens, rl.Temperature, config.Seed);
+                var options = EvalOptions(rl, config.Seed);
                 foreach (var (family, split) in mixture.Select(m => (m.Family, ResultTables.InDistribution))
-                             .Concat(heldOut.Select(f => (f, ResultTables.HeldOut))))
+                             .Concat(heldOut.Select(f => (f, ResultTables.HeldOut)))
+                             .Concat(unrewarded.Select(f => (f, ResultTables.Unrewarded))))
                     foreach (var metric in TaskEvaluator.Evaluate(model, tokenizer, family, options, env.Device))
                         rows.Add(metric.ToRecord(run.Stage, step, state, split));
                 return rows;
@@ -173,6 +175,10 @@ public sealed class RlStage(RunEnvironment env, string experiment, Func<string, 
             $"{rl.Steps} steps, {state.RunFlops:E2} RL FLOPs, {state.WallSeconds:F1} s"));
     }
 
+    /// <summary>How an RL run evaluates its task families (also what the contamination check draws).</summary>
+    public static TaskEvalOptions EvalOptions(RlSection rl, long seed) =>
+        new(rl.EvalProblems, rl.Difficulty, rl.EvalSamples, rl.PassK, rl.MaxNewTokens, rl.Temperature, seed, rl.EvalGreedy);
+
     private TrainingState Start(PlannedRun run, CheckpointStore store, Gpt model, TorchSharp.Modules.OptimizerHelper optimizer)
     {
         if (store.HasCheckpoint)
@@ -199,6 +205,50 @@ public sealed class RlStage(RunEnvironment env, string experiment, Func<string, 
         reference.eval();
         foreach (var p in reference.parameters()) p.requires_grad = false;
         return reference;
+    }
+
+    /// <summary>A training problem: a family picked by weight, then a problem of its train split.</summary>
+    private static (ITaskFamily Family, TaskProblem Problem) DrawProblem(SplitMix64 rng, List<(ITaskFamily Family, double Weight)> mixture,
+        double totalWeight, RlSection rl, int step)
+    {
+        double pick = rng.NextDouble() * totalWeight;
+        var family = mixture[^1].Family;
+        foreach (var (f, w) in mixture)
+        {
+            if (pick < w) { family = f; break; }
+            pick -= w;
+        }
+        var problem = ProblemSplits.Generate(family, rng.NextSeed(), Math.Min(TaskMixture.DifficultyAt(rl, step), family.MaxDifficulty), ProblemSplit.Train);
+        return (family, problem);
+    }
+
+    /// <summary>
+    /// Every training prompt an RL run can draw, drawn again exactly as <see cref="Sample"/> draws them (the round's
+    /// first seed goes to the sampling generator, then one family pick and one problem per prompt group). With dynamic
+    /// sampling every round up to the bound is included, a superset of the prompts a run actually uses.
+    /// </summary>
+    public static IEnumerable<TaskProblem> TrainingProblems(RlRunConfig config, Func<string, ITaskFamily> families)
+    {
+        var rl = config.Rl;
+        var mixture = rl.Tasks.Select(t => (Family: families(t.Key), t.Value)).ToList();
+        double totalWeight = mixture.Sum(m => m.Value);
+        int rounds = rl.DynamicSampling ? rl.DynamicSamplingMaxRounds : 1;
+        for (int step = 1; step <= rl.Steps; step++)
+        {
+            for (int round = 0; round < rounds; round++)
+            {
+                var rng = RoundRng(config.Seed, step, round);
+                _ = rng.NextSeed(); // the sampling generator's seed
+                for (int g = 0; g < rl.PromptsPerStep; g++) yield return DrawProblem(rng, mixture, totalWeight, rl, step).Problem;
+            }
+        }
+    }
+
+    /// <summary>Round 0 is seeded by (seed, step), a later dynamic-sampling round by (seed, step, round).</summary>
+    private static SplitMix64 RoundRng(long seed, int step, int round)
+    {
+        long stepSeed = SplitMix64.Combine(seed, step);
+        return new SplitMix64(round == 0 ? stepSeed : SplitMix64.Combine(stepSeed, round));
     }
 
     /// <summary>A step's completions: the first round, all rounds, and the groups the update trains on.</summary>
@@ -238,20 +288,12 @@ public sealed class RlStage(RunEnvironment env, string experiment, Func<string, 
         RlRunConfig config, int step, int round)
     {
         var rl = config.Rl;
-        long stepSeed = SplitMix64.Combine(config.Seed, step);
-        var rng = new SplitMix64(round == 0 ? stepSeed : SplitMix64.Combine(stepSeed, round));
+        var rng = RoundRng(config.Seed, step, round);
         using var generator = new Generator((ulong)rng.NextSeed());
         var rollouts = new List<Rollout>();
         for (int g = 0; g < rl.PromptsPerStep; g++)
         {
-            double pick = rng.NextDouble() * totalWeight;
-            var family = mixture[^1].Family;
-            foreach (var (f, w) in mixture)
-            {
-                if (pick < w) { family = f; break; }
-                pick -= w;
-            }
-            var problem = family.Generate(rng.NextSeed(), Math.Min(TaskMixture.DifficultyAt(rl, step), family.MaxDifficulty));
+            var (family, problem) = DrawProblem(rng, mixture, totalWeight, rl, step);
             var prompt = codec.EncodePrompt(problem);
             int room = Math.Min(rl.MaxNewTokens, config.Model.ContextLength - prompt.Length);
             if (room <= 0)

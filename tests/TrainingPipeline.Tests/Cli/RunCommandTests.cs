@@ -30,7 +30,7 @@ public sealed class RunCommandTests : IDisposable
             ]
           },
           "rl": { "tasks": { "addition": 1 }, "held_out_tasks": ["subtraction"], "steps": 2, "prompts_per_step": 2,
-                  "group_size": 4, "max_new_tokens": 8, "eval_problems": 4, "pass_k": 1 },
+                  "group_size": 4, "max_new_tokens": 8, "eval_problems": 4, "eval_samples": 2, "pass_k": 1 },
           "analysis": { "bootstrap": 20 },
           "sweep": { "model.d_model": [16, 32] }
         }
@@ -72,7 +72,7 @@ public sealed class RunCommandTests : IDisposable
         Assert.Equal(6, again.Out.Split('\n').Count(l => l.Contains("already completed: skipped", StringComparison.Ordinal)));
 
         // eval: every run's checkpoint on the pipeline's tasks (addition, held-out subtraction), 2 metrics each
-        // (pass@1 greedy and pass@1_sampled; pass@k only for k ≥ 2).
+        // (pass@1 from sampled completions and greedy_accuracy; pass@k only for k ≥ 2).
         var eval = Cli(new[] { "eval", pipeline, "--problems", "2", "--pass-k", "1", "--json" }.Concat(Dirs()).ToArray());
         Assert.True(eval.Exit == 0, eval.Err);
         Assert.Equal(6 * 2 * 2, eval.Out.Trim().Split('\n').Length);

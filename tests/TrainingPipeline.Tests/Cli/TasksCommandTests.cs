@@ -50,6 +50,19 @@ public class TasksCommandTests
     }
 
     [Fact]
+    public void TheSampleVerbRefusesATooSmallEvalSplitWithExitTwoAndPrintsNothing()
+    {
+        // Addition at difficulty 1 has 100 problems, about 20 in the eval split.
+        var (exit, stdout, stderr) = InProcessCli.Run("tasks", "sample", "--family", "addition", "--difficulty", "1", "--n", "500", "--split", "eval");
+        Assert.Equal(Program.BadInput, exit);
+        Assert.Equal("", stdout);
+        Assert.Contains("addition", stderr);
+        var (ok, printed, _) = InProcessCli.Run("tasks", "sample", "--family", "addition", "--difficulty", "2", "--n", "500", "--split", "eval");
+        Assert.Equal(Program.Success, ok);
+        Assert.Equal(500, printed.Split('\n', StringSplitOptions.RemoveEmptyEntries).Distinct().Count());
+    }
+
+    [Fact]
     public void BadInputFromTheVerbExitsWithTwo()
     {
         Assert.Equal(Program.BadInput, Program.Main(["tasks", "sample", "--family", "nope"]));

@@ -9,15 +9,38 @@ namespace TrainingPipeline.Tests.Evaluation;
 public sealed class TaskEvaluatorTests
 {
     [Theory]
-    [InlineData(1, new[] { "pass@1", "pass@1_sampled" })]
-    [InlineData(3, new[] { "pass@1", "pass@1_sampled", "pass@3" })]
-    public void MetricNamesAreDistinctSoEachIsOneRowOfTheEvalsTable(int k, string[] expected)
+    [InlineData(1, new[] { "pass@1", "greedy_accuracy" })]
+    [InlineData(3, new[] { "pass@1", "pass@3", "greedy_accuracy" })]
+    public void MetricNamesAreTheLiteraturesAndEachRowCarriesItsSamplesPerProblem(int k, string[] expected)
     {
         manual_seed(1);
         using var model = new Gpt(new ModelConfig(1, 2, 16, 32, ByteTokenizer.Instance.VocabSize));
         var metrics = TaskEvaluator.Evaluate(model, ByteTokenizer.Instance, TaskRegistry.Get("addition"),
-            new TaskEvalOptions(Problems: 2, Difficulty: 1, PassK: k, MaxNewTokens: 3, Temperature: 1.0, Seed: 3), CPU);
+            new TaskEvalOptions(Problems: 2, Difficulty: 1, Samples: 5, PassK: k, MaxNewTokens: 3, Temperature: 1.0, Seed: 3), CPU);
         Assert.Equal(expected, metrics.Select(m => m.Metric));
         Assert.All(metrics, m => Assert.Equal(2, m.N));
+        Assert.Equal(5, metrics.Single(m => m.Metric == "pass@1").SamplesPerProblem);
+        Assert.Equal(1, metrics.Single(m => m.Metric == "greedy_accuracy").SamplesPerProblem);
+        Assert.Equal(5, metrics.Single(m => m.Metric == "pass@1").ToRecord("rl", 0, new TrainingPipeline.Training.TrainingState("r", 0, 0, 0, 0, 0, 0, null, "/tmp"), "in_distribution").SamplesPerProblem);
+    }
+
+    [Fact]
+    public void EvaluationScoresDistinctEvalSplitProblemsOnly()
+    {
+        // Addition at difficulty 2 has 8,100 problems; 300 draws with replacement from the old seed stream repeated
+        // problems and included training problems.
+        var options = new TaskEvalOptions(Problems: 300, Difficulty: 2, Samples: 8, PassK: 4, MaxNewTokens: 3, Temperature: 1.0, Seed: 3);
+        var problems = TaskEvaluator.Problems(TaskRegistry.Get("addition"), options);
+        Assert.Equal(300, problems.Count);
+        Assert.Equal(300, problems.Select(p => p.Prompt).Distinct().Count());
+        Assert.All(problems, p => Assert.Equal(ProblemSplit.Eval, ProblemSplits.Of(p.Prompt)));
+    }
+
+    [Fact]
+    public void PassAtKAboveTheSamplesIsRefused()
+    {
+        using var model = new Gpt(new ModelConfig(1, 2, 16, 32, ByteTokenizer.Instance.VocabSize));
+        Assert.Throws<ArgumentException>(() => TaskEvaluator.Evaluate(model, ByteTokenizer.Instance, TaskRegistry.Get("addition"),
+            new TaskEvalOptions(Problems: 2, Difficulty: 1, Samples: 2, PassK: 4, MaxNewTokens: 3, Temperature: 1.0, Seed: 3), CPU));
     }
 }

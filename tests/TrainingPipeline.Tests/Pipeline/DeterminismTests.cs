@@ -53,6 +53,7 @@ public sealed class DeterminismTests(ITestOutputHelper output) : IDisposable
         rl["eval_every"] = 3;
         rl["eval_at_steps"] = new JsonArray(1); // the quickstart's log-spaced evaluations, scaled to 3 steps
         rl["eval_problems"] = 4;
+        rl["eval_samples"] = 2;
         rl["pass_k"] = 2;
         rl["checkpoint_every"] = 2; // a checkpoint and result flush at step 2, the rest at the end
         return spec.ToJsonString();

@@ -17,17 +17,18 @@ public sealed class RlStageTests : IDisposable
 
     /// <summary>
     /// A verifiable toy task: reward 1 when the completion starts with a lowercase letter. An untrained byte-level
-    /// model does so about 26 times in 257, so RL has signal from the first step.
+    /// model does so about 26 times in 257, so RL has signal from the first step. The prompt numbers 100 problems, so
+    /// that the train/eval split (ProblemSplits) has problems on both sides.
     /// </summary>
     private sealed class FirstLetterFamily : ITaskFamily
     {
         public string Name => "first-letter";
         public TaskCategory Category => TaskCategory.Logic;
         public string Description => "Start the answer with a lowercase letter.";
-        public string PromptFormat => "'Letter:' and a newline";
+        public string PromptFormat => "'Letter N:' and a newline";
         public string AnswerFormat => "any text starting with a-z";
         public int MaxDifficulty => 1;
-        public TaskProblem Generate(long seed, int difficulty) => new(Name, 1, seed, "Letter:\n", "a\n", "a");
+        public TaskProblem Generate(long seed, int difficulty) => new(Name, 1, seed, $"Letter {(seed % 100 + 100) % 100}:\n", "a\n", "a");
         public Verdict Score(TaskProblem problem, string completion) =>
             completion.Length > 0 && completion[0] is >= 'a' and <= 'z' ? Verdict.Correct() : Verdict.Wrong();
     }

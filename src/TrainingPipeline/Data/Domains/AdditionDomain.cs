@@ -10,6 +10,8 @@ public sealed class AdditionDomain(int difficulty = 1) : GeneratedDomain(
     "arith-add", "math", "Multi-digit addition worked column by column with carries, ending 'Answer: N'.",
     difficulty, maxDifficulty: 6)
 {
+    protected override bool MirrorsTaskPrompts => true;
+
     protected override string Generate(SplitMix64 random)
     {
         var digits = Difficulty + 1;

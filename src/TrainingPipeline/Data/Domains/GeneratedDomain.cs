@@ -1,3 +1,5 @@
+using TrainingPipeline.Tasks;
+
 namespace TrainingPipeline.Data.Domains;
 
 /// <summary>
@@ -28,12 +30,29 @@ public abstract class GeneratedDomain : IDomain
     /// <summary>Bump when the generated text changes so cached corpora are rebuilt.</summary>
     protected virtual int GeneratorVersion => 1;
 
-    public string Fingerprint => $"{Id}/v{GeneratorVersion}";
+    public string Fingerprint => MirrorsTaskPrompts ? $"{Id}/v{GeneratorVersion}/train-split" : $"{Id}/v{GeneratorVersion}";
+
+    /// <summary>
+    /// True for domains whose first line is a task family's prompt in the family's own words (e.g. arith-add writes
+    /// addition's "What is A + B?"): their documents skip every problem of the families' eval split.
+    /// </summary>
+    protected virtual bool MirrorsTaskPrompts => false;
 
     public IEnumerable<string> Documents(long seed)
     {
         var random = new SplitMix64(seed);
-        while (true) yield return Generate(random);
+        while (true)
+        {
+            var document = Generate(random);
+            if (MirrorsTaskPrompts && ProblemSplits.Of(FirstLine(document)) == ProblemSplit.Eval) continue;
+            yield return document;
+        }
+    }
+
+    private static string FirstLine(string document)
+    {
+        int end = document.IndexOf('\n');
+        return end < 0 ? document : document[..end];
     }
 
     /// <summary>Writes one document, drawing every choice from <paramref name="random"/>.</summary>

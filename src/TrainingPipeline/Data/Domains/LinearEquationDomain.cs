@@ -10,6 +10,8 @@ public sealed class LinearEquationDomain(int difficulty = 1) : GeneratedDomain(
     "algebra-linear", "math", "Linear equations ax + b = c (x on both sides at level 3+) solved step by step.",
     difficulty, maxDifficulty: 4)
 {
+    protected override bool MirrorsTaskPrompts => true;
+
     protected override string Generate(SplitMix64 random)
     {
         var maxCoefficient = Difficulty == 1 ? 9 : 12 * Difficulty;

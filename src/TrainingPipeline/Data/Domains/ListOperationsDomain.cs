@@ -10,6 +10,8 @@ public sealed class ListOperationsDomain(int difficulty = 1) : GeneratedDomain(
     "list-ops", "algorithmic", "Sum, max, reverse or count over a short list, traced step by step, ending 'Answer: ...'.",
     difficulty, maxDifficulty: 6)
 {
+    protected override bool MirrorsTaskPrompts => true;
+
     protected override string Generate(SplitMix64 random)
     {
         var items = new int[2 + Difficulty];

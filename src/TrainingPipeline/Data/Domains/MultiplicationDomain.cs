@@ -10,6 +10,8 @@ public sealed class MultiplicationDomain(int difficulty = 1) : GeneratedDomain(
     "arith-mul", "math", "Multiplication worked as partial products by place value, ending 'Answer: N'.",
     difficulty, maxDifficulty: 6)
 {
+    protected override bool MirrorsTaskPrompts => true;
+
     protected override string Generate(SplitMix64 random)
     {
         var a = AdditionDomain.RandomNumber(random, 2 + (Difficulty - 1) / 2);

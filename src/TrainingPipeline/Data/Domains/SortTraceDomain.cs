@@ -10,6 +10,8 @@ public sealed class SortTraceDomain(int difficulty = 1) : GeneratedDomain(
     "sort-trace", "algorithmic", "Bubble sort of a short list, one line per pass, ending 'Answer: sorted list'.",
     difficulty, maxDifficulty: 6)
 {
+    protected override bool MirrorsTaskPrompts => true;
+
     protected override string Generate(SplitMix64 random)
     {
         var items = new int[3 + Difficulty];

@@ -1,0 +1,88 @@
+using TrainingPipeline.Cli;
+using TrainingPipeline.Config;
+using TrainingPipeline.Results;
+using TrainingPipeline.Testing;
+using TrainingPipeline.Tests.Cli;
+
+namespace TrainingPipeline.Tests.Config;
+
+/// <summary>
+/// What a spec must satisfy for its evaluations to be valid (issue 13): held-out families in no training data,
+/// unrewarded families named apart, eval splits large enough, pass@k within the samples.
+/// </summary>
+[Collection(InProcessCli.Collection)] // the plan test calls Program.Main, which writes to Console
+public class EvaluationRulesTests
+{
+    private const string Spec = """
+        {
+          "name": "rules",
+          "corpora": {
+            "narrow": { "domains": { "task:addition@2": 1 } },
+            "broad": { "domains": { "task:addition@2": 1, "task:sorting@2": 1, "arith-add": 1 } }
+          },
+          "model": { "preset": "nano-50k", "context_length": 96 },
+          "pretrain": { "phases": [ { "name": "narrow", "corpus": "narrow", "tokens": 1000 } ] },
+          "rl": { "tasks": { "addition": 1 }, "difficulty": 2, "held_out_tasks": ["string-ops"], "unrewarded_tasks": ["sorting"], "eval_problems": 200 }
+        }
+        """;
+
+    private static readonly SpecValidator.Catalogs Catalogs = SpecResolver.Catalogs();
+
+    private static IReadOnlyList<SweepPoint> Load(string json) => SpecLoader.Load(json, "rules.json", Catalogs);
+
+    [Fact]
+    public void HeldOutUnrewardedAndTrainedFamiliesThatAreApartAreValid()
+    {
+        var rl = Assert.Single(Load(Spec)).Spec.Rl!;
+        Assert.Equal(["sorting"], rl.UnrewardedTasks!);
+        Assert.Equal(["addition", "string-ops", "sorting"], SpecValidator.EvaluatedFamilies(rl));
+    }
+
+    [Theory]
+    // A held-out family in any pre-training corpus (at any difficulty) is not held out.
+    [InlineData("\"held_out_tasks\": [\"string-ops\"], \"unrewarded_tasks\": [\"sorting\"]", "\"held_out_tasks\": [\"sorting\"]", "$.rl.held_out_tasks[0]", "corpus 'broad'")]
+    [InlineData("\"unrewarded_tasks\": [\"sorting\"]", "\"unrewarded_tasks\": [\"addition\"]", "$.rl.unrewarded_tasks[0]", "rewarded in RL")]
+    [InlineData("\"unrewarded_tasks\": [\"sorting\"]", "\"unrewarded_tasks\": [\"string-ops\"]", "$.rl.unrewarded_tasks[0]", "both held out and unrewarded")]
+    [InlineData("\"unrewarded_tasks\": [\"sorting\"]", "\"unrewarded_tasks\": [\"sortin\"]", "$.rl.unrewarded_tasks[0]", "unknown task family")]
+    // Addition at difficulty 1 has 100 problems: its eval split cannot supply 200 distinct problems.
+    [InlineData("\"difficulty\": 2", "\"difficulty\": 1", "$.rl.eval_problems", "'addition' at difficulty 1 has about 100 distinct problems")]
+    [InlineData("\"eval_problems\": 200", "\"eval_problems\": 200, \"eval_samples\": 4, \"pass_k\": 8", "$.rl.pass_k", "eval_samples is 4")]
+    public void BrokenEvaluationRulesNameTheirPathAndFix(string from, string to, string path, string problem)
+    {
+        Assert.Contains(from, Spec);
+        var e = Assert.Throws<BadInputException>(() => Load(Spec.Replace(from, to)));
+        Assert.Contains(path, e.Message);
+        Assert.Contains(problem, e.Message);
+        Assert.Contains("Fix:", e.Message);
+    }
+
+    [Fact]
+    public void PlanExitsWithTwoWhenAHeldOutFamilyIsPreTrainedOn()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"rules-{Guid.NewGuid():N}.json");
+        File.WriteAllText(file, Spec.Replace("\"held_out_tasks\": [\"string-ops\"]", "\"held_out_tasks\": [\"addition\"]")
+            .Replace("\"tasks\": { \"addition\": 1 }", "\"tasks\": { \"sorting\": 1 }").Replace("\"unrewarded_tasks\": [\"sorting\"]", "\"unrewarded_tasks\": []"));
+        try
+        {
+            var (exit, _, stderr) = InProcessCli.Run("plan", file);
+            Assert.Equal(Program.BadInput, exit);
+            Assert.Contains("$.rl.held_out_tasks[0]", stderr);
+            Assert.Contains("unrewarded_tasks", stderr);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Theory]
+    [InlineData("quickstart.json")]
+    [InlineData("rl-scaling.json")]
+    [InlineData("narrow-to-broad.json")]
+    public void EveryCommittedPipelineValidatesUnderTheEvaluationRules(string file)
+    {
+        var points = SpecLoader.LoadFile(Path.Combine(SharedData.RepositoryRoot(), "pipelines", file), Catalogs);
+        Assert.NotEmpty(points);
+        Assert.All(points, p => Assert.True(p.Spec.Rl!.Difficulty >= 2, "difficulty 1 problem spaces are memorisable"));
+    }
+}

@@ -1,0 +1,118 @@
+using TrainingPipeline.Config;
+using TrainingPipeline.Data;
+using TrainingPipeline.Evaluation;
+using TrainingPipeline.Results;
+using TrainingPipeline.Tasks;
+using TrainingPipeline.Tests.Data;
+using TrainingPipeline.Tests.Pipeline;
+
+namespace TrainingPipeline.Tests.Evaluation;
+
+/// <summary>The contamination check of plan and run (src/TrainingPipeline/Evaluation/ContaminationCheck.cs).</summary>
+public sealed class ContaminationCheckTests : IDisposable
+{
+    private readonly TemporaryDirectory _cache = new();
+
+    public void Dispose() => _cache.Dispose();
+
+    private const string Spec = """
+        {
+          "name": "leak",
+          "corpora": { "tasks": { "domains": { "task:addition@2": 1, "nl-facts": 1 } } },
+          "model": { "preset": "nano-50k", "context_length": 96 },
+          "pretrain": { "batch_size": 4, "phases": [ { "name": "base", "corpus": "tasks", "tokens": 300000 } ] },
+          "rl": { "tasks": { "addition": 1 }, "difficulty": 2, "steps": 4, "prompts_per_step": 2, "eval_problems": 300 }
+        }
+        """;
+
+    /// <summary>What task corpora were before the split: every problem of the family, eval problems included.</summary>
+    private sealed class LeakyTaskDomain(ITaskFamily family, int difficulty) : IDomain
+    {
+        public string Id => $"task:{family.Name}@{difficulty}";
+        public string Category => "task-math";
+        public string Description => "test: a task corpus without the train split";
+
+        public IEnumerable<string> Documents(long seed)
+        {
+            var random = new SplitMix64(seed);
+            while (true)
+            {
+                var problem = family.Generate(random.NextSeed(), difficulty);
+                yield return problem.Prompt + problem.Solution;
+            }
+        }
+    }
+
+    private static IDomain Leaky(string id) =>
+        id == "task:addition@2" ? new LeakyTaskDomain(TaskRegistry.Get("addition"), 2) : SpecResolver.ResolveDomain(id);
+
+    [Fact]
+    public void TheBuiltInCorporaDoNotContainEvaluationPrompts()
+    {
+        var plan = TempWorkspace.Plan(Spec);
+        var result = ContaminationCheck.Run(plan);
+        var row = Assert.Single(Assert.Single(result.ByRun).Value);
+        Assert.Equal(("addition", ResultTables.InDistribution, 300L), (row.EvalSet, row.Split, row.EvalPrompts));
+        Assert.Equal(0, result.Contaminated);
+        Assert.True(row.DocumentsScanned > 1000);
+        Assert.Equal(8, row.RlPromptsScanned);
+        ContaminationCheck.EnsureClean(result, plan, "leak.json"); // does not throw
+    }
+
+    [Fact]
+    public void ACorpusHoldingEvalProblemsIsCountedAndStopsTheRunUnlessAllowed()
+    {
+        // Half of 300,000 tokens is ~5,000 two-digit additions: they cover about half of the 8,100 problems, eval ones included.
+        var plan = TempWorkspace.Plan(Spec);
+        var result = ContaminationCheck.Run(plan, resolveDomain: Leaky);
+        var row = Assert.Single(Assert.Single(result.ByRun).Value);
+        Assert.InRange(row.InPretraining, 75, 225);
+        Assert.Equal(0, row.InRlPrompts);
+        Assert.Equal(row.InPretraining, row.Contaminated);
+        var e = Assert.Throws<BadInputException>(() => ContaminationCheck.EnsureClean(result, plan, "leak.json"));
+        Assert.Contains("$.allow_contamination", e.Message);
+        Assert.Contains("addition", e.Message);
+
+        var allowed = TempWorkspace.Plan(Spec.Replace("\"name\": \"leak\",", "\"name\": \"leak\", \"allow_contamination\": true,"));
+        var recorded = ContaminationCheck.Run(allowed, resolveDomain: Leaky);
+        ContaminationCheck.EnsureClean(recorded, allowed, "leak.json"); // allowed: recorded, not refused
+        Assert.True(Assert.Single(recorded.ByRun.Values.Single()).Allowed);
+    }
+
+    [Fact]
+    public void RecordedCountsAreReadBackFromTheContaminationTable()
+    {
+        var plan = TempWorkspace.Plan(Spec);
+        var result = ContaminationCheck.Run(plan, resolveDomain: Leaky);
+        ContaminationCheck.Record(result, new ResultsWriter(_cache.Path));
+        var row = Assert.Single(ResultsReader.ReadContamination(_cache.Path));
+        Assert.Equal(result.Contaminated, row.Contaminated);
+        Assert.Equal(300, row.EvalPrompts);
+        Assert.Equal(plan.Runs.Single(r => r.Rl is not null).Id, row.RunId);
+    }
+
+    [Fact]
+    public void RegeneratedDocumentsAreExactlyTheMaterializedCorpus()
+    {
+        var spec = new CorpusSpec("mix", [new DomainWeight("task:addition@2", 2), new DomainWeight("nl-facts", 1), new DomainWeight("arith-add", 1)], 20_000, 5);
+        var corpus = TokenCorpus.Materialize(spec, ByteTokenizer.Instance, _cache.Path, new MaterializeOptions(ResolveDomain: SpecResolver.ResolveDomain));
+        var regenerated = TokenCorpus.TrainingDocuments(spec, ByteTokenizer.Instance, SpecResolver.ResolveDomain).ToList();
+        var materialized = corpus.DocumentTokens().Select(d => ByteTokenizer.Instance.Decode([.. d.ToArray().Select(t => (int)t)])).ToList();
+        Assert.Equal(materialized, regenerated);
+    }
+
+    [Theory]
+    [InlineData("What is 3 + 5?\nAnswer: 8\n", true)]
+    [InlineData("Warm-up.\nWhat is 3 + 5?\n", true)]
+    [InlineData("What is 3 + 55?\nAnswer: 58\n", false)] // a longer line is another problem
+    [InlineData("Q: What is 3 + 5?\n", false)]           // prompts are matched from a line start
+    [InlineData("Run:\nx = 1\nprint x\nOutput?\n1\n", true)]
+    [InlineData("Run:\nx = 1\nprint x + 1\nOutput?\n", false)]
+    public void PromptsAreFoundAsWholeLinesFromALineStart(string document, bool expected)
+    {
+        var index = new PromptIndex(["What is 3 + 5?\n", "Run:\nx = 1\nprint x\nOutput?\n"]);
+        var found = new HashSet<string>();
+        index.FindIn(document, found);
+        Assert.Equal(expected, found.Count == 1);
+    }
+}

@@ -1,0 +1,96 @@
+using System.Text.Json;
+using TrainingPipeline.Cli;
+using TrainingPipeline.Data;
+using TrainingPipeline.Data.Domains;
+using TrainingPipeline.Results;
+using TrainingPipeline.Tasks;
+
+namespace TrainingPipeline.Tests.Tasks;
+
+/// <summary>Train/eval splits of the task gym by a hash of the problem (src/TrainingPipeline/Tasks/ProblemSplits.cs).</summary>
+public class ProblemSplitsTests
+{
+    public static TheoryData<string, int> FamiliesAndDifficulties()
+    {
+        var data = new TheoryData<string, int>();
+        foreach (var name in TaskRegistry.Names)
+            for (int difficulty = 1; difficulty <= 3; difficulty++) data.Add(name, difficulty);
+        return data;
+    }
+
+    /// <summary>
+    /// The acceptance test, for every registered family at difficulties 1–3: 500 eval problems and 5,000
+    /// train problems (as <c>tasks sample --split eval|train</c> prints them) never share a prompt, or the eval split
+    /// is refused as bad input naming the family, the difficulty and the size of its space.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(FamiliesAndDifficulties))]
+    public void EvalAndTrainSamplesNeverShareAPromptOrTheFamilyIsRefused(string family, int difficulty)
+    {
+        IReadOnlyList<string> eval;
+        try
+        {
+            eval = TasksCommand.SampleLines(family, difficulty, 500, seed: 0, ProblemSplit.Eval);
+        }
+        catch (BadInputException refused)
+        {
+            Assert.Contains(family, refused.Message);
+            Assert.Contains("difficulty", refused.Message);
+            Assert.Contains("Fix:", refused.Message);
+            return;
+        }
+        var train = TasksCommand.SampleLines(family, difficulty, 5000, seed: 0, ProblemSplit.Train);
+        var evalPrompts = eval.Select(Prompt).ToList();
+        Assert.Equal(500, evalPrompts.Distinct().Count());
+        var shared = train.Select(Prompt).Where(evalPrompts.ToHashSet().Contains).ToList();
+        Assert.Empty(shared);
+    }
+
+    [Fact]
+    public void ATooSmallEvalSplitIsRefusedWithTheSpaceSize()
+    {
+        // Addition at difficulty 1 has 10 × 10 = 100 problems: about 20 of them are eval problems.
+        var e = Assert.Throws<BadInputException>(() =>
+            ProblemSplits.DrawDistinct(TaskRegistry.Get("addition"), 0, 1, ProblemSplit.Eval, 500, "test.json", "$.rl.eval_problems"));
+        Assert.Contains("'addition' at difficulty 1 has about 100 distinct problems", e.Message);
+        Assert.Contains("$.rl.eval_problems", e.Message);
+        Assert.Contains("raise the difficulty", e.Message);
+    }
+
+    [Fact]
+    public void TheSplitIsAFunctionOfTheProblemNotOfTheSeed()
+    {
+        // Difficulty 1 has 100 addition problems, so 5,000 seeds generate each problem many times: every copy of a
+        // problem lands on the same side, and both sides are used.
+        var family = TaskRegistry.Get("addition");
+        var bySplit = Enumerable.Range(0, 5000).Select(seed => family.Generate(seed, 1).Prompt)
+            .GroupBy(p => p).Select(g => ProblemSplits.Of(g.Key)).ToList();
+        Assert.Equal(100, bySplit.Count);
+        Assert.InRange(bySplit.Count(s => s == ProblemSplit.Eval), 5, 40);
+        Assert.All(Enumerable.Range(0, 2000), seed =>
+            Assert.Equal(ProblemSplit.Train, ProblemSplits.Of(ProblemSplits.Generate(family, seed, 1, ProblemSplit.Train).Prompt)));
+    }
+
+    [Fact]
+    public void TaskCorporaHoldOnlyTrainProblems()
+    {
+        var documents = new TaskFamilyDomain(TaskRegistry.Get("addition"), 1).Documents(7).Take(3000).ToList();
+        var prompts = documents.Select(d => d[..(d.IndexOf('\n') + 1)]).ToList();
+        Assert.All(prompts, p => Assert.Equal(ProblemSplit.Train, ProblemSplits.Of(p)));
+    }
+
+    [Theory]
+    [InlineData("arith-add")]
+    [InlineData("arith-mul")]
+    [InlineData("algebra-linear")]
+    public void DomainsWritingAFamilysPromptsSkipItsEvalProblems(string baseId)
+    {
+        var domain = DomainRegistry.All.Single(d => SpecBase(d.Id) == baseId);
+        var firstLines = domain.Documents(3).Take(3000).Select(d => d[..d.IndexOf('\n')]).ToList();
+        Assert.All(firstLines, line => Assert.Equal(ProblemSplit.Train, ProblemSplits.Of(line)));
+    }
+
+    private static string SpecBase(string id) => id.Contains('@') ? id[..id.IndexOf('@')] : id;
+
+    private static string Prompt(string line) => JsonDocument.Parse(line).RootElement.GetProperty("prompt").GetString()!;
+}
