@@ -28,7 +28,7 @@ public sealed class RlStageTests : IDisposable
         public string PromptFormat => "'Letter N:' and a newline";
         public string AnswerFormat => "any text starting with a-z";
         public int MaxDifficulty => 1;
-        public TaskProblem Generate(long seed, int difficulty) => new(Name, 1, seed, $"Letter {(seed % 100 + 100) % 100}:\n", "a\n", "a");
+        public TaskProblem Generate(long seed, int difficulty) => new(Name, 1, seed, $"Letter {(seed % 100 + 100) % 100:D2}:\n", "a\n", "a");
         public Verdict Score(TaskProblem problem, string completion) =>
             completion.Length > 0 && completion[0] is >= 'a' and <= 'z' ? Verdict.Correct() : Verdict.Wrong();
     }
@@ -103,15 +103,15 @@ public sealed class RlStageTests : IDisposable
     {
         var env = _workspace.Environment();
         SaveParent(env);
-        // One new token per completion, so every rollout is the 8-byte prompt "Letter:\n" plus one token, of
-        // which 8 positions are fed. Tiny: n_layer 1, d 16, vocab 257, non-embedding 12·16² + 2·32 + 32 = 3,168;
-        // a forward over 8 positions is 8·(2·3,168 + 2·257·16) + 2·1·8²·16 = 118,528 FLOPs.
+        // One new token per completion, so every rollout is an 11-byte prompt "Letter NN:\n" plus one token, of
+        // which 11 positions are fed. Tiny: n_layer 1, d 16, vocab 257, non-embedding 12·16² + 2·32 + 32 = 3,168;
+        // a forward over 11 positions is 11·(2·3,168 + 2·257·16) + 2·1·11²·16 = 164,032 FLOPs.
         var run = PlanRun(new RlSection(new Dictionary<string, double> { ["first-letter"] = 1 }, Steps: 2, PromptsPerStep: 4,
             GroupSize: 8, MaxNewTokens: 1, Lr: 1e-6, EvalEvery: 1000, EvalProblems: 4, PassK: 1, CheckpointEvery: 5));
         Stage(env).Run(run);
         var steps = ResultFiles.Steps(env.ResultsRoot, run.Id);
-        const double perRollout = 118_528;
-        Assert.Equal(perRollout, Tiny.ForwardFlops(8));
+        const double perRollout = 164_032;
+        Assert.Equal(perRollout, Tiny.ForwardFlops(11));
         Assert.Equal(2 * 32 * perRollout, steps[^1].FlopsSampling!.Value, 0);
         // update_epochs = 1: forward + backward (3×) only, no separate old-policy forward.
         Assert.Equal(2 * 32 * 3 * perRollout, steps[^1].FlopsTraining!.Value, 0);
