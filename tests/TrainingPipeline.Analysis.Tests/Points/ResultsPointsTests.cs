@@ -75,13 +75,13 @@ public sealed class ResultsPointsTests : IDisposable
     [Fact]
     public void EquallyLargeGroupsOfANarrowToBroadSweepFitTheBroadPhaseAsThePretrainingLaw()
     {
-        // Two chains narrow → broad: both groups have 2 points. "code" sorts before "code+web", so an order by name
-        // would pick the narrow phase; the sweep's result is the later, broad phase.
+        // Two chains narrow → broad: both groups have 2 points. "pretrain · code" sorts before "pretrain_broad ·
+        // code+web", so an order by name would pick the narrow phase; the sweep's result is the later, broad phase.
         var builder = new ResultsFolderBuilder(_results);
         foreach (var (id, tokens) in new[] { ("a", 1000L), ("b", 2000L) })
-            builder.Run($"narrow-{id}", "pretrain_narrow", 1000)
-                .Step($"narrow-{id}", "pretrain_narrow", 1, tokens, 6e3 * tokens, 6e3 * tokens)
-                .Eval($"narrow-{id}", "pretrain_narrow", 1, 6e3 * tokens, 6e3 * tokens, "code", "in_distribution", "loss", 4.0)
+            builder.Run($"narrow-{id}", "pretrain", 1000)
+                .Step($"narrow-{id}", "pretrain", 1, tokens, 6e3 * tokens, 6e3 * tokens)
+                .Eval($"narrow-{id}", "pretrain", 1, 6e3 * tokens, 6e3 * tokens, "code", "in_distribution", "loss", 4.0)
                 .Run($"broad-{id}", "pretrain_broad", 1000, parent: $"narrow-{id}")
                 .Step($"broad-{id}", "pretrain_broad", 1, tokens, 1.2e4 * tokens, 6e3 * tokens)
                 .Eval($"broad-{id}", "pretrain_broad", 1, 1.2e4 * tokens, 6e3 * tokens, "code", "in_distribution", "loss", 3.0)
@@ -91,7 +91,7 @@ public sealed class ResultsPointsTests : IDisposable
         var points = ResultsPoints.From(ResultsReader.Read(_results));
 
         Assert.Equal(["broad-a", "broad-b"], points.Pretrain.Select(p => p.Cluster).Order());
-        Assert.Equal("pretrain_narrow · code", Assert.Single(points.PretrainOtherEvalSets).Key);
+        Assert.Equal("pretrain · code", Assert.Single(points.PretrainOtherEvalSets).Key);
     }
 
     [Fact]
