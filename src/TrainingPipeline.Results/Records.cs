@@ -47,8 +47,8 @@ public sealed class StepRecord
     [JsonPropertyName("run_flops")] public double RunFlops { get; set; }
     [JsonPropertyName("wall_seconds")] public double WallSeconds { get; set; }
     [JsonPropertyName("lr")] public double Lr { get; set; }
-    [JsonPropertyName("loss")] public double Loss { get; set; }
-    [JsonPropertyName("grad_norm")] public double GradNorm { get; set; }
+    [JsonPropertyName("loss")] public double? Loss { get; set; }
+    [JsonPropertyName("grad_norm")] public double? GradNorm { get; set; }
     [JsonPropertyName("tokens_per_second")] public double TokensPerSecond { get; set; }
     [JsonPropertyName("reward_mean")] public double? RewardMean { get; set; }
     [JsonPropertyName("reward_std")] public double? RewardStd { get; set; }

@@ -11,9 +11,10 @@ namespace TrainingPipeline.Analysis.Points;
 /// <c>flops</c>; D = the run's final <c>tokens</c> summed along its chain of pre-training parents (a broad run
 /// continuing a narrow one has seen both); N = C/(6D), the effective parameter count of the project's FLOP
 /// convention (docs/analysis.md, "FLOP convention"), so that C = 6ND holds exactly for every point. A run whose
-/// chain has a run without steps has no D and is left out. Points are grouped by the eval sets their loss averages
-/// over: a mean loss over 2 domains and one over 14 are different quantities, so one law is fitted per group
-/// (<c>Pretrain</c> holds the largest group, <c>PretrainOtherEvalSets</c> the rest).</item>
+/// chain has a run without steps has no D and is left out. Points are grouped by stage and by the eval sets their
+/// loss averages over: a mean loss over 2 domains and one over 14 are different quantities, so one law is fitted per
+/// group (<c>Pretrain</c> holds the largest group, ties going to the latest phase of a chain, e.g. broad after
+/// narrow; <c>PretrainOtherEvalSets</c> the rest, named "stage · eval sets").</item>
 /// <item>RL: every <c>pass@1</c> eval of a completed or running <c>rl</c> run with positive <c>run_flops</c>,
 /// per eval set and split, against run_flops; points keep their run id so the bootstrap can resample runs. When the
 /// RL runs differ in pre-training breadth, RL breadth or model size, each combination is its own group: a law describes one training
@@ -32,7 +33,7 @@ public static class ResultsPoints
         var finalTokens = data.Steps.GroupBy(s => s.RunId).ToDictionary(g => g.Key, g => g.MaxBy(s => s.Step)!.Tokens);
         var evalsByRun = data.Evals.ToLookup(e => e.RunId);
 
-        var pretrain = new List<(string EvalSets, LawPoint Point)>();
+        var pretrain = new List<(string Group, int Phase, LawPoint Point)>();
         var curves = new List<LossCurvePoint>();
         foreach (var run in data.Runs.Where(r => r.Stage.StartsWith("pretrain", StringComparison.Ordinal)))
         {
@@ -61,15 +62,17 @@ public static class ResultsPoints
                 continue;
             }
             var evalSets = string.Join("+", final.Select(e => e.EvalSet).Distinct().Order(StringComparer.Ordinal));
-            pretrain.Add((evalSets, new LawPoint(compute, final.Average(e => e.Value), compute / (6 * tokens), tokens, run.RunId)));
+            pretrain.Add(($"{run.Stage} · {evalSets}", PhaseIndex(run, runs), new LawPoint(compute, final.Average(e => e.Value), compute / (6 * tokens), tokens, run.RunId)));
         }
-        var byEvalSets = pretrain.GroupBy(p => p.EvalSets)
-            .OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal)
+        // Ties in size go to the latest phase (a broad phase continuing a narrow one is the sweep's result), not to
+        // whichever name sorts first.
+        var byEvalSets = pretrain.GroupBy(p => p.Group)
+            .OrderByDescending(g => g.Count()).ThenByDescending(g => g.Max(p => p.Phase)).ThenBy(g => g.Key, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => (IReadOnlyList<LawPoint>)[.. g.Select(p => p.Point)]);
         var fitted = byEvalSets.Keys.FirstOrDefault();
         foreach (var (evalSets, others) in byEvalSets.Where(g => g.Key != fitted))
-            notes.Add($"{others.Count} pre-training points average their loss over eval sets {evalSets}, not {fitted} like the " +
-                      $"{byEvalSets[fitted!].Count} points of the main fits: they are fitted as a law of their own (pretrain · {evalSets})");
+            notes.Add($"{others.Count} pre-training points are of stage · eval sets {evalSets}, not {fitted} like the " +
+                      $"{byEvalSets[fitted!].Count} points of the main fits: they are fitted as a law of their own ({evalSets})");
 
         var rlRuns = data.Runs.Where(r => r.Stage == "rl" && r.Status != "failed").ToList();
         var allRlEvals = rlRuns.SelectMany(r => evalsByRun[r.RunId]).Where(e => e.Metric == "pass@1").ToList();
@@ -92,7 +95,7 @@ public static class ResultsPoints
             .OfType<RlRunSummary>().ToList();
         return new AnalysisPoints(fitted is null ? [] : byEvalSets[fitted], curves, groups, heldOut, summaries, notes)
         {
-            PretrainOtherEvalSets = byEvalSets.Where(g => g.Key != fitted).ToDictionary(g => $"pretrain · {g.Key}", g => g.Value),
+            PretrainOtherEvalSets = byEvalSets.Where(g => g.Key != fitted).ToDictionary(g => g.Key, g => g.Value),
         };
     }
 
@@ -123,6 +126,19 @@ public static class ResultsPoints
         double Mean(string split) => final.Where(e => e.Split == split).Select(e => e.Value).DefaultIfEmpty(double.NaN).Average();
         return new RlRunSummary(run.RunId, RunBreadth.Read(run.ConfigJson, preferRl: true), final.Max(e => e.RunFlops),
             Mean(InDistribution), Mean(HeldOut), RunBreadth.ReadNamed(run.ConfigJson, "corpus_breadth"));
+    }
+
+    /// <summary>1 for a first pre-training phase, 2 for a phase continuing it, and so on.</summary>
+    private static int PhaseIndex(RunRow run, Dictionary<string, RunRow> runs)
+    {
+        int phase = 0;
+        var seen = new HashSet<string>();
+        for (RunRow? current = run; current is not null && current.Stage.StartsWith("pretrain", StringComparison.Ordinal) && seen.Add(current.RunId);)
+        {
+            phase++;
+            current = current.ParentRunId is { } parent && runs.TryGetValue(parent, out var p) ? p : null;
+        }
+        return phase;
     }
 
     private static double? ChainTokens(RunRow run, Dictionary<string, RunRow> runs, Dictionary<string, long> finalTokens)

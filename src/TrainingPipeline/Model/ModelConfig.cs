@@ -49,7 +49,8 @@ public sealed record ModelConfig(
     /// <summary>
     /// Forward FLOPs of one sequence of <paramref name="positions"/> input tokens (Kaplan et al. 2020, with n_ctx the
     /// sequence's own length): per token 2 per non-embedding parameter and 2 per output-head weight (the logits
-    /// matmul), plus 2·n_layer·n_ctx·d_model for the attention scores and weighted sum, not halved for the causal
+    /// matmul), plus Kaplan's attention term 2·n_layer·n_ctx·d_model, which counts the QKᵀ logits only (the weighted
+    /// sum of values would add as much again; Kaplan leaves it out, and so do we) and is not halved for the causal
     /// mask. Padding is never counted: callers pass the real length of each sequence (docs/results-schema.md).
     /// </summary>
     public double ForwardFlops(long positions) =>

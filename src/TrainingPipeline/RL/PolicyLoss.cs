@@ -2,8 +2,12 @@ using static TorchSharp.torch;
 
 namespace TrainingPipeline.RL;
 
-/// <summary>The settings of the clipped policy-gradient objective.</summary>
-public sealed record PolicyLossOptions(double ClipLow, double ClipHigh, double KlCoef, string Aggregation, int MaxNewTokens);
+/// <summary>
+/// The settings of the clipped policy-gradient objective. <c>RolloutsPerStep</c> (prompts_per_step × group_size) and
+/// <c>MaxNewTokens</c> make the fixed denominator of the <c>constant</c> aggregation.
+/// </summary>
+public sealed record PolicyLossOptions(double ClipLow, double ClipHigh, double KlCoef, string Aggregation, int MaxNewTokens,
+    int RolloutsPerStep);
 
 /// <summary>
 /// Loss and the statistics logged with it (plain numbers, computed without gradient). <c>ClipFraction</c> is the
@@ -15,8 +19,9 @@ public sealed record PolicyLossResult(Tensor Loss, double PolicyLoss, double Kl,
 /// PPO-style clipped surrogate over completion tokens, with an optional k3 KL penalty to a reference policy:
 /// per token, −min(ρ·A, clip(ρ, 1−ε_low, 1+ε_high)·A) + β·(e^(ref−logp) − (ref−logp) − 1), where ρ = e^(logp−old).
 /// Aggregation: <c>token</c> averages over all completion tokens of the batch; <c>sequence</c> averages each
-/// completion's tokens, then the completions; <c>constant</c> (Dr. GRPO) divides the token sum by
-/// batch × max new tokens, so long and short answers weigh alike per token.
+/// completion's tokens, then the completions; <c>constant</c> (Dr. GRPO) divides the token sum by the fixed
+/// prompts_per_step × group_size × max_new_tokens, so long and short answers weigh alike per token, and a step that
+/// trains on fewer rollouts (dynamic sampling at its round bound) takes a proportionally smaller step, not a larger one.
 /// </summary>
 public static class PolicyLoss
 {
@@ -59,7 +64,7 @@ public static class PolicyLoss
     {
         "token" => (perToken * mask).sum() / mask.sum().clamp_min(1),
         "sequence" => ((perToken * mask).sum(1) / mask.sum(1).clamp_min(1)).mean(),
-        "constant" => (perToken * mask).sum() / (perToken.shape[0] * (double)options.MaxNewTokens),
+        "constant" => (perToken * mask).sum() / (options.RolloutsPerStep * (double)options.MaxNewTokens),
         _ => throw new ArgumentException($"unknown loss aggregation '{options.Aggregation}'"),
     };
 }

@@ -146,7 +146,7 @@ public sealed class RlStage(RunEnvironment env, string experiment, Func<string, 
                     TokensPerSecond = generated / Math.Max(seconds, 1e-9),
                     RewardMean = rewardMean,
                     RewardStd = Math.Sqrt(rewards.Sum(r => (r - rewardMean) * (r - rewardMean)) / rewards.Length),
-                    ZeroStdFraction = 1.0 - (double)Advantages.GroupsWithSignal(rewards, rl.GroupSize).Count / groups,
+                    ZeroStdFraction = 1.0 - (double)GroupsWithSignal(rollouts, rl.GroupSize).Count / groups,
                     PassRate = rollouts.Count(r => r.Verdict.Reward >= 1) / (double)rollouts.Count,
                     Kl = update.Kl,
                     Entropy = update.Entropy,
@@ -256,7 +256,7 @@ public sealed class RlStage(RunEnvironment env, string experiment, Func<string, 
 
     /// <summary>
     /// One round of <c>prompts_per_step</c> groups, trained as sampled; or, with dynamic sampling (DAPO), rounds of
-    /// fresh groups until <c>prompts_per_step</c> groups whose rewards differ are collected (surplus groups of the
+    /// fresh groups until <c>prompts_per_step</c> groups whose verifier rewards differ are collected (surplus groups of the
     /// last round are dropped). After <c>dynamic_sampling_max_rounds</c> rounds the step trains on the groups with
     /// signal it has, possibly none; the steps table records <c>generation_rounds</c> and <c>groups_trained</c>.
     /// </summary>
@@ -272,13 +272,21 @@ public sealed class RlStage(RunEnvironment env, string experiment, Func<string, 
         var current = first;
         for (int round = 1; ; round++)
         {
-            foreach (int g in Advantages.GroupsWithSignal([.. current.Select(r => r.Reward)], rl.GroupSize))
+            foreach (int g in GroupsWithSignal(current, rl.GroupSize))
                 if (trained.Count < wanted) trained.AddRange(current.Skip(g * rl.GroupSize).Take(rl.GroupSize));
             if (trained.Count == wanted || round == rl.DynamicSamplingMaxRounds) return new StepBatch(first, sampled, trained, round);
             current = Sample(model, codec, mixture, totalWeight, config, step, round);
             sampled.AddRange(current);
         }
     }
+
+    /// <summary>
+    /// The groups whose verifier rewards (accuracy) differ, 0 &lt; #correct &lt; G for 0/1 rewards: DAPO's filter (eq. 11,
+    /// verl's <c>filter_groups.metric: acc</c>). Not the shaped reward: with an overlong penalty an all-correct or
+    /// all-wrong group of different lengths would pass as signal although its answers do not differ.
+    /// </summary>
+    internal static IReadOnlyList<int> GroupsWithSignal(IReadOnlyList<Rollout> rollouts, int groupSize) =>
+        Advantages.GroupsWithSignal([.. rollouts.Select(r => r.Verdict.Reward)], groupSize);
 
     /// <summary>
     /// Samples <c>prompts_per_step</c> problems from the mixture and a group of completions for each. Round 0 is
@@ -312,14 +320,15 @@ public sealed class RlStage(RunEnvironment env, string experiment, Func<string, 
         return rollouts;
     }
 
-    private sealed record UpdateStats(double PolicyLoss, double GradNorm, double Kl, double Entropy, double ClipFraction,
+    /// <summary>The update's statistics; null when there was no update (dynamic sampling found no group with signal).</summary>
+    private sealed record UpdateStats(double? PolicyLoss, double? GradNorm, double? Kl, double? Entropy, double? ClipFraction,
         long TrainedTokens, bool OldPolicyForward, bool ReferenceForward);
 
     /// <summary>Advantages, then <c>update_epochs</c> clipped policy-gradient steps on the batch.</summary>
     private UpdateStats Update(Gpt model, Gpt? reference, TorchSharp.Modules.OptimizerHelper optimizer, List<Rollout> rollouts, RlSection rl)
     {
         // Dynamic sampling that found no group with signal within its rounds: nothing to learn from this step.
-        if (rollouts.Count == 0) return new UpdateStats(0, 0, 0, 0, 0, 0, false, false);
+        if (rollouts.Count == 0) return new UpdateStats(null, null, null, null, null, 0, false, false);
         var advantages = Advantages.Compute([.. rollouts.Select(r => r.Reward)], rl.GroupSize, rl.Algorithm, rl.ScaleByStd);
 
         using var scope = NewDisposeScope();
@@ -334,7 +343,8 @@ public sealed class RlStage(RunEnvironment env, string experiment, Func<string, 
             if (rl.UpdateEpochs > 1) oldLogProbs = batch.LogProbs(model, rl.Temperature).LogProbs.detach();
             if (reference is not null) referenceLogProbs = batch.LogProbs(reference, rl.Temperature).LogProbs.detach();
         }
-        var options = new PolicyLossOptions(rl.ClipLow, rl.ClipHigh, rl.KlCoef, rl.LossAggregation, rl.MaxNewTokens);
+        var options = new PolicyLossOptions(rl.ClipLow, rl.ClipHigh, rl.KlCoef, rl.LossAggregation, rl.MaxNewTokens,
+            rl.PromptsPerStep * rl.GroupSize);
         double policyLoss = 0, gradNorm = 0, kl = 0, entropy = 0, clip = 0;
         for (int epoch = 0; epoch < rl.UpdateEpochs; epoch++)
         {

@@ -37,7 +37,7 @@ public sealed class ResultsPointsTests : IDisposable
     public void ModelSizeIsTheEffectiveNOfTheFlopConventionSoThatCIsExactlySixND()
     {
         // 1,000 non-embedding parameters, but the counted FLOPs include the output head and attention:
-        // C = 6 · 1,240 · D (micro-200k's effective N is 1.28 × its non-embedding parameters).
+        // C = 6 · 1,240 · D, an effective N of 1.24 × the non-embedding parameters (micro-200k's is 1.28 ×).
         new ResultsFolderBuilder(_results)
             .Run("pt", "pretrain_narrow", 1000)
             .Step("pt", "pretrain_narrow", 1, 5000, 6 * 1240 * 5000.0, 6 * 1240 * 5000.0)
@@ -67,9 +67,31 @@ public sealed class ResultsPointsTests : IDisposable
 
         Assert.Equal(["narrow-a", "narrow-b", "narrow-c"], points.Pretrain.Select(p => p.Cluster).Order());
         var other = Assert.Single(points.PretrainOtherEvalSets);
-        Assert.Equal("pretrain · code+web", other.Key);
+        Assert.Equal("pretrain_broad · code+web", other.Key);
         Assert.Equal(["broad-a", "broad-b"], other.Value.Select(p => p.Cluster).Order());
-        Assert.Contains(points.Notes, n => n.Contains("eval sets code+web, not web"));
+        Assert.Contains(points.Notes, n => n.Contains("eval sets pretrain_broad · code+web, not pretrain_narrow · web"));
+    }
+
+    [Fact]
+    public void EquallyLargeGroupsOfANarrowToBroadSweepFitTheBroadPhaseAsThePretrainingLaw()
+    {
+        // Two chains narrow → broad: both groups have 2 points. "pretrain · code" sorts before "pretrain_broad ·
+        // code+web", so an order by name would pick the narrow phase; the sweep's result is the later, broad phase.
+        var builder = new ResultsFolderBuilder(_results);
+        foreach (var (id, tokens) in new[] { ("a", 1000L), ("b", 2000L) })
+            builder.Run($"narrow-{id}", "pretrain", 1000)
+                .Step($"narrow-{id}", "pretrain", 1, tokens, 6e3 * tokens, 6e3 * tokens)
+                .Eval($"narrow-{id}", "pretrain", 1, 6e3 * tokens, 6e3 * tokens, "code", "in_distribution", "loss", 4.0)
+                .Run($"broad-{id}", "pretrain_broad", 1000, parent: $"narrow-{id}")
+                .Step($"broad-{id}", "pretrain_broad", 1, tokens, 1.2e4 * tokens, 6e3 * tokens)
+                .Eval($"broad-{id}", "pretrain_broad", 1, 1.2e4 * tokens, 6e3 * tokens, "code", "in_distribution", "loss", 3.0)
+                .Eval($"broad-{id}", "pretrain_broad", 1, 1.2e4 * tokens, 6e3 * tokens, "web", "in_distribution", "loss", 3.5);
+        builder.Flush();
+
+        var points = ResultsPoints.From(ResultsReader.Read(_results));
+
+        Assert.Equal(["broad-a", "broad-b"], points.Pretrain.Select(p => p.Cluster).Order());
+        Assert.Equal("pretrain · code", Assert.Single(points.PretrainOtherEvalSets).Key);
     }
 
     [Fact]

@@ -8,8 +8,21 @@ public class PolicyLossTests
     // Two completions; the first has 2 completion tokens, the second 1 (mask 0 marks prompt/padding).
     private static Tensor Mask() => tensor(new float[] { 1, 1, 0, 1 }).view(2, 2);
 
-    private static PolicyLossOptions Options(string aggregation = "token", double klCoef = 0, double clipHigh = 0.2) =>
-        new(ClipLow: 0.2, ClipHigh: clipHigh, KlCoef: klCoef, Aggregation: aggregation, MaxNewTokens: 4);
+    private static PolicyLossOptions Options(string aggregation = "token", double klCoef = 0, double clipHigh = 0.2, int rolloutsPerStep = 2) =>
+        new(ClipLow: 0.2, ClipHigh: clipHigh, KlCoef: klCoef, Aggregation: aggregation, MaxNewTokens: 4, RolloutsPerStep: rolloutsPerStep);
+
+    [Fact]
+    public void ConstantAggregationDividesByTheFixedBatchNotTheRowsTrained()
+    {
+        using var scope = NewDisposeScope();
+        // A step planned for 8 rollouts that trains on 2 (dynamic sampling at its round bound): Dr. GRPO's constant
+        // stays 8 × 4, so the step is smaller, not larger, than a full batch's. Ratio 1, A = 1: three tokens of −1.
+        var logp = tensor(new float[] { -1, -2, -3, -0.5f }).view(2, 2);
+        var adv = tensor(new float[] { 1, 1 });
+        var constant = PolicyLoss.Compute(logp, logp, null, adv, Mask(), Options("constant", rolloutsPerStep: 8));
+        Assert.Equal(-3.0 / 32, constant.Loss.item<float>(), 6);
+        Assert.Equal(-3.0 / 32, constant.PolicyLoss, 6);
+    }
 
     [Fact]
     public void OnPolicyLossIsMinusTheMaskedMeanAdvantage()

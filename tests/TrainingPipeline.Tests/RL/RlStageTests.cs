@@ -33,12 +33,26 @@ public sealed class RlStageTests : IDisposable
             completion.Length > 0 && completion[0] is >= 'a' and <= 'z' ? Verdict.Correct() : Verdict.Wrong();
     }
 
+    /// <summary>A task no completion solves: every group is all wrong, so dynamic sampling never finds signal.</summary>
+    private sealed class NeverFamily : ITaskFamily
+    {
+        public string Name => "never";
+        public TaskCategory Category => TaskCategory.Logic;
+        public string Description => "Nothing is right.";
+        public string PromptFormat => "'Never:' and a newline";
+        public string AnswerFormat => "none";
+        public int MaxDifficulty => 1;
+        public TaskProblem Generate(long seed, int difficulty) => new(Name, 1, seed, "Never:\n", "a\n", "a");
+        public Verdict Score(TaskProblem problem, string completion) => Verdict.Wrong();
+    }
+
     private static readonly ModelConfig Tiny = new(1, 2, 16, 16, 257);
 
-    private static PlannedRun RlRun(int steps, string algorithm = "grpo", double klCoef = 0, Precision precision = Precision.Fp32) =>
+    private static PlannedRun RlRun(int steps, string algorithm = "grpo", double klCoef = 0, Precision precision = Precision.Fp32,
+        double temperature = 1.0, bool dynamicSampling = false, double lr = 0.02) =>
         PlanRun(new RlSection(new Dictionary<string, double> { ["first-letter"] = 1 }, Algorithm: algorithm, Steps: steps,
-            PromptsPerStep: 4, GroupSize: 8, MaxNewTokens: 2, Lr: 0.02, KlCoef: klCoef, EvalEvery: 1000,
-            EvalProblems: 4, PassK: 1, CheckpointEvery: 5), precision);
+            PromptsPerStep: 4, GroupSize: 8, MaxNewTokens: 2, Lr: lr, KlCoef: klCoef, EvalEvery: 1000,
+            EvalProblems: 4, PassK: 1, CheckpointEvery: 5, Temperature: temperature, DynamicSampling: dynamicSampling), precision);
 
     private static PlannedRun PlanRun(RlSection rl, Precision precision = Precision.Fp32)
     {
@@ -55,7 +69,12 @@ public sealed class RlStageTests : IDisposable
             .Save(new TrainingState("parent0000000000", 10, 100, 5e6, 0, 1, 0, null, Path.GetFullPath(env.ResultsRoot)), parent, null);
     }
 
-    private RlStage Stage(RunEnvironment env) => new(env, "rl-test", name => name == "first-letter" ? new FirstLetterFamily() : TaskRegistry.Get(name));
+    private RlStage Stage(RunEnvironment env) => new(env, "rl-test", name => name switch
+    {
+        "first-letter" => new FirstLetterFamily(),
+        "never" => new NeverFamily(),
+        _ => TaskRegistry.Get(name),
+    });
 
     [Theory]
     [InlineData("grpo", Precision.Fp32)]
@@ -94,8 +113,90 @@ public sealed class RlStageTests : IDisposable
         Assert.Equal(4, steps.Count);
         Assert.All(steps, s => Assert.Equal(4L, s.GroupsTrained));
         Assert.Contains(steps, s => s.GenerationRounds > 1 && s.ZeroStdFraction > 0);
-        // Every round's completions are paid for: sampling FLOPs grow with the rounds taken.
-        Assert.True(steps.Zip(steps.Skip(1)).All(p => p.Second.FlopsSampling > p.First.FlopsSampling));
+    }
+
+    [Fact]
+    public void DynamicSamplingPaysForEveryRoundAndReportsTheFirst()
+    {
+        var env = _workspace.Environment();
+        SaveParent(env);
+        // One new token per completion: every rollout costs one forward over 8 positions (see the test below), so a
+        // step's sampling FLOPs are exactly rounds × 32 rollouts and its training FLOPs groups_trained × 8 × 3.
+        RlSection Section(bool dynamic) => new(new Dictionary<string, double> { ["first-letter"] = 1 }, Steps: 3, PromptsPerStep: 4,
+            GroupSize: 8, MaxNewTokens: 1, Lr: 1e-6, DynamicSampling: dynamic, DynamicSamplingMaxRounds: 20, EvalEvery: 1000,
+            EvalProblems: 4, PassK: 1, CheckpointEvery: 5);
+        var run = PlanRun(Section(dynamic: true));
+        Stage(env).Run(run);
+        var steps = ResultFiles.Steps(env.ResultsRoot, run.Id);
+        double perRollout = Tiny.ForwardFlops(8);
+        Assert.Contains(steps, s => s.GenerationRounds > 1);
+        double sampling = 0, training = 0;
+        foreach (var s in steps)
+        {
+            sampling += s.GenerationRounds!.Value * 32 * perRollout;
+            training += s.GroupsTrained!.Value * 8 * 3 * perRollout;
+            Assert.Equal(sampling, s.FlopsSampling!.Value, 0);
+            Assert.Equal(training, s.FlopsTraining!.Value, 0);
+        }
+
+        // Step 1 samples its first round from the parent with the seed a run without dynamic sampling uses, so the
+        // policy statistics (first round only, an unbiased sample) must match that run's exactly.
+        var plain = PlanRun(Section(dynamic: false));
+        Stage(env).Run(plain);
+        var a = steps[0];
+        var b = ResultFiles.Steps(env.ResultsRoot, plain.Id)[0];
+        Assert.True(a.GenerationRounds > 1, "step 1 should need extra rounds for this comparison to mean anything");
+        Assert.Equal(b.RewardMean, a.RewardMean);
+        Assert.Equal(b.PassRate, a.PassRate);
+        Assert.Equal(b.ZeroStdFraction, a.ZeroStdFraction);
+        Assert.Equal(b.ResponseLengthMean, a.ResponseLengthMean);
+        Assert.True(a.ZeroStdFraction > 0);
+    }
+
+    [Fact]
+    public void DynamicSamplingFiltersOnAccuracyNotTheShapedReward()
+    {
+        // Group 0: all correct, but the overlong penalty makes the shaped rewards differ; group 1: all wrong, likewise;
+        // group 2: one right answer. Only group 2 has signal (DAPO eq. 11: 0 < #correct < G).
+        var family = new FirstLetterFamily();
+        var problem = family.Generate(1, 1);
+        Rollout Make(int group, bool correct, double penalty) => new(group, family, problem, [1], [2, 3], false,
+            correct ? Verdict.Correct() : Verdict.Wrong(), (correct ? 1 : 0) - penalty);
+        var rollouts = new List<Rollout>
+        {
+            Make(0, true, 0), Make(0, true, 0.25), Make(0, true, 0.5),
+            Make(1, false, 0), Make(1, false, 0.5), Make(1, false, 1),
+            Make(2, false, 0), Make(2, true, 0), Make(2, false, 0),
+        };
+        Assert.Equal(new[] { 2 }, RlStage.GroupsWithSignal(rollouts, 3));
+    }
+
+    [Fact]
+    public void AStepWithNoGroupWithSignalRecordsNoUpdateStatistics()
+    {
+        var env = _workspace.Environment();
+        SaveParent(env);
+        var run = PlanRun(new RlSection(new Dictionary<string, double> { ["never"] = 1 }, Steps: 2, PromptsPerStep: 2,
+            GroupSize: 4, MaxNewTokens: 1, Lr: 1e-6, KlCoef: 0.1, DynamicSampling: true, DynamicSamplingMaxRounds: 2,
+            EvalEvery: 1000, EvalProblems: 2, PassK: 1, CheckpointEvery: 5));
+        Stage(env).Run(run);
+        var steps = ResultFiles.Steps(env.ResultsRoot, run.Id);
+        Assert.Equal(2, steps.Count);
+        Assert.All(steps, s =>
+        {
+            Assert.Equal(2L, s.GenerationRounds);
+            Assert.Equal(0L, s.GroupsTrained);
+            // No update: its statistics are missing, not 0 (a 0 loss or KL would read as a measurement).
+            Assert.Null(s.Loss);
+            Assert.Null(s.GradNorm);
+            Assert.Null(s.Kl);
+            Assert.Null(s.Entropy);
+            Assert.Null(s.ClipFraction);
+            Assert.Equal(0, s.FlopsTraining);
+            Assert.Equal(0L, s.Tokens);
+            Assert.Equal(0.0, s.RewardMean);
+            Assert.Equal(1.0, s.ZeroStdFraction);
+        });
     }
 
     [Fact]
@@ -118,12 +219,14 @@ public sealed class RlStageTests : IDisposable
         Assert.Equal(0, steps[^1].FlopsReference!.Value);
     }
 
-    [Fact]
-    public void KlToAnUnchangedReferenceStartsAtZero()
+    [Theory]
+    [InlineData(1.0)]
+    [InlineData(0.5)] // the reference's log-probs must be taken at the sampling temperature too
+    public void KlToAnUnchangedReferenceStartsAtZero(double temperature)
     {
         var env = _workspace.Environment();
         SaveParent(env);
-        var run = RlRun(3, klCoef: 0.1);
+        var run = RlRun(3, klCoef: 0.1, temperature: temperature);
         Stage(env).Run(run);
         var steps = ResultFiles.Steps(env.ResultsRoot, run.Id);
         // The first update's old policy is the reference itself: every token's k3 estimate is exactly 0.
@@ -131,12 +234,16 @@ public sealed class RlStageTests : IDisposable
         Assert.True(steps[^1].FlopsReference > 0);
     }
 
-    [Fact]
-    public void InterruptedRlResumesExactly()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)] // extra rounds are seeded by (seed, step, round): a resume must draw them again exactly
+    public void InterruptedRlResumesExactly(bool dynamicSampling)
     {
         var straight = _workspace.Environment(output: "straight");
         SaveParent(straight);
-        var run = RlRun(12);
+        // With dynamic sampling a smaller lr keeps the pass rate low enough that steps after the resume still need
+        // extra rounds (at 0.02 the policy soon gives every group signal in its first round).
+        var run = RlRun(12, dynamicSampling: dynamicSampling, lr: dynamicSampling ? 0.002 : 0.02);
         Stage(straight).Run(run);
 
         using var cancel = new CancellationTokenSource();
@@ -152,5 +259,8 @@ public sealed class RlStageTests : IDisposable
         Assert.Equal(a.Select(s => s.Step), b.Select(s => s.Step));
         Assert.Equal(a.Select(s => s.RewardMean), b.Select(s => s.RewardMean));
         Assert.Equal(a.Select(s => s.Loss), b.Select(s => s.Loss));
+        Assert.Equal(a.Select(s => s.GenerationRounds), b.Select(s => s.GenerationRounds));
+        Assert.Equal(a.Select(s => s.FlopsSampling), b.Select(s => s.FlopsSampling));
+        if (dynamicSampling) Assert.Contains(b.Skip(7), s => s.GenerationRounds > 1);
     }
 }

@@ -128,7 +128,7 @@ public sealed class PretrainStageTests : IDisposable
         var b = ResultFiles.Steps(env.ResultsRoot, bf16.Id);
         Assert.Equal(24, b.Count);
         Assert.True(b[^1].Loss < b[0].Loss - 1.0, $"bf16 loss should fall: {b[0].Loss:F3} → {b[^1].Loss:F3}");
-        double stepMargin = a.Zip(b).Max(p => Math.Abs(p.First.Loss - p.Second.Loss));
+        double stepMargin = a.Zip(b).Max(p => Math.Abs(p.First.Loss!.Value - p.Second.Loss!.Value));
         Assert.True(stepMargin < 0.01, $"bf16 training loss strays {stepMargin:F4} from fp32");
         var evalsA = ResultFiles.Evals(env.ResultsRoot, fp32.Id);
         var evalsB = ResultFiles.Evals(env.ResultsRoot, bf16.Id);
