@@ -39,10 +39,10 @@ public sealed class RlStageTests : IDisposable
         public string Name => "never";
         public TaskCategory Category => TaskCategory.Logic;
         public string Description => "Nothing is right.";
-        public string PromptFormat => "'Never:' and a newline";
+        public string PromptFormat => "'Never N:' and a newline";
         public string AnswerFormat => "none";
         public int MaxDifficulty => 1;
-        public TaskProblem Generate(long seed, int difficulty) => new(Name, 1, seed, "Never:\n", "a\n", "a");
+        public TaskProblem Generate(long seed, int difficulty) => new(Name, 1, seed, $"Never {(seed % 100 + 100) % 100:D2}:\n", "a\n", "a");
         public Verdict Score(TaskProblem problem, string completion) => Verdict.Wrong();
     }
 
@@ -120,7 +120,7 @@ public sealed class RlStageTests : IDisposable
     {
         var env = _workspace.Environment();
         SaveParent(env);
-        // One new token per completion: every rollout costs one forward over 8 positions (see the test below), so a
+        // One new token per completion: every rollout costs one forward over 11 positions (see the test below), so a
         // step's sampling FLOPs are exactly rounds × 32 rollouts and its training FLOPs groups_trained × 8 × 3.
         RlSection Section(bool dynamic) => new(new Dictionary<string, double> { ["first-letter"] = 1 }, Steps: 3, PromptsPerStep: 4,
             GroupSize: 8, MaxNewTokens: 1, Lr: 1e-6, DynamicSampling: dynamic, DynamicSamplingMaxRounds: 20, EvalEvery: 1000,
@@ -128,7 +128,7 @@ public sealed class RlStageTests : IDisposable
         var run = PlanRun(Section(dynamic: true));
         Stage(env).Run(run);
         var steps = ResultFiles.Steps(env.ResultsRoot, run.Id);
-        double perRollout = Tiny.ForwardFlops(8);
+        double perRollout = Tiny.ForwardFlops(11);
         Assert.Contains(steps, s => s.GenerationRounds > 1);
         double sampling = 0, training = 0;
         foreach (var s in steps)
