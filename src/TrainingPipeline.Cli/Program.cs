@@ -64,5 +64,6 @@ public static class Program
         yield return AnalyzeCommand.Create();
         yield return TasksCommand.Create();
         yield return SweepCommand.Create();
+        yield return ResultsCommand.Create();
     }
 }
