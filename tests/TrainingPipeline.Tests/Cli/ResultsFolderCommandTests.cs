@@ -24,8 +24,17 @@ public sealed class ResultsFolderCommandTests : IDisposable
 
     private static EvalRecord Eval(long step, long n, double value, DateTime at) => new()
     {
-        Stage = "pretrain_narrow", Step = step, Flops = 6e6 * n, RunFlops = 6e6 * n, EvalSet = "arith", Split = ResultTables.InDistribution,
-        Metric = "loss", Value = value, N = 100, Stderr = 0.01, WrittenAt = at,
+        Stage = "pretrain_narrow",
+        Step = step,
+        Flops = 6e6 * n,
+        RunFlops = 6e6 * n,
+        EvalSet = "arith",
+        Split = ResultTables.InDistribution,
+        Metric = "loss",
+        Value = value,
+        N = 100,
+        Stderr = 0.01,
+        WrittenAt = at,
     };
 
     /// <summary>Six runs of growing size (enough for the analysis to fit), each with 3 steps and an eval at step 3.</summary>
