@@ -150,4 +150,39 @@ public sealed class CommandLineInputTests : IDisposable
         Assert.Contains("more than a pipeline file can", stderr);
         AssertNothingWritten();
     }
+    [Fact]
+    public void AnalyzeFitOnAFolderWithoutTablesNamesTheFolder()
+    {
+        string folder = Folder("no-tables");
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, "notes.txt"), "not a table");
+        var (exit, _, stderr) = InProcessCli.Run("analyze", "fit", "--law", "chinchilla", "--input", folder);
+        AssertReadableRefusal(exit, stderr, folder);
+        Assert.Contains("no .csv or .parquet table", stderr);
+        Assert.DoesNotContain("error: :", stderr);
+    }
+
+    [Theory]
+    [InlineData("--data")]
+    [InlineData("--completions")]
+    public void TasksScoreGivenAFolderSaysItIsAFolder(string option)
+    {
+        Directory.CreateDirectory(_workspace.Root);
+        string problems = Folder("problems.jsonl");
+        var sample = InProcessCli.Run("tasks", "sample", "--family", "addition", "--n", "2");
+        Assert.True(sample.Exit == 0, sample.Err);
+        File.WriteAllText(problems, sample.Out);
+        string completions = Folder("completions.jsonl");
+        File.WriteAllText(completions, "{\"completion\": \"1\"}\n{\"completion\": \"2\"}\n");
+        string folder = Folder("a-folder");
+        Directory.CreateDirectory(folder);
+        var args = new List<string> { "tasks", "score", "--task", "addition", "--data", problems, "--completions", completions };
+        args[args.IndexOf(option) + 1] = folder;
+
+        var (exit, _, stderr) = InProcessCli.Run([.. args]);
+
+        AssertReadableRefusal(exit, stderr, folder);
+        Assert.Contains("is a folder", stderr);
+        Assert.DoesNotContain("does not exist", stderr);
+    }
 }
