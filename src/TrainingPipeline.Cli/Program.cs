@@ -65,5 +65,6 @@ public static class Program
         yield return TasksCommand.Create();
         yield return SweepCommand.Create();
         yield return ResultsCommand.Create();
+        yield return VerifyCommand.Create();
     }
 }

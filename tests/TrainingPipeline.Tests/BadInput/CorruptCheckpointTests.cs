@@ -185,6 +185,46 @@ public sealed class CorruptCheckpointTests : IClassFixture<CorruptCheckpointTest
         AssertBadInputChangingNothing(damaged, "run", _trained.Pipeline);
     }
 
+    /// <summary>
+    /// A completed experiment: <c>run</c> skips its runs without reading their checkpoints (exit 0), <c>verify</c>
+    /// checks every one, also a step folder older than the latest, and names the damaged file.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Damages))]
+    public void VerifyFindsADamagedCheckpointOfACompletedExperiment(string damage)
+    {
+        string[] verify = ["verify", _trained.Pipeline, "--models", _trained.Models];
+        var intact = InProcessCli.Run(verify);
+        Assert.True(intact.Exit == 0, intact.Err + intact.Out);
+        Assert.Contains("checkpoint(s) verified", intact.Out);
+
+        var rl = _trained.Run("rl");
+        string damaged = Damage(rl, damage);
+        var models = Snapshot(_trained.Models);
+        var skipped = InProcessCli.Run(["run", _trained.Pipeline, .. _trained.Folders]);
+        Assert.True(skipped.Exit == 0, skipped.Err); // what run checks: nothing of a completed run
+
+        var (exit, output, error) = InProcessCli.Run(verify);
+        Assert.True(exit == 2, $"exit {exit}\n{error}\n{output}");
+        Assert.Contains(damaged, error);
+        Assert.Contains($"{rl.Id}  rl", output);
+        Assert.Contains("DAMAGED", output);
+        Assert.Matches(@"Fix: \S", error);
+        Assert.Equal(models, Snapshot(_trained.Models));
+    }
+
+    [Fact]
+    public void VerifyChecksStepFoldersOlderThanTheLatest()
+    {
+        var narrow = _trained.Run("pretrain_narrow");
+        string oldest = Directory.GetDirectories(_trained.RunFolder(narrow), "step-*").Order(StringComparer.Ordinal).First();
+        Assert.NotEqual(oldest, _trained.Checkpoint(narrow));
+        FlipBit(Path.Combine(oldest, "model.bin"), 100);
+        var (exit, output, error) = InProcessCli.Run("verify", _trained.Pipeline, "--models", _trained.Models);
+        Assert.True(exit == 2, $"exit {exit}\n{error}\n{output}");
+        Assert.Contains(Path.Combine(oldest, "model.bin"), error);
+    }
+
     [Fact]
     public void StartingFromADamagedParentExitsTwoAndChangesNothing()
     {
