@@ -29,6 +29,10 @@ internal sealed class PipelineOptions
         Description = "CPU threads for libtorch, 0–1024 and at most 4 × the logical cores (overrides the pipeline's threads)",
         CustomParser = OptionParsers.Threads,
     };
+    public Option<bool> Relocated { get; } = new("--relocated")
+    {
+        Description = "The folders were moved (a new disk): resume checkpoints written for another --out path",
+    };
     public Option<bool> ForceThreads { get; } = new("--force-threads")
     {
         Description = "Allow more threads than 4 × this machine's logical cores",
@@ -46,7 +50,7 @@ internal sealed class PipelineOptions
     public void AddTo(Command command)
     {
         command.Arguments.Add(Pipeline);
-        foreach (var option in new Option[] { Out, Models, Datasets, Fresh, Device, Threads, ForceThreads, Precision, RunIds }) command.Options.Add(option);
+        foreach (var option in new Option[] { Out, Models, Datasets, Fresh, Relocated, Device, Threads, ForceThreads, Precision, RunIds }) command.Options.Add(option);
     }
 
     public RunPlan LoadPlan(ParseResult parsed)
@@ -104,7 +108,7 @@ internal sealed class PipelineOptions
         string datasets = CheckFolder(Datasets.Name, parsed.GetValue(Datasets)?.FullName ?? Path.GetFullPath("datasets"));
         Devices.SetThreads(threadsOption ?? spec.Threads);
         var device = Devices.Resolve(parsed.GetValue(Device) ?? spec.Device);
-        return new RunEnvironment(output, models, datasets, device, progress, cancellation);
+        return new RunEnvironment(output, models, datasets, device, progress, cancellation, parsed.GetValue(Relocated));
     }
 
     /// <summary>

@@ -225,6 +225,44 @@ public sealed class CorruptCheckpointTests : IClassFixture<CorruptCheckpointTest
         Assert.Contains(Path.Combine(oldest, "model.bin"), error);
     }
 
+    /// <summary>
+    /// <c>--out</c> and <c>--models</c> moved to new paths (a new disk) with a run interrupted: the resume is refused
+    /// with a message pointing at <c>--relocated</c>, which resumes it there (not over), with each step stored once.
+    /// </summary>
+    [Fact]
+    public void MovedFoldersResumeWithRelocated()
+    {
+        var broad = _trained.Run("pretrain_broad");
+        string moved = Path.Combine(Path.GetDirectoryName(_trained.Output)!, "moved");
+        string output = Path.Combine(moved, "out"), models = Path.Combine(moved, "models");
+        Directory.CreateDirectory(moved);
+        Directory.Move(_trained.Output, output);
+        Directory.Move(_trained.Models, models);
+        try
+        {
+            Directory.Delete(ResultsWriter.PartitionFolder(Path.Combine(output, "results"), ResultTables.Runs, broad.Id), recursive: true);
+            string[] args = ["run", _trained.Pipeline, "--out", output, "--models", models, "--datasets", Path.Combine(moved, "datasets")];
+
+            var refused = InProcessCli.Run(args);
+            Assert.True(refused.Exit == 2, refused.Err + refused.Out);
+            Assert.Contains("--relocated", refused.Err);
+
+            var (exit, stdout, stderr) = InProcessCli.Run([.. args, "--relocated"]);
+            Assert.True(exit == 0, stderr + stdout);
+            Assert.Contains($"[pretrain_broad {broad.Id}] --relocated", stdout);
+            Assert.Contains($"[pretrain_broad {broad.Id}] resuming from step", stdout);
+            var dataset = ResultsReader.Read(Path.Combine(output, "results"));
+            Assert.All(dataset.Runs, r => Assert.Equal(ResultTables.StatusCompleted, r.Status));
+            Assert.Empty(ResultsCheck.FindDuplicates(Path.Combine(output, "results")));
+        }
+        finally
+        {
+            Directory.Move(output, _trained.Output);
+            Directory.Move(models, _trained.Models);
+            Directory.Delete(moved, recursive: true);
+        }
+    }
+
     [Fact]
     public void StartingFromADamagedParentExitsTwoAndChangesNothing()
     {
