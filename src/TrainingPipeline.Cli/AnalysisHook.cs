@@ -1,5 +1,6 @@
 using TrainingPipeline.Config;
 using TrainingPipeline.Pipeline;
+using TrainingPipeline.Results;
 
 namespace TrainingPipeline.Cli;
 
@@ -8,8 +9,25 @@ internal static class AnalysisHook
 {
     public static void Run(RunEnvironment env, AnalysisSection analysis)
     {
+        NoteUnfinishedRuns(env.ResultsRoot, Console.Out);
         var summary = TrainingPipeline.Analysis.AnalysisStage.Run(env.ResultsRoot, Path.Combine(env.Output, "analysis"),
             new TrainingPipeline.Analysis.AnalysisOptions(analysis.Bootstrap, analysis.Seed, analysis.BacktestFraction), Console.Out);
         Console.WriteLine(summary.ToTable());
+    }
+
+    /// <summary>
+    /// Says which runs of the dataset are not completed, before an analysis covers them: with folders shared by
+    /// concurrent invocations (a sweep), whichever finishes first analyses the others' runs mid-training. A run
+    /// marked <c>running</c> is being trained by another invocation, or its process was killed.
+    /// </summary>
+    public static void NoteUnfinishedRuns(string resultsRoot, TextWriter log)
+    {
+        if (!Directory.Exists(resultsRoot)) return;
+        var unfinished = ResultsReader.ReadRuns(resultsRoot).Where(r => r.Status != ResultTables.StatusCompleted).ToList();
+        if (unfinished.Count == 0) return;
+        log.WriteLine($"note: the analysis covers {unfinished.Count} run(s) not completed, with the rows they have stored so far: " +
+            string.Join(", ", unfinished.Select(r => $"{r.RunId} ({r.Stage}, {r.Status})")) +
+            ". A run marked running is being trained by another invocation, or was killed; re-run the analysis " +
+            "(analyze run <pipeline>) once every run is completed.");
     }
 }

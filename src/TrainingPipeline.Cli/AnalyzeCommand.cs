@@ -26,6 +26,8 @@ internal static class AnalyzeCommand
             var plan = options.LoadPlan(parsed);
             string output = parsed.GetValue(options.Out)?.FullName ?? Path.GetFullPath(Path.Combine("runs", plan.Experiment));
             var analysis = plan.Spec.Analysis ?? new TrainingPipeline.Config.AnalysisSection();
+            ResultsFolder.Require(Path.Combine(output, "results"), "--out");
+            AnalysisHook.NoteUnfinishedRuns(Path.Combine(output, "results"), Console.Error);
             var summary = AnalysisStage.Run(Path.Combine(output, "results"), Path.Combine(output, "analysis"),
                 new AnalysisOptions(analysis.Bootstrap, analysis.Seed, analysis.BacktestFraction), Console.Error);
             Console.WriteLine(summary.ToTable());
@@ -91,6 +93,8 @@ internal static class AnalyzeCommand
         command.SetAction(parsed => ExitCodeFor(() =>
         {
             var resultsDir = Path.GetFullPath(parsed.GetValue(results)!);
+            ResultsFolder.Require(resultsDir, "--results");
+            AnalysisHook.NoteUnfinishedRuns(resultsDir, Console.Error);
             var outDir = parsed.GetValue(output) ?? Path.Combine(Path.GetDirectoryName(resultsDir.TrimEnd(Path.DirectorySeparatorChar)) ?? ".", "analysis");
             var summary = AnalysisStage.Run(resultsDir, outDir, new AnalysisOptions(parsed.GetValue(bootstrap), parsed.GetValue(seed)), Console.Error);
             Console.WriteLine(summary.ToTable());

@@ -11,12 +11,32 @@ namespace TrainingPipeline.Cli;
 internal sealed class PipelineOptions
 {
     public Argument<FileInfo> Pipeline { get; } = new("pipeline") { Description = "The experiment file, e.g. pipelines/quickstart.json" };
-    public Option<DirectoryInfo?> Out { get; } = new("--out") { Description = "Output folder for results/ and the report [default: runs/<name>]" };
-    public Option<DirectoryInfo?> Models { get; } = new("--models") { Description = "Checkpoint folder [default: models]" };
-    public Option<DirectoryInfo?> Datasets { get; } = new("--datasets") { Description = "Generated-corpus cache [default: datasets]" };
+    public Option<DirectoryInfo?> Out { get; } = new("--out")
+    {
+        Description = "Output folder for results/ and the report [default: runs/<name>]",
+        CustomParser = OptionParsers.Folder,
+    };
+    public Option<DirectoryInfo?> Models { get; } = new("--models") { Description = "Checkpoint folder [default: models]", CustomParser = OptionParsers.Folder };
+    public Option<DirectoryInfo?> Datasets { get; } = new("--datasets")
+    {
+        Description = "Generated-corpus cache [default: datasets]",
+        CustomParser = OptionParsers.Folder,
+    };
     public Option<bool> Fresh { get; } = new("--fresh") { Description = "Forget this pipeline's runs (checkpoints and results) and start over" };
     public Option<string?> Device { get; } = new("--device") { Description = "auto, cpu or cuda (overrides the pipeline's device)" };
-    public Option<int?> Threads { get; } = new("--threads") { Description = "CPU threads for libtorch (overrides the pipeline's threads)" };
+    public Option<int?> Threads { get; } = new("--threads")
+    {
+        Description = "CPU threads for libtorch, 0–1024 and at most 4 × the logical cores (overrides the pipeline's threads)",
+        CustomParser = OptionParsers.Threads,
+    };
+    public Option<bool> Relocated { get; } = new("--relocated")
+    {
+        Description = "The folders were moved (a new disk): resume checkpoints written for another --out path",
+    };
+    public Option<bool> ForceThreads { get; } = new("--force-threads")
+    {
+        Description = "Allow more threads than 4 × this machine's logical cores",
+    };
     public Option<string?> Precision { get; } = new("--precision")
     {
         Description = "fp32 or bf16 (overrides the pipeline's precision; part of each run's id, unlike --device)",
@@ -30,7 +50,7 @@ internal sealed class PipelineOptions
     public void AddTo(Command command)
     {
         command.Arguments.Add(Pipeline);
-        foreach (var option in new Option[] { Out, Models, Datasets, Fresh, Device, Threads, Precision, RunIds }) command.Options.Add(option);
+        foreach (var option in new Option[] { Out, Models, Datasets, Fresh, Relocated, Device, Threads, ForceThreads, Precision, RunIds }) command.Options.Add(option);
     }
 
     public RunPlan LoadPlan(ParseResult parsed)
@@ -73,15 +93,38 @@ internal sealed class PipelineOptions
             modelInHostMemory: env.Device.type == TorchSharp.DeviceType.CPU);
     }
 
+    /// <summary>
+    /// The run's folders and device. Checks first, before anything is written: the thread count against this machine
+    /// (<see cref="ThreadLimits"/>) and that each folder is, or can become, a folder (<see cref="CheckFolder"/>).
+    /// </summary>
     public RunEnvironment Environment(ParseResult parsed, RunPlan plan, IProgressSink progress, CancellationToken cancellation)
     {
         var spec = plan.Spec;
-        Devices.SetThreads(parsed.GetValue(Threads) ?? spec.Threads);
+        int? threadsOption = parsed.GetValue(Threads);
+        if (threadsOption is { } threads) ThreadLimits.Check(threads, parsed.GetValue(ForceThreads), "command line", "--threads");
+        else ThreadLimits.Check(spec.Threads, parsed.GetValue(ForceThreads), parsed.GetValue(Pipeline)!.FullName, "$.threads");
+        string output = CheckFolder(Out.Name, parsed.GetValue(Out)?.FullName ?? Path.GetFullPath(Path.Combine("runs", plan.Experiment)));
+        string models = CheckFolder(Models.Name, parsed.GetValue(Models)?.FullName ?? Path.GetFullPath("models"));
+        string datasets = CheckFolder(Datasets.Name, parsed.GetValue(Datasets)?.FullName ?? Path.GetFullPath("datasets"));
+        Devices.SetThreads(threadsOption ?? spec.Threads);
         var device = Devices.Resolve(parsed.GetValue(Device) ?? spec.Device);
-        return new RunEnvironment(
-            parsed.GetValue(Out)?.FullName ?? Path.GetFullPath(Path.Combine("runs", plan.Experiment)),
-            parsed.GetValue(Models)?.FullName ?? Path.GetFullPath("models"),
-            parsed.GetValue(Datasets)?.FullName ?? Path.GetFullPath("datasets"),
-            device, progress, cancellation);
+        return new RunEnvironment(output, models, datasets, device, progress, cancellation, parsed.GetValue(Relocated));
+    }
+
+    /// <summary>
+    /// Refuses a folder option that names a file, or lies under one (the run would fail late, after writing locks
+    /// and corpus caches into the other folders).
+    /// </summary>
+    internal static string CheckFolder(string option, string path)
+    {
+        for (string? at = path; at is not null; at = Path.GetDirectoryName(at))
+        {
+            if (Directory.Exists(at)) return path;
+            if (File.Exists(at))
+                throw new Results.BadInputException(option, path,
+                    at == path ? "is a file, not a folder" : $"lies under '{at}', which is a file, not a folder",
+                    $"give {option} a folder (it is created if missing), or move the file away");
+        }
+        return path;
     }
 }

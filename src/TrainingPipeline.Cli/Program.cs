@@ -24,7 +24,7 @@ public static class Program
             // System.CommandLine reports its own parse errors with exit code 1; bad arguments are bad input.
             if (parsed.Errors.Count > 0)
             {
-                foreach (var error in parsed.Errors) Console.Error.WriteLine(error.Message);
+                foreach (var error in parsed.Errors) Console.Error.WriteLine(MessageText.Printable(error.Message));
                 Console.Error.WriteLine("Run with --help for usage.");
                 return BadInput;
             }
@@ -43,7 +43,7 @@ public static class Program
         }
         catch (Exception e) when (e is InvalidOperationException or IOException or UnauthorizedAccessException)
         {
-            Console.Error.WriteLine($"run failed: {e.Message}");
+            Console.Error.WriteLine($"run failed: {MessageText.Printable(e.Message)}");
             return RunFailure;
         }
         catch (Exception e)
@@ -64,5 +64,7 @@ public static class Program
         yield return AnalyzeCommand.Create();
         yield return TasksCommand.Create();
         yield return SweepCommand.Create();
+        yield return ResultsCommand.Create();
+        yield return VerifyCommand.Create();
     }
 }

@@ -219,6 +219,7 @@ internal static class TasksCommand
 
     private static IEnumerable<(int Line, JsonElement Root)> ReadJsonLines(string path)
     {
+        if (Directory.Exists(path)) throw new BadInputException(path, "file", "is a folder, not a JSONL file", "pass the JSONL file itself, e.g. the output of 'tasks sample'");
         if (!File.Exists(path)) throw new BadInputException(path, "file", "does not exist", "check the path");
         var lineNumber = 0;
         foreach (var line in File.ReadLines(path))

@@ -8,7 +8,8 @@ namespace TrainingPipeline.Results;
 /// Fault injection for the crash tests (docs/reliability.md). Named sites in the writers and stages call
 /// <see cref="At"/>. With the environment variable <c>TP_FAULT=&lt;site&gt;:&lt;n&gt;</c> the process kills itself with
 /// SIGKILL the n-th time it reaches that site (<c>&lt;site&gt;:&lt;n&gt;:term</c> sends itself SIGTERM instead, as a
-/// preemption would, and carries on); <c>TP_FAULT=trace</c> prints every site reached to stderr. Unset (always, outside
+/// preemption would, and carries on; <c>&lt;site&gt;:&lt;n&gt;:stall</c> sends itself SIGTERM and then never returns, a
+/// step that never reaches its end, for the stop watchdog); <c>TP_FAULT=trace</c> prints every site reached to stderr. Unset (always, outside
 /// tests), <see cref="At"/> is one check of a static field. The variable is read once, at the first site reached.
 /// </summary>
 public static class FaultInjection
@@ -48,7 +49,9 @@ public static class FaultInjection
         Armed.Reach(site);
     }
 
-    private sealed class Injection(string? site, int n, bool term, bool trace, string? error)
+    private enum Stop { Kill, Term, Stall }
+
+    private sealed class Injection(string? site, int n, Stop stop, bool trace, string? error)
     {
         private readonly Dictionary<string, int> _reached = new(StringComparer.Ordinal);
         private readonly object _gate = new();
@@ -56,20 +59,20 @@ public static class FaultInjection
         public static Injection? Parse(string? value)
         {
             if (string.IsNullOrWhiteSpace(value)) return null;
-            if (value == "trace") return new Injection(null, 0, false, true, null);
+            if (value == "trace") return new Injection(null, 0, Stop.Kill, true, null);
             var parts = value.Split(':');
             if (parts.Length is 2 or 3 && Sites.All.Contains(parts[0])
                 && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int count) && count > 0
-                && (parts.Length == 2 || parts[2] is "kill" or "term"))
-                return new Injection(parts[0], count, parts.Length == 3 && parts[2] == "term", false, null);
-            return new Injection(null, 0, false, false, value);
+                && (parts.Length == 2 || parts[2] is "kill" or "term" or "stall"))
+                return new Injection(parts[0], count, parts.Length == 2 ? Stop.Kill : Enum.Parse<Stop>(parts[2], ignoreCase: true), false, null);
+            return new Injection(null, 0, Stop.Kill, false, value);
         }
 
         public void Reach(string reached)
         {
             if (error is not null)
                 throw new BadInputException(Variable, "environment variable", $"'{error}' is not a fault to inject",
-                    $"use trace or <site>:<n>[:kill|:term] with a site of {string.Join(", ", Sites.All)}, or unset it");
+                    $"use trace or <site>:<n>[:kill|:term|:stall] with a site of {string.Join(", ", Sites.All)}, or unset it");
             int count;
             lock (_gate) _reached[reached] = count = _reached.GetValueOrDefault(reached) + 1;
             if (trace)
@@ -78,13 +81,22 @@ public static class FaultInjection
                 return;
             }
             if (reached != site || count != n) return;
-            Console.Error.WriteLine($"{Variable}: {(term ? "SIGTERM" : "SIGKILL")} at {reached} #{count.ToString(CultureInfo.InvariantCulture)}");
+            Console.Error.WriteLine($"{Variable}: {(stop == Stop.Kill ? "SIGKILL" : "SIGTERM")}{(stop == Stop.Stall ? " and stall" : "")} " +
+                $"at {reached} #{count.ToString(CultureInfo.InvariantCulture)}");
             Console.Error.Flush();
-            if (term) SendSelf(Signals.Term);
-            else
+            switch (stop)
             {
-                SendSelf(Signals.Kill);
-                Thread.Sleep(Timeout.Infinite); // the signal is delivered before kill(2) returns; never carry on
+                case Stop.Term:
+                    SendSelf(Signals.Term);
+                    break;
+                case Stop.Stall:
+                    SendSelf(Signals.Term);
+                    Thread.Sleep(Timeout.Infinite); // a step that never ends: only the stop watchdog can end the process
+                    break;
+                default:
+                    SendSelf(Signals.Kill);
+                    Thread.Sleep(Timeout.Infinite); // the signal is delivered before kill(2) returns; never carry on
+                    break;
             }
         }
 

@@ -12,7 +12,13 @@ public static class InputFiles
     public static IReadOnlyList<string> Expand(string pattern)
     {
         if (File.Exists(pattern)) return [Path.GetFullPath(pattern)];
-        if (Directory.Exists(pattern)) return Supported(Directory.EnumerateFiles(pattern, "*", SearchOption.AllDirectories));
+        if (Directory.Exists(pattern))
+        {
+            var tables = Supported(Directory.EnumerateFiles(pattern, "*", SearchOption.AllDirectories));
+            return tables.Count > 0 ? tables
+                : throw new BadInputException(Path.GetFullPath(pattern), "--input", "the folder holds no .csv or .parquet table (none found in it or below it)",
+                    "pass a folder with the tables, a CSV or Parquet file, or a glob such as 'runs/**/*.parquet'");
+        }
         if (pattern.IndexOfAny(['*', '?']) < 0)
             throw new BadInputException(pattern, "--input", "no such file or folder", "pass an existing CSV or Parquet file, a folder, or a glob");
         var full = Path.GetFullPath(pattern).Replace('\\', '/');

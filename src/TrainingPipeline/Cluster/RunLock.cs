@@ -2,7 +2,8 @@ namespace TrainingPipeline.Cluster;
 
 /// <summary>
 /// An exclusive, OS-level lock on one run, so two invocations (a nightly timer firing while yesterday's job still
-/// runs, two Slurm tasks given the same id) never train the same run at once. The lock file is
+/// runs, two Slurm tasks given the same id) never train the same run at once. The lock file is (see also
+/// <see cref="ResultsPathFor"/>, the same lock held beside the results)
 /// <c>&lt;models&gt;/&lt;experiment&gt;/&lt;run id&gt;.lock</c>, beside (not inside) the run's checkpoint folder so that
 /// <c>--fresh</c> can delete that folder while the lock is held. .NET takes <c>flock(LOCK_EX)</c> for
 /// <see cref="FileShare.None"/> on Unix (a share-mode lock on Windows); the kernel drops it when the holder dies, so a
@@ -23,6 +24,14 @@ public sealed class RunLock : IDisposable
 
     public static string PathFor(string models, string experiment, string runId) =>
         System.IO.Path.Combine(models, experiment, runId + ".lock");
+
+    /// <summary>
+    /// The lock on a run's rows in one results dataset: <c>&lt;out&gt;/.locks/&lt;run id&gt;.lock</c>, outside
+    /// <c>results/</c> so dataset readers never meet it. Invocations that share <c>--out</c> but not <c>--models</c>
+    /// meet here.
+    /// </summary>
+    public static string ResultsPathFor(string output, string runId) =>
+        System.IO.Path.Combine(output, ".locks", runId + ".lock");
 
     /// <summary>Takes the lock without waiting; null when another process (or another handle) holds it.</summary>
     public static RunLock? TryAcquire(string path)

@@ -32,13 +32,36 @@ public static class SpecLoader
             if (length > MaxFileBytes)
                 throw new BadInputException(path, "(file)", $"is {length:N0} bytes, more than a pipeline file can be ({MaxFileBytes:N0})",
                     "pass the pipeline's .json file (corpora are named inside it, e.g. \"text:<path>\", not passed here)");
-            bytes = File.ReadAllBytes(path);
+            bytes = ReadBounded(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new BadInputException(path, "(file)", "cannot be read: " + e.Message, "check that the file exists and is readable", e);
         }
         return Load(DecodeUtf8(bytes, path), path, catalogs);
+    }
+
+    /// <summary>
+    /// Reads at most <see cref="MaxFileBytes"/>: a device or pipe (<c>/dev/zero</c>, <c>/dev/stdin</c>) reports length
+    /// 0, so the size check above cannot stop it, and an unbounded read of <c>/dev/zero</c> ran out of memory.
+    /// </summary>
+    private static byte[] ReadBounded(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 1);
+        using var contents = new MemoryStream();
+        var chunk = new byte[1 << 16];
+        for (int read; (read = stream.Read(chunk)) > 0;)
+        {
+            if (contents.Length + read > MaxFileBytes)
+            {
+                bool regular = (File.GetAttributes(path) & (FileAttributes.Device | FileAttributes.Directory)) == 0 && new FileInfo(path).Length > 0;
+                throw new BadInputException(path, "(file)",
+                    $"holds more than a pipeline file can ({MaxFileBytes:N0} bytes){(regular ? "" : "; it is not a regular file (a device or a pipe)")}",
+                    "pass the pipeline's .json file (corpora are named inside it, e.g. \"text:<path>\", not passed here)");
+            }
+            contents.Write(chunk, 0, read);
+        }
+        return contents.ToArray();
     }
 
     /// <summary>Strict UTF-8 (a leading byte-order mark is allowed): invalid bytes are an error naming their line.</summary>
@@ -76,8 +99,13 @@ public static class SpecLoader
             throw new BadInputException(source, $"line {e.LineNumber + 1}", "is not valid JSON: " + FirstSentence(e.Message),
                 "fix the JSON syntax at that line", e);
         }
+        catch (InvalidOperationException e) when (IsLoneSurrogate(e))
+        {
+            throw LoneSurrogate(source, "$ (a key)", e);
+        }
         if (root is not JsonObject spec)
             throw new BadInputException(source, "$", "the pipeline must be a JSON object", "wrap the pipeline in { … }");
+        CheckStrings(spec, "$", source);
 
         var axes = ReadSweep(spec, source);
         var points = new List<SweepPoint>();
@@ -122,6 +150,50 @@ public static class SpecLoader
                 throw new BadInputException(source, path, $"{value.ToJsonString()} is too large to be a number", "use a finite number");
         }
     }
+
+    /// <summary>
+    /// Every key and string must be text: a lone UTF-16 surrogate escape (<c>"\ud800"</c>) parses, but System.Text.Json
+    /// refuses to read it as a string later, with an error that names neither file nor path.
+    /// </summary>
+    private static void CheckStrings(JsonNode node, string path, string source)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                List<KeyValuePair<string, JsonNode?>> members;
+                try
+                {
+                    members = [.. obj];
+                }
+                catch (InvalidOperationException e) when (IsLoneSurrogate(e))
+                {
+                    throw LoneSurrogate(source, path + " (a key)", e);
+                }
+                foreach (var (key, child) in members)
+                    if (child is not null) CheckStrings(child, $"{path}.{key}", source);
+                break;
+            case JsonArray array:
+                for (int i = 0; i < array.Count; i++)
+                    if (array[i] is { } item) CheckStrings(item, $"{path}[{i}]", source);
+                break;
+            case JsonValue value when value.GetValueKind() == JsonValueKind.String:
+                try
+                {
+                    _ = value.GetValue<string>();
+                }
+                catch (InvalidOperationException e) when (IsLoneSurrogate(e))
+                {
+                    throw LoneSurrogate(source, path, e);
+                }
+                break;
+        }
+    }
+
+    private static bool IsLoneSurrogate(InvalidOperationException e) => e.Message.Contains("surrogate", StringComparison.OrdinalIgnoreCase);
+
+    private static BadInputException LoneSurrogate(string source, string path, Exception e) =>
+        new(source, path, "the string holds a lone surrogate escape (\\uD800–\\uDFFF without its pair), which is not text",
+            "remove the escape, or write the character itself (UTF-8) or as a complete surrogate pair", e);
 
     private static PipelineSpec Deserialize(JsonObject node, string source, string where)
     {

@@ -84,7 +84,7 @@ public static class SpecSchema
         string s = plural ? "s" : "";
         if (t.IsEnum) return "one of: " + string.Join(", ", Enum.GetNames(t).Select(JsonNamingPolicy.SnakeCaseLower.ConvertName));
         if (t == typeof(int)) return $"{a}whole number{s} (no decimal point or exponent) between -2147483648 and 2147483647";
-        if (t == typeof(long)) return $"{a}whole number{s} (no decimal point or exponent)";
+        if (t == typeof(long)) return $"{a}whole number{s} (no decimal point or exponent) between -9223372036854775808 and 9223372036854775807";
         if (t == typeof(double)) return $"{a}number{s}";
         if (t == typeof(bool)) return "true or false";
         if (t == typeof(string)) return $"{a}string{s} in double quotes";

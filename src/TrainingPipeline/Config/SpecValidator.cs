@@ -153,7 +153,7 @@ public static partial class SpecValidator
         check(double.IsFinite(p.Lr) && p.Lr is > 0 and < 10, "$.pretrain.lr", $"must be in (0, 10), got {p.Lr}", "use e.g. 3e-3");
         check(p.MinLrRatio is >= 0 and <= 1, "$.pretrain.min_lr_ratio", $"must be in [0, 1], got {p.MinLrRatio}", "use e.g. 0.1");
         check(Schedules.Contains(p.Schedule), "$.pretrain.schedule", $"unknown schedule '{p.Schedule}'", "use cosine, constant or wsd");
-        check(p.WarmupSteps is >= 0 and <= 10_000_000, "$.pretrain.warmup_steps", $"must be ≥ 0, got {p.WarmupSteps}", "use e.g. 10");
+        check(p.WarmupSteps is >= 0 and <= 10_000_000, "$.pretrain.warmup_steps", $"must be between 0 and 10,000,000, got {p.WarmupSteps}", "use e.g. 10");
         check(p.WsdDecayFraction is > 0 and <= 1, "$.pretrain.wsd_decay_fraction", $"must be in (0, 1], got {p.WsdDecayFraction}", "use e.g. 0.2");
         check(p.WeightDecay is >= 0 and < 10, "$.pretrain.weight_decay", $"must be in [0, 10), got {p.WeightDecay}", "use e.g. 0.1");
         check(p.Beta1 is >= 0 and < 1 && p.Beta2 is >= 0 and < 1, "$.pretrain.beta1", "betas must be in [0, 1)", "use 0.9 and 0.95");
@@ -198,12 +198,12 @@ public static partial class SpecValidator
                 $"must be 1–100, got {point.Difficulty}", "use levels such as 1, 2, 3");
             previousStep = Math.Max(previousStep, point.Step);
         }
-        check(rl.Steps is >= 1 and <= 10_000_000, "$.rl.steps", $"must be ≥ 1, got {rl.Steps}", "use e.g. 20");
-        check(rl.PromptsPerStep is >= 1 and <= 100_000, "$.rl.prompts_per_step", $"must be ≥ 1, got {rl.PromptsPerStep}", "use e.g. 4");
+        check(rl.Steps is >= 1 and <= 10_000_000, "$.rl.steps", $"must be between 1 and 10,000,000, got {rl.Steps}", "use e.g. 20");
+        check(rl.PromptsPerStep is >= 1 and <= 100_000, "$.rl.prompts_per_step", $"must be between 1 and 100,000, got {rl.PromptsPerStep}", "use e.g. 4");
         int minGroup = rl.Algorithm == "reinforce" ? 1 : 2;
         check(rl.GroupSize >= minGroup && rl.GroupSize <= 4096, "$.rl.group_size",
             $"must be {minGroup}–4096 for {rl.Algorithm}, got {rl.GroupSize}", "group-relative baselines need at least 2 samples per prompt");
-        check(rl.MaxNewTokens is >= 1 and <= 65536, "$.rl.max_new_tokens", $"must be ≥ 1, got {rl.MaxNewTokens}", "use e.g. 24");
+        check(rl.MaxNewTokens is >= 1 and <= 65536, "$.rl.max_new_tokens", $"must be between 1 and 65,536, got {rl.MaxNewTokens}", "use e.g. 24");
         check(rl.Temperature is > 0 and <= 10, "$.rl.temperature", $"must be in (0, 10], got {rl.Temperature}", "use 1.0");
         check(double.IsFinite(rl.Lr) && rl.Lr is > 0 and < 1, "$.rl.lr", $"must be in (0, 1), got {rl.Lr}", "use e.g. 1e-4");
         check(rl.UpdateEpochs is >= 1 and <= 100, "$.rl.update_epochs", $"must be 1–100, got {rl.UpdateEpochs}", "use 1 (on-policy) or a few");
@@ -223,7 +223,7 @@ public static partial class SpecValidator
         check(rl.DynamicSamplingMaxRounds is >= 1 and <= 1000, "$.rl.dynamic_sampling_max_rounds",
             $"must be 1–1000, got {rl.DynamicSamplingMaxRounds}", "use e.g. 8 (generation rounds per step, the first included)");
         check(rl.EvalEvery >= 1, "$.rl.eval_every", $"must be ≥ 1, got {rl.EvalEvery}", "use e.g. 10");
-        check(rl.EvalProblems is >= 1 and <= 1_000_000, "$.rl.eval_problems", $"must be ≥ 1, got {rl.EvalProblems}", "use e.g. 64");
+        check(rl.EvalProblems is >= 1 and <= 1_000_000, "$.rl.eval_problems", $"must be between 1 and 1,000,000, got {rl.EvalProblems}", "use e.g. 64");
         check(rl.EvalSamples is >= 1 and <= MaxPassK, "$.rl.eval_samples", $"must be 1–{MaxPassK}, got {rl.EvalSamples}",
             "use e.g. 8 (completions sampled per evaluation problem for pass@1 and pass@k)");
         check(rl.PassK is >= 1 and <= MaxPassK, "$.rl.pass_k", $"must be 1–{MaxPassK}, got {rl.PassK}", "use e.g. 4");

@@ -18,7 +18,7 @@ public static class RunOutcomes
 /// <summary>
 /// Runs a plan's runs in dependency order. A run whose newest row in the results says <c>completed</c> is skipped;
 /// one with a checkpoint resumes from it; <c>fresh</c> forgets the plan's runs (checkpoints and results) first.
-/// Each run is trained under its <see cref="RunLock"/>; a run locked by another invocation is skipped, not waited
+/// Each run is trained under its <see cref="RunLock"/>s (one beside its checkpoints, one beside its results); a run locked by another invocation is skipped, not waited
 /// for, so overlapping scheduled invocations never pile up or train a run twice.
 /// </summary>
 public sealed class PipelineRunner(RunEnvironment env)
@@ -40,12 +40,17 @@ public sealed class PipelineRunner(RunEnvironment env)
                 outcomes.Add(new RunOutcome(run, RunOutcomes.Locked));
                 continue;
             }
+            // Two locks: the checkpoint folder's, and the results folder's (two invocations may share --out with
+            // different --models; both would append the run's rows and delete each other's temporary files).
             string lockPath = RunLock.PathFor(env.Models, plan.Experiment, run.Id);
+            string resultsLockPath = RunLock.ResultsPathFor(env.Output, run.Id);
             using var runLock = RunLock.TryAcquire(lockPath);
-            if (runLock is null)
+            using var resultsLock = runLock is null ? null : RunLock.TryAcquire(resultsLockPath);
+            if (runLock is null || resultsLock is null)
             {
+                string held = runLock is null ? lockPath : resultsLockPath;
                 env.Progress.Log($"[{run.Stage} {run.Id}] skipped: another invocation is training it " +
-                    $"({RunLock.DescribeHolder(lockPath)}; lock {lockPath})");
+                    $"({RunLock.DescribeHolder(held)}; lock {held})");
                 heldElsewhere.Add(run.Id);
                 outcomes.Add(new RunOutcome(run, RunOutcomes.Locked));
                 continue;

@@ -184,8 +184,7 @@ public sealed class RlStage(RunEnvironment env, string experiment, Func<string, 
         if (store.HasCheckpoint)
         {
             var resumed = store.Load(run.Id, model, optimizer);
-            RunStart.Resuming(env, run, store, resumed);
-            return resumed;
+            return RunStart.Resuming(env, run, store, resumed);
         }
         // A fresh start from the parent's final weights, loaded before the stale parts of an earlier attempt are
         // removed: a damaged parent stops the command with nothing changed.

@@ -155,10 +155,32 @@ public sealed class CheckpointStore(string runDirectory)
             // a complete step folder and no pointer. Resume from the newest step folder, verified like any other.
             name = StepFolders().LastOrDefault() ?? throw Corrupt(RunDirectory, "there is neither a LATEST pointer nor a step folder");
         }
+        return ReadFolder(name, expectedRunId, verifyOptimizer, verifyModel, pointer: latestPath);
+    }
+
+    /// <summary>
+    /// Checks every step folder of the run, not only the latest (<c>verify</c>): the same checks as
+    /// <see cref="Verify"/>, folder by folder, oldest first. Returns the steps checked; empty without a checkpoint.
+    /// </summary>
+    public IReadOnlyList<long> VerifyAll(string? expectedRunId)
+    {
+        if (!HasCheckpoint) return [];
+        Verify(expectedRunId);
+        var steps = new List<long>();
+        foreach (var name in StepFolders())
+            steps.Add(ReadFolder(name, expectedRunId, verifyOptimizer: true, verifyModel: true, pointer: Path.Combine(RunDirectory, name)).Manifest.State.Step);
+        return steps;
+    }
+
+    /// <param name="pointer">What named the folder (LATEST, or the folder itself), for the message when it has no state.</param>
+    private (string Folder, CheckpointManifest Manifest) ReadFolder(string name, string? expectedRunId, bool verifyOptimizer, bool verifyModel, string pointer)
+    {
         string folder = Path.Combine(RunDirectory, name);
         string statePath = Path.Combine(folder, StateFile);
         if (!File.Exists(statePath))
-            throw Corrupt(latestPath, $"LATEST points at '{name}', which has no {StateFile}");
+            throw Corrupt(pointer, pointer.EndsWith(LatestFile, StringComparison.Ordinal)
+                ? $"LATEST points at '{name}', which has no {StateFile}"
+                : $"the checkpoint folder has no {StateFile}");
         CheckpointManifest manifest;
         try
         {

@@ -161,8 +161,7 @@ public sealed class PretrainStage(RunEnvironment env, string experiment)
         if (store.HasCheckpoint)
         {
             var resumed = store.Load(run.Id, model, optimizer);
-            RunStart.Resuming(env, run, store, resumed);
-            return resumed;
+            return RunStart.Resuming(env, run, store, resumed);
         }
         // A fresh start. The parent's checkpoint is loaded first: if it is damaged, the command stops with nothing changed.
         double parentFlops = 0;

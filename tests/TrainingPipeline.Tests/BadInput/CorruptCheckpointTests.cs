@@ -185,6 +185,84 @@ public sealed class CorruptCheckpointTests : IClassFixture<CorruptCheckpointTest
         AssertBadInputChangingNothing(damaged, "run", _trained.Pipeline);
     }
 
+    /// <summary>
+    /// A completed experiment: <c>run</c> skips its runs without reading their checkpoints; <c>verify</c> checks every
+    /// one, also a step folder older than the latest, and names the damaged file, changing nothing.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Damages))]
+    public void VerifyFindsADamagedCheckpointOfACompletedExperiment(string damage)
+    {
+        string[] verify = ["verify", _trained.Pipeline, "--models", _trained.Models];
+        var intact = InProcessCli.Run(verify);
+        Assert.True(intact.Exit == 0, intact.Err + intact.Out);
+        Assert.Contains("checkpoint(s) verified", intact.Out);
+
+        var rl = _trained.Run("rl");
+        string damaged = Damage(rl, damage);
+        var models = Snapshot(_trained.Models);
+        // (run skips a completed run without reading its checkpoints; not run here: an in-process run resets libtorch's
+        // global thread count, which tests training in parallel depend on.)
+
+        var (exit, output, error) = InProcessCli.Run(verify);
+        Assert.True(exit == 2, $"exit {exit}\n{error}\n{output}");
+        Assert.Contains(damaged, error);
+        Assert.Contains($"{rl.Id}  rl", output);
+        Assert.Contains("DAMAGED", output);
+        Assert.Matches(@"Fix: \S", error);
+        Assert.Equal(models, Snapshot(_trained.Models));
+    }
+
+    [Fact]
+    public void VerifyChecksStepFoldersOlderThanTheLatest()
+    {
+        var narrow = _trained.Run("pretrain_narrow");
+        string oldest = Directory.GetDirectories(_trained.RunFolder(narrow), "step-*").Order(StringComparer.Ordinal).First();
+        Assert.NotEqual(oldest, _trained.Checkpoint(narrow));
+        FlipBit(Path.Combine(oldest, "model.bin"), 100);
+        var (exit, output, error) = InProcessCli.Run("verify", _trained.Pipeline, "--models", _trained.Models);
+        Assert.True(exit == 2, $"exit {exit}\n{error}\n{output}");
+        Assert.Contains(Path.Combine(oldest, "model.bin"), error);
+    }
+
+    /// <summary>
+    /// <c>--out</c> and <c>--models</c> moved to new paths (a new disk) with a run interrupted: the resume is refused
+    /// with a message pointing at <c>--relocated</c>, which resumes it there (not over), with each step stored once.
+    /// </summary>
+    [Fact]
+    public void MovedFoldersResumeWithRelocated()
+    {
+        var broad = _trained.Run("pretrain_broad");
+        string moved = Path.Combine(Path.GetDirectoryName(_trained.Output)!, "moved");
+        string output = Path.Combine(moved, "out"), models = Path.Combine(moved, "models");
+        Directory.CreateDirectory(moved);
+        Directory.Move(_trained.Output, output);
+        Directory.Move(_trained.Models, models);
+        try
+        {
+            Directory.Delete(ResultsWriter.PartitionFolder(Path.Combine(output, "results"), ResultTables.Runs, broad.Id), recursive: true);
+            string[] args = ["run", _trained.Pipeline, "--out", output, "--models", models, "--datasets", Path.Combine(moved, "datasets")];
+
+            var refused = InProcessCli.Run(args);
+            Assert.True(refused.Exit == 2, refused.Err + refused.Out);
+            Assert.Contains("--relocated", refused.Err);
+
+            var (exit, stdout, stderr) = InProcessCli.Run([.. args, "--relocated"]);
+            Assert.True(exit == 0, stderr + stdout);
+            Assert.Contains($"[pretrain_broad {broad.Id}] --relocated", stdout);
+            Assert.Contains($"[pretrain_broad {broad.Id}] resuming from step", stdout);
+            var dataset = ResultsReader.Read(Path.Combine(output, "results"));
+            Assert.All(dataset.Runs, r => Assert.Equal(ResultTables.StatusCompleted, r.Status));
+            Assert.Empty(ResultsCheck.FindDuplicates(Path.Combine(output, "results")));
+        }
+        finally
+        {
+            Directory.Move(output, _trained.Output);
+            Directory.Move(models, _trained.Models);
+            Directory.Delete(moved, recursive: true);
+        }
+    }
+
     [Fact]
     public void StartingFromADamagedParentExitsTwoAndChangesNothing()
     {

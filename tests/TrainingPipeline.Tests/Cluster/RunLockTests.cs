@@ -41,11 +41,33 @@ public sealed class RunLockTests : IDisposable
     }
 
     /// <summary>
-    /// Two scheduled invocations of the real CLI on the same pipeline and folders, the second started while the first
-    /// trains: every run is trained by exactly one of them, both exit 0, and each step is stored once.
+    /// Another invocation shares the results folder (<c>--out</c>) but not the checkpoints (<c>--models</c>): the
+    /// run's results lock keeps this one away from the run's rows.
     /// </summary>
     [Fact]
-    public void TwoProcessesNeverTrainTheSameRun()
+    public void ARunWhoseResultsAnotherInvocationHoldsIsSkippedEvenWithOtherModels()
+    {
+        var plan = TempWorkspace.Plan(PretrainStageTests.TwoPhases);
+        var env = _workspace.Environment();
+        var narrow = plan.Runs[0];
+        using (RunLock.TryAcquire(RunLock.ResultsPathFor(env.Output, narrow.Id)))
+        {
+            var outcomes = new PipelineRunner(env).Run(plan);
+            Assert.Equal(new[] { RunOutcomes.Locked, RunOutcomes.Locked }, outcomes.Select(o => o.Outcome));
+            Assert.False(Directory.Exists(env.ResultsRoot), "a run locked elsewhere must not write results");
+        }
+    }
+
+    /// <summary>
+    /// Two scheduled invocations of the real CLI on the same pipeline and results folder, the second started while the
+    /// first trains, with one checkpoint folder or each its own (issue 20: then both appended every row, or one
+    /// deleted the other's temporary part file): every run is trained by exactly one of them, both exit 0, and each
+    /// step is stored once.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void TwoProcessesNeverTrainTheSameRun(bool separateModels)
     {
         Directory.CreateDirectory(_workspace.Root);
         string pipeline = Path.Combine(_workspace.Root, "pipeline.json");
@@ -55,13 +77,13 @@ public sealed class RunLockTests : IDisposable
             .Replace("\"corpus\": \"narrow\", \"tokens\": 6144", "\"corpus\": \"narrow\", \"tokens\": 24576", StringComparison.Ordinal);
         File.WriteAllText(pipeline, json);
         var plan = TempWorkspace.Plan(json);
-        string[] args = ["run", pipeline, "--out", Path.Combine(_workspace.Root, "out"), "--models", Path.Combine(_workspace.Root, "models"),
+        string[] Args(string models) => ["run", pipeline, "--out", Path.Combine(_workspace.Root, "out"), "--models", Path.Combine(_workspace.Root, models),
             "--datasets", Path.Combine(_workspace.Root, "datasets")];
 
         var timeout = TimeSpan.FromMinutes(2);
         // Started together, as two timers firing at once: whichever locks the narrow run first trains it.
-        using var first = CliProcess.Start(_workspace.Root, args);
-        using var second = CliProcess.Start(_workspace.Root, args);
+        using var first = CliProcess.Start(_workspace.Root, Args("models"));
+        using var second = CliProcess.Start(_workspace.Root, Args(separateModels ? "models-b" : "models"));
         int secondCode = second.WaitForExit(timeout);
         int firstCode = first.WaitForExit(timeout);
         Assert.True(firstCode == 0, first.Output);

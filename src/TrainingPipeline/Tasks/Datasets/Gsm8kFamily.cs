@@ -29,6 +29,8 @@ public sealed partial class Gsm8kFamily : ITaskFamily
 
     public static Gsm8kFamily Load(string path)
     {
+        if (Directory.Exists(path))
+            throw new BadInputException(path, "file", "is a folder, not a JSONL file", "pass the GSM8K-style JSONL file itself, e.g. <folder>/test.jsonl");
         if (!File.Exists(path))
             throw new BadInputException(path, "file", "does not exist", "pass the path of a GSM8K-style JSONL file");
         var problems = new List<TaskProblem>();
