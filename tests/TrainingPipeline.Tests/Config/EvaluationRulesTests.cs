@@ -70,7 +70,7 @@ public class EvaluationRulesTests
             .Replace("\"arith-add\": 1", $"\"{domain}\": 1")
             .Replace("\"tasks\": { \"addition\": 1 }", "\"tasks\": { \"string-ops\": 1 }")
             .Replace("\"held_out_tasks\": [\"string-ops\"]", $"\"held_out_tasks\": [\"{family}\"]")
-            .Replace("\"unrewarded_tasks\": [\"sorting\"]", "\"unrewarded_tasks\": []");
+            .Replace("\"unrewarded_tasks\": [\"sorting\"]", "\"unrewarded_tasks\": []").Replace("\"eval_problems\": 200", "\"eval_problems\": 20");
         Assert.Contains($"\"{domain}\": 1", spec);
         var e = Assert.Throws<BadInputException>(() => Load(spec));
         Assert.Contains("$.rl.held_out_tasks[0]", e.Message);
