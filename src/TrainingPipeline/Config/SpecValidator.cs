@@ -251,15 +251,16 @@ public static partial class SpecValidator
 
     /// <summary>
     /// A held-out family must be absent from all training data: RL already excludes it; here no pre-training corpus
-    /// of the experiment may contain its <c>task:</c> domain at any difficulty.
+    /// of the experiment may contain its <c>task:</c> domain at any difficulty, nor a generated domain that renders the
+    /// family's own prompts with worked answers (e.g. sort-trace for sorting), since those drop only eval-split problems.
     /// </summary>
     private static void ValidateHeldOutTasksUntrained(PipelineSpec spec, RlSection rl, Action<bool, string, string, string> check)
     {
         foreach (var (task, i) in (rl.HeldOutTasks ?? []).Select((t, i) => (t, i)))
             foreach (var (name, corpus) in spec.Corpora)
                 foreach (var domain in corpus.Domains.Keys)
-                    check(BaseId(domain) != Data.Domains.TaskFamilyDomain.Prefix + task, $"$.rl.held_out_tasks[{i}]",
-                        $"task '{task}' is held out, but corpus '{name}' pre-trains on it ('{domain}'): a held-out family must appear in no training data",
+                    check(!Data.DomainRegistry.RenderedFamilies(domain).Contains(task), $"$.rl.held_out_tasks[{i}]",
+                        $"task '{task}' is held out, but corpus '{name}' pre-trains on it: domain '{domain}' renders '{task}' problems with their answers, and a held-out family must appear in no training data",
                         $"remove '{domain}' from corpora.{name}, or move '{task}' to rl.unrewarded_tasks (evaluated with split 'unrewarded': seen in pre-training, not rewarded in RL)");
     }
 

@@ -91,6 +91,22 @@ public static class DomainRegistry
         return hash < 0 ? (rest, "text") : (rest[..hash], rest[(hash + 1)..]);
     }
 
+    /// <summary>
+    /// The task families whose own prompts (with answers) a domain id's documents contain: the family of a
+    /// <c>task:&lt;family&gt;</c> domain, a generated domain's <see cref="GeneratedDomain.RendersFamilies"/>, none for
+    /// user corpora and unknown ids (those are reported elsewhere). A held-out family may be in none of them.
+    /// </summary>
+    public static IReadOnlyList<string> RenderedFamilies(string id)
+    {
+        if (IsUserCorpus(id)) return [];
+        var at = id.LastIndexOf('@');
+        var baseId = at < 0 ? id : id[..at];
+        if (baseId.StartsWith(TaskFamilyDomain.Prefix, StringComparison.Ordinal)) return [baseId[TaskFamilyDomain.Prefix.Length..]];
+        foreach (var (knownId, create) in Generated)
+            if (knownId == baseId) return create(1).RendersFamilies;
+        return [];
+    }
+
     /// <summary>The id without a difficulty suffix: held-out declarations match on this.</summary>
     public static string BaseIdOf(string id) => SplitDifficulty(id).BaseId;
 

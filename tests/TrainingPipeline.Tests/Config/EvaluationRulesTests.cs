@@ -56,6 +56,39 @@ public class EvaluationRulesTests
         Assert.Contains("Fix:", e.Message);
     }
 
+    [Theory]
+    // Generated domains that write a family's own prompts with worked answers pre-train on that family (they drop only
+    // its eval-split problems), so the family cannot be held out of a run whose corpora contain them.
+    [InlineData("arith-add", "addition")]
+    [InlineData("arith-mul@2", "multiplication")]
+    [InlineData("algebra-linear", "linear-equation")]
+    [InlineData("sort-trace@3", "sorting")]
+    [InlineData("list-ops", "list-ops")]
+    public void AHeldOutFamilyRenderedByAGeneratedDomainIsRefused(string domain, string family)
+    {
+        string spec = Spec.Replace("task:addition@2", "task:string-ops@2").Replace("\"task:sorting@2\": 1, ", "")
+            .Replace("\"arith-add\": 1", $"\"{domain}\": 1")
+            .Replace("\"tasks\": { \"addition\": 1 }", "\"tasks\": { \"string-ops\": 1 }")
+            .Replace("\"held_out_tasks\": [\"string-ops\"]", $"\"held_out_tasks\": [\"{family}\"]")
+            .Replace("\"unrewarded_tasks\": [\"sorting\"]", "\"unrewarded_tasks\": []").Replace("\"eval_problems\": 200", "\"eval_problems\": 20");
+        Assert.Contains($"\"{domain}\": 1", spec);
+        var e = Assert.Throws<BadInputException>(() => Load(spec));
+        Assert.Contains("$.rl.held_out_tasks[0]", e.Message);
+        Assert.Contains("corpus 'broad'", e.Message);
+        Assert.Contains($"domain '{domain}' renders '{family}'", e.Message);
+        Assert.Contains($"remove '{domain}' from corpora.broad", e.Message);
+        // The same corpus without the rendering domain plans cleanly: the refusal is the domain's, not the spec's.
+        Assert.Single(Load(spec.Replace($"\"{domain}\": 1", "\"program-text\": 1")));
+    }
+
+    [Fact]
+    public void DomainsThatRenderNoFamilyPromptsDoNotBlockHoldingOut()
+    {
+        Assert.Empty(TrainingPipeline.Data.DomainRegistry.RenderedFamilies("program-text"));
+        Assert.Empty(TrainingPipeline.Data.DomainRegistry.RenderedFamilies("text:notes@home.txt"));
+        Assert.Equal(["sorting"], TrainingPipeline.Data.DomainRegistry.RenderedFamilies("task:sorting@2"));
+    }
+
     [Fact]
     public void PlanExitsWithTwoWhenAHeldOutFamilyIsPreTrainedOn()
     {

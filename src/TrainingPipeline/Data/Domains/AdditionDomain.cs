@@ -10,7 +10,7 @@ public sealed class AdditionDomain(int difficulty = 1) : GeneratedDomain(
     "arith-add", "math", "Multi-digit addition worked column by column with carries, ending 'Answer: N'.",
     difficulty, maxDifficulty: 6)
 {
-    protected override bool MirrorsTaskPrompts => true;
+    public override IReadOnlyList<string> RendersFamilies => ["addition"];
 
     protected override string Generate(SplitMix64 random)
     {

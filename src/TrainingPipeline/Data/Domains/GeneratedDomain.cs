@@ -33,10 +33,13 @@ public abstract class GeneratedDomain : IDomain
     public string Fingerprint => MirrorsTaskPrompts ? $"{Id}/v{GeneratorVersion}/train-split" : $"{Id}/v{GeneratorVersion}";
 
     /// <summary>
-    /// True for domains whose first line is a task family's prompt in the family's own words (e.g. arith-add writes
-    /// addition's "What is A + B?"): their documents skip every problem of the families' eval split.
+    /// The task families whose prompts this domain writes in the family's own words as a document's first line, with a
+    /// worked answer (e.g. arith-add writes addition's "What is A + B?"). Such documents skip every problem of the
+    /// families' eval split, and a family named here can never be held out of a run that pre-trains on this domain.
     /// </summary>
-    protected virtual bool MirrorsTaskPrompts => false;
+    public virtual IReadOnlyList<string> RendersFamilies => [];
+
+    private bool MirrorsTaskPrompts => RendersFamilies.Count > 0;
 
     public IEnumerable<string> Documents(long seed)
     {

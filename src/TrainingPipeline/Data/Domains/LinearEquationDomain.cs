@@ -10,7 +10,7 @@ public sealed class LinearEquationDomain(int difficulty = 1) : GeneratedDomain(
     "algebra-linear", "math", "Linear equations ax + b = c (x on both sides at level 3+) solved step by step.",
     difficulty, maxDifficulty: 4)
 {
-    protected override bool MirrorsTaskPrompts => true;
+    public override IReadOnlyList<string> RendersFamilies => ["linear-equation"];
 
     protected override string Generate(SplitMix64 random)
     {

@@ -10,7 +10,7 @@ public sealed class ListOperationsDomain(int difficulty = 1) : GeneratedDomain(
     "list-ops", "algorithmic", "Sum, max, reverse or count over a short list, traced step by step, ending 'Answer: ...'.",
     difficulty, maxDifficulty: 6)
 {
-    protected override bool MirrorsTaskPrompts => true;
+    public override IReadOnlyList<string> RendersFamilies => ["list-ops"];
 
     protected override string Generate(SplitMix64 random)
     {

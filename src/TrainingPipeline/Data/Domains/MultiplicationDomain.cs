@@ -10,7 +10,7 @@ public sealed class MultiplicationDomain(int difficulty = 1) : GeneratedDomain(
     "arith-mul", "math", "Multiplication worked as partial products by place value, ending 'Answer: N'.",
     difficulty, maxDifficulty: 6)
 {
-    protected override bool MirrorsTaskPrompts => true;
+    public override IReadOnlyList<string> RendersFamilies => ["multiplication"];
 
     protected override string Generate(SplitMix64 random)
     {

@@ -10,7 +10,7 @@ public sealed class SortTraceDomain(int difficulty = 1) : GeneratedDomain(
     "sort-trace", "algorithmic", "Bubble sort of a short list, one line per pass, ending 'Answer: sorted list'.",
     difficulty, maxDifficulty: 6)
 {
-    protected override bool MirrorsTaskPrompts => true;
+    public override IReadOnlyList<string> RendersFamilies => ["sorting"];
 
     protected override string Generate(SplitMix64 random)
     {
