@@ -23,12 +23,23 @@ public static class CalibrationHarness
     public static double Sigmoid(double compute) =>
         SigmoidTruth["R0"] + (SigmoidTruth["A"] - SigmoidTruth["R0"]) / (1 + Math.Pow(SigmoidTruth["C_mid"] / compute, SigmoidTruth["B"]));
 
-    /// <summary>Fraction of data sets whose 95% interval of each parameter covers the truth.</summary>
-    public static IReadOnlyDictionary<string, double> Coverage(IScalingLaw law, Func<double, double> truthCurve,
+    /// <summary>
+    /// Per parameter: the fraction of data sets in which an interval was reported (<see cref="Reported"/>; the
+    /// analysis withdraws intervals of parameters the data do not identify) and, of those, the fraction whose 95%
+    /// interval covers the truth (<see cref="Covered"/>; NaN when none was reported).
+    /// </summary>
+    public sealed record CoverageResult(IReadOnlyDictionary<string, double> Covered, IReadOnlyDictionary<string, double> Reported)
+    {
+        public override string ToString() =>
+            string.Join(", ", Covered.Select(kv => $"{kv.Key} {kv.Value:P1}" + (Reported[kv.Key] < 1 ? $" (reported in {Reported[kv.Key]:P1})" : "")));
+    }
+
+    public static CoverageResult Coverage(IScalingLaw law, Func<double, double> truthCurve,
         IReadOnlyDictionary<string, double> truth, SimulationDesign design, int dataSets, int seed,
         RunIntervalMethod method = RunIntervalMethod.JackknifeT)
     {
         var covered = truth.Keys.ToDictionary(k => k, _ => 0);
+        var reported = truth.Keys.ToDictionary(k => k, _ => 0);
         var options = new FitOptions(Bootstrap: 200, Seed: seed, BacktestFraction: 0, IntervalMethod: method);
         for (var d = 0; d < dataSets; d++)
         {
@@ -36,9 +47,16 @@ public static class CalibrationHarness
             var points = SimulatedRlResults.Generate(truthCurve, design, random).Select(e => e.Point).ToList();
             var fitted = LawAnalysis.Run(law, points, "simulated", options with { Seed = d }, "simulation");
             foreach (var (name, value) in truth)
-                if (fitted.Parameter(name).Covers(value)) covered[name]++;
+            {
+                var estimate = fitted.Parameter(name);
+                if (!double.IsFinite(estimate.CiLow)) continue;
+                reported[name]++;
+                if (estimate.Covers(value)) covered[name]++;
+            }
         }
-        return covered.ToDictionary(kv => kv.Key, kv => (double)kv.Value / dataSets);
+        return new CoverageResult(
+            covered.ToDictionary(kv => kv.Key, kv => reported[kv.Key] > 0 ? (double)kv.Value / reported[kv.Key] : double.NaN),
+            reported.ToDictionary(kv => kv.Key, kv => (double)kv.Value / dataSets));
     }
 
     /// <summary>Under a flat truth (zero slope): fraction of data sets whose slope interval excludes zero.</summary>

@@ -18,6 +18,7 @@ public static class LawAnalysis
         string? note = "backtest disabled (fraction 0)";
         var backtest = options.BacktestFraction > 0 ? Backtest.Run(law, points, options.BacktestFraction, out note) : null;
         var parameters = fit.Parameters.Select(kv => Estimate(kv.Key, kv.Value, uncertainty)).ToList();
+        var floorNote = law is RlSigmoidLaw ? WithdrawUnidentifiedFloor(parameters) : null;
         return new FittedLaw(
             law.Name, group, fit, parameters,
             [.. derived.Select(kv => Estimate(kv.Key, kv.Value, uncertainty))],
@@ -25,7 +26,7 @@ public static class LawAnalysis
         {
             IntervalMethod = uncertainty.Method,
             Runs = uncertainty.Runs,
-            IntervalNote = uncertainty.Note,
+            IntervalNote = uncertainty.Note is { } intervalNote && floorNote is not null ? $"{intervalNote}; {floorNote}" : uncertainty.Note ?? floorNote,
             FailureNote = law is RlSigmoidLaw ? CeilingFailure(parameters.Single(p => p.Name == "A"), points) : null,
             DiscardedEarlyPoints = all.Count - points.Count,
         };
@@ -48,6 +49,24 @@ public static class LawAnalysis
         return upper < observed
             ? $"failed fit: the ceiling A = {ceiling.Value:G3} (upper bound {upper:G3}) lies below the observed maximum {observed:G3}"
             : null;
+    }
+
+    /// <summary>Below this the sigmoid's floor R0 is taken to sit on the pass-rate link's boundary at 0.</summary>
+    public const double FloorBoundary = 0.01;
+
+    /// <summary>
+    /// The sigmoid's floor R0 is not identified when its interval reaches down to the boundary at 0: the fitted
+    /// points (early regime left out) all lie above the floor, nothing bounds it from below, and the leave-one-run-out
+    /// fits collapse onto the boundary, so the interval would be confidently wrong (the calibration harness measured
+    /// 75% coverage before this rule). Its interval is withdrawn (reported as null) and a note says why.
+    /// </summary>
+    public static string? WithdrawUnidentifiedFloor(List<ParameterEstimate> parameters)
+    {
+        var index = parameters.FindIndex(p => p.Name == "R0");
+        if (index < 0 || !double.IsFinite(parameters[index].CiLow) || parameters[index].CiLow >= FloorBoundary) return null;
+        var floor = parameters[index];
+        parameters[index] = floor with { CiLow = double.NaN, CiHigh = double.NaN };
+        return $"R0 not identified (its interval reaches the boundary at 0: the fitted points all lie above the floor), no interval reported";
     }
 
     private static ParameterEstimate Estimate(string name, double value, LawUncertainty uncertainty)

@@ -88,9 +88,11 @@ public static class ReportComposer
         }
         if (selection.Count > 0)
         {
-            blocks.Add(new TableBlock(["group", "rl-loglinear backtest RMSE [95% CI]", "rl-sigmoid backtest RMSE [95% CI]", "preferred by backtest"], selection));
-            blocks.Add(new ParagraphBlock("A law is preferred only when its backtest RMSE interval lies entirely below the other's; " +
-                "overlapping intervals, fewer than 3 runs or a failed fit give no preference."));
+            blocks.Add(new TableBlock(["group", "rl-loglinear backtest RMSE [95% CI]", "rl-sigmoid backtest RMSE [95% CI]", "backtest verdict"], selection));
+            blocks.Add(new ParagraphBlock("A law is preferred only when the run-level interval of the paired difference of the two " +
+                "backtest RMSEs excludes zero; fewer than 3 runs or a failed fit give no preference. Read the verdict as a saturation " +
+                "test: rl-sigmoid preferred = saturation detected; otherwise the log-linear law is adequate (the sigmoid does not " +
+                "extrapolate better), which is not evidence that there is no ceiling (docs/analysis.md, \"Calibration\")."));
         }
         foreach (var law in rl) blocks.AddRange(LawBlocks(law));
         blocks.AddRange(inputs.Figures.Where(f => f.Section == "rl").Select(f => new FigureBlock(f)));
@@ -103,7 +105,12 @@ public static class ReportComposer
     {
         if (linear is null || sigmoid is null) return "no preference: both laws are needed";
         var verdict = LawComparison.Compare(linear, sigmoid);
-        return verdict.Preferred ?? verdict.Reason;
+        return verdict.Preferred switch
+        {
+            RlSigmoidLaw.LawName => $"{RlSigmoidLaw.LawName}: saturation detected",
+            null => $"log-linear adequate ({verdict.Reason})",
+            var law => $"{law}: log-linear adequate",
+        };
     }
 
     private static string Rmse(FittedLaw? law) =>

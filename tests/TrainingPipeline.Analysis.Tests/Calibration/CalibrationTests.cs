@@ -5,7 +5,7 @@ using Xunit.Abstractions;
 namespace TrainingPipeline.Analysis.Tests.Calibration;
 
 /// <summary>
-/// The calibration harness in CI: the real analysis on ≥ 200 simulated data sets per claim, seeded
+/// The calibration harness in CI: the real analysis on 100–400 simulated data sets per claim, seeded
 /// (docs/analysis.md, "Calibration"). The longer version is <c>bench/calibration.sh</c>.
 /// </summary>
 public class CalibrationTests(ITestOutputHelper output)
@@ -19,19 +19,24 @@ public class CalibrationTests(ITestOutputHelper output)
     public void LogLinearIntervalsCoverTheTruth()
     {
         var coverage = CalibrationHarness.Coverage(new RlLogLinearLaw(), CalibrationHarness.LogLinear, CalibrationHarness.LogLinearTruth, Design, DataSets, seed: 1);
-        output.WriteLine(string.Join(", ", coverage.Select(kv => $"{kv.Key} {kv.Value:P1}")));
-        Assert.All(coverage, kv => Assert.InRange(kv.Value, 0.90, 0.99));
+        output.WriteLine(coverage.ToString());
+        Assert.All(coverage.Covered, kv => Assert.InRange(kv.Value, 0.90, 0.99));
+        Assert.All(coverage.Reported, kv => Assert.Equal(1.0, kv.Value));
     }
 
     [Fact]
     public void SigmoidIntervalsCoverTheTruth()
     {
         var coverage = CalibrationHarness.Coverage(new RlSigmoidLaw(), CalibrationHarness.Sigmoid, CalibrationHarness.SigmoidTruth, Design, DataSets, seed: 2);
-        output.WriteLine(string.Join(", ", coverage.Select(kv => $"{kv.Key} {kv.Value:P1}")));
-        Assert.All(coverage.Where(kv => kv.Key != "R0"), kv => Assert.InRange(kv.Value, 0.90, 0.99));
-        // The floor R0 lies below every fitted point once the early regime is left out; fits often put it on its
-        // bound (R0 → 0) and the interval collapses there. Known and documented (docs/analysis.md): it covers ~75%.
-        Assert.InRange(coverage["R0"], 0.60, 0.90);
+        output.WriteLine(coverage.ToString());
+        // The floor R0 lies below every fitted point once the early regime is left out; where the fits put it on the
+        // boundary at 0 its interval is withdrawn ("not identified"), and what is still reported must be calibrated.
+        // Before that rule R0's intervals covered ~75% (docs/analysis.md).
+        // Measured at 200 data sets: R0 reported in 36%, covering 87.5% of those (short of 90%: documented).
+        Assert.All(coverage.Covered.Where(kv => kv.Key != "R0"), kv => Assert.InRange(kv.Value, 0.90, 0.99));
+        Assert.All(coverage.Reported.Where(kv => kv.Key != "R0"), kv => Assert.Equal(1.0, kv.Value));
+        Assert.InRange(coverage.Covered["R0"], 0.80, 0.99);
+        Assert.InRange(coverage.Reported["R0"], 0.2, 0.6);
     }
 
     [Fact]
@@ -41,8 +46,8 @@ public class CalibrationTests(ITestOutputHelper output)
         var design = Design with { Runs = 3 };
         var coverage = CalibrationHarness.Coverage(new RlLogLinearLaw(), CalibrationHarness.LogLinear, CalibrationHarness.LogLinearTruth, design, DataSets, seed: 3,
             RunIntervalMethod.PercentileBootstrap);
-        output.WriteLine(string.Join(", ", coverage.Select(kv => $"{kv.Key} {kv.Value:P1}")));
-        Assert.True(coverage["b"] < 0.90, $"percentile bootstrap over 3 runs covered b in {coverage["b"]:P1}");
+        output.WriteLine(coverage.ToString());
+        Assert.True(coverage.Covered["b"] < 0.90, $"percentile bootstrap over 3 runs covered b in {coverage.Covered["b"]:P1}");
     }
 
     [Fact]
@@ -70,19 +75,33 @@ public class HingeCalibrationTests(ITestOutputHelper output)
 }
 
 /// <summary>
-/// The backtest's law preference on simulated data. The issue's target (the true law preferred in ≥ 80% of data
-/// sets) is NOT met at any design the harness tried (docs/analysis.md, "Calibration"); what is asserted is the
-/// property a measurement instrument needs first: it almost never prefers the wrong law.
+/// The backtest's law preference read as a saturation test (docs/analysis.md, "Calibration"): "saturation detected"
+/// when the paired comparison prefers the sigmoid, otherwise "log-linear adequate". At the documented minimum design
+/// for that call — 8 seeds, 20 evaluations, 200 problems, run walk 0.08, runs 10× the compute of the sigmoid's
+/// midpoint (400 steps, midpoint at step 40) — saturation must be detected in ≥ 80% of sigmoid data sets and
+/// called falsely in ≤ 5% of log-linear ones. At the 4-seed, 200-step design it is rarely detected (measured, not asserted).
 /// </summary>
 public class BacktestCalibrationTests(ITestOutputHelper output)
 {
-    [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public void BacktestRarelyPrefersTheWrongLaw(bool sigmoidIsTrue)
+    public static readonly SimulationDesign SaturationDesign = new(Runs: 8, Steps: 400);
+
+    /// <summary>100 data sets per truth: the 8-run fits take ~0.2 s each, and the CI harness must stay under ~60 s.</summary>
+    private static int DataSets => CalibrationScale.DataSets / 2;
+
+    [Fact]
+    public void SaturationIsDetectedUnderSigmoidTruth()
     {
-        var preference = CalibrationHarness.BacktestPreference(sigmoidIsTrue, new SimulationDesign(), CalibrationScale.DataSets, seed: 6);
-        output.WriteLine($"true {preference.True:P1}, wrong {preference.Wrong:P1}, none {preference.None:P1}; by non-overlap: true {preference.TrueByNonOverlap:P1}");
+        var preference = CalibrationHarness.BacktestPreference(sigmoidIsTrue: true, SaturationDesign, DataSets, seed: 6);
+        output.WriteLine($"saturation detected {preference.True:P1}, log-linear preferred {preference.Wrong:P1}, neither {preference.None:P1}");
+        Assert.InRange(preference.True, 0.80, 1.0);
+        Assert.InRange(preference.Wrong, 0, 0.05);
+    }
+
+    [Fact]
+    public void SaturationIsRarelyCalledUnderLogLinearTruth()
+    {
+        var preference = CalibrationHarness.BacktestPreference(sigmoidIsTrue: false, SaturationDesign, DataSets, seed: 7);
+        output.WriteLine($"false saturation {preference.Wrong:P1}, log-linear preferred {preference.True:P1}, neither {preference.None:P1}");
         Assert.InRange(preference.Wrong, 0, 0.05);
     }
 }

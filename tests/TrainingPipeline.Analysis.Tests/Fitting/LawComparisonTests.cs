@@ -1,3 +1,4 @@
+using TrainingPipeline.Analysis.Reporting;
 using TrainingPipeline.Analysis.Fitting;
 
 namespace TrainingPipeline.Analysis.Tests.Fitting;
@@ -31,6 +32,7 @@ public class LawComparisonTests
         var verdict = LawComparison.Compare(linear, sigmoid);
         Assert.Null(verdict.Preferred);
         Assert.Contains("no run-level interval", verdict.Reason);
+        Assert.StartsWith("log-linear adequate (", ReportComposer.Preferred(linear, sigmoid));
     }
 
     [Fact]
@@ -44,5 +46,6 @@ public class LawComparisonTests
         var linear = LawAnalysis.Run(new RlLogLinearLaw(), points, "g", options, "test");
         var sigmoid = LawAnalysis.Run(new RlSigmoidLaw(), points, "g", options, "test");
         Assert.Equal(RlSigmoidLaw.LawName, LawComparison.Compare(linear, sigmoid).Preferred);
+        Assert.Equal("rl-sigmoid: saturation detected", ReportComposer.Preferred(linear, sigmoid));
     }
 }
