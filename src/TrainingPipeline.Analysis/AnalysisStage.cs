@@ -27,14 +27,16 @@ public static class AnalysisStage
         if (data.Runs.Count == 0) notes.Add("the results folder has no runs yet");
         notes.Add(ContaminationNote(ResultsReader.ReadContamination(resultsDir)));
 
-        var lossCompute = TryFit(new LossComputeLaw(options.LossComputeGrid), points.Pretrain, "pretrain", options, resultsDir, notes, log);
-        var chinchilla = TryFit(new ChinchillaLaw(options.ChinchillaGrid), points.Pretrain, "pretrain", options, resultsDir, notes, log);
+        // Pre-training points are clustered by lineage (ResultsPoints): chained phases and sweep points sharing a parent
+        // are checkpoints of one model, so the lineage, not the phase run, is what the intervals resample.
+        var lossCompute = TryFit(new LossComputeLaw(options.LossComputeGrid), points.Pretrain, "pretrain", options, resultsDir, notes, log, RunLevelIntervals.Lineage);
+        var chinchilla = TryFit(new ChinchillaLaw(options.ChinchillaGrid), points.Pretrain, "pretrain", options, resultsDir, notes, log, RunLevelIntervals.Lineage);
         laws.AddRange(new[] { lossCompute, chinchilla }.OfType<FittedLaw>());
         foreach (var (group, groupPoints) in points.PretrainOtherEvalSets)
             laws.AddRange(new[]
             {
-                TryFit(new LossComputeLaw(options.LossComputeGrid), groupPoints, group, options, resultsDir, notes, log),
-                TryFit(new ChinchillaLaw(options.ChinchillaGrid), groupPoints, group, options, resultsDir, notes, log),
+                TryFit(new LossComputeLaw(options.LossComputeGrid), groupPoints, group, options, resultsDir, notes, log, RunLevelIntervals.Lineage),
+                TryFit(new ChinchillaLaw(options.ChinchillaGrid), groupPoints, group, options, resultsDir, notes, log, RunLevelIntervals.Lineage),
             }.OfType<FittedLaw>());
         if (points.LossCurves.Count > 0 || points.Pretrain.Count > 0)
             figures.Add(ReportPlots.LossVsCompute(points.LossCurves, points.Pretrain, lossCompute, chinchilla));
@@ -90,7 +92,7 @@ public static class AnalysisStage
     }
 
     private static FittedLaw? TryFit(IScalingLaw law, IReadOnlyList<LawPoint> points, string group, AnalysisOptions options,
-        string source, List<string> notes, TextWriter log)
+        string source, List<string> notes, TextWriter log, string replicateUnit = RunLevelIntervals.Run)
     {
         if (points.Count < law.MinimumPoints)
         {
@@ -100,7 +102,7 @@ public static class AnalysisStage
         try
         {
             log.WriteLine($"analyze: fitting {law.Name} on {group} ({points.Count} points)");
-            return LawAnalysis.Run(law, points, group, options.FitOptions, source);
+            return LawAnalysis.Run(law, points, group, options.FitOptions with { ReplicateUnit = replicateUnit }, source);
         }
         catch (BadInputException e)
         {

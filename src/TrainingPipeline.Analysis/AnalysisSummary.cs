@@ -33,7 +33,7 @@ public sealed record AnalysisSummary(
             var group = $"{inflection.Group} vs {inflection.XLabel}";
             foreach (var p in new[] { inflection.Breakpoint, inflection.SlopeBefore, inflection.SlopeAfter })
                 rows.Add(["hinge", group, p.Name, Format(p.Value), Interval(p), inflection.ResamplingUnit, inflection.PointCount.ToString(CultureInfo.InvariantCulture), "-"]);
-            rows.Add(["hinge", group, "p (vs no break)", Format(inflection.PValue), "", inflection.ResamplingUnit, inflection.PointCount.ToString(CultureInfo.InvariantCulture), "-"]);
+            rows.Add(["hinge", group, "p (vs straight line)", Format(inflection.PValue), "", inflection.ResamplingUnit, inflection.PointCount.ToString(CultureInfo.InvariantCulture), "-"]);
         }
         var widths = Enumerable.Range(0, rows[0].Length).Select(c => rows.Max(r => r[c].Length)).ToArray();
         var text = new StringBuilder();
@@ -52,7 +52,7 @@ public sealed record AnalysisSummary(
     /// <summary>The interval, or why there is none (e.g. "no run-level interval: n runs &lt; 3"), with the evaluation-noise s.e. when known.</summary>
     internal static string IntervalOrNote(FittedLaw law, ParameterEstimate p) =>
         double.IsFinite(p.CiLow) ? Interval(p)
-        : (law.IntervalNote ?? "n/a") + (double.IsFinite(p.EvalStdError) ? $"; eval-noise s.e. {Format(p.EvalStdError)}" : "");
+        : (law.IntervalNote ?? "n/a") + (double.IsFinite(p.EvalStdError) ? $"; eval-noise s.e. {Format(p.EvalStdError)} (lower bound: evaluation noise only, not run-to-run)" : "");
 
     internal static string Interval(ParameterEstimate p) =>
         double.IsFinite(p.CiLow) ? $"[{Format(p.CiLow)}, {Format(p.CiHigh)}]" : "n/a";

@@ -134,7 +134,7 @@ internal static class AnalyzeCommand
         foreach (var p in fitted.Parameters.Concat(fitted.Derived))
         {
             var interval = double.IsFinite(p.CiLow) ? $"95% CI [{p.CiLow:G6}, {p.CiHigh:G6}]" : "no interval";
-            var evalError = double.IsFinite(p.EvalStdError) ? $"   eval-noise s.e. {p.EvalStdError:G4}" : "";
+            var evalError = double.IsFinite(p.EvalStdError) ? $"   eval-noise s.e. {p.EvalStdError:G4} (lower bound: evaluation noise only, not run-to-run)" : "";
             lines.Add($"  {p.Name,-24} {p.Value,14:G6}   {interval}{evalError}");
         }
         lines.Add(fitted.Backtest is { } b

@@ -52,6 +52,8 @@ public sealed partial class AnalysisStageTests : IDisposable
         Assert.Contains(summary.Notes, n => n.StartsWith("inflection of held-out pass@1 · RL breadth 8 vs log10 RL compute not testable: 2 runs", StringComparison.Ordinal));
         Assert.Contains("no run-level interval: n runs < 3", summary.ToTable());
         Assert.Equal(["breadth"], summary.Inflections.Select(i => i.XLabel));
+        // Pre-training points are clustered by lineage (9 independent roots here), and the fits say so.
+        Assert.All(summary.Laws.Where(l => l.Group == "pretrain"), l => Assert.Equal(("lineage", 9), (l.ResamplingUnit, l.Runs)));
 
         // The fits table is a readable Parquet file with a row per parameter and intervals.
         await using (var stream = File.OpenRead(summary.FitsPath))
@@ -93,12 +95,21 @@ public sealed partial class AnalysisStageTests : IDisposable
         var summary = AnalysisStage.Run(Results, Output, Quick, TextWriter.Null);
 
         var linear = summary.Laws.Single(l => l.Law == "rl-loglinear" && l.Group == "arith / held_out");
-        // The builder stores stderr 0.01 on every eval: the problem-set level is added to the run level.
-        Assert.Equal(("run", 3, "jackknife-t over runs + shared problem-set error"), (linear.ResamplingUnit, linear.Runs, linear.IntervalMethod));
+        // The builder stores stderr 0.01 on every eval; it is already inside the spread over runs and not added again.
+        Assert.Equal(("run", 3, "jackknife-t over runs"), (linear.ResamplingUnit, linear.Runs, linear.IntervalMethod));
         Assert.All(linear.Parameters, p => Assert.True(p.CiLow < p.Value && p.Value < p.CiHigh));
         var hinge = summary.Inflections.Single(i => i.XLabel == "log10 RL compute");
         Assert.Equal(("held-out pass@1", "run", 3), (hinge.Group, hinge.ResamplingUnit, hinge.Runs));
-        Assert.Contains("jackknife-t over runs", File.ReadAllText(summary.ReportMarkdownPath));
+        var report = File.ReadAllText(summary.ReportMarkdownPath);
+        Assert.Contains("jackknife-t over runs", report);
+        // The report states the rule LawComparison applies, the reading of an interval, and what the eval-noise s.e. is not.
+        Assert.Contains("paired difference of the two laws' backtest RMSEs", report);
+        Assert.DoesNotContain("intervals do not overlap", report);
+        Assert.Contains("about 95 in 100 such intervals would contain the true value", report);
+        Assert.Contains("seed-averaged curve", report);
+        Assert.Contains("eval-noise s.e. (lower bound: evaluation noise only, not run-to-run)", report);
+        Assert.Contains("p (vs straight line)", report);
+        Assert.Contains("Not significant ≠ no break", report);
     }
 
     [Fact]

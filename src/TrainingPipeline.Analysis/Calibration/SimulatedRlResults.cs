@@ -5,7 +5,8 @@ namespace TrainingPipeline.Analysis.Calibration;
 /// <summary>
 /// The experimental design a simulated data set follows: seeds (runs), evaluations per run (evenly spaced in steps,
 /// as the RL stage evaluates every k steps), problems in the evaluation set, samples per problem, the standard
-/// deviation at the end of each run's random-walk deviation from the law, and the spread of problem difficulty.
+/// deviation at the end of each run's random-walk deviation from the law, the spread of problem difficulty, and the
+/// size of the finite problem pool each run draws its evaluation problems from.
 /// </summary>
 public sealed record SimulationDesign(
     int Runs = 4,
@@ -15,7 +16,8 @@ public sealed record SimulationDesign(
     double RunWalkSd = 0.08,
     double ProblemSpread = 0.2,
     int Steps = 200,
-    double FlopsPerStep = 1e12);
+    double FlopsPerStep = 1e12,
+    int ProblemPool = 2000);
 
 /// <summary>One simulated evaluation: the run, its step, and the law point the analysis sees.</summary>
 public sealed record SimulatedEvaluation(string RunId, int Step, LawPoint Point);
@@ -23,18 +25,21 @@ public sealed record SimulatedEvaluation(string RunId, int Step, LawPoint Point)
 /// <summary>
 /// Simulated RL results from a known law with the noise real runs have: each run (seed) wanders from the law by its
 /// own random walk (independent increments, standard deviation <see cref="SimulationDesign.RunWalkSd"/> at the end),
-/// and every evaluation scores a fixed, finite problem set — one set per data set, shared by every run and step —
-/// with a finite number of samples per problem. Problem i's pass probability is the law's score plus the run's
-/// deviation plus the problem's difficulty offset (uniform in ±<see cref="SimulationDesign.ProblemSpread"/>, mean 0
-/// over the problem population), clamped to [0, 1]; the row value is the mean over problems and its
-/// <c>stderr</c> the standard error over problems, as the evaluator stores them. FLOPs per step differ by up to 1%
+/// and, as in the pipeline (the evaluator seeds its problems from the run seed), each run draws its OWN evaluation
+/// problems from one finite pool and scores them at every step with a finite number of samples per problem. Problem
+/// i's pass probability is the law's score plus the run's deviation plus the problem's difficulty offset (uniform in
+/// ±<see cref="SimulationDesign.ProblemSpread"/> over the pool), clamped to [0, 1]; the row value is the sampled
+/// pass@1 — the mean over problems of successes / samples, the unbiased estimator the evaluator stores as
+/// <c>pass@1</c> — and its <c>stderr</c> the standard error over problems. FLOPs per step differ by up to 1%
 /// between runs, as they do in real data.
 /// </summary>
 public static class SimulatedRlResults
 {
     public static IReadOnlyList<SimulatedEvaluation> Generate(Func<double, double> law, SimulationDesign design, Random random)
     {
-        var difficulty = Enumerable.Range(0, design.Problems).Select(_ => design.ProblemSpread * (2 * random.NextDouble() - 1)).ToArray();
+        if (design.ProblemPool < design.Problems)
+            throw new ArgumentException($"the problem pool ({design.ProblemPool}) is smaller than the problems per run ({design.Problems})");
+        var pool = Enumerable.Range(0, design.ProblemPool).Select(_ => design.ProblemSpread * (2 * random.NextDouble() - 1)).ToArray();
         var evaluations = new List<SimulatedEvaluation>();
         var stepSd = design.RunWalkSd / Math.Sqrt(design.Evaluations);
         var perProblem = new double[design.Problems];
@@ -43,6 +48,7 @@ public static class SimulatedRlResults
             var run = $"run{r}";
             var flopsPerStep = design.FlopsPerStep * (1 + 0.01 * random.NextDouble());
             var deviation = 0.0;
+            var difficulty = DrawWithoutReplacement(pool, design.Problems, random);
             for (var e = 1; e <= design.Evaluations; e++)
             {
                 var step = (int)Math.Round((double)e * design.Steps / design.Evaluations);
@@ -63,6 +69,17 @@ public static class SimulatedRlResults
             }
         }
         return evaluations;
+    }
+
+    private static double[] DrawWithoutReplacement(double[] pool, int count, Random random)
+    {
+        var copy = (double[])pool.Clone();
+        for (var i = 0; i < count; i++)
+        {
+            var j = random.Next(i, copy.Length);
+            (copy[i], copy[j]) = (copy[j], copy[i]);
+        }
+        return copy[..count];
     }
 
     public static double Gaussian(Random random) =>

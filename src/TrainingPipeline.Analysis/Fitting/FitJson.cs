@@ -7,7 +7,9 @@ namespace TrainingPipeline.Analysis.Fitting;
 /// The one-object JSON the <c>analyze fit --json</c> command prints: law, n_points, params, ci95, objective, plus
 /// derived quantities, what the intervals resampled (<c>resampling_unit</c>: run, points or none) and why there is none,
 /// the evaluation-noise standard errors, the bootstrap's bookkeeping and the backtest with its run-level interval.
-/// Non-finite numbers are written as null.
+/// Non-finite numbers are written as null. A failed fit (e.g. a sigmoid ceiling below the data) writes null params
+/// and derived values, its numbers only under <c>failed_fit_values</c>, so no reader takes them for a result.
+/// The <c>eval_stderr</c> values are a lower bound (evaluation noise only, not run-to-run), as <c>eval_stderr_note</c> says.
 /// </summary>
 public static class FitJson
 {
@@ -26,20 +28,27 @@ public static class FitJson
             NullableString(json, "interval_note", fitted.IntervalNote);
             NullableString(json, "failed", fitted.FailureNote);
             json.WriteStartObject("params");
-            foreach (var p in fitted.Parameters) Number(json, p.Name, p.Value);
+            foreach (var p in fitted.Parameters) Number(json, p.Name, fitted.Failed ? double.NaN : p.Value);
             json.WriteEndObject();
+            if (fitted.Failed)
+            {
+                json.WriteStartObject("failed_fit_values");
+                foreach (var p in fitted.Parameters.Concat(fitted.Derived)) Number(json, p.Name, p.Value);
+                json.WriteEndObject();
+            }
             json.WriteStartObject("ci95");
             foreach (var p in fitted.Parameters) Interval(json, p);
             json.WriteEndObject();
             json.WriteStartObject("eval_stderr");
             foreach (var p in fitted.Parameters) Number(json, p.Name, p.EvalStdError);
             json.WriteEndObject();
+            json.WriteString("eval_stderr_note", EvalStdErrorNote);
             Number(json, "objective", fitted.Fit.Objective);
             json.WriteStartObject("derived");
             foreach (var d in fitted.Derived)
             {
                 json.WriteStartObject(d.Name);
-                Number(json, "value", d.Value);
+                Number(json, "value", fitted.Failed ? double.NaN : d.Value);
                 Interval(json, d with { Name = "ci95" });
                 json.WriteEndObject();
             }
@@ -70,6 +79,8 @@ public static class FitJson
         }
         return Encoding.UTF8.GetString(buffer.ToArray());
     }
+
+    public const string EvalStdErrorNote = "lower bound: evaluation noise only, not run-to-run";
 
     private static void NullableString(Utf8JsonWriter json, string name, string? value)
     {

@@ -3,7 +3,7 @@ namespace TrainingPipeline.Analysis.Fitting;
 /// <summary>
 /// Everything known about one fitted law on one group of points: the estimate, 95% intervals for every parameter
 /// and derived quantity with what was resampled to get them (<see cref="ResamplingUnit"/>: <c>run</c>, <c>points</c>
-/// or <c>none</c>) and why there is none (<see cref="IntervalNote"/>), the extrapolation backtest (null with
+/// <c>lineage</c> or <c>none</c>) and why there is none (<see cref="IntervalNote"/>), the extrapolation backtest (null with
 /// <see cref="BacktestNote"/> when not possible), and <see cref="FailureNote"/> when the fit failed (e.g. a
 /// sigmoid whose ceiling lies below the observed maximum): then its values are not a result.
 /// </summary>

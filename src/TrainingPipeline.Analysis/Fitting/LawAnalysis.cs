@@ -14,7 +14,7 @@ public static class LawAnalysis
         law.Validate(points, source);
         var fit = law.Fit(points);
         var derived = law.Derived(fit, points);
-        var uncertainty = RunLevelIntervals.Compute(law, points, fit, options.Bootstrap, options.Seed, options.IntervalMethod);
+        var uncertainty = RunLevelIntervals.Compute(law, points, fit, options.Bootstrap, options.Seed, options.IntervalMethod, options.ReplicateUnit);
         string? note = "backtest disabled (fraction 0)";
         var backtest = options.BacktestFraction > 0 ? Backtest.Run(law, points, options.BacktestFraction, out note) : null;
         var parameters = fit.Parameters.Select(kv => Estimate(kv.Key, kv.Value, uncertainty)).ToList();

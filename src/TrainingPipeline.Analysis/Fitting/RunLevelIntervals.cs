@@ -39,8 +39,9 @@ public sealed record LawUncertainty(
 /// <item>≥ 3 runs of one point each (pre-training: every run is its own configuration): percentile bootstrap over
 /// runs;</item>
 /// <item>≥ 3 runs of several points each (seeds of one RL configuration): leave-one-run-out jackknife with a
-/// Student t quantile on runs − 1 degrees of freedom, widened by the problem-set error shared by every run
-/// (from the rows' positive <c>stderr</c>) — the two levels of the design, runs and then problems.</item>
+/// Student t quantile on runs − 1 degrees of freedom. Nothing is added for the problem set: each run is scored on
+/// problems drawn from its own seed, so problem sampling (and the rows' <c>stderr</c>) is already part of the spread
+/// over runs.</item>
 /// </list>
 /// </summary>
 public static class RunLevelIntervals
@@ -50,13 +51,30 @@ public static class RunLevelIntervals
     public const string Points = "points";
     public const string None = "none";
 
-    public static string NoIntervalNote(int runs) => $"no run-level interval: n runs < {MinimumRuns} (have {runs})";
+    public const string Lineage = "lineage";
+
+    public static string NoIntervalNote(int runs, string unit = Run) => $"no run-level interval: n {unit}s < {MinimumRuns} (have {runs})";
 
     public const string PointsWarning =
         "points were resampled as if independent, but points of one run are not: pass --col run=<column> to resample runs";
 
+    /// <param name="unit">What one cluster of points is: <c>run</c> (RL seeds) or <c>lineage</c> (pre-training chains
+    /// sharing a root run, whose checkpoints are not independent); it names the resampling unit and the notes.</param>
     public static LawUncertainty Compute(IScalingLaw law, IReadOnlyList<LawPoint> points, LawFit fit, int resamples, long seed,
-        RunIntervalMethod method = RunIntervalMethod.JackknifeT)
+        RunIntervalMethod method = RunIntervalMethod.JackknifeT, string unit = Run)
+    {
+        var result = ComputeOverRuns(law, points, fit, resamples, seed, method);
+        if (unit == Run) return result;
+        return result with
+        {
+            ResamplingUnit = result.ResamplingUnit == Run ? unit : result.ResamplingUnit,
+            Method = result.Method.Replace("over runs", $"over {unit}s", StringComparison.Ordinal),
+            Note = result.Note?.Replace("n runs <", $"n {unit}s <", StringComparison.Ordinal).Replace(" runs failed", $" {unit}s failed", StringComparison.Ordinal),
+        };
+    }
+
+    private static LawUncertainty ComputeOverRuns(IScalingLaw law, IReadOnlyList<LawPoint> points, LawFit fit, int resamples, long seed,
+        RunIntervalMethod method)
     {
         if (points.Any(p => p.Cluster is null))
         {
@@ -72,10 +90,10 @@ public static class RunLevelIntervals
             return Empty(evalErrors, None, runs.Length, NoIntervalNote(runs.Length));
         }
         if (resamples == 0) return Empty(new Dictionary<string, double>(), None, runs.Length, "intervals disabled (0 resamples)");
-        var result = method == RunIntervalMethod.PercentileBootstrap || runs.All(r => r.Length == 1)
+        var overRuns = method == RunIntervalMethod.PercentileBootstrap || runs.All(r => r.Length == 1)
             ? PercentileBootstrap(law, points, fit, runs, resamples, seed)
             : JackknifeT(law, points, fit, runs);
-        return result with { Runs = runs.Length };
+        return overRuns with { Runs = runs.Length };
     }
 
     private static LawUncertainty Empty(IReadOnlyDictionary<string, double> evalErrors, string unit, int runs, string note) =>
@@ -122,7 +140,6 @@ public static class RunLevelIntervals
             return new LawUncertainty(new Dictionary<string, (double, double)>(), new Dictionary<string, double>(), None, method,
                 runs.Length, runs.Length, leaveOneOut.Count, $"no run-level interval: the fit without one of the {runs.Length} runs failed");
         }
-        var problemErrors = SharedProblemSetErrors(law, points, fit);
         var t = StudentT.InvCDF(0, 1, runs.Length - 1, 0.975);
         var g = runs.Length;
         var intervals = new Dictionary<string, (double, double)>();
@@ -139,32 +156,12 @@ public static class RunLevelIntervals
             var values = leaveOneOut.Select(v => to(v[name])).ToArray();
             var mean = values.Average();
             var jackknifeVariance = (g - 1.0) / g * values.Sum(v => (v - mean) * (v - mean));
-            var problem = problemErrors.TryGetValue(name, out var p) ? p : 0;
-            // Delta method: se(log θ) ≈ se(θ)/θ, se(logit θ) ≈ se(θ)/(θ(1 − θ)).
-            if (logScale) problem /= estimate;
-            if (logitScale) problem /= estimate * (1 - estimate);
-            var halfWidth = t * Math.Sqrt(jackknifeVariance + problem * problem);
+            // No problem-level term is added: the evaluator draws each run's problems from its own seed, so problem
+            // sampling and the rows' stderr are already inside the spread over runs (adding them would count them twice).
+            var halfWidth = t * Math.Sqrt(jackknifeVariance);
             intervals[name] = (from(to(estimate) - halfWidth), from(to(estimate) + halfWidth));
         }
-        if (problemErrors.Count > 0) method += " + shared problem-set error";
         return new LawUncertainty(intervals, new Dictionary<string, double>(), Run, method, g, g, g, null);
-    }
-
-    /// <summary>
-    /// Every run is scored on the same problems, so the problem set's own sampling error moves all points together.
-    /// Propagated by refitting with every score shifted by ± the mean row standard error (NaN rows ignored).
-    /// </summary>
-    private static Dictionary<string, double> SharedProblemSetErrors(IScalingLaw law, IReadOnlyList<LawPoint> points, LawFit fit)
-    {
-        // A stored 0 is what older writers left when they computed no error; it is treated as unknown.
-        var errors = points.Select(p => p.StdError).Where(e => double.IsFinite(e) && e > 0).ToArray();
-        if (errors.Length == 0) return [];
-        var shift = errors.Average();
-        var up = Refit(law, [.. points.Select(p => p with { Value = p.Value + shift })], points, fit);
-        var down = Refit(law, [.. points.Select(p => p with { Value = p.Value - shift })], points, fit);
-        if (up is null || down is null) return [];
-        var downByName = down.ToDictionary(kv => kv.Key, kv => kv.Value);
-        return up.ToDictionary(kv => kv.Key, kv => Math.Abs(kv.Value - downByName[kv.Key]) / 2);
     }
 
     /// <summary>

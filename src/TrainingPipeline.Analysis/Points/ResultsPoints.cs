@@ -14,8 +14,9 @@ namespace TrainingPipeline.Analysis.Points;
 /// chain has a run without steps has no D and is left out. Points are grouped by stage and by the eval sets their
 /// loss averages over: a mean loss over 2 domains and one over 14 are different quantities, so one law is fitted per
 /// group (<c>Pretrain</c> holds the largest group, ties going to the latest phase of a chain, e.g. broad after
-/// narrow; <c>PretrainOtherEvalSets</c> the rest, named "stage · eval sets").</item>
-/// <item>RL: every <c>pass@1</c> eval of a completed or running <c>rl</c> run with positive <c>run_flops</c>,
+/// narrow; <c>PretrainOtherEvalSets</c> the rest, named "stage · eval sets"). A point's cluster is its lineage (the
+/// root of its pre-training chain), the unit the intervals resample.</item>
+/// <item>RL: every <c>pass@1</c> eval (the sampled, unbiased pass@1) of a completed <c>rl</c> run (others are noted) with positive <c>run_flops</c>,
 /// per eval set and split, against run_flops; points keep their run id so the bootstrap can resample runs. When the
 /// RL runs differ in pre-training breadth, RL breadth or model size, each combination is its own group: a law describes one training
 /// configuration, and seeds of it are its replicates.</item>
@@ -62,7 +63,7 @@ public static class ResultsPoints
                 continue;
             }
             var evalSets = string.Join("+", final.Select(e => e.EvalSet).Distinct().Order(StringComparer.Ordinal));
-            pretrain.Add(($"{run.Stage} · {evalSets}", PhaseIndex(run, runs), new LawPoint(compute, final.Average(e => e.Value), compute / (6 * tokens), tokens, run.RunId)));
+            pretrain.Add(($"{run.Stage} · {evalSets}", PhaseIndex(run, runs), new LawPoint(compute, final.Average(e => e.Value), compute / (6 * tokens), tokens, LineageRoot(run, runs))));
         }
         // Ties in size go to the latest phase (a broad phase continuing a narrow one is the sweep's result), not to
         // whichever name sorts first.
@@ -74,7 +75,11 @@ public static class ResultsPoints
             notes.Add($"{others.Count} pre-training points are of stage · eval sets {evalSets}, not {fitted} like the " +
                       $"{byEvalSets[fitted!].Count} points of the main fits: they are fitted as a law of their own ({evalSets})");
 
-        var rlRuns = data.Runs.Where(r => r.Stage == "rl" && r.Status != "failed").ToList();
+        // Only completed runs are pooled: a run still in progress has evaluations at low compute only and would pull
+        // the fit towards its partial curve (and a crashed one may never finish).
+        foreach (var unfinished in data.Runs.Where(r => r.Stage == "rl" && r.Status != "completed"))
+            notes.Add($"RL run {unfinished.RunId} is {unfinished.Status}; left out of the RL fits until it completes");
+        var rlRuns = data.Runs.Where(r => r.Stage == "rl" && r.Status == "completed").ToList();
         var allRlEvals = rlRuns.SelectMany(r => evalsByRun[r.RunId]).Where(e => e.Metric == "pass@1").ToList();
         var rlEvals = allRlEvals.Where(e => double.IsFinite(e.Value)).ToList();
         if (rlEvals.Count < allRlEvals.Count)
@@ -139,6 +144,20 @@ public static class ResultsPoints
             current = current.ParentRunId is { } parent && runs.TryGetValue(parent, out var p) ? p : null;
         }
         return phase;
+    }
+
+    /// <summary>
+    /// The root pre-training run of a run's chain of pre-training parents: the lineage. Phases continue their parent
+    /// and sweep points may share one, so points of one lineage are checkpoints of one model and are resampled together.
+    /// </summary>
+    private static string LineageRoot(RunRow run, Dictionary<string, RunRow> runs)
+    {
+        var root = run;
+        var seen = new HashSet<string> { run.RunId };
+        while (root.ParentRunId is { } parent && runs.TryGetValue(parent, out var p)
+               && p.Stage.StartsWith("pretrain", StringComparison.Ordinal) && seen.Add(p.RunId))
+            root = p;
+        return root.RunId;
     }
 
     private static double? ChainTokens(RunRow run, Dictionary<string, RunRow> runs, Dictionary<string, long> finalTokens)

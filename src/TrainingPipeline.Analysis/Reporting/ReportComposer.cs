@@ -65,7 +65,7 @@ public static class ReportComposer
         yield return new ParagraphBlock($"{law.Law} on {law.Group}: {law.PointCount} points from {law.Runs} runs{discarded}, objective {AnalysisSummary.Format(law.Fit.Objective)}; " +
             $"intervals: {law.IntervalMethod}, resampling unit {law.ResamplingUnit}" + (law.IntervalNote is { } note ? $" — {note}." : "."));
         if (law.FailureNote is { } failure) yield return new ParagraphBlock($"**{failure}**: its parameters are not a result.");
-        yield return new TableBlock(["parameter", "value", "95% CI", "eval-noise s.e."],
+        yield return new TableBlock(["parameter", "value", "95% CI", EvalNoiseColumn],
             [.. law.Parameters.Concat(law.Derived).Select(p => (IReadOnlyList<string>)[p.Name, law.Failed ? "failed fit" : AnalysisSummary.Format(p.Value),
                 AnalysisSummary.Interval(p), AnalysisSummary.Format(p.EvalStdError)])]);
         yield return new ParagraphBlock(law.Backtest is { } b
@@ -89,10 +89,9 @@ public static class ReportComposer
         if (selection.Count > 0)
         {
             blocks.Add(new TableBlock(["group", "rl-loglinear backtest RMSE [95% CI]", "rl-sigmoid backtest RMSE [95% CI]", "backtest verdict"], selection));
-            blocks.Add(new ParagraphBlock("A law is preferred only when the run-level interval of the paired difference of the two " +
-                "backtest RMSEs excludes zero; fewer than 3 runs or a failed fit give no preference. Read the verdict as a saturation " +
-                "test: rl-sigmoid preferred = saturation detected; otherwise the log-linear law is adequate (the sigmoid does not " +
-                "extrapolate better), which is not evidence that there is no ceiling (docs/analysis.md, \"Calibration\")."));
+            blocks.Add(new ParagraphBlock(PreferenceRule + " Read the verdict as a saturation test: rl-sigmoid preferred = saturation " +
+                "detected; otherwise the log-linear law is adequate (the sigmoid does not extrapolate better), which is not evidence " +
+                "that there is no ceiling (docs/analysis.md, \"Calibration\")."));
         }
         foreach (var law in rl) blocks.AddRange(LawBlocks(law));
         blocks.AddRange(inputs.Figures.Where(f => f.Section == "rl").Select(f => new FigureBlock(f)));
@@ -119,15 +118,26 @@ public static class ReportComposer
     private static string RmseInterval(BacktestResult b) =>
         double.IsFinite(b.RmseLow) ? $"[{AnalysisSummary.Format(b.RmseLow)}, {AnalysisSummary.Format(b.RmseHigh)}]" : "n/a: no run-level interval";
 
+    /// <summary>The column of the evaluation-noise standard error, named so that nobody reads it as a run-to-run error.</summary>
+    public const string EvalNoiseColumn = "eval-noise s.e. (lower bound: evaluation noise only, not run-to-run)";
+
+    /// <summary>The rule <see cref="LawComparison.Compare"/> applies, in words.</summary>
+    public const string PreferenceRule =
+        "A law is preferred only when the paired difference of the two laws' backtest RMSEs (the same runs left out for both; " +
+        "leave-one-run-out jackknife-t 95% interval) excludes zero; a difference whose interval includes zero, fewer than 3 runs " +
+        "or a failed fit give no preference.";
+
     /// <summary>The plain-language reading of every interval in the report, for readers who are not statisticians.</summary>
     public const string ReadingIntervals =
-        "How to read the intervals: a 95% interval with resampling unit \"run\" says how far the estimate could move if the whole " +
-        "experiment were repeated with new seeds; it comes from how much the estimate changes when one run is left out, and it is " +
-        "honest only because seeds, not evaluation points, are treated as the independent repetitions. With fewer than 3 runs there " +
-        "is no such interval (\"no run-level interval: n runs < 3\"): only the evaluation-noise standard error is shown, which says how much " +
-        "re-scoring the same models on fresh problems could move the estimate, not how much a new seed could. An interval with unit " +
-        "\"points\" treats evaluations of one model as independent and is too narrow. Two laws are ranked only when their backtest " +
-        "error intervals do not overlap. See docs/analysis.md for the design the analysis needs (seeds, evaluation steps, problems).";
+        "How to read the intervals: the target of a 95% interval with resampling unit \"run\" (or \"lineage\") is the parameter of " +
+        "the seed-averaged curve. If the experiment were repeated with new seeds many times, about 95 in 100 such intervals would " +
+        "contain the true value (for the slope: the true slope of the seed-averaged curve). It is built from how much the estimate " +
+        "changes when one run is left out; each run is scored on its own problems, so that spread already includes problem sampling. " +
+        "With fewer than 3 runs there is no such interval (\"no run-level interval: n runs < 3\"): only the evaluation-noise standard " +
+        "error is shown, a lower bound — evaluation noise only, not run-to-run: it says how much re-scoring the same models could " +
+        "move the estimate, not how much a new seed could. An interval with unit \"points\" treats evaluations of one model as " +
+        "independent and is too narrow. " + PreferenceRule +
+        " See docs/analysis.md for the design the analysis needs (seeds, evaluation steps, problems).";
 
     private static List<ReportBlock> TransferSection(ReportInputs inputs)
     {
@@ -166,13 +176,14 @@ public static class ReportComposer
                 $"across breadth ≥ {HingeRegression.MinimumPoints} runs at ≥ {HingeRegression.MinimumDistinctX} breadths (see the notes above).")];
         var blocks = new List<ReportBlock>
         {
-            new TableBlock(["cohort", "held-out performance vs", "breakpoint", "95% CI", "slope before", "slope after", "F", "p (vs no break)", "n", "runs", "resampling unit"],
+            new TableBlock(["cohort", "held-out performance vs", "breakpoint", "95% CI", "slope before", "slope after", "F", "p (vs straight line)", "n", "runs", "resampling unit"],
                 [.. inputs.Inflections.Select(i => (IReadOnlyList<string>)[i.Group, i.XLabel, AnalysisSummary.Format(i.Breakpoint.Value), AnalysisSummary.Interval(i.Breakpoint),
                     $"{AnalysisSummary.Format(i.SlopeBefore.Value)} {AnalysisSummary.Interval(i.SlopeBefore)}",
                     $"{AnalysisSummary.Format(i.SlopeAfter.Value)} {AnalysisSummary.Interval(i.SlopeAfter)}",
                     AnalysisSummary.Format(i.FStatistic), AnalysisSummary.Format(i.PValue), i.PointCount.ToString(System.Globalization.CultureInfo.InvariantCulture),
                     i.Runs.ToString(System.Globalization.CultureInfo.InvariantCulture), i.ResamplingUnit])]),
-            new ParagraphBlock("A breakpoint is only evidence of an inflection when p < 0.05; otherwise a straight line explains the points as well."),
+            new ParagraphBlock("A breakpoint is only evidence of an inflection when p < 0.05; otherwise a straight line explains the points as well. " +
+                "Not significant ≠ no break: a large p means these runs cannot tell a break from a straight line, not that there is none."),
         };
         blocks.AddRange(inputs.Figures.Where(f => f.Section == "inflections").Select(f => new FigureBlock(f)));
         return blocks;
@@ -189,8 +200,11 @@ public static class ReportComposer
         new ParagraphBlock("RL: pass@1 against RL compute (run_flops), per eval set and split; score = a + b·log10 C by least squares and " +
             "score = R0 + (A − R0)/(1 + (C_mid/C)^B) by least squares (L-BFGS from a data-derived grid)."),
         new ParagraphBlock("Intervals: the run (seed) is the unit of resampling. RL laws (several evaluations per run, ≥ 3 runs): leave-one-run-out jackknife " +
-            "with a Student t quantile on runs − 1 degrees of freedom, widened by the problem-set error shared by all runs (from the rows' stderr). " +
-            "Pre-training laws (one point per run): percentile bootstrap over runs. Fewer than 3 runs: no interval, evaluation-noise standard error only. " +
+            "with a Student t quantile on runs − 1 degrees of freedom; nothing is added for the problems, because the evaluator draws each run's problems " +
+            "from its seed, so problem sampling is already in the spread over runs. RL pass@1 is the sampled pass@1 (mean over problems of correct/n for n samples per problem). " +
+            "Only completed runs are fitted. Pre-training laws: the unit is the lineage (the root of a chain of pre-training phases; points sharing an ancestor " +
+            "are resampled together): percentile bootstrap over lineages of one point, leave-one-lineage-out jackknife-t otherwise. " +
+            "Fewer than 3 runs or lineages: no interval, only the evaluation-noise standard error (a lower bound: evaluation noise only, not run-to-run). " +
             "RL laws leave out the early low-compute regime. Backtest: fit below the top fraction of the log-compute range (default: the lower half), RMSE on the points above " +
             "with a jackknife-t interval over runs; laws are compared on this, not on in-sample fit."),
         new ParagraphBlock("Inflections: segmented regression y = b0 + b1·x + b2·max(0, x − ψ) with ψ profiled, per cohort. Along RL compute: p-value of the F statistic " +

@@ -32,7 +32,7 @@ public class CalibrationTests(ITestOutputHelper output)
         // The floor R0 lies below every fitted point once the early regime is left out; where the fits put it on the
         // boundary at 0 its interval is withdrawn ("not identified"), and what is still reported must be calibrated.
         // Before that rule R0's intervals covered ~75% (docs/analysis.md).
-        // Measured at 200 data sets: R0 reported in 36%, covering 87.5% of those (short of 90%: documented).
+        // Measured at 200 data sets: R0 reported in 41%, covering 84.1% of those (short of 90%: documented).
         Assert.All(coverage.Covered.Where(kv => kv.Key != "R0"), kv => Assert.InRange(kv.Value, 0.90, 0.99));
         Assert.All(coverage.Reported.Where(kv => kv.Key != "R0"), kv => Assert.Equal(1.0, kv.Value));
         Assert.InRange(coverage.Covered["R0"], 0.80, 0.99);
@@ -53,10 +53,38 @@ public class CalibrationTests(ITestOutputHelper output)
     [Fact]
     public void FlatTruthRarelyGivesASlopeIntervalExcludingZero()
     {
-        // 400 data sets: at a true rate of 5%, 200 would exceed 7% by chance in about one seed in twelve.
-        var rate = CalibrationHarness.SlopeFalsePositiveRate(Design with { Runs = 3 }, 2 * DataSets, seed: 4);
-        output.WriteLine($"slope interval excludes zero: {rate:P1}");
-        Assert.InRange(rate, 0, 0.07);
+        // A nominal 95% interval should exclude a true zero slope in 5% of data sets. An observed rate is itself noisy
+        // (400 data sets: ±2.2 points), so the test fails only when the data show the rate is above 5%: when the
+        // one-sided 95% Clopper–Pearson lower bound of the rate exceeds 5% — not when the point estimate does.
+        var dataSets = 2 * DataSets;
+        var rate = CalibrationHarness.SlopeFalsePositiveRate(Design with { Runs = 3 }, dataSets, seed: 4);
+        var lowerBound = BinomialLowerBound((int)Math.Round(rate * dataSets), dataSets);
+        output.WriteLine($"slope interval excludes zero: {rate:P1} (one-sided 95% lower bound {lowerBound:P1})");
+        Assert.True(lowerBound <= 0.05, $"false-positive rate {rate:P1}; its 95% lower bound {lowerBound:P1} exceeds 5%");
+    }
+
+    [Theory]
+    [InlineData(0, 400, 0.0)]
+    [InlineData(20, 400, 0.03338)]
+    [InlineData(32, 400, 0.05882)]
+    public void BinomialLowerBoundIsClopperPearson(int successes, int trials, double expected) =>
+        Assert.Equal(expected, BinomialLowerBound(successes, trials), 5); // checked against the binomial tail sum
+
+    /// <summary>One-sided 95% Clopper–Pearson lower bound of a binomial rate.</summary>
+    internal static double BinomialLowerBound(int successes, int trials) =>
+        successes == 0 ? 0 : MathNet.Numerics.Distributions.Beta.InvCDF(successes, trials - successes + 1, 0.05);
+
+    [Fact]
+    public void EachSimulatedRunScoresItsOwnProblems()
+    {
+        // As the pipeline's evaluator does (problems seeded from the run seed): with a flat truth, no run-level walk
+        // and many samples per problem, what separates the runs' scores is which 5 problems each drew (s.d. ≈ 0.05);
+        // runs sharing one problem set would differ only by sampling noise (s.d. ≈ 0.005).
+        var design = new SimulationDesign(Runs: 12, Evaluations: 1, Problems: 5, SamplesPerProblem: 2000, RunWalkSd: 0);
+        var scores = SimulatedRlResults.Generate(_ => 0.5, design, new Random(7)).Select(e => e.Point.Value).ToArray();
+        var mean = scores.Average();
+        var sd = Math.Sqrt(scores.Sum(v => (v - mean) * (v - mean)) / (scores.Length - 1));
+        Assert.True(sd > 0.02, $"run-to-run s.d. {sd:G3}: the runs share their problems");
     }
 
 }

@@ -36,15 +36,34 @@ public class RunLevelIntervalsTests
     }
 
     [Fact]
-    public void TheSharedProblemSetErrorWidensTheInterval()
+    public void TheRowsStandardErrorIsNotAddedAgainToTheRunLevelInterval()
     {
+        // Each run is scored on problems drawn from its own seed, so problem sampling is already in the spread over
+        // runs: with ≥ 3 runs the interval must not change with the rows' stderr.
         var law = new RlLogLinearLaw();
         var without = Runs(4);
         var with = Runs(4, stderr: 0.05);
-        var narrow = RunLevelIntervals.Compute(law, without, law.Fit(without), 100, seed: 1).Intervals["a"];
-        var wide = RunLevelIntervals.Compute(law, with, law.Fit(with), 100, seed: 1);
-        Assert.Equal("jackknife-t over runs + shared problem-set error", wide.Method);
-        Assert.True(wide.Intervals["a"].High - wide.Intervals["a"].Low > narrow.High - narrow.Low + 0.05);
+        var plain = RunLevelIntervals.Compute(law, without, law.Fit(without), 100, seed: 1);
+        var withErrors = RunLevelIntervals.Compute(law, with, law.Fit(with), 100, seed: 1);
+        Assert.Equal("jackknife-t over runs", withErrors.Method);
+        Assert.Equal(plain.Intervals["a"], withErrors.Intervals["a"]);
+        Assert.Equal(plain.Intervals["b"], withErrors.Intervals["b"]);
+    }
+
+    [Fact]
+    public void PreTrainingLineagesAreTheUnitAndTwoLineagesGiveNoInterval()
+    {
+        // Six checkpoints of two lineages: not six independent runs.
+        var points = SyntheticData.LogLinear(seed: 0).Take(6).Select((p, i) => p with { Cluster = $"root{i % 2}" }).ToList();
+        var law = new RlLogLinearLaw();
+        var result = RunLevelIntervals.Compute(law, points, law.Fit(points), 50, seed: 1, unit: RunLevelIntervals.Lineage);
+        Assert.Equal(("none", 2), (result.ResamplingUnit, result.Runs));
+        Assert.Equal("no run-level interval: n lineages < 3 (have 2)", result.Note);
+        Assert.Empty(result.Intervals);
+
+        var three = SyntheticData.LogLinear(seed: 0).Select((p, i) => p with { Cluster = $"root{i % 3}" }).ToList();
+        var overLineages = RunLevelIntervals.Compute(law, three, law.Fit(three), 50, seed: 1, unit: RunLevelIntervals.Lineage);
+        Assert.Equal(("lineage", 3, "jackknife-t over lineages"), (overLineages.ResamplingUnit, overLineages.Runs, overLineages.Method));
     }
 
     [Fact]

@@ -26,11 +26,47 @@ public sealed class ResultsPointsTests : IDisposable
 
         var points = ResultsPoints.From(ResultsReader.Read(_results));
 
-        var broad = points.Pretrain.Single(p => p.Cluster == "broad");
-        Assert.Equal(3000, broad.Tokens); // 1000 narrow + 2000 broad
+        var broad = points.Pretrain.Single(p => p.Tokens == 3000); // 1000 narrow + 2000 broad
         Assert.Equal(1.8e7, broad.Compute); // cumulative flops including the parent
         Assert.Equal(3.7, broad.Value, 9); // mean of the in-distribution sets only
         Assert.Equal(1000, broad.ModelSize);
+        // The broad phase continues the narrow one: both points are checkpoints of one lineage, resampled together.
+        Assert.All(points.Pretrain, p => Assert.Equal("narrow", p.Cluster));
+    }
+
+    [Fact]
+    public void SweepPointsSharingAParentRunAreOneLineage()
+    {
+        var builder = new ResultsFolderBuilder(_results)
+            .Run("base", "pretrain_narrow", 1000)
+            .Step("base", "pretrain_narrow", 1, 1000, 6e6, 6e6)
+            .Eval("base", "pretrain_narrow", 1, 6e6, 6e6, "web", "in_distribution", "loss", 4.0);
+        foreach (var (id, tokens) in new[] { ("sweep-a", 1000L), ("sweep-b", 2000L) })
+            builder.Run(id, "pretrain_broad", 1000, parent: "base").Step(id, "pretrain_broad", 1, tokens, 6e6 + 6e3 * tokens, 6e3 * tokens)
+                .Eval(id, "pretrain_broad", 1, 6e6 + 6e3 * tokens, 6e3 * tokens, "web", "in_distribution", "loss", 3.5);
+        builder.Run("other", "pretrain_narrow", 1000).Step("other", "pretrain_narrow", 1, 4000, 2.4e7, 2.4e7)
+            .Eval("other", "pretrain_narrow", 1, 2.4e7, 2.4e7, "web", "in_distribution", "loss", 3.4).Flush();
+
+        var points = ResultsPoints.From(ResultsReader.Read(_results));
+
+        Assert.Equal(4, points.Pretrain.Count);
+        Assert.Equal(["base", "base", "base", "other"], points.Pretrain.Select(p => p.Cluster!).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void RunningRlRunsAreLeftOutOfTheFitsWithANote()
+    {
+        new ResultsFolderBuilder(_results)
+            .Run("done", "rl", 1000, parent: "pt")
+            .Eval("done", "rl", 1, 7e6, 1e6, "arith", "held_out", "pass@1", 0.2)
+            .Run("partial", "rl", 1000, status: "running", parent: "pt")
+            .Eval("partial", "rl", 1, 7e6, 1e6, "arith", "held_out", "pass@1", 0.3)
+            .Flush();
+
+        var points = ResultsPoints.From(ResultsReader.Read(_results));
+
+        Assert.Equal("done", Assert.Single(points.RlGroups["arith / held_out"]).Cluster);
+        Assert.Contains(points.Notes, n => n.Contains("RL run partial is running"));
     }
 
     [Fact]

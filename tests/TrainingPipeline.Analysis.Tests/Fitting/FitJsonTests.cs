@@ -1,0 +1,33 @@
+using System.Text.Json;
+using TrainingPipeline.Analysis.Fitting;
+
+namespace TrainingPipeline.Analysis.Tests.Fitting;
+
+public class FitJsonTests
+{
+    private static FittedLaw Fitted()
+    {
+        var points = SyntheticData.LogLinear(seed: 0);
+        return LawAnalysis.Run(new RlLogLinearLaw(), points, "g", new FitOptions(Bootstrap: 0, BacktestFraction: 0), "test");
+    }
+
+    [Fact]
+    public void AFailedFitWritesNullParamsAndKeepsItsNumbersOnlyUnderFailedFitValues()
+    {
+        var fitted = Fitted() with { FailureNote = "failed fit: the ceiling lies below the observed maximum" };
+        var json = JsonDocument.Parse(FitJson.Write(fitted)).RootElement;
+        Assert.Equal(JsonValueKind.Null, json.GetProperty("params").GetProperty("b").ValueKind);
+        Assert.Equal(fitted.Parameter("b").Value, json.GetProperty("failed_fit_values").GetProperty("b").GetDouble());
+        Assert.StartsWith("failed fit", json.GetProperty("failed").GetString());
+    }
+
+    [Fact]
+    public void ASuccessfulFitWritesItsParamsAndLabelsTheEvaluationNoiseAsALowerBound()
+    {
+        var fitted = Fitted();
+        var json = JsonDocument.Parse(FitJson.Write(fitted)).RootElement;
+        Assert.Equal(fitted.Parameter("b").Value, json.GetProperty("params").GetProperty("b").GetDouble());
+        Assert.False(json.TryGetProperty("failed_fit_values", out _));
+        Assert.Equal("lower bound: evaluation noise only, not run-to-run", json.GetProperty("eval_stderr_note").GetString());
+    }
+}
