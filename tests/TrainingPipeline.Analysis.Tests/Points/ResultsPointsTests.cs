@@ -37,15 +37,16 @@ public sealed class ResultsPointsTests : IDisposable
     [Fact]
     public void SweepPointsSharingAParentRunAreOneLineage()
     {
+        // One stage name for all, so the four points form one law: the grouping by stage is tested elsewhere.
         var builder = new ResultsFolderBuilder(_results)
-            .Run("base", "pretrain_narrow", 1000)
-            .Step("base", "pretrain_narrow", 1, 1000, 6e6, 6e6)
-            .Eval("base", "pretrain_narrow", 1, 6e6, 6e6, "web", "in_distribution", "loss", 4.0);
+            .Run("base", "pretrain", 1000)
+            .Step("base", "pretrain", 1, 1000, 6e6, 6e6)
+            .Eval("base", "pretrain", 1, 6e6, 6e6, "web", "in_distribution", "loss", 4.0);
         foreach (var (id, tokens) in new[] { ("sweep-a", 1000L), ("sweep-b", 2000L) })
-            builder.Run(id, "pretrain_broad", 1000, parent: "base").Step(id, "pretrain_broad", 1, tokens, 6e6 + 6e3 * tokens, 6e3 * tokens)
-                .Eval(id, "pretrain_broad", 1, 6e6 + 6e3 * tokens, 6e3 * tokens, "web", "in_distribution", "loss", 3.5);
-        builder.Run("other", "pretrain_narrow", 1000).Step("other", "pretrain_narrow", 1, 4000, 2.4e7, 2.4e7)
-            .Eval("other", "pretrain_narrow", 1, 2.4e7, 2.4e7, "web", "in_distribution", "loss", 3.4).Flush();
+            builder.Run(id, "pretrain", 1000, parent: "base").Step(id, "pretrain", 1, tokens, 6e6 + 6e3 * tokens, 6e3 * tokens)
+                .Eval(id, "pretrain", 1, 6e6 + 6e3 * tokens, 6e3 * tokens, "web", "in_distribution", "loss", 3.5);
+        builder.Run("other", "pretrain", 1000).Step("other", "pretrain", 1, 4000, 2.4e7, 2.4e7)
+            .Eval("other", "pretrain", 1, 2.4e7, 2.4e7, "web", "in_distribution", "loss", 3.4).Flush();
 
         var points = ResultsPoints.From(ResultsReader.Read(_results));
 
@@ -126,7 +127,9 @@ public sealed class ResultsPointsTests : IDisposable
 
         var points = ResultsPoints.From(ResultsReader.Read(_results));
 
-        Assert.Equal(["broad-a", "broad-b"], points.Pretrain.Select(p => p.Cluster).Order());
+        // The broad points are clustered by their lineage, the narrow run each continues.
+        Assert.Equal(["narrow-a", "narrow-b"], points.Pretrain.Select(p => p.Cluster).Order());
+        Assert.Equal([2000.0, 4000.0], points.Pretrain.Select(p => p.Tokens).Order());
         Assert.Equal("pretrain · code", Assert.Single(points.PretrainOtherEvalSets).Key);
     }
 
