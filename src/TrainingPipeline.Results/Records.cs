@@ -87,6 +87,12 @@ public sealed class EvalRecord
     [JsonPropertyName("stderr")] public double Stderr { get; set; }
     /// <summary>Completions per problem behind a task metric (n of Chen et al.; 1 for greedy); null for loss metrics.</summary>
     [JsonPropertyName("samples_per_problem")] public long? SamplesPerProblem { get; set; }
+    /// <summary>Task metrics: the sampling temperature behind the value (0 for greedy); null for loss metrics.</summary>
+    [JsonPropertyName("temperature")] public double? Temperature { get; set; }
+    /// <summary>Task metrics: the completion-length limit in tokens; null for loss metrics.</summary>
+    [JsonPropertyName("max_new_tokens")] public long? MaxNewTokens { get; set; }
+    /// <summary>Task metrics: the difficulty of the evaluation problems; null for loss metrics.</summary>
+    [JsonPropertyName("difficulty")] public int? Difficulty { get; set; }
     [JsonPropertyName("written_at"), ParquetTimestamp(ParquetTimestampResolution.Microseconds)]
     public DateTime WrittenAt { get; set; }
 }

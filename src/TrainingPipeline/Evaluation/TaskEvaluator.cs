@@ -10,9 +10,12 @@ namespace TrainingPipeline.Evaluation;
 
 /// <summary>
 /// One metric on one task family: the mean over <paramref name="N"/> problems, its standard error over problems, and
-/// how many completions were sampled per problem (null for metrics that are not per-problem samples).
+/// how many completions were sampled per problem (null for metrics that are not per-problem samples). A task metric
+/// also carries the settings behind it (temperature, 0 for greedy; completion-length limit; difficulty), so that a row
+/// says how it was measured.
 /// </summary>
-public sealed record TaskMetric(string Family, string Metric, double Value, long N, double Stderr, long? SamplesPerProblem = null)
+public sealed record TaskMetric(string Family, string Metric, double Value, long N, double Stderr, long? SamplesPerProblem = null,
+    double? Temperature = null, int? MaxNewTokens = null, int? Difficulty = null)
 {
     /// <summary>This metric as an <c>evals</c> row of a run at <paramref name="step"/>, with the run's FLOPs so far.</summary>
     public EvalRecord ToRecord(string stage, long step, TrainingState state, string split) => new()
@@ -28,6 +31,9 @@ public sealed record TaskMetric(string Family, string Metric, double Value, long
         N = N,
         Stderr = Stderr,
         SamplesPerProblem = SamplesPerProblem,
+        Temperature = Temperature,
+        MaxNewTokens = MaxNewTokens,
+        Difficulty = Difficulty,
         WrittenAt = DateTime.UtcNow,
     };
 }
@@ -59,8 +65,7 @@ public static class TaskEvaluator
         var problems = Problems(family, options);
         int samples = options.Samples;
         var greedy = new double[problems.Count];
-        var passAt1 = new double[problems.Count];
-        var passK = new double[problems.Count];
+        var correct = new int[problems.Count];
         using var rng = new Generator((ulong)ProblemSeed(options.Seed, family.Name, -1));
         for (int i = 0; i < problems.Count; i++)
         {
@@ -75,15 +80,29 @@ public static class TaskEvaluator
             }
             var sampled = Sampler.Generate(model, Enumerable.Repeat(prompt, samples).ToList(),
                 new SamplingOptions(room, Temperature: options.Temperature, StopSequences: codec.StopSequences), rng);
-            int correct = sampled.Tokens.Count(t => family.Score(problems[i], codec.DecodeCompletion(t)).Reward >= 1);
-            passAt1[i] = (double)correct / samples;
-            passK[i] = Advantages.PassAtK(samples, correct, options.PassK);
+            correct[i] = sampled.Tokens.Count(t => family.Score(problems[i], codec.DecodeCompletion(t)).Reward >= 1);
             FaultInjection.At(FaultInjection.Sites.EvalTask);
         }
-        var metrics = new List<TaskMetric> { Summarize(family.Name, PassAt1, passAt1, samples) };
+        int difficulty = Math.Min(options.Difficulty, family.MaxDifficulty);
+        var metrics = SampledMetrics(family.Name, correct, samples, options.PassK)
+            .Select(m => m with { Temperature = options.Temperature, MaxNewTokens = options.MaxNewTokens, Difficulty = difficulty })
+            .ToList();
+        if (options.Greedy)
+            metrics.Add(Summarize(family.Name, GreedyAccuracy, greedy, 1) with { Temperature = 0, MaxNewTokens = options.MaxNewTokens, Difficulty = difficulty });
+        return metrics;
+    }
+
+    /// <summary>
+    /// pass@1 and (k ≥ 2) pass@k from per-problem counts of correct completions out of <paramref name="samples"/>:
+    /// per problem c/n and the unbiased 1 − C(n−c, k)/C(n, k), then the mean over problems with its standard error
+    /// over problems (sample standard deviation / √problems). The evaluator's own aggregation.
+    /// </summary>
+    public static List<TaskMetric> SampledMetrics(string family, IReadOnlyList<int> correct, int samples, int passK)
+    {
+        var passAt1 = correct.Select(c => (double)c / samples).ToArray();
+        var metrics = new List<TaskMetric> { Summarize(family, PassAt1, passAt1, samples) };
         // pass@1 is the k = 1 case of the same estimator: one row per metric name.
-        if (options.PassK > 1) metrics.Add(Summarize(family.Name, $"pass@{options.PassK}", passK, samples));
-        if (options.Greedy) metrics.Add(Summarize(family.Name, GreedyAccuracy, greedy, 1));
+        if (passK > 1) metrics.Add(Summarize(family, $"pass@{passK}", [.. correct.Select(c => Advantages.PassAtK(samples, c, passK))], samples));
         return metrics;
     }
 

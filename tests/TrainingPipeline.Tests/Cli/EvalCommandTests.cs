@@ -1,0 +1,100 @@
+using System.Text.Json;
+using TrainingPipeline.Results;
+using TrainingPipeline.Results.Reading;
+using TrainingPipeline.Tests.Pipeline;
+
+namespace TrainingPipeline.Tests.Cli;
+
+/// <summary>
+/// The <c>eval</c> verb evaluates a checkpoint exactly as the RL stage does (its temperature, completion limit,
+/// difficulty, samples, pass@k, eval problems and the run's own seed), unless an option overrides a setting, and
+/// every row records the settings it was measured with.
+/// </summary>
+[Collection(InProcessCli.Collection)] // Program.Main writes to Console
+public sealed class EvalCommandTests : IDisposable
+{
+    private readonly TempWorkspace _workspace = new();
+
+    public void Dispose() => _workspace.Dispose();
+
+    // rl settings that differ from every old hard-coded value of `eval` (T = 1, 24 new tokens, the base seed for every
+    // run, 500 problems, 8 samples, pass@4); two seeds, so the two RL runs evaluate with different seeds.
+    private const string Spec = """
+        {
+          "name": "eval-verb",
+          "seed": 3,
+          "threads": 1,
+          "corpora": { "narrow": { "domains": { "task:addition": 1 } } },
+          "model": { "n_layer": 1, "n_head": 2, "d_model": 16, "context_length": 48 },
+          "pretrain": {
+            "batch_size": 4, "lr": 0.01, "warmup_steps": 1, "eval_every": 10, "eval_batches": 1, "checkpoint_every": 10,
+            "phases": [ { "name": "narrow", "corpus": "narrow", "tokens": 1536 } ]
+          },
+          "rl": { "tasks": { "addition": 1 }, "held_out_tasks": ["string-ops"], "steps": 2, "prompts_per_step": 2, "group_size": 2,
+                  "max_new_tokens": 5, "temperature": 2.5, "eval_every": 100, "eval_problems": 6, "eval_samples": 5, "pass_k": 3 },
+          "sweep": { "seed": [3, 4] }
+        }
+        """;
+
+    private string[] Dirs() =>
+    [
+        "--out", Path.Combine(_workspace.Root, "out"), "--models", Path.Combine(_workspace.Root, "models"),
+        "--datasets", Path.Combine(_workspace.Root, "datasets"),
+    ];
+
+    private string Results => Path.Combine(_workspace.Root, "out", "results");
+
+    private static (string, string, string, string) Key(EvalRow e) => (e.RunId, e.EvalSet, e.Split, e.Metric);
+
+    [Fact]
+    public void EvalReproducesTheRlStagesFinalEvaluationAndRecordsOverrides()
+    {
+        Directory.CreateDirectory(_workspace.Root);
+        string pipeline = Path.Combine(_workspace.Root, "pipeline.json");
+        File.WriteAllText(pipeline, Spec);
+        var run = InProcessCli.Run(["run", pipeline, .. Dirs()]);
+        Assert.True(run.Exit == 0, run.Out + run.Err);
+        var runs = ResultsReader.ReadRuns(Results);
+        var rlRuns = runs.Where(r => r.Stage == "rl").Select(r => r.RunId).ToHashSet();
+        Assert.Equal(2, rlRuns.Count);
+        var stageFinal = ResultsReader.ReadEvals(Results)
+            .Where(e => rlRuns.Contains(e.RunId) && e.Stage == "rl" && e.Step == 2 && e.Metric.StartsWith("pass@", StringComparison.Ordinal))
+            .ToDictionary(Key);
+        Assert.Equal(2 * 2 * 2, stageFinal.Count); // 2 runs × (addition, string-ops) × (pass@1, pass@3)
+
+        var eval = InProcessCli.Run(["eval", pipeline, "--json", .. Dirs()]);
+        Assert.True(eval.Exit == 0, eval.Out + eval.Err);
+        var verb = ResultsReader.ReadEvals(Results).Where(e => e.Stage == "eval" && rlRuns.Contains(e.RunId)).ToList();
+        var verbPassAtK = verb.Where(e => e.Metric.StartsWith("pass@", StringComparison.Ordinal)).ToDictionary(Key);
+        Assert.Equal(stageFinal.Keys.Order(), verbPassAtK.Keys.Order());
+        foreach (var (key, own) in stageFinal)
+        {
+            var again = verbPassAtK[key];
+            Assert.Equal((own.Step, own.Value, own.Stderr, own.N), (again.Step, again.Value, again.Stderr, again.N));
+        }
+        var lines = eval.Out.Trim().Split('\n').Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.All(lines.Where(l => l.GetProperty("metric").GetString() != "greedy_accuracy"), l =>
+        {
+            Assert.Equal(2.5, l.GetProperty("temperature").GetDouble());
+            Assert.Equal(5, l.GetProperty("max_new_tokens").GetInt32());
+            Assert.Equal(5, l.GetProperty("samples_per_problem").GetInt32());
+            Assert.Equal(6, l.GetProperty("n").GetInt32());
+        });
+
+        // An override is recorded in the rows it produces.
+        var overridden = InProcessCli.Run(["eval", pipeline, "--temperature", "0.5", "--max-new-tokens", "3", "--samples", "4", "--tasks", "addition", .. Dirs()]);
+        Assert.True(overridden.Exit == 0, overridden.Out + overridden.Err);
+        var records = PartRecords();
+        Assert.Contains(records, r => r.Stage == "eval" && r.Temperature == 0.5 && r.MaxNewTokens == 3 && r.SamplesPerProblem == 4 && r.Metric == "pass@1");
+        Assert.Contains(records, r => r.Stage == "rl" && r.Temperature == 2.5 && r.MaxNewTokens == 5 && r.Difficulty == 1 && r.Metric == "pass@3");
+        Assert.Contains(records, r => r.Stage == "rl" && r.Temperature == 0 && r.Metric == "greedy_accuracy");
+
+        // pass_k above the overridden samples is bad input naming the setting.
+        var bad = InProcessCli.Run(["eval", pipeline, "--samples", "2", .. Dirs()]);
+        Assert.Equal(2, bad.Exit);
+        Assert.Contains("$.rl.pass_k", bad.Err);
+    }
+
+    private List<EvalRecord> PartRecords() =>
+        [.. ResultsReader.ReadRuns(Results).SelectMany(r => ResultFiles.Evals(Results, r.RunId))];
+}
