@@ -10,8 +10,8 @@ public sealed record DuplicateKey(string Table, string RunId, string Key, int Co
 /// Verifies the schema's exactly-once promise (docs/results-schema.md) on a results folder and repairs it. The
 /// promise covers the rows the training stages write (step-indexed parts, <c>part-s…</c>): each
 /// <c>(run_id, step)</c> of <c>steps</c> and <c>(run_id, step, eval_set, split, metric)</c> of <c>evals</c> once.
-/// Rows the <c>eval</c> verb appends (<c>part-t…</c>) supersede earlier ones by <c>written_at</c> by design, so they
-/// are left out. A breach means two writers shared the folder (before the results lock existed) or a part file was
+/// Rows the <c>eval</c> verb appends (<c>part-t…</c>, stage <c>eval</c>) supersede earlier <c>eval</c> rows by
+/// <c>written_at</c> by design, so they are left out. A breach means two writers shared the folder (before the results lock existed) or a part file was
 /// copied in twice.
 /// </summary>
 public static class ResultsCheck

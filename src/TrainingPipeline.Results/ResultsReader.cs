@@ -5,8 +5,9 @@ namespace TrainingPipeline.Results;
 /// <summary>
 /// Reads the runs, steps and evals tables of a results folder (docs/results-schema.md) with the schema's
 /// deduplication rules: a run's current state is its latest row; for each (run_id, step) the step row with the
-/// greatest <c>written_at</c> wins; for each (run_id, step, eval_set, split, metric) likewise, so rows a resumed
-/// run superseded are dropped. Missing tables read as empty (a pipeline that has not evaluated yet). Counts (steps,
+/// greatest <c>written_at</c> wins; for each (run_id, stage, step, eval_set, split, metric) likewise, so rows a resumed
+/// run superseded are dropped. The stage is part of the evals key so that rows of the <c>eval</c> verb (stage
+/// <c>eval</c>, possibly with other settings) sit beside the training stage's own rows and never replace them. Missing tables read as empty (a pipeline that has not evaluated yet). Counts (steps,
 /// tokens, parameters) must be ≥ 0 and FLOPs finite and ≥ 0: anything else is a damaged file, named with its column and row.
 /// </summary>
 public static class ResultsReader
@@ -66,7 +67,7 @@ public static class ResultsReader
                 r.Values.ContainsKey("n") ? r.Long("n") : 0,
                 r.OptionalDouble("stderr"),
                 r.Timestamp("written_at")))
-            .GroupBy(e => (e.RunId, e.Step, e.EvalSet, e.Split, e.Metric))
+            .GroupBy(e => (e.RunId, e.Stage, e.Step, e.EvalSet, e.Split, e.Metric))
             .Select(g => g.MaxBy(e => e.WrittenAt)!)
             .OrderBy(e => e.RunId, StringComparer.Ordinal).ThenBy(e => e.Step).ThenBy(e => e.EvalSet, StringComparer.Ordinal)];
 

@@ -80,7 +80,8 @@ public static class ResultsPoints
         foreach (var unfinished in data.Runs.Where(r => r.Stage == "rl" && r.Status != "completed"))
             notes.Add($"RL run {unfinished.RunId} is {unfinished.Status}; left out of the RL fits until it completes");
         var rlRuns = data.Runs.Where(r => r.Stage == "rl" && r.Status == "completed").ToList();
-        var allRlEvals = rlRuns.SelectMany(r => evalsByRun[r.RunId]).Where(e => e.Metric == "pass@1").ToList();
+        // Only the RL stage's own evaluations: rows of the `eval` verb (stage "eval") may use other settings.
+        var allRlEvals = rlRuns.SelectMany(r => evalsByRun[r.RunId]).Where(e => e.Stage == "rl" && e.Metric == "pass@1").ToList();
         var rlEvals = allRlEvals.Where(e => double.IsFinite(e.Value)).ToList();
         if (rlEvals.Count < allRlEvals.Count)
             notes.Add($"{allRlEvals.Count - rlEvals.Count} RL pass@1 evals are not finite numbers; left out");
@@ -96,7 +97,7 @@ public static class ResultsPoints
             .GroupBy(e => (e.RunId, e.Step))
             .Select(g => new RlHeldOutPoint(cohorts[g.Key.RunId], g.Key.RunId, g.Key.Step, g.First().RunFlops, g.Average(e => e.Value)))
             .ToList();
-        var summaries = rlRuns.Select(r => Summarize(r, evalsByRun[r.RunId].Where(e => e.Metric == "pass@1" && double.IsFinite(e.Value)).ToList()))
+        var summaries = rlRuns.Select(r => Summarize(r, evalsByRun[r.RunId].Where(e => e.Stage == "rl" && e.Metric == "pass@1" && double.IsFinite(e.Value)).ToList()))
             .OfType<RlRunSummary>().ToList();
         return new AnalysisPoints(fitted is null ? [] : byEvalSets[fitted], curves, groups, heldOut, summaries, notes)
         {

@@ -33,21 +33,29 @@ public sealed class EvalTextRow
 public static class TaskDataViews
 {
     /// <summary>
-    /// <paramref name="count"/> problems of a gym family at one difficulty, with seeds
-    /// <paramref name="firstSeed"/>, <paramref name="firstSeed"/>+1, …; columns Prompt, Answer, Family, Difficulty, Seed.
+    /// <paramref name="count"/> problems of a gym family at one difficulty from one side of its train/eval split
+    /// (<see cref="ProblemSplits"/>); columns Prompt, Answer, Family, Difficulty, Seed. <c>train</c> (the default) draws
+    /// as task corpora and RL do: problem <i>i</i> from seed <paramref name="firstSeed"/> + <i>i</i>, with replacement.
+    /// <c>eval</c> draws as evaluation does: <paramref name="count"/> distinct eval problems in an order fixed by
+    /// <paramref name="firstSeed"/>, or bad input when the split holds fewer. The two never share a prompt.
     /// </summary>
-    public static IDataView FromFamily(MLContext mlContext, string familyName, int count, int difficulty, long firstSeed = 0) =>
-        FromFamily(mlContext, TaskRegistry.Get(familyName), count, difficulty, firstSeed);
+    public static IDataView FromFamily(MLContext mlContext, string familyName, int count, int difficulty, long firstSeed = 0,
+        ProblemSplit split = ProblemSplit.Train) =>
+        FromFamily(mlContext, TaskRegistry.Get(familyName), count, difficulty, firstSeed, split);
 
-    /// <inheritdoc cref="FromFamily(MLContext, string, int, int, long)"/>
-    public static IDataView FromFamily(MLContext mlContext, ITaskFamily family, int count, int difficulty, long firstSeed = 0)
+    /// <inheritdoc cref="FromFamily(MLContext, string, int, int, long, ProblemSplit)"/>
+    public static IDataView FromFamily(MLContext mlContext, ITaskFamily family, int count, int difficulty, long firstSeed = 0,
+        ProblemSplit split = ProblemSplit.Train)
     {
         if (count < 1)
             throw new BadInputException($"task family '{family.Name}'", "count", $"{count} is not a positive number of problems", "ask for at least one problem");
         if (difficulty < 1 || difficulty > family.MaxDifficulty)
             throw new BadInputException($"task family '{family.Name}'", "difficulty", $"{difficulty} is outside 1..{family.MaxDifficulty}",
                 $"use a difficulty in 1..{family.MaxDifficulty}");
-        var rows = Enumerable.Range(0, count).Select(i => ToRow(family.Generate(firstSeed + i, difficulty))).ToList();
+        var problems = split == ProblemSplit.Eval
+            ? ProblemSplits.DrawDistinct(family, firstSeed, difficulty, ProblemSplit.Eval, count, $"task family '{family.Name}'", "count")
+            : Enumerable.Range(0, count).Select(i => ProblemSplits.Generate(family, firstSeed + i, difficulty, ProblemSplit.Train)).ToList();
+        var rows = problems.Select(ToRow).ToList();
         return mlContext.Data.LoadFromEnumerable(rows);
     }
 

@@ -84,6 +84,9 @@ public sealed class EvalCommandTests : IDisposable
         // An override is recorded in the rows it produces.
         var overridden = InProcessCli.Run(["eval", pipeline, "--temperature", "0.5", "--max-new-tokens", "3", "--samples", "4", "--tasks", "addition", .. Dirs()]);
         Assert.True(overridden.Exit == 0, overridden.Out + overridden.Err);
+        // The overridden rows sit beside the RL stage's own rows of the same key and never replace them.
+        var afterOverride = ResultsReader.ReadEvals(Results).Where(e => e.Stage == "rl" && e.Step == 2).ToDictionary(Key);
+        Assert.All(stageFinal, own => Assert.Equal(own.Value.Value, afterOverride[own.Key].Value));
         var records = PartRecords();
         Assert.Contains(records, r => r.Stage == "eval" && r.Temperature == 0.5 && r.MaxNewTokens == 3 && r.SamplesPerProblem == 4 && r.Metric == "pass@1");
         Assert.Contains(records, r => r.Stage == "rl" && r.Temperature == 2.5 && r.MaxNewTokens == 5 && r.Difficulty == 1 && r.Metric == "pass@3");

@@ -37,6 +37,22 @@ public sealed class TaskEvaluatorTests
     }
 
     [Fact]
+    public void PassAtKAggregationOverProblemsIsTheUnbiasedEstimatorAndItsStandardErrorOverProblems()
+    {
+        // c = {8, 0, 4} correct of n = 8 samples: per-problem pass@1 {1, 0, 0.5}, pass@4 {1, 0, 1 − C(4,4)/C(8,4)}.
+        var metrics = TaskEvaluator.SampledMetrics("addition", [8, 0, 4], samples: 8, passK: 4);
+        var passAt1 = metrics.Single(m => m.Metric == "pass@1");
+        Assert.Equal(0.5, passAt1.Value, 12);
+        Assert.Equal(0.5 / Math.Sqrt(3), passAt1.Stderr, 12); // sample sd 0.5 over 3 problems
+        Assert.Equal(0.2887, passAt1.Stderr, 4);
+        Assert.Equal((3L, 8L), (passAt1.N, passAt1.SamplesPerProblem!.Value));
+        var passAt4 = metrics.Single(m => m.Metric == "pass@4");
+        Assert.Equal((1 + 0 + 69.0 / 70) / 3, passAt4.Value, 12);
+        Assert.Equal(["pass@1", "pass@4"], metrics.Select(m => m.Metric));
+        Assert.Equal(["pass@1"], TaskEvaluator.SampledMetrics("addition", [8, 0, 4], samples: 8, passK: 1).Select(m => m.Metric));
+    }
+
+    [Fact]
     public void PassAtKAboveTheSamplesIsRefused()
     {
         using var model = new Gpt(new ModelConfig(1, 2, 16, 32, ByteTokenizer.Instance.VocabSize));

@@ -27,11 +27,30 @@ public sealed class TaskDataViewsTests
         Assert.Equal(4, rows.Count);
         for (int i = 0; i < rows.Count; i++)
         {
-            var expected = family.Generate(10 + i, 2);
-            Assert.Equal((expected.Prompt, expected.Answer, "addition", 2, 10L + i),
+            var expected = ProblemSplits.Generate(family, 10 + i, 2, ProblemSplit.Train);
+            Assert.Equal((expected.Prompt, expected.Answer, "addition", 2, expected.Seed),
                 (rows[i].Prompt, rows[i].Answer, rows[i].Family, rows[i].Difficulty, rows[i].Seed));
         }
     }
+
+    [Fact]
+    public void TrainAndEvalPromptSetsOfAFamilyAreDisjoint()
+    {
+        // Addition at difficulty 2 has 8,100 problems: 2,000 train draws without the split would share prompts with
+        // 300 eval draws (the old FromFamily drew every problem of the space, so both sides held eval problems).
+        var train = Prompts(TaskDataViews.FromFamily(_ml, "addition", count: 2000, difficulty: 2));
+        var eval = Prompts(TaskDataViews.FromFamily(_ml, "addition", count: 300, difficulty: 2, split: ProblemSplit.Eval));
+        Assert.Equal(300, eval.Distinct().Count());
+        Assert.Empty(train.Intersect(eval));
+        Assert.All(train, p => Assert.Equal(ProblemSplit.Train, ProblemSplits.Of(p)));
+        Assert.All(eval, p => Assert.Equal(ProblemSplit.Eval, ProblemSplits.Of(p)));
+        // An eval split too small for the count is bad input naming the count.
+        Assert.Equal("count", Assert.Throws<BadInputException>(() =>
+            TaskDataViews.FromFamily(_ml, "addition", count: 500, difficulty: 1, split: ProblemSplit.Eval)).Field);
+    }
+
+    private List<string> Prompts(IDataView view) =>
+        [.. _ml.Data.CreateEnumerable<TaskPromptRow>(view, reuseRowObject: false).Select(r => r.Prompt)];
 
     [Fact]
     public void Gsm8kPromptSetHoldsEveryLineInFileOrder()

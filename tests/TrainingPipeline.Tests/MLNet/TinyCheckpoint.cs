@@ -23,7 +23,8 @@ public sealed class TinyCheckpoint : IDisposable
 
     public ModelConfig Config { get; } = new(NLayer: 1, NHead: 2, DModel: 32, ContextLength: 32, VocabSize: ByteTokenizer.Instance.VocabSize);
     public string Folder { get; } = Path.Combine(Path.GetTempPath(), "tp-mlnet-" + Guid.NewGuid().ToString("N")[..12], "models", "exp", RunId);
-    public TaskProblem Memorized { get; } = TaskRegistry.Get(Family).Generate(MemorizedSeed, Difficulty);
+    /// <summary>The train-split problem at the seed, as <c>TaskDataViews.FromFamily</c> draws it.</summary>
+    public TaskProblem Memorized { get; } = ProblemSplits.Generate(TaskRegistry.Get(Family), MemorizedSeed, Difficulty, ProblemSplit.Train);
 
     public TinyCheckpoint()
     {
