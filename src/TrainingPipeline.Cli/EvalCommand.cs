@@ -106,9 +106,19 @@ internal static class EvalCommand
                         Console.WriteLine(parsed.GetValue(json)
                             ? JsonSerializer.Serialize(new
                             {
-                                run_id = run.Id, stage = run.Stage, step = state.Step, family = family.Name, split, metric = m.Metric, value = m.Value,
-                                stderr = m.Stderr, n = m.N, samples_per_problem = m.SamplesPerProblem, temperature = m.Temperature,
-                                max_new_tokens = m.MaxNewTokens, difficulty = m.Difficulty,
+                                run_id = run.Id,
+                                stage = run.Stage,
+                                step = state.Step,
+                                family = family.Name,
+                                split,
+                                metric = m.Metric,
+                                value = m.Value,
+                                stderr = m.Stderr,
+                                n = m.N,
+                                samples_per_problem = m.SamplesPerProblem,
+                                temperature = m.Temperature,
+                                max_new_tokens = m.MaxNewTokens,
+                                difficulty = m.Difficulty,
                             })
                             : string.Create(CultureInfo.InvariantCulture,
                                 $"{run.Id}  {run.Stage,-16} {family.Name,-20} {m.Metric,-15} {m.Value:F3} ± {m.Stderr:F3}  (T {m.Temperature}, n {m.SamplesPerProblem}, {m.N} problems)"));

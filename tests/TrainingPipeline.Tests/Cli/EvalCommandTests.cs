@@ -72,6 +72,16 @@ public sealed class EvalCommandTests : IDisposable
             var again = verbPassAtK[key];
             Assert.Equal((own.Step, own.Value, own.Stderr, own.N), (again.Step, again.Value, again.Stderr, again.N));
         }
+        // The last pre-training phase, evaluated by `eval`, scores as its RL child did at step 0 (same weights, settings, seed).
+        var all = ResultsReader.ReadEvals(Results);
+        foreach (var child in runs.Where(r => r.Stage == "rl"))
+        {
+            var stepZero = all.Where(e => e.RunId == child.RunId && e.Stage == "rl" && e.Step == 0 && e.Metric.StartsWith("pass@", StringComparison.Ordinal)).ToList();
+            var parentRows = all.Where(e => e.RunId == child.ParentRunId && e.Stage == "eval" && e.Metric.StartsWith("pass@", StringComparison.Ordinal))
+                .ToDictionary(e => (e.EvalSet, e.Split, e.Metric));
+            Assert.Equal(4, stepZero.Count);
+            Assert.All(stepZero, e => Assert.Equal((e.Value, e.Stderr), (parentRows[(e.EvalSet, e.Split, e.Metric)].Value, parentRows[(e.EvalSet, e.Split, e.Metric)].Stderr)));
+        }
         var lines = eval.Out.Trim().Split('\n').Select(l => JsonDocument.Parse(l).RootElement).ToList();
         Assert.All(lines.Where(l => l.GetProperty("metric").GetString() != "greedy_accuracy"), l =>
         {
