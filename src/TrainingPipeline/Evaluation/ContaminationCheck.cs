@@ -206,9 +206,13 @@ public sealed class PromptIndex
                 || !(char.IsLetterOrDigit(text[end]) || text[end] == '/' || (text[end] == '.' && end + 1 < text.Length && char.IsDigit(text[end + 1])));
             if (startsClean && endsClean) found.Add(prompt);
         });
-        foreach (var line in text.Split('\n'))
-            if (line.Length > 0 && _byKey.TryGetValue(ProblemKeys.Key(line), out var owners))
+        foreach (var range in text.AsSpan().Split('\n'))
+        {
+            var line = text.AsSpan(range);
+            // A line with no equivalent forms is its own key: the automaton has already looked for it as a prompt.
+            if (ProblemKeys.MayHaveEquivalents(line) && _byKey.TryGetValue(ProblemKeys.Key(line.ToString()), out var owners))
                 foreach (var prompt in owners) found.Add(prompt);
+        }
     }
 
     private static bool IsWordChar(char c) => char.IsLetterOrDigit(c) || c is '/' or '.' or '_';

@@ -26,6 +26,21 @@ public static partial class ProblemKeys
     private static readonly string[] OrderFreeListOps = ["max", "min", "sum", "count-even", "second-largest"];
     private static readonly string[] OrderFreeStringOps = ["sort", "count-a"];
 
+    /// <summary>How every prompt with equivalent forms starts: other lines are their own key.</summary>
+    private static readonly string[] PrefixesWithEquivalents =
+    [
+        "What is ", "Compute: ", "Evaluate: ", "Eval: ", "Edges: ", "Clues: ", "Sort: ", "reverse ",
+        .. OrderFreeListOps.Select(op => op + " of "), .. OrderFreeStringOps.Select(op => op + ": "),
+    ];
+
+    /// <summary>Whether a line may have a key other than itself: a cheap test before <see cref="Key"/>.</summary>
+    public static bool MayHaveEquivalents(ReadOnlySpan<char> line)
+    {
+        foreach (var prefix in PrefixesWithEquivalents)
+            if (line.StartsWith(prefix, StringComparison.Ordinal)) return true;
+        return false;
+    }
+
     /// <summary>The canonical key of a one- or multi-line prompt.</summary>
     public static string Key(string prompt)
     {
