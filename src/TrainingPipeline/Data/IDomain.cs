@@ -18,6 +18,13 @@ public interface IDomain
     IEnumerable<string> Documents(long seed);
 
     /// <summary>
+    /// The documents of a corpus built for <paramref name="role"/>: the same stream for most domains; a
+    /// <c>task:</c> domain draws its family's eval split for the evaluation role, so loss evaluation never sees a
+    /// training problem.
+    /// </summary>
+    IEnumerable<string> Documents(long seed, CorpusRole role) => Documents(seed);
+
+    /// <summary>
     /// Identifies the generator's exact output for cache keys: change it when the generated text changes, and
     /// include the content identity of files for user corpora.
     /// </summary>

@@ -16,7 +16,7 @@ internal sealed class MixtureReader : IDisposable
         Domains = domains;
         _weights = [.. weights];
         _tokens = new long[domains.Count];
-        _streams = domains.Select(d => d.Documents(DomainSeed(seed, d.Id, role)).GetEnumerator()).ToArray();
+        _streams = domains.Select(d => d.Documents(DomainSeed(seed, d.Id, role), role).GetEnumerator()).ToArray();
     }
 
     public IReadOnlyList<IDomain> Domains { get; }

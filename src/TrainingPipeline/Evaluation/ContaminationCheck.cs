@@ -25,12 +25,12 @@ public sealed record ContaminationResult(
 }
 
 /// <summary>
-/// Counts, for every RL run of a plan, how many of its evaluation prompts occur verbatim in its training data: the
-/// documents of every pre-training phase of its chain (generated again exactly as the corpus builder writes them)
-/// and its RL prompts (drawn again exactly as the RL stage draws them). A prompt "occurs" in a document when the
-/// document holds its lines, in order, starting at a line start; that is how task corpora and the domains that
-/// write task prompts lay them out. The lookup is a hash of each document line against the prompts' first lines,
-/// so the cost is linear in the corpus size (docs/tasks.md, "Contamination check").
+/// Counts, for every RL run of a plan, how many of its evaluation problems occur in its training data: the documents
+/// of every pre-training phase of its chain (generated again exactly as the corpus builder writes them) and its RL
+/// prompts (drawn again exactly as the RL stage draws them). A document holds a problem when it contains its prompt
+/// or an answer statement anywhere, or an equivalent problem as a line (<see cref="PromptIndex"/>); an RL prompt
+/// counts when it is the problem or an equivalent one. One Aho–Corasick pass per document keeps the cost linear in
+/// the corpus size (docs/pipelines.md, "Contamination check").
 /// </summary>
 public static class ContaminationCheck
 {
@@ -41,7 +41,9 @@ public static class ContaminationCheck
         var timer = Stopwatch.StartNew();
         var rlRuns = plan.Runs.Where(r => r.Rl is not null).ToList();
         var evalSets = rlRuns.ToDictionary(r => r.Id, r => EvalSets(r.Rl!, family));
-        var index = new PromptIndex(evalSets.Values.SelectMany(sets => sets.SelectMany(s => s.Prompts)));
+        var answers = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var set in evalSets.Values.SelectMany(sets => sets)) foreach (var (prompt, answer) in set.Prompts.Zip(set.Answers)) answers.TryAdd(prompt, answer);
+        var index = new PromptIndex(answers.Keys, answers);
 
         var byId = plan.Runs.ToDictionary(r => r.Id);
         var foundInCorpus = new Dictionary<string, (HashSet<string> Found, long Documents)>();
@@ -75,7 +77,9 @@ public static class ContaminationCheck
         {
             var corpora = Ancestors(run, byId).Where(a => a.Pretrain is not null).Select(a => foundInCorpus[a.Id]).ToList();
             var inPretraining = corpora.SelectMany(c => c.Found).ToHashSet(StringComparer.Ordinal);
-            var rlPrompts = RlStage.TrainingProblems(run.Rl!, family).Select(p => PromptIndex.Normalize(p.Prompt)).ToHashSet(StringComparer.Ordinal);
+            // An RL prompt equivalent to an eval problem (same canonical key) counts as the eval problem itself.
+            var rlKeys = RlStage.TrainingProblems(run.Rl!, family).Select(p => ProblemKeys.Key(p.Prompt)).ToHashSet(StringComparer.Ordinal);
+            bool InRl(string prompt) => rlKeys.Contains(ProblemKeys.Key(prompt));
             byRun[run.Id] = evalSets[run.Id].Select(set => new ContaminationRecord
             {
                 EvalSet = set.Family,
@@ -83,8 +87,8 @@ public static class ContaminationCheck
                 Difficulty = set.Difficulty,
                 EvalPrompts = set.Prompts.Count,
                 InPretraining = set.Prompts.Count(inPretraining.Contains),
-                InRlPrompts = set.Prompts.Count(rlPrompts.Contains),
-                Contaminated = set.Prompts.Count(p => inPretraining.Contains(p) || rlPrompts.Contains(p)),
+                InRlPrompts = set.Prompts.Count(InRl),
+                Contaminated = set.Prompts.Count(p => inPretraining.Contains(p) || InRl(p)),
                 DocumentsScanned = corpora.Sum(c => c.Documents),
                 RlPromptsScanned = (long)run.Rl!.Rl.Steps * run.Rl.Rl.PromptsPerStep,
                 Allowed = plan.Spec.AllowContamination,
@@ -120,7 +124,7 @@ public static class ContaminationCheck
         }
     }
 
-    private sealed record EvalSet(string Family, string Split, int Difficulty, IReadOnlyList<string> Prompts);
+    private sealed record EvalSet(string Family, string Split, int Difficulty, IReadOnlyList<string> Prompts, IReadOnlyList<string> Answers);
 
     private static List<EvalSet> EvalSets(RlRunConfig config, Func<string, ITaskFamily> family)
     {
@@ -132,8 +136,9 @@ public static class ContaminationCheck
         return splits.Select(s =>
         {
             var f = family(s.f);
-            var prompts = TaskEvaluator.Problems(f, options, "pipeline", "$.rl.eval_problems").Select(p => PromptIndex.Normalize(p.Prompt)).ToList();
-            return new EvalSet(f.Name, s.Item2, Math.Min(options.Difficulty, f.MaxDifficulty), prompts);
+            var problems = TaskEvaluator.Problems(f, options, "pipeline", "$.rl.eval_problems");
+            return new EvalSet(f.Name, s.Item2, Math.Min(options.Difficulty, f.MaxDifficulty),
+                problems.Select(p => PromptIndex.Normalize(p.Prompt)).ToList(), problems.Select(p => p.Answer).ToList());
         }).ToList();
     }
 
@@ -144,45 +149,71 @@ public static class ContaminationCheck
 }
 
 /// <summary>
-/// Evaluation prompts indexed by their first line, so that each line of a document costs one hash lookup; a
-/// multi-line prompt is then compared in full at that position.
+/// The evaluation problems of a plan, indexed three ways so that a document "holds" an eval problem when it contains
+/// (1) its prompt anywhere (a substring ending at a line end, not preceded by a letter or digit), (2) one of its answer
+/// statements anywhere (e.g. "47 + 38 = 85" or "38 + 47 = 85", not inside a longer number;
+/// <see cref="ProblemKeys.AnswerStatements"/>), or (3) a line that is an equivalent problem (same canonical key, e.g.
+/// "What is 38 + 47?"; <see cref="ProblemKeys.Key"/>). Texts are compared with CRLF read as LF. (1) and (2) are one
+/// Aho–Corasick pass over the document, so the cost is linear in the corpus size whatever the number of problems.
 /// </summary>
 public sealed class PromptIndex
 {
-    private readonly Dictionary<string, List<string>> _byFirstLine = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, List<string>>.AlternateLookup<ReadOnlySpan<char>> _lookup;
+    private readonly AhoCorasick _automaton;
+    /// <summary>For each pattern: the eval prompt it stands for, and whether it is a prompt (must end at a line end).</summary>
+    private readonly List<(string Prompt, bool IsPrompt)> _owners = [];
+    private readonly Dictionary<string, List<string>> _byKey = new(StringComparer.Ordinal);
 
-    public PromptIndex(IEnumerable<string> prompts)
+    /// <param name="prompts">The evaluation prompts.</param>
+    /// <param name="answers">Each prompt's answer (by normalized prompt), to index its answer statements; optional.</param>
+    public PromptIndex(IEnumerable<string> prompts, IReadOnlyDictionary<string, string>? answers = null)
     {
+        var patterns = new Dictionary<string, int>(StringComparer.Ordinal);
+        var list = new List<string>();
+        void Add(string pattern, string prompt, bool isPrompt)
+        {
+            if (patterns.ContainsKey(pattern)) return;  // a shared statement counts for the first prompt that owns it
+            patterns[pattern] = list.Count;
+            list.Add(pattern);
+            _owners.Add((prompt, isPrompt));
+        }
         foreach (var prompt in prompts.Select(Normalize).Distinct(StringComparer.Ordinal))
         {
-            int end = prompt.IndexOf('\n');
-            var first = end < 0 ? prompt : prompt[..end];
-            if (!_byFirstLine.TryGetValue(first, out var list)) _byFirstLine[first] = list = [];
-            list.Add(prompt);
+            Add(prompt + "\n", prompt, isPrompt: true);
+            if (answers is not null && answers.TryGetValue(prompt, out var answer))
+                foreach (var statement in ProblemKeys.AnswerStatements(prompt, answer)) Add(statement, prompt, isPrompt: false);
+            var key = ProblemKeys.Key(prompt);
+            if (!_byKey.TryGetValue(key, out var owners)) _byKey[key] = owners = [];
+            owners.Add(prompt);
         }
-        _lookup = _byFirstLine.GetAlternateLookup<ReadOnlySpan<char>>();
+        _automaton = new AhoCorasick(list);
     }
 
-    /// <summary>A prompt without its trailing newline(s): the form in which prompts are compared.</summary>
-    public static string Normalize(string prompt) => prompt.TrimEnd('\n');
+    /// <summary>A prompt without its trailing newline(s) and with CRLF read as LF: the form in which prompts are compared.</summary>
+    public static string Normalize(string prompt) => prompt.Replace("\r\n", "\n", StringComparison.Ordinal).TrimEnd('\n');
 
-    /// <summary>Adds to <paramref name="found"/> every indexed prompt whose lines start at a line start of the document.</summary>
+    /// <summary>Adds to <paramref name="found"/> every indexed prompt that the document holds (see the class summary).</summary>
     public void FindIn(string document, ISet<string> found)
     {
-        var text = document.AsSpan();
-        for (int start = 0; start < text.Length;)
+        var text = document.Replace("\r\n", "\n", StringComparison.Ordinal);
+        if (!text.EndsWith('\n')) text += "\n";
+        _automaton.Search(text, (pattern, end) =>
         {
-            int length = text[start..].IndexOf('\n');
-            int end = length < 0 ? text.Length : start + length;
-            if (_lookup.TryGetValue(text[start..end], out var candidates))
-                foreach (var prompt in candidates)
-                {
-                    var rest = text[start..];
-                    if (rest.StartsWith(prompt, StringComparison.Ordinal) && (rest.Length == prompt.Length || rest[prompt.Length] == '\n'))
-                        found.Add(prompt);
-                }
-            start = end + 1;
+            var (prompt, isPrompt) = _owners[pattern];
+            int start = end - _automaton.Patterns[pattern].Length;
+            bool startsClean = start == 0 || !IsWordChar(text[start - 1]);
+            // A prompt pattern ends with its newline; a statement must not continue a number.
+            bool endsClean = isPrompt || end == text.Length
+                || !(char.IsLetterOrDigit(text[end]) || text[end] == '/' || (text[end] == '.' && end + 1 < text.Length && char.IsDigit(text[end + 1])));
+            if (startsClean && endsClean) found.Add(prompt);
+        });
+        foreach (var range in text.AsSpan().Split('\n'))
+        {
+            var line = text.AsSpan(range);
+            // A line with no equivalent forms is its own key: the automaton has already looked for it as a prompt.
+            if (ProblemKeys.MayHaveEquivalents(line) && _byKey.TryGetValue(ProblemKeys.Key(line.ToString()), out var owners))
+                foreach (var prompt in owners) found.Add(prompt);
         }
     }
+
+    private static bool IsWordChar(char c) => char.IsLetterOrDigit(c) || c is '/' or '.' or '_';
 }

@@ -76,7 +76,8 @@ public static class TaskDataViews
         if (count < 1)
             throw new BadInputException($"domain '{domainId}'", "count", $"{count} is not a positive number of documents", "ask for at least one document");
         var domain = SpecResolver.ResolveDomain(domainId);
-        return EvalTexts(mlContext, domain.Documents(seed).Take(count));
+        // An evaluation text set: a task: domain draws its family's eval split, as pre-training's loss evaluation does.
+        return EvalTexts(mlContext, domain.Documents(seed, Data.CorpusRole.Evaluation).Take(count));
     }
 
     private static TaskPromptRow ToRow(TaskProblem problem) => new()

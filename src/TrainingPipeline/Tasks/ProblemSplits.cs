@@ -8,8 +8,9 @@ public enum ProblemSplit { Train, Eval }
 
 /// <summary>
 /// Splits every family's problem space into <c>train</c> and <c>eval</c> by a stable hash of the canonical problem
-/// (its prompt text), not by seed stream: two seeds that generate the same problem put it on the same side, so an
-/// evaluation problem can never be a training problem, however small the space. One prompt in
+/// (<see cref="ProblemKeys.Key"/>: equivalent problems such as "47 + 38" and "38 + 47" share it), not by seed stream:
+/// two seeds that generate the same or an equivalent problem put it on the same side, so an evaluation problem can
+/// never be a training problem, nor have its commuted twin in training, however small the space. One prompt in
 /// <see cref="EvalBuckets"/> is an eval problem. Training (task corpora, RL prompts) draws only <c>train</c> problems;
 /// evaluation draws distinct <c>eval</c> problems.
 /// </summary>
@@ -37,12 +38,23 @@ public static class ProblemSplits
         _ => throw new BadInputException(source, field, $"unknown split '{name}'", "use train or eval"),
     };
 
-    /// <summary>The split of the problem whose prompt is <paramref name="prompt"/> (trailing newlines ignored).</summary>
-    public static ProblemSplit Of(string prompt)
+    /// <summary>The split of the problem whose prompt is <paramref name="prompt"/>: a function of its canonical key.</summary>
+    public static ProblemSplit Of(string prompt) => OfKey(ProblemKeys.Key(prompt));
+
+    /// <summary>The split of a canonical key (<see cref="ProblemKeys.Key"/>).</summary>
+    public static ProblemSplit OfKey(string key)
     {
-        var hash = StableHash.Fnv1a64(Salt + prompt.TrimEnd('\n'));
+        var hash = StableHash.Fnv1a64(Salt + key);
         return SplitMix64.Mix(hash) % EvalBuckets == 0 ? ProblemSplit.Eval : ProblemSplit.Train;
     }
+
+    /// <summary>
+    /// Whether a training text states an eval problem with its answer, e.g. a worked step "47 * 30 = 1410" when
+    /// "What is 47 * 30?" is an eval problem (<see cref="ProblemKeys.StatedProblemKeys"/>): training documents that do
+    /// are skipped.
+    /// </summary>
+    public static bool StatesAnEvalProblem(string text) =>
+        ProblemKeys.StatedProblemKeys(text).Any(key => OfKey(key) == ProblemSplit.Eval);
 
     /// <summary>
     /// The problem at <paramref name="seed"/> if it is in <paramref name="split"/>, else the first of a fixed sequence
@@ -61,8 +73,8 @@ public static class ProblemSplits
     }
 
     /// <summary>
-    /// <paramref name="count"/> distinct problems of <paramref name="split"/>, drawn without replacement in a fixed
-    /// order from <paramref name="seed"/>. When the split holds fewer, this is bad input naming the family,
+    /// <paramref name="count"/> distinct problems of <paramref name="split"/> (distinct up to equivalence: no two share
+    /// a canonical key), drawn without replacement in a fixed order from <paramref name="seed"/>. When the split holds fewer, this is bad input naming the family,
     /// difficulty and the space's size (counted by sampling until no new problem appears; exact for small spaces).
     /// </summary>
     /// <param name="source">The file or command to blame, e.g. the pipeline file.</param>
@@ -77,8 +89,9 @@ public static class ProblemSplits
         for (long index = 0; chosen.Count < count; index++)
         {
             var problem = family.Generate(SplitMix64.Combine(seed, index), difficulty);
-            seenAll.Add(problem.Prompt);
-            if (Of(problem.Prompt) == split && seenInSplit.Add(problem.Prompt))
+            var key = ProblemKeys.Key(problem.Prompt);
+            seenAll.Add(key);
+            if (OfKey(key) == split && seenInSplit.Add(key))
             {
                 chosen.Add(problem);
                 drawsWithoutNew = 0;
@@ -86,7 +99,7 @@ public static class ProblemSplits
             else if (++drawsWithoutNew >= MaxDrawsWithoutNew)
             {
                 throw new BadInputException(source, field,
-                    $"task family '{family.Name}' at difficulty {difficulty} has about {seenAll.Count:N0} distinct problems, " +
+                    $"task family '{family.Name}' at difficulty {difficulty} has about {seenAll.Count:N0} distinct problems (counting equivalent problems such as 47 + 38 and 38 + 47 once), " +
                     $"of which {seenInSplit.Count:N0} are in its {Name(split)} split; {count:N0} distinct {Name(split)} problems were requested",
                     $"raise the difficulty (e.g. rl.difficulty) or lower {field} to at most {seenInSplit.Count:N0}");
             }

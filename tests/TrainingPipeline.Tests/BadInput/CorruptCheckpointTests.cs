@@ -43,7 +43,7 @@ public sealed class CorruptCheckpointTests : IClassFixture<CorruptCheckpointTest
                   { "name": "broad", "corpus": "broad", "tokens": 256 }
                 ]
               },
-              "rl": { "tasks": { "addition": 1 }, "steps": 1, "prompts_per_step": 1, "group_size": 2, "max_new_tokens": 4,
+              "rl": { "tasks": { "addition": 1 }, "difficulty": 2, "steps": 1, "prompts_per_step": 1, "group_size": 2, "max_new_tokens": 4,
                       "eval_problems": 1, "pass_k": 1 },
               "sweep": { "model.d_model": [16, 32] }
             }

@@ -22,7 +22,7 @@ public class EvaluationRulesTests
           },
           "model": { "preset": "nano-50k", "context_length": 96 },
           "pretrain": { "phases": [ { "name": "narrow", "corpus": "narrow", "tokens": 1000 } ] },
-          "rl": { "tasks": { "addition": 1 }, "difficulty": 2, "held_out_tasks": ["string-ops"], "unrewarded_tasks": ["sorting"], "eval_problems": 200 }
+          "rl": { "tasks": { "addition": 1 }, "difficulty": 2, "held_out_tasks": ["string-ops"], "unrewarded_tasks": ["sorting"], "eval_problems": 120 }
         }
         """;
 
@@ -44,9 +44,9 @@ public class EvaluationRulesTests
     [InlineData("\"unrewarded_tasks\": [\"sorting\"]", "\"unrewarded_tasks\": [\"addition\"]", "$.rl.unrewarded_tasks[0]", "rewarded in RL")]
     [InlineData("\"unrewarded_tasks\": [\"sorting\"]", "\"unrewarded_tasks\": [\"string-ops\"]", "$.rl.unrewarded_tasks[0]", "both held out and unrewarded")]
     [InlineData("\"unrewarded_tasks\": [\"sorting\"]", "\"unrewarded_tasks\": [\"sortin\"]", "$.rl.unrewarded_tasks[0]", "unknown task family")]
-    // Addition at difficulty 1 has 100 problems: its eval split cannot supply 200 distinct problems.
-    [InlineData("\"difficulty\": 2", "\"difficulty\": 1", "$.rl.eval_problems", "'addition' at difficulty 1 has about 100 distinct problems")]
-    [InlineData("\"eval_problems\": 200", "\"eval_problems\": 200, \"eval_samples\": 4, \"pass_k\": 8", "$.rl.pass_k", "eval_samples is 4")]
+    // Addition at difficulty 1 has 55 problems (commuted twins count once): its eval split cannot supply 120.
+    [InlineData("\"difficulty\": 2", "\"difficulty\": 1", "$.rl.eval_problems", "'addition' at difficulty 1 has about 55 distinct problems")]
+    [InlineData("\"eval_problems\": 120", "\"eval_problems\": 120, \"eval_samples\": 4, \"pass_k\": 8", "$.rl.pass_k", "eval_samples is 4")]
     public void BrokenEvaluationRulesNameTheirPathAndFix(string from, string to, string path, string problem)
     {
         Assert.Contains(from, Spec);
@@ -70,7 +70,7 @@ public class EvaluationRulesTests
             .Replace("\"arith-add\": 1", $"\"{domain}\": 1")
             .Replace("\"tasks\": { \"addition\": 1 }", "\"tasks\": { \"string-ops\": 1 }")
             .Replace("\"held_out_tasks\": [\"string-ops\"]", $"\"held_out_tasks\": [\"{family}\"]")
-            .Replace("\"unrewarded_tasks\": [\"sorting\"]", "\"unrewarded_tasks\": []").Replace("\"eval_problems\": 200", "\"eval_problems\": 20");
+            .Replace("\"unrewarded_tasks\": [\"sorting\"]", "\"unrewarded_tasks\": []").Replace("\"eval_problems\": 120", "\"eval_problems\": 20");
         Assert.Contains($"\"{domain}\": 1", spec);
         var e = Assert.Throws<BadInputException>(() => Load(spec));
         Assert.Contains("$.rl.held_out_tasks[0]", e.Message);

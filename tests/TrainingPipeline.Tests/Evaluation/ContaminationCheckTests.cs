@@ -104,15 +104,32 @@ public sealed class ContaminationCheckTests : IDisposable
     [Theory]
     [InlineData("What is 3 + 5?\nAnswer: 8\n", true)]
     [InlineData("Warm-up.\nWhat is 3 + 5?\n", true)]
-    [InlineData("What is 3 + 55?\nAnswer: 58\n", false)] // a longer line is another problem
-    [InlineData("Q: What is 3 + 5?\n", false)]           // prompts are matched from a line start
+    [InlineData("What is 3 + 55?\nAnswer: 58\n", false)]     // a longer line is another problem
+    [InlineData("Q: What is 3 + 5?\n", true)]                 // anywhere in the text, not only at a line start
+    [InlineData("Q: What is 3 + 5? A: 8", false)]               // a prompt ends at a line end
+    [InlineData("QWhat is 3 + 5?\n", false)]                  // nor inside a word
+    [InlineData("Q: What is 3 + 5?\r\nA: 8\r\n", true)]       // CRLF is read as LF
+    [InlineData("What is 5 + 3?\n", true)]                    // an equivalent problem as a line
+    [InlineData("we know 5 + 3 = 8, so\n", true)]             // an answer statement anywhere
+    [InlineData("so 13 + 5 = 18\n", false)]                   // not inside a longer number
     [InlineData("Run:\nx = 1\nprint x\nOutput?\n1\n", true)]
+    [InlineData("Run:\r\nx = 1\r\nprint x\r\nOutput?\r\n", true)]
     [InlineData("Run:\nx = 1\nprint x + 1\nOutput?\n", false)]
-    public void PromptsAreFoundAsWholeLinesFromALineStart(string document, bool expected)
+    public void PromptsAnswerStatementsAndEquivalentLinesAreFoundAnywhere(string document, bool expected)
     {
-        var index = new PromptIndex(["What is 3 + 5?\n", "Run:\nx = 1\nprint x\nOutput?\n"]);
+        var index = new PromptIndex(["What is 3 + 5?\n", "Run:\nx = 1\nprint x\nOutput?\n"],
+            new Dictionary<string, string> { ["What is 3 + 5?"] = "8" });
         var found = new HashSet<string>();
         index.FindIn(document, found);
         Assert.Equal(expected, found.Count == 1);
+    }
+
+    [Fact]
+    public void TheAutomatonFindsEveryOccurrenceOfOverlappingPatterns()
+    {
+        var automaton = new AhoCorasick(["he", "she", "his", "hers", "s"]);
+        var matches = new List<(string, int)>();
+        automaton.Search("ushers his", (pattern, end) => matches.Add((automaton.Patterns[pattern], end)));
+        Assert.Equal([("s", 2), ("she", 4), ("he", 4), ("hers", 6), ("s", 6), ("his", 10), ("s", 10)], matches);
     }
 }

@@ -49,10 +49,10 @@ public class ProblemSplitsTests
     [Fact]
     public void ATooSmallEvalSplitIsRefusedWithTheSpaceSize()
     {
-        // Addition at difficulty 1 has 10 × 10 = 100 problems: about 20 of them are eval problems.
+        // Addition at difficulty 1 has 10 × 10 = 100 prompts, 55 problems once commuted twins count once: about 11 are eval problems.
         var e = Assert.Throws<BadInputException>(() =>
             ProblemSplits.DrawDistinct(TaskRegistry.Get("addition"), 0, 1, ProblemSplit.Eval, 500, "test.json", "$.rl.eval_problems"));
-        Assert.Contains("'addition' at difficulty 1 has about 100 distinct problems", e.Message);
+        Assert.Contains("'addition' at difficulty 1 has about 55 distinct problems", e.Message);
         Assert.Contains("$.rl.eval_problems", e.Message);
         Assert.Contains("raise the difficulty", e.Message);
     }

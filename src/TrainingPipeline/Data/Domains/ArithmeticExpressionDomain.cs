@@ -11,6 +11,9 @@ public sealed class ArithmeticExpressionDomain(int difficulty = 1) : GeneratedDo
     "arith-expr", "math", "Expressions with + - * and parentheses reduced step by step, ending 'Answer: N'.",
     difficulty, maxDifficulty: 6)
 {
+    /// <summary>"Evaluate: 3 + 5 * 2" is chained-arithmetic's "Compute: 3 + 5 * 2" (one canonical key).</summary>
+    public override IReadOnlyList<string> RendersFamilies => ["chained-arithmetic"];
+
     protected override string Generate(SplitMix64 random)
     {
         Node tree;

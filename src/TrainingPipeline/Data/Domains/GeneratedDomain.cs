@@ -30,12 +30,16 @@ public abstract class GeneratedDomain : IDomain
     /// <summary>Bump when the generated text changes so cached corpora are rebuilt.</summary>
     protected virtual int GeneratorVersion => 1;
 
-    public string Fingerprint => MirrorsTaskPrompts ? $"{Id}/v{GeneratorVersion}/train-split" : $"{Id}/v{GeneratorVersion}";
+    /// <summary>"train-split-2": the split is by canonical key and skips stated eval problems (docs/tasks.md).</summary>
+    public string Fingerprint => MirrorsTaskPrompts ? $"{Id}/v{GeneratorVersion}/train-split-2" : $"{Id}/v{GeneratorVersion}";
 
     /// <summary>
-    /// The task families whose prompts this domain writes in the family's own words as a document's first line, with a
-    /// worked answer (e.g. arith-add writes addition's "What is A + B?"). Such documents skip every problem of the
-    /// families' eval split, and a family named here can never be held out of a run that pre-trains on this domain.
+    /// The task families whose problems this domain writes as a document's first line (in the family's words or an
+    /// equivalent form, e.g. arith-add writes addition's "What is A + B?"), with a worked answer. Such a domain draws
+    /// only the train split: it skips every document whose first line is an eval problem (by canonical key,
+    /// <see cref="ProblemKeys"/>) or that states an eval problem with its answer anywhere (e.g. a partial product
+    /// "5 * 40 = 200" when "What is 40 * 5?" is an eval problem). A family named here can never be held out of a run
+    /// that pre-trains on this domain.
     /// </summary>
     public virtual IReadOnlyList<string> RendersFamilies => [];
 
@@ -47,10 +51,14 @@ public abstract class GeneratedDomain : IDomain
         while (true)
         {
             var document = Generate(random);
-            if (MirrorsTaskPrompts && ProblemSplits.Of(FirstLine(document)) == ProblemSplit.Eval) continue;
+            if (MirrorsTaskPrompts && HoldsAnEvalProblem(document)) continue;
             yield return document;
         }
     }
+
+    private static bool HoldsAnEvalProblem(string document) =>
+        ProblemSplits.Of(FirstLine(document)) == ProblemSplit.Eval
+        || ProblemSplits.StatesAnEvalProblem(document);
 
     private static string FirstLine(string document)
     {

@@ -5,8 +5,9 @@ namespace TrainingPipeline.Data.Domains;
 /// <summary>
 /// Solved problems of a task-gym family as pre-training documents (<c>Prompt + Solution</c>), so a model pre-trained
 /// on them already knows the gym's prompt and answer formats before RL fine-tuning. Id: <c>task:&lt;family&gt;</c>,
-/// with <c>@d</c> for difficulty d. Only the family's <c>train</c> split is used (<see cref="ProblemSplits"/>), so
-/// no evaluation problem is ever a pre-training document.
+/// with <c>@d</c> for difficulty d. Training corpora use only the family's <c>train</c> split
+/// (<see cref="ProblemSplits"/>), so no evaluation problem is ever a pre-training document; loss-evaluation corpora use
+/// only its <c>eval</c> split, so the loss is measured on problems the model never trained on.
 /// </summary>
 public sealed class TaskFamilyDomain : IDomain
 {
@@ -26,16 +27,24 @@ public sealed class TaskFamilyDomain : IDomain
     public string Category => "task-" + _family.Category.ToString().ToLowerInvariant();
     public string Description => $"Solved problems of the task family '{_family.Name}': {_family.Description}";
 
-    /// <summary>v2: train split only, so corpora cached before the split are rebuilt.</summary>
-    public string Fingerprint => Id + "/v2";
+    /// <summary>v3: splits by canonical key and evaluation corpora from the eval split, so older caches are rebuilt.</summary>
+    public string Fingerprint => Id + "/v3";
 
-    public IEnumerable<string> Documents(long seed)
+    /// <summary>Training documents: problems of the train split.</summary>
+    public IEnumerable<string> Documents(long seed) => Documents(seed, CorpusRole.Training);
+
+    /// <summary>The train split for training corpora; the eval split for loss-evaluation corpora.</summary>
+    public IEnumerable<string> Documents(long seed, CorpusRole role)
     {
+        var split = role == CorpusRole.Evaluation ? ProblemSplit.Eval : ProblemSplit.Train;
         var random = new SplitMix64(seed);
         while (true)
         {
-            var problem = ProblemSplits.Generate(_family, random.NextSeed(), Difficulty, ProblemSplit.Train);
-            yield return problem.Prompt + problem.Solution;
+            var problem = ProblemSplits.Generate(_family, random.NextSeed(), Difficulty, split);
+            var document = problem.Prompt + problem.Solution;
+            // A worked step may state another problem that is an eval problem ("47 * 30 = 1410" in 47 * 35's solution).
+            if (split == ProblemSplit.Train && ProblemSplits.StatesAnEvalProblem(document)) continue;
+            yield return document;
         }
     }
 }

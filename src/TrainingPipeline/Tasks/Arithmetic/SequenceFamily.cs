@@ -18,7 +18,9 @@ public sealed class SequenceFamily : GeneratedTaskFamily
 
     protected override GeneratedProblem Build(TaskRng rng, int difficulty)
     {
-        var shown = 2 + difficulty;
+        // A geometric sequence shows 4 terms: with 5, the start and ratio ranges that keep the numbers small enough
+        // for difficulty to grow with the level leave too few distinct problems.
+        var shown = difficulty == 3 ? 4 : 2 + difficulty;
         var terms = new List<long>();
         string rule;
         switch (difficulty)
@@ -33,7 +35,8 @@ public sealed class SequenceFamily : GeneratedTaskFamily
                 }
             case 3:
                 {
-                    long start = rng.Between(1, 5), ratio = rng.Between(2, 3);
+                    // Was start 1..5 and ratio 2..3: a space of only 10 problems (docs/tasks.md lists each level's size).
+                    long start = rng.Between(1, 60), ratio = rng.Between(2, 4);
                     for (var i = 0; i <= shown; i++) terms.Add(start * (long)Math.Pow(ratio, i));
                     rule = $"multiply by {ratio}";
                     break;

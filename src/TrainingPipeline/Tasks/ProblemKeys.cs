@@ -1,0 +1,261 @@
+using System.Globalization;
+
+namespace TrainingPipeline.Tasks;
+
+/// <summary>
+/// The canonical form of a problem: equivalent problems ("47 + 38" and "38 + 47") share one key, so the split, the
+/// "distinct problems" of an evaluation and the contamination check treat them as one problem. Keys are computed from
+/// the prompt text alone (one line; trailing newlines ignored), so a domain's document line gets the same key as the
+/// family's prompt it restates. Equivalences, by prompt shape (docs/tasks.md, "Canonical problems"):
+/// <list type="bullet">
+/// <item>arithmetic without parentheses (<c>What is …?</c>, <c>Compute: …</c>, <c>Evaluate: …</c>: addition,
+/// subtraction, multiplication, fractions, chained-arithmetic, the arith-expr domain): the factors of each product
+/// and the signed terms of the sum are sorted, and the three prefixes share one form; <c>(a + b) mod m</c> and
+/// <c>(a * b) mod m</c> sort their operands;</item>
+/// <item>boolean-logic: the operands of <c>and</c>/<c>or</c> are sorted, recursively;</item>
+/// <item>graph-reachability: the edge list is sorted; ordering-puzzle: each clue is written with <c>&lt;</c> and the
+/// clues are sorted;</item>
+/// <item>sorting and the order-free list-ops (max, min, sum, count-even, second-largest): the list is sorted (the
+/// answer depends on the multiset only); the list-ops domain's <c>reverse X</c> is the family's <c>reverse of X</c>;
+/// string-ops <c>sort</c> and <c>count-a</c>: the letters are sorted.</item>
+/// </list>
+/// Every other prompt is its own key.
+/// </summary>
+public static partial class ProblemKeys
+{
+    private static readonly string[] OrderFreeListOps = ["max", "min", "sum", "count-even", "second-largest"];
+    private static readonly string[] OrderFreeStringOps = ["sort", "count-a"];
+
+    /// <summary>How every prompt with equivalent forms starts: other lines are their own key.</summary>
+    private static readonly string[] PrefixesWithEquivalents =
+    [
+        "What is ", "Compute: ", "Evaluate: ", "Eval: ", "Edges: ", "Clues: ", "Sort: ", "reverse ",
+        .. OrderFreeListOps.Select(op => op + " of "), .. OrderFreeStringOps.Select(op => op + ": "),
+    ];
+
+    /// <summary>Whether a line may have a key other than itself: a cheap test before <see cref="Key"/>.</summary>
+    public static bool MayHaveEquivalents(ReadOnlySpan<char> line)
+    {
+        foreach (var prefix in PrefixesWithEquivalents)
+            if (line.StartsWith(prefix, StringComparison.Ordinal)) return true;
+        return false;
+    }
+
+    /// <summary>The canonical key of a one- or multi-line prompt.</summary>
+    public static string Key(string prompt)
+    {
+        var text = prompt.TrimEnd('\n');
+        if (text.Contains('\n')) return text;
+        return ArithmeticKey(text) ?? ModularKey(text) ?? BooleanKey(text) ?? GraphKey(text) ?? OrderingKey(text)
+            ?? ListKey(text) ?? text;
+    }
+
+    /// <summary>
+    /// Texts that state the problem together with its answer the way generated documents write worked arithmetic,
+    /// e.g. <c>47 + 38 = 85</c> and <c>38 + 47 = 85</c> for "What is 47 + 38?": the contamination check looks for
+    /// these as well as for the prompt. Empty for problems that are not arithmetic expressions.
+    /// </summary>
+    public static IReadOnlyList<string> AnswerStatements(string prompt, string answer)
+    {
+        var text = prompt.TrimEnd('\n');
+        if (text.Contains('\n') || Expression(text) is not { } tokens) return [];
+        var forms = new List<string> { string.Join(' ', tokens), Canonical(tokens) };
+        if (tokens.Count == 3 && tokens[1] is "+" or "*") forms.Add($"{tokens[2]} {tokens[1]} {tokens[0]}");
+        return forms.Distinct(StringComparer.Ordinal).Select(f => $"{f} = {answer}").ToList();
+    }
+
+    /// <summary>
+    /// The keys of the binary problems that a text states with their answer, e.g. "What is 5 * 40?" for a line
+    /// "5 * 40 = 200" inside a worked multiplication: only correct statements, and only those with an operand of two
+    /// or more digits (the one-digit facts of difficulty-1 addition, subtraction and multiplication are part of every
+    /// worked sum; docs/tasks.md says why they cannot be held out).
+    /// </summary>
+    public static IEnumerable<string> StatedProblemKeys(string text)
+    {
+        foreach (System.Text.RegularExpressions.Match m in StatementPattern().Matches(text))
+        {
+            long a = long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture), b = long.Parse(m.Groups[3].Value, CultureInfo.InvariantCulture);
+            if (a < 10 && b < 10) continue;
+            var op = m.Groups[2].Value;
+            long expected = op == "+" ? a + b : op == "-" ? a - b : a * b;
+            if (m.Groups[4].Value == expected.ToString(CultureInfo.InvariantCulture))
+                yield return ArithmeticKey($"What is {a} {op} {b}?")!;
+        }
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"(?<![\w/.-])(\d{1,15}) ([-+*]) (\d{1,15}) = (-?\d{1,18})(?![\w/.])")]
+    private static partial System.Text.RegularExpressions.Regex StatementPattern();
+
+    // ---- arithmetic expressions -------------------------------------------------------------------------------------
+
+    private static readonly string[] ArithmeticPrefixes = ["What is ", "Compute: ", "Evaluate: "];
+
+    private static string? ArithmeticKey(string text) =>
+        Expression(text) is { } tokens ? "What is " + Canonical(tokens) + "?" : null;
+
+    /// <summary>The tokens of a parenthesis-free expression prompt (atom op atom op …), or null for any other text.</summary>
+    private static List<string>? Expression(string text)
+    {
+        var prefix = ArithmeticPrefixes.FirstOrDefault(p => text.StartsWith(p, StringComparison.Ordinal));
+        if (prefix is null) return null;
+        var body = text[prefix.Length..];
+        if (prefix == "What is ") { if (!body.EndsWith('?')) return null; body = body[..^1]; }
+        var tokens = body.Split(' ').ToList();
+        if (tokens.Count < 3 || tokens.Count % 2 == 0) return null;
+        for (int i = 0; i < tokens.Count; i++)
+            if (i % 2 == 0 ? !IsAtom(tokens[i]) : tokens[i] is not ("+" or "-" or "*" or "/")) return null;
+        return tokens;
+    }
+
+    /// <summary>An integer or a fraction n/d.</summary>
+    private static bool IsAtom(string token)
+    {
+        var parts = token.Split('/');
+        return parts.Length <= 2 && parts.All(p => long.TryParse(p, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _));
+    }
+
+    /// <summary>
+    /// Products with sorted factors, then the terms added (sorted), then the terms subtracted (sorted). A division
+    /// between atoms is not commutative: such expressions keep their order.
+    /// </summary>
+    private static string Canonical(List<string> tokens)
+    {
+        if (tokens.Contains("/")) return string.Join(' ', tokens);
+        var added = new List<string>();
+        var subtracted = new List<string>();
+        var factors = new List<string> { tokens[0] };
+        var sign = "+";
+        void Flush()
+        {
+            var term = string.Join(" * ", factors.OrderBy(f => f, AtomOrder.Instance));
+            (sign == "+" ? added : subtracted).Add(term);
+        }
+        for (int i = 1; i < tokens.Count; i += 2)
+        {
+            if (tokens[i] == "*") { factors.Add(tokens[i + 1]); continue; }
+            Flush();
+            sign = tokens[i];
+            factors = [tokens[i + 1]];
+        }
+        Flush();
+        // A sum whose first term is subtracted cannot be written without a leading minus: keep it as it was.
+        if (added.Count == 0) return string.Join(' ', tokens);
+        added.Sort(AtomOrder.Instance);
+        subtracted.Sort(AtomOrder.Instance);
+        return string.Join(" + ", added) + string.Concat(subtracted.Select(t => " - " + t));
+    }
+
+    /// <summary>Numbers by value (so 9 comes before 10), then text: one deterministic order.</summary>
+    private sealed class AtomOrder : IComparer<string>
+    {
+        public static readonly AtomOrder Instance = new();
+
+        public int Compare(string? x, string? y)
+        {
+            bool xNumber = long.TryParse(x, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var a);
+            bool yNumber = long.TryParse(y, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var b);
+            if (xNumber && yNumber && a != b) return a.CompareTo(b);
+            return string.CompareOrdinal(x, y);
+        }
+    }
+
+    // ---- other families ---------------------------------------------------------------------------------------------
+
+    /// <summary>"What is (a op b) mod m?" with op + or *.</summary>
+    private static string? ModularKey(string text)
+    {
+        if (!text.StartsWith("What is (", StringComparison.Ordinal)) return null;
+        var close = text.IndexOf(") mod ", StringComparison.Ordinal);
+        if (close < 0) return null;
+        var inner = text["What is (".Length..close].Split(' ');
+        if (inner.Length != 3 || inner[1] is not ("+" or "*")) return null;
+        var operands = new[] { inner[0], inner[2] }.OrderBy(o => o, AtomOrder.Instance).ToArray();
+        return $"What is ({operands[0]} {inner[1]} {operands[1]}{text[close..]}";
+    }
+
+    private static string? BooleanKey(string text)
+    {
+        const string prefix = "Eval: ";
+        if (!text.StartsWith(prefix, StringComparison.Ordinal)) return null;
+        var tokens = text[prefix.Length..].Replace("(", " ( ").Replace(")", " ) ").Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        int position = 0;
+        try
+        {
+            var key = ParseOr(tokens, ref position);
+            return position == tokens.Length ? prefix + key : null;
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The prompts' operators have no precedence of their own: a top-level chain is read left to right.</summary>
+    private static string ParseOr(string[] tokens, ref int position)
+    {
+        var left = ParseUnary(tokens, ref position);
+        while (position < tokens.Length && tokens[position] is "and" or "or")
+        {
+            var op = tokens[position++];
+            var right = ParseUnary(tokens, ref position);
+            left = string.CompareOrdinal(left, right) <= 0 ? $"({left} {op} {right})" : $"({right} {op} {left})";
+        }
+        return left;
+    }
+
+    private static string ParseUnary(string[] tokens, ref int position)
+    {
+        if (position >= tokens.Length) throw new FormatException();
+        var token = tokens[position++];
+        switch (token)
+        {
+            case "not": return "not " + ParseUnary(tokens, ref position);
+            case "(":
+                var inner = ParseOr(tokens, ref position);
+                if (position >= tokens.Length || tokens[position++] != ")") throw new FormatException();
+                return inner;
+            case "T" or "F": return token;
+            default: throw new FormatException();
+        }
+    }
+
+    /// <summary>"Edges: A>B C>D. A reaches D?": the edges are a set.</summary>
+    private static string? GraphKey(string text)
+    {
+        const string prefix = "Edges: ";
+        if (!text.StartsWith(prefix, StringComparison.Ordinal)) return null;
+        var end = text.IndexOf(". ", StringComparison.Ordinal);
+        if (end < 0) return null;
+        var edges = text[prefix.Length..end].Split(' ').Order(StringComparer.Ordinal);
+        return prefix + string.Join(' ', edges) + text[end..];
+    }
+
+    /// <summary>"Clues: B>A C<D. Order from smallest?": B>A is A<B, and the clues are a multiset.</summary>
+    private static string? OrderingKey(string text)
+    {
+        const string prefix = "Clues: ";
+        if (!text.StartsWith(prefix, StringComparison.Ordinal)) return null;
+        var end = text.IndexOf(". ", StringComparison.Ordinal);
+        if (end < 0) return null;
+        var clues = text[prefix.Length..end].Split(' ')
+            .Select(c => c.Length == 3 && c[1] == '>' ? $"{c[2]}<{c[0]}" : c)
+            .Order(StringComparer.Ordinal);
+        return prefix + string.Join(' ', clues) + text[end..];
+    }
+
+    /// <summary>Sorting, the order-free list-ops and string-ops: the answer depends on the multiset only.</summary>
+    private static string? ListKey(string text)
+    {
+        if (text.StartsWith("Sort: ", StringComparison.Ordinal))
+            return "Sort: " + string.Join(' ', text[6..].Split(' ').Order(AtomOrder.Instance));
+        if (text.StartsWith("reverse ", StringComparison.Ordinal) && !text.StartsWith("reverse of ", StringComparison.Ordinal))
+            return "reverse of " + text["reverse ".Length..];
+        foreach (var op in OrderFreeListOps)
+            if (text.StartsWith(op + " of ", StringComparison.Ordinal))
+                return $"{op} of " + string.Join(' ', text[(op.Length + 4)..].Split(' ').Order(AtomOrder.Instance));
+        foreach (var op in OrderFreeStringOps)
+            if (text.StartsWith(op + ": ", StringComparison.Ordinal) && !text[(op.Length + 2)..].Contains(' '))
+                return $"{op}: " + new string([.. text[(op.Length + 2)..].Order()]);
+        return null;
+    }
+}
