@@ -30,4 +30,14 @@ public class FitJsonTests
         Assert.False(json.TryGetProperty("failed_fit_values", out _));
         Assert.Equal("lower bound: evaluation noise only, not run-to-run", json.GetProperty("eval_stderr_note").GetString());
     }
+
+    [Fact]
+    public void ThePointCountIsNamedAfterTheResamplingUnit()
+    {
+        var lineages = JsonDocument.Parse(FitJson.Write(Fitted() with { ResamplingUnit = RunLevelIntervals.Lineage, Runs = 5 })).RootElement;
+        Assert.Equal(5, lineages.GetProperty("lineages").GetInt32());
+        Assert.False(lineages.TryGetProperty("runs", out _));
+        var runs = JsonDocument.Parse(FitJson.Write(Fitted() with { ResamplingUnit = RunLevelIntervals.Run, Runs = 4 })).RootElement;
+        Assert.Equal(4, runs.GetProperty("runs").GetInt32());
+    }
 }
