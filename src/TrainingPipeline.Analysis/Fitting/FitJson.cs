@@ -25,7 +25,7 @@ public static class FitJson
             json.WriteString("resampling_unit", fitted.ResamplingUnit);
             json.WriteString("interval_method", fitted.IntervalMethod);
             // The count is named after what was resampled: pre-training fits count lineages, not runs.
-            json.WriteNumber(fitted.ResamplingUnit == RunLevelIntervals.Lineage ? "lineages" : "runs", fitted.Runs);
+            json.WriteNumber(fitted.ReplicateUnit == RunLevelIntervals.Lineage ? "lineages" : "runs", fitted.Runs);
             NullableString(json, "interval_note", fitted.IntervalNote);
             NullableString(json, "failed", fitted.FailureNote);
             json.WriteStartObject("params");

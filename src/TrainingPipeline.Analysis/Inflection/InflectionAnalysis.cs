@@ -17,9 +17,9 @@ public enum HingeNull
 
 /// <summary>
 /// A segmented regression of <see cref="Group"/> against <see cref="XLabel"/>: the breakpoint and slopes with 95%
-/// bootstrap intervals, and the test against the straight line (no break): F statistic and its p-value from a
-/// parametric bootstrap under the straight-line fit (the textbook F distribution does not apply because the
-/// breakpoint does not exist under the null).
+/// intervals, and the test against the straight line (no break) named by <see cref="NullModel"/>: for runs along
+/// compute a t test over the runs' slope changes, for independent runs or points a bootstrap of the F statistic under
+/// the straight line (the textbook F distribution does not apply because the breakpoint does not exist under the null).
 /// </summary>
 public sealed record InflectionAnalysis(
     string Group,

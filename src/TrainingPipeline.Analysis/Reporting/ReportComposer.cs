@@ -62,7 +62,7 @@ public static class ReportComposer
     private static IEnumerable<ReportBlock> LawBlocks(FittedLaw law)
     {
         var discarded = law.DiscardedEarlyPoints > 0 ? $" ({law.DiscardedEarlyPoints} early low-compute points left out)" : "";
-        yield return new ParagraphBlock($"{law.Law} on {law.Group}: {law.PointCount} points from {law.Runs} {UnitPlural(law.ResamplingUnit, law.Runs)}{discarded}, objective {AnalysisSummary.Format(law.Fit.Objective)}; " +
+        yield return new ParagraphBlock($"{law.Law} on {law.Group}: {law.PointCount} points from {law.Runs} {UnitPlural(law.ReplicateUnit, law.Runs)}{discarded}, objective {AnalysisSummary.Format(law.Fit.Objective)}; " +
             $"intervals: {law.IntervalMethod}, resampling unit {law.ResamplingUnit}" + (law.IntervalNote is { } note ? $" — {note}." : "."));
         if (law.FailureNote is { } failure) yield return new ParagraphBlock($"**{failure}**: its parameters are not a result.");
         yield return new TableBlock(["parameter", "value", "95% CI", EvalNoiseColumn],
@@ -169,9 +169,9 @@ public static class ReportComposer
         return $"{AnalysisSummary.Format(mean)} ± {AnalysisSummary.Format(stderr)}";
     }
 
-    /// <summary>What was counted: lineages for pre-training laws, runs otherwise (the JSON's <c>resampling_unit</c>).</summary>
-    internal static string UnitPlural(string resamplingUnit, int count) =>
-        (resamplingUnit == RunLevelIntervals.Lineage ? "lineage" : "run") + (count == 1 ? "" : "s");
+    /// <summary>What was counted: lineages for pre-training laws, runs otherwise.</summary>
+    internal static string UnitPlural(string replicateUnit, int count) =>
+        (replicateUnit == RunLevelIntervals.Lineage ? "lineage" : "run") + (count == 1 ? "" : "s");
 
     private static List<ReportBlock> InflectionSection(ReportInputs inputs)
     {
