@@ -59,10 +59,10 @@ public static class AnalysisStage
         var byBreadth = points.RlRuns.Where(r => r.Breadth is not null && double.IsFinite(r.HeldOut)).ToList();
         foreach (var cohort in byBreadth.GroupBy(r => r.PretrainBreadth).OrderBy(g => g.Key))
         {
-            // One point per run: the points are independent runs, so the point-level test applies.
+            // One point per run (its final held-out pass@1); the null and the intervals are over runs, and each breadth
+            // needs ≥ 3 runs so that the run-to-run spread is measured, not mistaken for curvature.
             var label = byBreadth.Select(r => r.PretrainBreadth).Distinct().Count() > 1 ? $" · pre-training breadth {cohort.Key?.ToString(CultureInfo.InvariantCulture) ?? "?"}" : "";
-            TryInflection($"held-out pass@1{label}", "breadth", [.. cohort.Select(r => (double)r.Breadth!.Value)],
-                [.. cohort.Select(r => r.HeldOut)], options, inflections, notes);
+            TryBreadthInflection($"held-out pass@1{label}", [.. cohort], options, inflections, notes);
         }
         figures.AddRange(inflections.Select((a, i) => ReportPlots.Inflection(a, i)));
 
@@ -111,30 +111,29 @@ public static class AnalysisStage
         }
     }
 
-    private static void TryInflection(string group, string xLabel, double[] x, double[] y, AnalysisOptions options,
+    private static void TryBreadthInflection(string group, IReadOnlyList<RlRunSummary> runs, AnalysisOptions options,
         List<InflectionAnalysis> inflections, List<string> notes)
     {
-        if (x.Length < HingeRegression.MinimumPoints || x.Distinct().Count() < HingeRegression.MinimumDistinctX)
+        long[] levels = [.. runs.Select(r => (long)r.Breadth!.Value)];
+        if (HingeRegression.AcrossLevelsNotTestableReason(levels) is { } reason)
         {
-            notes.Add($"inflection of {group} vs {xLabel} not testable: " +
-                      $"(have {x.Length} points at {x.Distinct().Count()} distinct values, need ≥ {HingeRegression.MinimumPoints} at ≥ {HingeRegression.MinimumDistinctX})");
+            notes.Add($"inflection of {group} vs breadth not testable: {reason}");
             return;
         }
-        inflections.Add(HingeRegression.Analyze(group, xLabel, x, y, options.Bootstrap, options.Seed) with { ResamplingUnit = "run", Runs = x.Length });
+        inflections.Add(HingeRegression.AnalyzeAcrossLevels(group, "breadth", [.. runs.Select(r => r.RunId)], levels,
+            [.. levels.Select(l => (double)l)], [.. runs.Select(r => r.HeldOut)], Math.Max(options.Bootstrap, 199), options.Seed));
     }
 
     private static void TryRunInflection(string group, IReadOnlyList<RlHeldOutPoint> points, AnalysisOptions options,
         List<InflectionAnalysis> inflections, List<string> notes)
     {
-        int runs = points.Select(p => p.RunId).Distinct().Count(), steps = points.Select(p => p.Step).Distinct().Count();
         // Distinct steps, not distinct x: FLOPs per step differ slightly between runs, which must not count as more levels.
-        if (runs < HingeRegression.MinimumRuns || steps < HingeRegression.MinimumDistinctX)
+        if (HingeRegression.NotTestableReason([.. points.Select(p => p.RunId)], [.. points.Select(p => p.Step)]) is { } reason)
         {
-            notes.Add($"inflection of {group} vs log10 RL compute not testable: {runs} runs at {steps} distinct evaluation steps " +
-                      $"(need ≥ {HingeRegression.MinimumRuns} runs and ≥ {HingeRegression.MinimumDistinctX} steps)");
+            notes.Add($"inflection of {group} vs log10 RL compute not testable: {reason}");
             return;
         }
-        inflections.Add(HingeRegression.AnalyzeRuns(group, "log10 RL compute", [.. points.Select(p => p.RunId)],
+        inflections.Add(HingeRegression.AnalyzeRuns(group, "log10 RL compute", [.. points.Select(p => p.RunId)], [.. points.Select(p => p.Step)],
             [.. points.Select(p => Math.Log10(p.Compute))], [.. points.Select(p => p.Value)], Math.Max(options.Bootstrap, 199), options.Seed));
     }
 

@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Parquet.Serialization;
 using SkiaSharp;
 using TrainingPipeline.Analysis.Fitting;
+using TrainingPipeline.Analysis.Inflection;
 using TrainingPipeline.Analysis.Tests.TestData;
 
 namespace TrainingPipeline.Analysis.Tests;
@@ -51,9 +52,13 @@ public sealed partial class AnalysisStageTests : IDisposable
         });
         Assert.Contains(summary.Notes, n => n.StartsWith("inflection of held-out pass@1 · RL breadth 8 vs log10 RL compute not testable: 2 runs", StringComparison.Ordinal));
         Assert.Contains("no run-level interval: n runs < 3", summary.ToTable());
-        Assert.Equal(["breadth"], summary.Inflections.Select(i => i.XLabel));
+        // Across breadth the runs are 2, 1, 1, 2 per level: the run-to-run spread is not measured at ≥ 4 levels.
+        Assert.Empty(summary.Inflections);
+        Assert.Contains(summary.Notes, n => n.StartsWith("inflection of held-out pass@1 vs breadth not testable: 6 runs at 4 levels, 0 of them with ≥ 3 runs", StringComparison.Ordinal));
         // Pre-training points are clustered by lineage (9 independent roots here), and the fits say so.
         Assert.All(summary.Laws.Where(l => l.Group == "pretrain"), l => Assert.Equal(("lineage", 9), (l.ResamplingUnit, l.Runs)));
+        Assert.Contains("points from 9 lineages", File.ReadAllText(summary.ReportMarkdownPath));
+        Assert.Contains("jackknife-t over lineages", File.ReadAllText(summary.ReportMarkdownPath));
 
         // The fits table is a readable Parquet file with a row per parameter and intervals.
         await using (var stream = File.OpenRead(summary.FitsPath))
@@ -61,7 +66,7 @@ public sealed partial class AnalysisStageTests : IDisposable
             var rows = (await ParquetSerializer.DeserializeUntypedAsync(stream)).Data;
             var alpha = rows.Single(r => (string)r["law"] == "chinchilla" && (string)r["parameter"] == "alpha");
             Assert.True((double)alpha["ci_low"] <= (double)alpha["value"] && (double)alpha["value"] <= (double)alpha["ci_high"]);
-            Assert.Contains(rows, r => (string)r["law"] == "hinge" && (string)r["parameter"] == "breakpoint");
+            Assert.DoesNotContain(rows, r => (string)r["law"] == "hinge");
         }
         Assert.Matches(@"fits[/\\]analysis_id=[^/\\]+[/\\]part-00000-analysis\.parquet$", summary.FitsPath);
 
@@ -69,7 +74,7 @@ public sealed partial class AnalysisStageTests : IDisposable
         foreach (var section in new[] { "overview", "pretraining", "rl", "transfer", "inflections", "method" })
             Assert.Contains($"<section id=\"{section}\">", html);
         var images = ImageDataUri().Matches(html).Select(m => Convert.FromBase64String(m.Groups[1].Value)).ToList();
-        Assert.Equal(12, images.Count); // loss vs compute, iso-loss, 8 RL groups, transfer, 1 inflection
+        Assert.Equal(11, images.Count); // loss vs compute, iso-loss, 8 RL groups, transfer (no testable inflection)
         foreach (var png in images)
         {
             Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, png[..4]);
@@ -87,7 +92,7 @@ public sealed partial class AnalysisStageTests : IDisposable
     }
 
     [Fact]
-    public void ThreeSeedsOfOneConfigurationGetRunLevelIntervalsAndAHingeTestPerCohort()
+    public async Task ThreeSeedsOfOneConfigurationGetRunLevelIntervalsAndAHingeTestPerCohort()
     {
         var results = new ResultsFolderBuilder(Results);
         SyntheticPipeline.WriteRl(results, [4, 4, 4], parent: "pt");
@@ -100,6 +105,15 @@ public sealed partial class AnalysisStageTests : IDisposable
         Assert.All(linear.Parameters, p => Assert.True(p.CiLow < p.Value && p.Value < p.CiHigh));
         var hinge = summary.Inflections.Single(i => i.XLabel == "log10 RL compute");
         Assert.Equal(("held-out pass@1", "run", 3), (hinge.Group, hinge.ResamplingUnit, hinge.Runs));
+        Assert.StartsWith("t test over runs", hinge.NullModel);
+        await using (var stream = File.OpenRead(summary.FitsPath))
+        {
+            var rows = (await ParquetSerializer.DeserializeUntypedAsync(stream)).Data;
+            var breakpoint = rows.Single(r => (string)r["law"] == "hinge" && (string)r["parameter"] == "breakpoint");
+            // The breakpoint's interval is there exactly when the break is significant.
+            Assert.Equal(hinge.BreakIsSignificant, double.IsFinite((double)breakpoint["ci_low"]!));
+            Assert.Equal(hinge.BreakIsSignificant ? null : HingeRegression.NoBreakpointInterval, breakpoint.TryGetValue("interval_note", out var note) ? (string?)note : null);
+        }
         var report = File.ReadAllText(summary.ReportMarkdownPath);
         Assert.Contains("jackknife-t over runs", report);
         // The report states the rule LawComparison applies, the reading of an interval, and what the eval-noise s.e. is not.
@@ -110,6 +124,34 @@ public sealed partial class AnalysisStageTests : IDisposable
         Assert.Contains("eval-noise s.e. (lower bound: evaluation noise only, not run-to-run)", report);
         Assert.Contains("p (vs straight line)", report);
         Assert.Contains("Not significant ≠ no break", report);
+    }
+
+    [Fact]
+    public void JitteredFlopsAtThreeStepsAreThreeLevelsNotNine()
+    {
+        // 3 runs evaluated at 3 steps, FLOPs per step 1% apart between runs: 9 distinct compute values, 3 steps.
+        var results = new ResultsFolderBuilder(Results);
+        SyntheticPipeline.WriteRl(results, [4, 4, 4], parent: "pt", steps: 3, flopsJitter: 0.01);
+
+        var summary = AnalysisStage.Run(Results, Output, Quick, TextWriter.Null);
+
+        Assert.Empty(summary.Inflections);
+        Assert.Contains(summary.Notes, n => n.StartsWith("inflection of held-out pass@1 vs log10 RL compute not testable: 3 runs at 3 distinct evaluation steps", StringComparison.Ordinal));
+        Assert.DoesNotContain(summary.Laws, l => l.Law == "rl-sigmoid");
+        Assert.Contains(summary.Notes, n => n.StartsWith("cannot fit rl-sigmoid on arith / held_out", StringComparison.Ordinal) && n.Contains("only 3 distinct evaluation steps"));
+    }
+
+    [Fact]
+    public void TheBreadthHingeNeedsThreeRunsPerBreadthAndResamplesRuns()
+    {
+        var results = new ResultsFolderBuilder(Results);
+        SyntheticPipeline.WriteRl(results, [1, 1, 1, 2, 2, 2, 4, 4, 4, 8, 8, 8], parent: "pt");
+
+        var summary = AnalysisStage.Run(Results, Output, Quick with { Bootstrap = 0 }, TextWriter.Null);
+
+        var hinge = summary.Inflections.Single(i => i.XLabel == "breadth");
+        Assert.Equal(("run", 12, 12), (hinge.ResamplingUnit, hinge.Runs, hinge.PointCount));
+        Assert.Contains("wild", hinge.NullModel);
     }
 
     [Fact]

@@ -76,19 +76,45 @@ public static class CalibrationHarness
         return (double)excluded / dataSets;
     }
 
-    /// <summary>Under a straight line in log compute (no break): fraction of data sets with hinge p &lt; 0.05.</summary>
-    public static double HingeFalsePositiveRate(SimulationDesign design, int dataSets, int seed, int nullSimulations = 199)
+    /// <summary>
+    /// The break truth of the hinge's power measurement: the log-linear truth up to <see cref="BreakStep"/> (log10 C =
+    /// 13.78, the 6th of 20 evaluations), then its slope changed by <paramref name="slopeChange"/> per decade (−0.2: the
+    /// 0.2-per-decade rise stops flat).
+    /// </summary>
+    public static Func<double, double> HingeTruth(double slopeChange) =>
+        c => LogLinear(c) + slopeChange * Math.Max(0, Math.Log10(c) - BreakLog10Compute);
+
+    public const int BreakStep = 60;
+
+    public static readonly double BreakLog10Compute = Math.Log10(1e12 * BreakStep);
+
+    /// <summary>The hinge test over simulated data sets: how often p &lt; 0.05, how often a breakpoint interval is reported, and how often a reported one covers the true break.</summary>
+    public sealed record HingeRates(double Significant, double BreakpointReported, double BreakpointCovered, double MinimumP)
     {
-        var significant = 0;
+        public override string ToString() =>
+            $"p < 0.05 in {Significant:P1}; breakpoint interval reported in {BreakpointReported:P1}, covering the true break in {BreakpointCovered:P1} of those; smallest p {MinimumP:G3}";
+    }
+
+    /// <summary>The hinge test along compute on data sets from <paramref name="truth"/> (a straight line for its size, <see cref="HingeTruth"/> for its power).</summary>
+    public static HingeRates Hinge(Func<double, double> truth, SimulationDesign design, int dataSets, int seed, HingeNull method = HingeNull.RunSlopeChangeT,
+        int nullSimulations = 49)
+    {
+        int significant = 0, reported = 0, covered = 0;
+        var minimumP = 1.0;
         for (var d = 0; d < dataSets; d++)
         {
             var random = new Random(seed * 100_003 + d);
-            var evaluations = SimulatedRlResults.Generate(LogLinear, design, random);
+            var evaluations = SimulatedRlResults.Generate(truth, design, random);
             var analysis = HingeRegression.AnalyzeRuns("simulated", "log10 compute", [.. evaluations.Select(e => e.RunId)],
-                [.. evaluations.Select(e => Math.Log10(e.Point.Compute))], [.. evaluations.Select(e => e.Point.Value)], nullSimulations, d);
+                [.. evaluations.Select(e => (long)e.Step)], [.. evaluations.Select(e => Math.Log10(e.Point.Compute))],
+                [.. evaluations.Select(e => e.Point.Value)], nullSimulations, d, method);
+            minimumP = Math.Min(minimumP, analysis.PValue);
             if (analysis.BreakIsSignificant) significant++;
+            if (!double.IsFinite(analysis.Breakpoint.CiLow)) continue;
+            reported++;
+            if (analysis.Breakpoint.Covers(BreakLog10Compute)) covered++;
         }
-        return (double)significant / dataSets;
+        return new HingeRates((double)significant / dataSets, (double)reported / dataSets, reported > 0 ? (double)covered / reported : double.NaN, minimumP);
     }
 
     /// <summary>How often the backtest prefers the true law, the wrong law, or neither, over data sets from <paramref name="truth"/>.</summary>

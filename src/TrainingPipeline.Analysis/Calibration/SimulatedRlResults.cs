@@ -6,7 +6,9 @@ namespace TrainingPipeline.Analysis.Calibration;
 /// The experimental design a simulated data set follows: seeds (runs), evaluations per run (evenly spaced in steps,
 /// as the RL stage evaluates every k steps), problems in the evaluation set, samples per problem, the standard
 /// deviation at the end of each run's random-walk deviation from the law, the spread of problem difficulty, and the
-/// size of the finite problem pool each run draws its evaluation problems from.
+/// size of the finite problem pool each run draws its evaluation problems from. <see cref="SeedEffectScale"/> &gt; 0 adds
+/// a heavy-tailed seed effect: each run's deviation also grows linearly to scale × a Student t (3 df) draw at its end,
+/// shifting both its level and its slope, with the occasional outlying seed a Gaussian walk rarely gives.
 /// </summary>
 public sealed record SimulationDesign(
     int Runs = 4,
@@ -17,7 +19,8 @@ public sealed record SimulationDesign(
     double ProblemSpread = 0.2,
     int Steps = 200,
     double FlopsPerStep = 1e12,
-    int ProblemPool = 2000);
+    int ProblemPool = 2000,
+    double SeedEffectScale = 0);
 
 /// <summary>One simulated evaluation: the run, its step, and the law point the analysis sees.</summary>
 public sealed record SimulatedEvaluation(string RunId, int Step, LawPoint Point);
@@ -49,12 +52,14 @@ public static class SimulatedRlResults
             var flopsPerStep = design.FlopsPerStep * (1 + 0.01 * random.NextDouble());
             var deviation = 0.0;
             var difficulty = DrawWithoutReplacement(pool, design.Problems, random);
+            // Drawn only when asked for, so designs without it keep their random streams (and measured rates).
+            var seedEffect = design.SeedEffectScale > 0 ? design.SeedEffectScale * StudentT3(random) : 0;
             for (var e = 1; e <= design.Evaluations; e++)
             {
                 var step = (int)Math.Round((double)e * design.Steps / design.Evaluations);
                 deviation += stepSd * Gaussian(random);
                 var compute = flopsPerStep * step;
-                var score = law(compute) + deviation;
+                var score = law(compute) + deviation + seedEffect * e / design.Evaluations;
                 for (var i = 0; i < design.Problems; i++)
                 {
                     var p = Math.Clamp(score + difficulty[i], 0, 1);
@@ -65,7 +70,7 @@ public static class SimulatedRlResults
                 }
                 var mean = perProblem.Average();
                 var stderr = Math.Sqrt(perProblem.Sum(v => (v - mean) * (v - mean)) / (design.Problems - 1) / design.Problems);
-                evaluations.Add(new SimulatedEvaluation(run, step, new LawPoint(compute, mean, Cluster: run, StdError: stderr)));
+                evaluations.Add(new SimulatedEvaluation(run, step, new LawPoint(compute, mean, Cluster: run, StdError: stderr, Step: step)));
             }
         }
         return evaluations;
@@ -80,6 +85,15 @@ public static class SimulatedRlResults
             (copy[i], copy[j]) = (copy[j], copy[i]);
         }
         return copy[..count];
+    }
+
+    /// <summary>A Student t draw with 3 degrees of freedom: Z / sqrt(χ²₃ / 3).</summary>
+    public static double StudentT3(Random random)
+    {
+        var z = Gaussian(random);
+        var chi = 0.0;
+        for (var k = 0; k < 3; k++) chi += Math.Pow(Gaussian(random), 2);
+        return z / Math.Sqrt(chi / 3);
     }
 
     public static double Gaussian(Random random) =>

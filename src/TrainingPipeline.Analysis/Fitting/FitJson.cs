@@ -24,7 +24,8 @@ public static class FitJson
             json.WriteNumber("discarded_early_points", fitted.DiscardedEarlyPoints);
             json.WriteString("resampling_unit", fitted.ResamplingUnit);
             json.WriteString("interval_method", fitted.IntervalMethod);
-            json.WriteNumber("runs", fitted.Runs);
+            // The count is named after what was resampled: pre-training fits count lineages, not runs.
+            json.WriteNumber(fitted.ReplicateUnit == RunLevelIntervals.Lineage ? "lineages" : "runs", fitted.Runs);
             NullableString(json, "interval_note", fitted.IntervalNote);
             NullableString(json, "failed", fitted.FailureNote);
             json.WriteStartObject("params");

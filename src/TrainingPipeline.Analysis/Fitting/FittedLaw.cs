@@ -20,7 +20,11 @@ public sealed record FittedLaw(
     string? BacktestNote)
 {
     public string IntervalMethod { get; init; } = "none";
+    /// <summary>How many independent units the fit rests on, counted in <see cref="ReplicateUnit"/>.</summary>
     public int Runs { get; init; }
+
+    /// <summary>What one independent unit is: <c>run</c> (RL seeds), or <c>lineage</c> (pre-training chains), also when there is no interval.</summary>
+    public string ReplicateUnit { get; init; } = RunLevelIntervals.Run;
     public string? IntervalNote { get; init; }
     public string? FailureNote { get; init; }
     public int DiscardedEarlyPoints { get; init; }

@@ -26,6 +26,7 @@ public static class LawAnalysis
         {
             IntervalMethod = uncertainty.Method,
             Runs = uncertainty.Runs,
+            ReplicateUnit = options.ReplicateUnit,
             IntervalNote = uncertainty.Note is { } intervalNote && floorNote is not null ? $"{intervalNote}; {floorNote}" : uncertainty.Note ?? floorNote,
             FailureNote = law is RlSigmoidLaw ? CeilingFailure(parameters.Single(p => p.Name == "A"), points) : null,
             DiscardedEarlyPoints = all.Count - points.Count,

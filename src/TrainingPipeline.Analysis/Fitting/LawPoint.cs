@@ -6,6 +6,8 @@ namespace TrainingPipeline.Analysis.Fitting;
 /// names the run the point came from, so the bootstrap can resample whole runs when a run gave several points.
 /// <paramref name="StdError"/> is the evaluation's standard error over its problems (NaN when unknown): the
 /// evaluation-noise part of the uncertainty, used when there are too few runs for a run-level interval.
+/// <paramref name="Step"/> is the training step of an RL evaluation (null when unknown): "distinct evaluation levels" are
+/// counted in steps, because FLOPs per step differ slightly between runs and would make one step look like several.
 /// </summary>
 public sealed record LawPoint(
     double Compute,
@@ -13,4 +15,5 @@ public sealed record LawPoint(
     double ModelSize = double.NaN,
     double Tokens = double.NaN,
     string? Cluster = null,
-    double StdError = double.NaN);
+    double StdError = double.NaN,
+    long? Step = null);

@@ -36,12 +36,22 @@ internal static class PointValidation
         }
     }
 
+    /// <summary>
+    /// Distinct compute levels: distinct steps when every point carries one (RL evaluations — FLOPs per step differ
+    /// slightly between runs, so jittered FLOPs must not count as more levels), otherwise distinct compute values.
+    /// </summary>
+    public static int DistinctLevels(IReadOnlyList<LawPoint> points) =>
+        points.Count > 0 && points.All(p => p.Step is not null)
+            ? points.Select(p => p.Step).Distinct().Count()
+            : points.Select(p => p.Compute).Distinct().Count();
+
     public static void RequireDistinctCompute(IReadOnlyList<LawPoint> points, int minimum, string law, string source)
     {
-        var distinct = points.Select(p => p.Compute).Distinct().Count();
+        var distinct = DistinctLevels(points);
+        var unit = points.Count > 0 && points.All(p => p.Step is not null) ? "distinct evaluation steps" : "distinct compute values";
         if (distinct < minimum)
             throw new BadInputException(source, "C (compute)",
-                $"only {distinct} distinct compute values, but the {law} law needs at least {minimum}",
+                $"only {distinct} {unit}, but the {law} law needs at least {minimum}",
                 "add points at more compute budgets");
     }
 

@@ -19,11 +19,28 @@ public static class HingeRegression
 
     public const int MinimumDistinctX = 4;
 
-    public static HingeFit Fit(IReadOnlyList<double> x, IReadOnlyList<double> y)
+    public static HingeFit Fit(IReadOnlyList<double> x, IReadOnlyList<double> y) => Fit(x, y, null);
+
+    /// <param name="levels">The evaluation level of each point (its step), or null to use distinct x. With levels the
+    /// breakpoint is searched between the 2nd-smallest and the 2nd-largest level: FLOPs per step differ slightly
+    /// between runs, and the 2nd-smallest distinct x would otherwise be another run's first evaluation.</param>
+    public static HingeFit Fit(IReadOnlyList<double> x, IReadOnlyList<double> y, IReadOnlyList<long>? levels)
     {
-        var distinct = x.Distinct().Order().ToArray();
-        if (distinct.Length < MinimumDistinctX) throw new ArgumentException($"need ≥ {MinimumDistinctX} distinct x values");
-        double low = distinct[1], high = distinct[^2];
+        double low, high;
+        if (levels is null)
+        {
+            var distinct = x.Distinct().Order().ToArray();
+            if (distinct.Length < MinimumDistinctX) throw new ArgumentException($"need ≥ {MinimumDistinctX} distinct x values");
+            (low, high) = (distinct[1], distinct[^2]);
+        }
+        else
+        {
+            var ordered = levels.Distinct().Order().ToArray();
+            if (ordered.Length < MinimumDistinctX) throw new ArgumentException($"need ≥ {MinimumDistinctX} distinct levels");
+            low = Enumerable.Range(0, x.Count).Where(i => levels[i] == ordered[1]).Max(i => x[i]);
+            high = Enumerable.Range(0, x.Count).Where(i => levels[i] == ordered[^2]).Min(i => x[i]);
+            if (high <= low) (low, high) = (Math.Min(low, high), Math.Max(low, high));
+        }
         const int gridSize = 60;
         var grid = Enumerable.Range(0, gridSize + 1).Select(i => low + (high - low) * i / gridSize).ToArray();
         var sse = grid.Select(b => SumOfSquares(x, y, b)).ToArray();
@@ -93,29 +110,159 @@ public static class HingeRegression
             f, pValue, simulations, [.. x], [.. y]);
     }
 
+    public const int MinimumRuns = 3;
+
+    /// <summary>
+    /// Why a cohort cannot be tested along compute, or null when it can: it needs ≥ <see cref="MinimumRuns"/> runs
+    /// each evaluated at ≥ <see cref="MinimumDistinctX"/> distinct steps. Steps, not distinct x: FLOPs per step differ
+    /// slightly between runs, so 3 steps of 3 runs would otherwise look like 9 compute levels.
+    /// </summary>
+    public static string? NotTestableReason(IReadOnlyList<string> runs, IReadOnlyList<long> steps)
+    {
+        var stepsPerRun = runs.Zip(steps).GroupBy(p => p.First).ToDictionary(g => g.Key, g => g.Select(p => p.Second).Distinct().Count());
+        var usable = stepsPerRun.Count(kv => kv.Value >= MinimumDistinctX);
+        var distinctSteps = steps.Distinct().Count();
+        return usable >= MinimumRuns
+            ? null
+            : $"{stepsPerRun.Count} runs at {distinctSteps} distinct evaluation steps, {usable} of them evaluated at ≥ {MinimumDistinctX} steps " +
+              $"(need ≥ {MinimumRuns} runs and ≥ {MinimumDistinctX} steps per run)";
+    }
+
     /// <summary>
     /// The hinge test on evaluations along several runs of one cohort (same pre-training, same RL configuration).
     /// Points of one run share that run's random walk, so neither the null nor the intervals may treat them as
-    /// independent. Null: a wild cluster bootstrap — the straight-line fit plus each run's own residual curve
-    /// multiplied by one random weight per run (Webb's six-point weights, which stay usable with 3 runs); the F
-    /// statistic of the data is compared with those. Intervals: leave-one-run-out jackknife with a Student t
-    /// quantile on runs − 1 degrees of freedom.
+    /// independent. The default null (<see cref="HingeNull.RunSlopeChangeT"/>, chosen by the calibration harness):
+    /// each run's own hinge fit gives its slope change; under a straight line those are independent and symmetric
+    /// about zero, and their mean is tested with Student t on runs − 1 degrees of freedom (no floor on p, unlike a
+    /// resampling null over 3–5 runs). The breakpoint and slopes get leave-one-run-out jackknife-t intervals; the
+    /// breakpoint's is withdrawn when the break is not significant (docs/analysis.md, "Inflections").
     /// </summary>
-    public static InflectionAnalysis AnalyzeRuns(string group, string xLabel, IReadOnlyList<string> runs, IReadOnlyList<double> x,
-        IReadOnlyList<double> y, int simulations, long seed)
+    public static InflectionAnalysis AnalyzeRuns(string group, string xLabel, IReadOnlyList<string> runs, IReadOnlyList<long> steps,
+        IReadOnlyList<double> x, IReadOnlyList<double> y, int simulations, long seed, HingeNull method = HingeNull.RunSlopeChangeT)
+    {
+        if (NotTestableReason(runs, steps) is { } reason) throw new ArgumentException($"not testable: {reason}");
+        return AnalyzeClusters(group, xLabel, runs, steps, x, y, simulations, seed, method);
+    }
+
+    /// <summary>Runs per breadth level the test across breadth needs: the run-to-run spread is then measured at each level.</summary>
+    public const int MinimumRunsPerLevel = 3;
+
+    /// <summary>
+    /// Why final scores of runs at several breadths cannot be tested for a break, or null when they can: it needs
+    /// ≥ <see cref="MinimumDistinctX"/> breadth levels with ≥ <see cref="MinimumRunsPerLevel"/> runs each (levels with
+    /// fewer runs are left out). With one run per level, the run-to-run spread cannot be told from curvature.
+    /// </summary>
+    public static string? AcrossLevelsNotTestableReason(IReadOnlyList<long> levels)
+    {
+        var perLevel = levels.GroupBy(l => l).ToDictionary(g => g.Key, g => g.Count());
+        var usable = perLevel.Count(kv => kv.Value >= MinimumRunsPerLevel);
+        return usable >= MinimumDistinctX
+            ? null
+            : $"{levels.Count} runs at {perLevel.Count} levels, {usable} of them with ≥ {MinimumRunsPerLevel} runs " +
+              $"(need ≥ {MinimumDistinctX} levels with ≥ {MinimumRunsPerLevel} runs each)";
+    }
+
+    /// <summary>
+    /// The hinge test across levels of a configuration (breadth), one point per run (its final score): levels with
+    /// fewer than <see cref="MinimumRunsPerLevel"/> runs are left out. Null over runs: a wild bootstrap giving each
+    /// run's residual from the straight line its own Webb weight (runs are the independent units); intervals:
+    /// leave-one-run-out jackknife-t; no breakpoint interval unless the break is significant.
+    /// </summary>
+    public static InflectionAnalysis AnalyzeAcrossLevels(string group, string xLabel, IReadOnlyList<string> runs, IReadOnlyList<long> levels,
+        IReadOnlyList<double> x, IReadOnlyList<double> y, int simulations, long seed)
+    {
+        if (AcrossLevelsNotTestableReason(levels) is { } reason) throw new ArgumentException($"not testable: {reason}");
+        var counts = levels.GroupBy(l => l).ToDictionary(g => g.Key, g => g.Count());
+        var keep = Enumerable.Range(0, x.Count).Where(i => counts[levels[i]] >= MinimumRunsPerLevel).ToArray();
+        return AnalyzeClusters(group, xLabel, [.. keep.Select(i => runs[i])], [.. keep.Select(i => levels[i])],
+            [.. keep.Select(i => x[i])], [.. keep.Select(i => y[i])], simulations, seed, HingeNull.WildClusterWebb);
+    }
+
+    private static InflectionAnalysis AnalyzeClusters(string group, string xLabel, IReadOnlyList<string> runs, IReadOnlyList<long> steps,
+        IReadOnlyList<double> x, IReadOnlyList<double> y, int simulations, long seed, HingeNull method)
     {
         var runIds = runs.Distinct().ToArray();
-        if (runIds.Length < MinimumRuns) throw new ArgumentException($"need ≥ {MinimumRuns} runs");
         var n = x.Count;
-        var fit = Fit(x, y);
+        var fit = Fit(x, y, steps);
         var (intercept, slope) = MathNet.Numerics.Fit.Line([.. x], [.. y]);
         var linear = x.Zip(y, (xi, yi) => Math.Pow(yi - intercept - slope * xi, 2)).Sum();
         var f = FStatistic(linear, fit.SumOfSquares, n);
+        var (pValue, nullModel, statistic) = method switch
+        {
+            HingeNull.WildClusterWebb => (WildClusterPValue(runs, runIds, x, y, steps, intercept, slope, f, simulations, seed),
+                "wild cluster bootstrap over runs (Webb weights)", f),
+            HingeNull.CrossFittedSlopeChangeT => SlopeChangeT(runs, runIds, x, y, steps, crossFitted: true),
+            _ => SlopeChangeT(runs, runIds, x, y, steps, crossFitted: false),
+        };
+
+        var leaveOneOut = new List<HingeFit>();
+        foreach (var run in runIds)
+        {
+            var keep = Enumerable.Range(0, n).Where(i => runs[i] != run).ToArray();
+            if (keep.Select(i => steps[i]).Distinct().Count() < MinimumDistinctX) continue;
+            leaveOneOut.Add(Fit([.. keep.Select(i => x[i])], [.. keep.Select(i => y[i])], [.. keep.Select(i => steps[i])]));
+        }
+        var complete = leaveOneOut.Count == runIds.Length;
+        var significant = pValue < 0.05;
+        var breakpoint = Jackknife("breakpoint", fit.Breakpoint, complete && significant ? [.. leaveOneOut.Select(h => h.Breakpoint)] : []);
+        return new InflectionAnalysis(group, xLabel, n, fit, linear,
+            breakpoint,
+            Jackknife("slope_before", fit.SlopeBefore, complete ? [.. leaveOneOut.Select(h => h.SlopeBefore)] : []),
+            Jackknife("slope_after", fit.SlopeAfter, complete ? [.. leaveOneOut.Select(h => h.SlopeAfter)] : []),
+            f, pValue, method == HingeNull.WildClusterWebb ? simulations : 0, [.. x], [.. y])
+        {
+            ResamplingUnit = "run",
+            Runs = runIds.Length,
+            NullModel = nullModel,
+            TestStatistic = statistic,
+            BreakpointNote = significant ? null : NoBreakpointInterval,
+        };
+    }
+
+    /// <summary>Why a breakpoint has no interval when the break is not significant.</summary>
+    public const string NoBreakpointInterval = "no breakpoint interval: the break is not significant (p ≥ 0.05), so there may be no breakpoint to locate";
+
+    /// <summary>
+    /// Per-run slope changes and the one-sample t test of their mean against zero. Profiled: each run's own hinge fit
+    /// (its own breakpoint). Cross-fitted: run r's slope change at the breakpoint fitted to the other runs.
+    /// </summary>
+    private static (double P, string Model, double T) SlopeChangeT(IReadOnlyList<string> runs, string[] runIds, IReadOnlyList<double> x,
+        IReadOnlyList<double> y, IReadOnlyList<long> steps, bool crossFitted)
+    {
+        var changes = new List<double>();
+        foreach (var run in runIds)
+        {
+            var own = Enumerable.Range(0, x.Count).Where(i => runs[i] == run).ToArray();
+            if (own.Select(i => steps[i]).Distinct().Count() < MinimumDistinctX) continue;
+            double[] ox = [.. own.Select(i => x[i])], oy = [.. own.Select(i => y[i])];
+            if (crossFitted)
+            {
+                var others = Enumerable.Range(0, x.Count).Where(i => runs[i] != run).ToArray();
+                var psi = Fit([.. others.Select(i => x[i])], [.. others.Select(i => y[i])], [.. others.Select(i => steps[i])]).Breakpoint;
+                changes.Add(Solve(ox, oy, psi)[2]);
+            }
+            else changes.Add(Fit(ox, oy, [.. own.Select(i => steps[i])]).SlopeChange);
+        }
+        var g = changes.Count;
+        var mean = changes.Average();
+        var se = Math.Sqrt(changes.Sum(v => (v - mean) * (v - mean)) / (g - 1) / g);
+        var t = se > 0 ? mean / se : mean == 0 ? 0 : double.PositiveInfinity * Math.Sign(mean);
+        var p = double.IsFinite(t) ? 2 * (1 - MathNet.Numerics.Distributions.StudentT.CDF(0, 1, g - 1, Math.Abs(t))) : 0;
+        var model = crossFitted
+            ? "t test over runs of each run's slope change at the breakpoint fitted to the other runs (runs − 1 df)"
+            : "t test over runs of each run's own hinge slope change (runs − 1 df)";
+        return (p, model, t);
+    }
+
+    private static double WildClusterPValue(IReadOnlyList<string> runs, string[] runIds, IReadOnlyList<double> x, IReadOnlyList<double> y,
+        IReadOnlyList<long> steps, double intercept, double slope, double f, int simulations, long seed)
+    {
+        if (simulations < 19) throw new ArgumentOutOfRangeException(nameof(simulations), "need ≥ 19 null simulations for a test at 5%");
+        var n = x.Count;
         var random = new Random(unchecked((int)(seed ^ (seed >> 32))));
         var runIndex = runs.Select(r => Array.IndexOf(runIds, r)).ToArray();
         var fitted = x.Select(xi => intercept + slope * xi).ToArray();
         var residuals = y.Select((yi, i) => yi - fitted[i]).ToArray();
-        if (simulations < 19) throw new ArgumentOutOfRangeException(nameof(simulations), "need ≥ 19 null simulations for a test at 5%");
         var atLeast = 0;
         var weights = new double[runIds.Length];
         for (var s = 0; s < simulations; s++)
@@ -124,32 +271,10 @@ public static class HingeRegression
             var simulated = fitted.Select((v, i) => v + weights[runIndex[i]] * residuals[i]).ToArray();
             var (a0, b0) = MathNet.Numerics.Fit.Line([.. x], simulated);
             var nullLinear = x.Zip(simulated, (xi, yi) => Math.Pow(yi - a0 - b0 * xi, 2)).Sum();
-            if (FStatistic(nullLinear, Fit(x, simulated).SumOfSquares, n) >= f) atLeast++;
+            if (FStatistic(nullLinear, Fit(x, simulated, steps).SumOfSquares, n) >= f) atLeast++;
         }
-        var pValue = (1.0 + atLeast) / (1.0 + simulations);
-
-        var leaveOneOut = new List<HingeFit>();
-        foreach (var run in runIds)
-        {
-            var keep = Enumerable.Range(0, n).Where(i => runs[i] != run).ToArray();
-            var rx = keep.Select(i => x[i]).ToArray();
-            if (rx.Distinct().Count() < MinimumDistinctX) continue;
-            leaveOneOut.Add(Fit(rx, [.. keep.Select(i => y[i])]));
-        }
-        var complete = leaveOneOut.Count == runIds.Length;
-        return new InflectionAnalysis(group, xLabel, n, fit, linear,
-            Jackknife("breakpoint", fit.Breakpoint, complete ? [.. leaveOneOut.Select(h => h.Breakpoint)] : []),
-            Jackknife("slope_before", fit.SlopeBefore, complete ? [.. leaveOneOut.Select(h => h.SlopeBefore)] : []),
-            Jackknife("slope_after", fit.SlopeAfter, complete ? [.. leaveOneOut.Select(h => h.SlopeAfter)] : []),
-            f, pValue, simulations, [.. x], [.. y])
-        {
-            ResamplingUnit = "run",
-            Runs = runIds.Length,
-            NullModel = "wild cluster bootstrap over runs (Webb weights)",
-        };
+        return (1.0 + atLeast) / (1.0 + simulations);
     }
-
-    public const int MinimumRuns = 3;
 
     private static readonly double[] WebbWeights =
         [-Math.Sqrt(1.5), -1, -Math.Sqrt(0.5), Math.Sqrt(0.5), 1, Math.Sqrt(1.5)];

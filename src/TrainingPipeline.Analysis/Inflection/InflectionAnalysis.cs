@@ -2,11 +2,24 @@ using TrainingPipeline.Analysis.Fitting;
 
 namespace TrainingPipeline.Analysis.Inflection;
 
+/// <summary>The null distribution of the hinge test along compute (docs/analysis.md, "Inflections").</summary>
+public enum HingeNull
+{
+    /// <summary>Student t over runs of each run's own hinge slope change (the default).</summary>
+    RunSlopeChangeT,
+
+    /// <summary>Student t over runs of each run's slope change at the breakpoint fitted to the other runs.</summary>
+    CrossFittedSlopeChangeT,
+
+    /// <summary>Wild cluster bootstrap of the pooled F: each run's residual curve times one Webb weight.</summary>
+    WildClusterWebb,
+}
+
 /// <summary>
 /// A segmented regression of <see cref="Group"/> against <see cref="XLabel"/>: the breakpoint and slopes with 95%
-/// bootstrap intervals, and the test against the straight line (no break): F statistic and its p-value from a
-/// parametric bootstrap under the straight-line fit (the textbook F distribution does not apply because the
-/// breakpoint does not exist under the null).
+/// intervals, and the test against the straight line (no break) named by <see cref="NullModel"/>: for runs along
+/// compute a t test over the runs' slope changes, for independent runs or points a bootstrap of the F statistic under
+/// the straight line (the textbook F distribution does not apply because the breakpoint does not exist under the null).
 /// </summary>
 public sealed record InflectionAnalysis(
     string Group,
@@ -29,6 +42,12 @@ public sealed record InflectionAnalysis(
     public int Runs { get; init; }
 
     public string NullModel { get; init; } = "parametric bootstrap under the straight line (independent Gaussian noise)";
+
+    /// <summary>The statistic the p-value refers to: F (bootstrap nulls) or the t over runs' slope changes.</summary>
+    public double TestStatistic { get; init; } = double.NaN;
+
+    /// <summary>Why the breakpoint has no interval (null when it has one).</summary>
+    public string? BreakpointNote { get; init; }
 
     public bool BreakIsSignificant => PValue < 0.05;
 }

@@ -92,7 +92,7 @@ public static class ResultsPoints
         var groups = positive
             .GroupBy(e => $"{e.EvalSet} / {e.Split}{cohorts[e.RunId]}")
             .OrderBy(g => g.Key, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => (IReadOnlyList<LawPoint>)[.. g.Select(e => new LawPoint(e.RunFlops, e.Value, Cluster: e.RunId, StdError: e.Stderr))]);
+            .ToDictionary(g => g.Key, g => (IReadOnlyList<LawPoint>)[.. g.Select(e => new LawPoint(e.RunFlops, e.Value, Cluster: e.RunId, StdError: e.Stderr, Step: e.Step))]);
         var heldOut = positive.Where(e => e.Split == HeldOut)
             .GroupBy(e => (e.RunId, e.Step))
             .Select(g => new RlHeldOutPoint(cohorts[g.Key.RunId], g.Key.RunId, g.Key.Step, g.First().RunFlops, g.Average(e => e.Value)))

@@ -34,9 +34,9 @@ public static class FitsTableWriter
             var group = $"{inflection.Group} vs {inflection.XLabel}";
             foreach (var estimate in new[] { inflection.Breakpoint, inflection.SlopeBefore, inflection.SlopeAfter })
                 rows.Add(Row("hinge", group, estimate, inflection.PointCount, inflection.Fit.SumOfSquares, null, writtenAt,
-                    inflection.ResamplingUnit, null, inflection.Runs));
+                    inflection.ResamplingUnit, estimate == inflection.Breakpoint ? inflection.BreakpointNote : null, inflection.Runs));
             rows.Add(Row("hinge", group, new ParameterEstimate("p_value_vs_no_break", inflection.PValue, double.NaN, double.NaN),
-                inflection.PointCount, inflection.Fit.SumOfSquares, null, writtenAt, inflection.ResamplingUnit, null, inflection.Runs));
+                inflection.PointCount, inflection.Fit.SumOfSquares, null, writtenAt, inflection.ResamplingUnit, inflection.NullModel, inflection.Runs));
         }
         var folder = Path.Combine(fitsDirectory, $"analysis_id={analysisId}");
         Directory.CreateDirectory(folder);

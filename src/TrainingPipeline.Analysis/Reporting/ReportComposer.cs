@@ -62,7 +62,7 @@ public static class ReportComposer
     private static IEnumerable<ReportBlock> LawBlocks(FittedLaw law)
     {
         var discarded = law.DiscardedEarlyPoints > 0 ? $" ({law.DiscardedEarlyPoints} early low-compute points left out)" : "";
-        yield return new ParagraphBlock($"{law.Law} on {law.Group}: {law.PointCount} points from {law.Runs} runs{discarded}, objective {AnalysisSummary.Format(law.Fit.Objective)}; " +
+        yield return new ParagraphBlock($"{law.Law} on {law.Group}: {law.PointCount} points from {law.Runs} {UnitPlural(law.ReplicateUnit, law.Runs)}{discarded}, objective {AnalysisSummary.Format(law.Fit.Objective)}; " +
             $"intervals: {law.IntervalMethod}, resampling unit {law.ResamplingUnit}" + (law.IntervalNote is { } note ? $" — {note}." : "."));
         if (law.FailureNote is { } failure) yield return new ParagraphBlock($"**{failure}**: its parameters are not a result.");
         yield return new TableBlock(["parameter", "value", "95% CI", EvalNoiseColumn],
@@ -169,21 +169,27 @@ public static class ReportComposer
         return $"{AnalysisSummary.Format(mean)} ± {AnalysisSummary.Format(stderr)}";
     }
 
+    /// <summary>What was counted: lineages for pre-training laws, runs otherwise.</summary>
+    internal static string UnitPlural(string replicateUnit, int count) =>
+        (replicateUnit == RunLevelIntervals.Lineage ? "lineage" : "run") + (count == 1 ? "" : "s");
+
     private static List<ReportBlock> InflectionSection(ReportInputs inputs)
     {
         if (inputs.Inflections.Count == 0)
             return [new ParagraphBlock($"No inflection analysis: along RL compute it needs, per cohort, ≥ {HingeRegression.MinimumRuns} runs evaluated at ≥ {HingeRegression.MinimumDistinctX} distinct steps; " +
-                $"across breadth ≥ {HingeRegression.MinimumPoints} runs at ≥ {HingeRegression.MinimumDistinctX} breadths (see the notes above).")];
+                $"across breadth ≥ {HingeRegression.MinimumDistinctX} breadths with ≥ {HingeRegression.MinimumRunsPerLevel} runs each (see the notes above).")];
         var blocks = new List<ReportBlock>
         {
-            new TableBlock(["cohort", "held-out performance vs", "breakpoint", "95% CI", "slope before", "slope after", "F", "p (vs straight line)", "n", "runs", "resampling unit"],
-                [.. inputs.Inflections.Select(i => (IReadOnlyList<string>)[i.Group, i.XLabel, AnalysisSummary.Format(i.Breakpoint.Value), AnalysisSummary.Interval(i.Breakpoint),
+            new TableBlock(["cohort", "held-out performance vs", "breakpoint", "95% CI", "slope before", "slope after", "F (pooled)", "p (vs straight line)", "test", "n", "runs", "resampling unit"],
+                [.. inputs.Inflections.Select(i => (IReadOnlyList<string>)[i.Group, i.XLabel, AnalysisSummary.Format(i.Breakpoint.Value), i.BreakpointNote is null ? AnalysisSummary.Interval(i.Breakpoint) : "none (not significant)",
                     $"{AnalysisSummary.Format(i.SlopeBefore.Value)} {AnalysisSummary.Interval(i.SlopeBefore)}",
                     $"{AnalysisSummary.Format(i.SlopeAfter.Value)} {AnalysisSummary.Interval(i.SlopeAfter)}",
-                    AnalysisSummary.Format(i.FStatistic), AnalysisSummary.Format(i.PValue), i.PointCount.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    AnalysisSummary.Format(i.FStatistic), AnalysisSummary.Format(i.PValue), i.NullModel, i.PointCount.ToString(System.Globalization.CultureInfo.InvariantCulture),
                     i.Runs.ToString(System.Globalization.CultureInfo.InvariantCulture), i.ResamplingUnit])]),
             new ParagraphBlock("A breakpoint is only evidence of an inflection when p < 0.05; otherwise a straight line explains the points as well. " +
-                "Not significant ≠ no break: a large p means these runs cannot tell a break from a straight line, not that there is none."),
+                "Not significant ≠ no break: a large p means these runs cannot tell a break from a straight line, not that there is none. " +
+                "The breakpoint's interval is reported only when p < 0.05: without a significant break there may be no breakpoint to locate, " +
+                "and the calibration harness measured its coverage only given a significant break (docs/analysis.md)."),
         };
         blocks.AddRange(inputs.Figures.Where(f => f.Section == "inflections").Select(f => new FigureBlock(f)));
         return blocks;
@@ -207,8 +213,9 @@ public static class ReportComposer
             "Fewer than 3 runs or lineages: no interval, only the evaluation-noise standard error (a lower bound: evaluation noise only, not run-to-run). " +
             "RL laws leave out the early low-compute regime. Backtest: fit below the top fraction of the log-compute range (default: the lower half), RMSE on the points above " +
             "with a jackknife-t interval over runs; laws are compared on this, not on in-sample fit."),
-        new ParagraphBlock("Inflections: segmented regression y = b0 + b1·x + b2·max(0, x − ψ) with ψ profiled, per cohort. Along RL compute: p-value of the F statistic " +
-            "from a wild cluster bootstrap over runs under the straight line, jackknife-t intervals over runs. Across breadth (one point per run): " +
-            "parametric bootstrap under the straight line and percentile bootstrap intervals."),
+        new ParagraphBlock("Inflections: segmented regression y = b0 + b1·x + b2·max(0, x − ψ) with ψ profiled, per cohort. Along RL compute (≥ 3 runs at ≥ 4 steps each): " +
+            "each run's own hinge fit gives its slope change, and p is the t test of their mean over runs (runs − 1 df); jackknife-t intervals over runs. " +
+            "Across breadth (one point per run, ≥ 3 runs at each of ≥ 4 breadths): p from a wild bootstrap over runs (one Webb weight per run's residual) under " +
+            "the straight line, jackknife-t intervals over runs. The breakpoint's interval is reported only when p < 0.05."),
     ];
 }

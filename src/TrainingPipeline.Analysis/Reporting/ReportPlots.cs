@@ -151,7 +151,9 @@ public static class ReportPlots
         AddCurve(plot, lo, hi, analysis.Fit.Predict, $"hinge fit (p = {analysis.PValue:G2} vs straight line)", Colors.Red, LinePattern.Solid);
         plot.Add.VerticalLine(analysis.Fit.Breakpoint, 1, Colors.Red, LinePattern.Dotted);
         return Render(plot, "inflections", $"Inflection: {analysis.Group} vs {analysis.XLabel}", $"inflection_{index}.png",
-            $"Segmented regression; breakpoint {analysis.Breakpoint.Value:G4} (95% CI {analysis.Breakpoint.CiLow:G4} to {analysis.Breakpoint.CiHigh:G4}).");
+            analysis.BreakpointNote is null && double.IsFinite(analysis.Breakpoint.CiLow)
+                ? $"Segmented regression; breakpoint {analysis.Breakpoint.Value:G4} (95% CI {analysis.Breakpoint.CiLow:G4} to {analysis.Breakpoint.CiHigh:G4})."
+                : $"Segmented regression; breakpoint {analysis.Breakpoint.Value:G4}, no interval (the break is not significant).");
     }
 
     private static Plot NewPlot(string title, string x, string y)

@@ -1,5 +1,6 @@
 using TrainingPipeline.Analysis.Calibration;
 using TrainingPipeline.Analysis.Fitting;
+using TrainingPipeline.Analysis.Inflection;
 using Xunit.Abstractions;
 
 namespace TrainingPipeline.Analysis.Tests.Calibration;
@@ -89,17 +90,108 @@ public class CalibrationTests(ITestOutputHelper output)
 
 }
 
-/// <summary>The hinge test's false-positive rate on straight-line runs (its own class so xunit runs it beside the others).</summary>
+/// <summary>
+/// The hinge test along compute (docs/analysis.md, "Inflections" and "Calibration"): its size under a straight line
+/// and its power against a break of stated size, at 3 and 5 runs, and the breakpoint interval's coverage given a
+/// significant break. Break truth: the log-linear truth whose 0.2-per-decade slope changes by Δ per decade at step 60
+/// (log10 C = 13.78; Δ = −0.2 stops the rise flat, −0.4 turns it into a fall of 0.2 per decade).
+/// </summary>
 public class HingeCalibrationTests(ITestOutputHelper output)
 {
-    [Fact]
-    public void StraightLineRarelyGivesASignificantHinge()
+    private static readonly SimulationDesign Design = new();
+
+    [Theory]
+    [InlineData(3)]
+    [InlineData(5)]
+    public void StraightLineRarelyGivesASignificantHinge(int runs)
     {
-        var rate = CalibrationHarness.HingeFalsePositiveRate(new SimulationDesign(Runs: 3), CalibrationScale.DataSets, seed: 5, nullSimulations: CalibrationScale.NullSimulations);
-        output.WriteLine($"hinge p < 0.05: {rate:P1}");
-        Assert.InRange(rate, 0, 0.07);
+        // Fails only when the data show the rate is above 5% (one-sided Clopper–Pearson lower bound), as the slope test.
+        var dataSets = 2 * CalibrationScale.DataSets;
+        var rates = CalibrationHarness.Hinge(CalibrationHarness.LogLinear, Design with { Runs = runs }, dataSets, seed: 5);
+        var lowerBound = CalibrationTests.BinomialLowerBound((int)Math.Round(rates.Significant * dataSets), dataSets);
+        output.WriteLine($"{runs} runs, straight line: {rates} (one-sided 95% lower bound {lowerBound:P1})");
+        Assert.True(lowerBound <= 0.05, $"hinge p < 0.05 in {rates.Significant:P1} of straight lines; lower bound {lowerBound:P1}");
     }
 
+    [Theory]
+    [InlineData(3, -0.8, 0.90)]
+    [InlineData(5, -0.4, 0.85)]
+    public void ABreakIsDetectedAndItsBreakpointIntervalCoversIt(int runs, double slopeChange, double minimumPower)
+    {
+        var rates = CalibrationHarness.Hinge(CalibrationHarness.HingeTruth(slopeChange), Design with { Runs = runs }, CalibrationScale.DataSets, seed: 8);
+        output.WriteLine($"{runs} runs, slope change {slopeChange}: {rates}");
+        Assert.InRange(rates.Significant, minimumPower, 1.0);
+        // The breakpoint interval is reported exactly when the break is significant, and then it is calibrated.
+        Assert.Equal(rates.Significant, rates.BreakpointReported);
+        Assert.InRange(rates.BreakpointCovered, 0.90, 0.99);
+        // A t test has no resampling floor: with 3 runs p goes far below 1/4, the floor of 8 Rademacher sign patterns.
+        Assert.True(rates.MinimumP < 0.001, $"smallest p {rates.MinimumP:G3}");
+    }
+
+    [Fact]
+    public void TheWildClusterBootstrapOverThreeRunsLacksPower()
+    {
+        // The null the harness rejected: even a slope change of −0.8 per decade is detected in ~20% of data sets at 3 runs,
+        // against ~99% for the t test over runs' slope changes, and p cannot go below 1/(simulations + 1).
+        var rates = CalibrationHarness.Hinge(CalibrationHarness.HingeTruth(-0.8), Design with { Runs = 3 }, CalibrationScale.DataSets / 2, seed: 8,
+            HingeNull.WildClusterWebb, nullSimulations: 49);
+        output.WriteLine($"wild cluster bootstrap, 3 runs, slope change −0.8: {rates}");
+        Assert.True(rates.Significant < 0.5, $"detected in {rates.Significant:P1}");
+        Assert.True(rates.MinimumP >= 1.0 / 50);
+    }
+
+    [Fact]
+    public void BreadthHingeOverRunsRarelyFindsABreakInAStraightLine()
+    {
+        // 4 breadths × 3 runs, one final score per run: a line in breadth plus independent run-to-run noise (s.d. 0.05).
+        var significant = 0;
+        const int dataSets = 200;
+        for (var d = 0; d < dataSets; d++)
+        {
+            var random = new Random(1_000 + d);
+            long[] levels = [1, 1, 1, 2, 2, 2, 4, 4, 4, 8, 8, 8];
+            double[] y = [.. levels.Select(l => 0.3 + 0.02 * l + 0.05 * SimulatedRlResults.Gaussian(random))];
+            var analysis = HingeRegression.AnalyzeAcrossLevels("g", "breadth", [.. levels.Select((_, i) => $"run{i}")], levels,
+                [.. levels.Select(l => (double)l)], y, CalibrationScale.NullSimulations, d);
+            if (analysis.BreakIsSignificant) significant++;
+        }
+        output.WriteLine($"breadth hinge, straight line: p < 0.05 in {(double)significant / dataSets:P1}");
+        Assert.InRange((double)significant / dataSets, 0, 0.07);
+    }
+}
+
+/// <summary>
+/// Run-level jackknife-t intervals of the log-linear law at 3 and 5 runs, with the Gaussian run walk alone and with a
+/// heavy-tailed seed effect on top (each run's deviation growing to 0.1 × a Student t with 3 df at its end).
+/// </summary>
+public class JackknifeCoverageTests(ITestOutputHelper output)
+{
+    [Theory]
+    [InlineData(3, 0.0)]
+    [InlineData(5, 0.0)]
+    [InlineData(3, 0.1)]
+    [InlineData(5, 0.1)]
+    public void LogLinearJackknifeTCoversAtThreeAndFiveRuns(int runs, double seedEffect)
+    {
+        var coverage = CalibrationHarness.Coverage(new RlLogLinearLaw(), CalibrationHarness.LogLinear, CalibrationHarness.LogLinearTruth,
+            new SimulationDesign(Runs: runs, SeedEffectScale: seedEffect), CalibrationScale.DataSets, seed: 21);
+        output.WriteLine($"{runs} runs, seed effect {seedEffect}: {coverage}");
+        Assert.All(coverage.Covered, kv => Assert.InRange(kv.Value, 0.90, 0.99));
+    }
+
+    [Fact]
+    public void HeavyTailedSeedEffectsSpreadTheRuns()
+    {
+        // The seed effect must change the data: with it, the runs' final scores spread further than the walk alone gives.
+        static double FinalSpread(double scale)
+        {
+            var design = new SimulationDesign(Runs: 200, Evaluations: 4, Problems: 50, SeedEffectScale: scale);
+            var finals = SimulatedRlResults.Generate(_ => 0.5, design, new Random(3)).Where(e => e.Step == design.Steps).Select(e => e.Point.Value).ToArray();
+            var mean = finals.Average();
+            return Math.Sqrt(finals.Sum(v => (v - mean) * (v - mean)) / (finals.Length - 1));
+        }
+        Assert.True(FinalSpread(0.1) > 1.3 * FinalSpread(0), $"{FinalSpread(0.1):G3} vs {FinalSpread(0):G3}");
+    }
 }
 
 /// <summary>

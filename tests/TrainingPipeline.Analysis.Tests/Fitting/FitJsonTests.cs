@@ -30,4 +30,26 @@ public class FitJsonTests
         Assert.False(json.TryGetProperty("failed_fit_values", out _));
         Assert.Equal("lower bound: evaluation noise only, not run-to-run", json.GetProperty("eval_stderr_note").GetString());
     }
+
+    [Fact]
+    public void ThePointCountIsNamedAfterTheResamplingUnit()
+    {
+        var lineages = JsonDocument.Parse(FitJson.Write(Fitted() with { ReplicateUnit = RunLevelIntervals.Lineage, Runs = 5 })).RootElement;
+        Assert.Equal(5, lineages.GetProperty("lineages").GetInt32());
+        Assert.False(lineages.TryGetProperty("runs", out _));
+        var runs = JsonDocument.Parse(FitJson.Write(Fitted() with { ReplicateUnit = RunLevelIntervals.Run, Runs = 4 })).RootElement;
+        Assert.Equal(4, runs.GetProperty("runs").GetInt32());
+    }
+
+    [Fact]
+    public void TwoLineagesAreCountedAsLineagesAlthoughThereIsNoInterval()
+    {
+        var points = SyntheticData.LossCompute(seed: 0).Select((p, i) => p with { Cluster = $"lineage{i % 2}" }).ToList();
+        var fitted = LawAnalysis.Run(new LossComputeLaw(LossComputeLaw.CoarseGrid), points, "pretrain",
+            new FitOptions(Bootstrap: 20, BacktestFraction: 0, EarlyComputeFraction: 0, ReplicateUnit: RunLevelIntervals.Lineage), "test");
+        Assert.Equal(("none", "lineage", 2), (fitted.ResamplingUnit, fitted.ReplicateUnit, fitted.Runs));
+        var json = JsonDocument.Parse(FitJson.Write(fitted)).RootElement;
+        Assert.Equal(2, json.GetProperty("lineages").GetInt32());
+        Assert.Equal("no run-level interval: n lineages < 3 (have 2)", json.GetProperty("interval_note").GetString());
+    }
 }

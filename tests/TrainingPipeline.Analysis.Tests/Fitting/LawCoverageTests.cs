@@ -3,12 +3,13 @@ using TrainingPipeline.Analysis.Fitting;
 namespace TrainingPipeline.Analysis.Tests.Fitting;
 
 /// <summary>
-/// Over 40 synthetic data sets from a known law, the 95% bootstrap interval of every parameter must cover the truth
+/// Points without a run or lineage id (an external table without <c>--col run=</c>): over 40 synthetic data sets from
+/// a known law, the 95% percentile bootstrap interval over points of every parameter must cover the truth
 /// at least 34 times (85%): a correctly calibrated 95% interval fails this with probability below 1%. Intervals must
 /// also stay informative: their median width at most 3× the spread (2nd to 39th of 40) of the point estimates over
 /// the same data sets, so an interval cannot pass by being arbitrarily wide.
 /// </summary>
-public class LawCoverageTests
+public class LawCoverageTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private const int Repetitions = 40;
     private const int Resamples = 150;
@@ -44,6 +45,38 @@ public class LawCoverageTests
             Assert.True(medianWidth <= 3 * spread,
                 $"{lawName}.{name}: median interval width {medianWidth:G3} vs sampling spread {spread:G3}");
         }
+    }
+
+    /// <summary>
+    /// Pre-training laws as the analysis stage fits them: every point its own lineage, leave-one-lineage-out
+    /// jackknife-t. Over 200 data sets per law a calibrated 95% interval covers in 90–99% of them (±3 points of binomial
+    /// noise). Measured (2026-12-06, 200 data sets): chinchilla E 93.5%, A 94.5%, B 93.5%, alpha 94.5%, beta 93.0%;
+    /// loss-compute E 90.5%, A 92.0%, alpha 92.0% (docs/analysis.md, "Calibration").
+    /// </summary>
+    [Theory]
+    [InlineData("chinchilla")]
+    [InlineData("loss-compute")]
+    public void PretrainingIntervalsOverLineagesAreJackknifeTAndCoverTheTruth(string lawName)
+    {
+        const int dataSets = 200;
+        var (law, truth, make) = Setup(lawName);
+        var covered = truth.Keys.ToDictionary(k => k, _ => 0);
+        for (var seed = 0; seed < dataSets; seed++)
+        {
+            var points = make(seed).Select((p, i) => p with { Cluster = $"lineage{i}" }).ToList();
+            var fitted = LawAnalysis.Run(law, points, "pretrain",
+                new FitOptions(Resamples, seed, BacktestFraction: 0, EarlyComputeFraction: 0, ReplicateUnit: RunLevelIntervals.Lineage), "synthetic");
+            Assert.Equal(("lineage", "jackknife-t over lineages"), (fitted.ResamplingUnit, fitted.IntervalMethod));
+            foreach (var name in truth.Keys)
+                if (fitted.Parameter(name).Covers(truth[name])) covered[name]++;
+        }
+        output.WriteLine($"{lawName}: " + string.Join(", ", covered.Select(kv => $"{kv.Key} {(double)kv.Value / dataSets:P1}")));
+        // Fails when the data show the coverage is below 90% (one-sided 95% Clopper–Pearson upper bound), or above 99%.
+        Assert.All(covered, kv =>
+        {
+            var upper = MathNet.Numerics.Distributions.Beta.InvCDF(kv.Value + 1, dataSets - kv.Value, 0.95);
+            Assert.True(upper >= 0.90 && kv.Value <= 0.99 * dataSets, $"{lawName}.{kv.Key}: covered {kv.Value}/{dataSets} (upper bound {upper:P1})");
+        });
     }
 
     private static (IScalingLaw, Dictionary<string, double>, Func<int, List<LawPoint>>) Setup(string lawName) => lawName switch

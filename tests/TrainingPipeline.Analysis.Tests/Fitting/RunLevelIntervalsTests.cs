@@ -77,12 +77,13 @@ public class RunLevelIntervalsTests
     }
 
     [Fact]
-    public void OnePointPerRunIsABootstrapOverRuns()
+    public void OnePointPerRunIsAJackknifeOverRuns()
     {
         var points = SyntheticData.LogLinear(seed: 0).Select((p, i) => p with { Cluster = $"run{i}" }).ToList();
         var law = new RlLogLinearLaw();
         var result = RunLevelIntervals.Compute(law, points, law.Fit(points), 50, seed: 1);
-        Assert.Equal(("run", "percentile bootstrap", 50), (result.ResamplingUnit, result.Method, result.Succeeded));
+        // The percentile bootstrap over one-point lineages is no longer used (LawCoverageTests: jackknife-t is calibrated).
+        Assert.Equal(("run", "jackknife-t over runs", 20), (result.ResamplingUnit, result.Method, result.Succeeded));
     }
 
     [Fact]

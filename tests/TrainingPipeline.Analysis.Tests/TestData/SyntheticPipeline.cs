@@ -33,16 +33,18 @@ internal static class SyntheticPipeline
         results.Flush();
     }
 
-    public static void WriteRl(ResultsFolderBuilder results, int[] breadths, string parent)
+    /// <param name="steps">Evaluations with RL compute &gt; 0 per run (plus one at step 0).</param>
+    /// <param name="flopsJitter">Run r's FLOPs per step are (1 + r × jitter) times run 0's, as real runs differ slightly.</param>
+    public static void WriteRl(ResultsFolderBuilder results, int[] breadths, string parent, int steps = 6, double flopsJitter = 0)
     {
         var random = new Random(3);
         for (var r = 0; r < breadths.Length; r++)
         {
             var id = $"rl-{r}";
             results.Run(id, "rl", 1_000_000, parent: parent, configJson: $"{{\"rl\":{{\"rl_breadth\":{breadths[r]}}},\"seed\":{r}}}", seed: r);
-            for (var step = 0; step <= 6; step++)
+            for (var step = 0; step <= steps; step++)
             {
-                var runFlops = step == 0 ? 0 : 1e12 * Math.Pow(3, step);
+                var runFlops = step == 0 ? 0 : 1e12 * Math.Pow(3, step) * (1 + r * flopsJitter);
                 var flops = 1e15 + runFlops;
                 results.Step(id, "rl", Math.Max(step, 1), 1000 * step, flops, runFlops, 0.1);
                 var x = step == 0 ? 11 : Math.Log10(runFlops);
