@@ -25,7 +25,11 @@ public sealed class PipelineRunner(RunEnvironment env)
 {
     public IReadOnlyList<RunOutcome> Run(RunPlan plan, bool fresh = false, Func<PlannedRun, bool>? include = null)
     {
-        var selected = plan.Runs.Where(r => include?.Invoke(r) ?? true).ToList();
+        // Runs an older version stored under their identity-version-0 ids keep them (StoredRunIds); --fresh forgets
+        // both ids and trains under the current one. include sees the runs as the caller planned them.
+        var bound = fresh ? plan : StoredRunIds.Bind(plan, env);
+        var selected = plan.Runs.Zip(bound.Runs).Where(r => include?.Invoke(r.First) ?? true).Select(r => r.Second).ToList();
+        plan = bound;
         var outcomes = new List<RunOutcome>();
         // Runs held by another invocation, and so also their descendants: a child must not start from a parent
         // that is still training elsewhere.
@@ -57,8 +61,11 @@ public sealed class PipelineRunner(RunEnvironment env)
             }
             if (fresh)
             {
-                new CheckpointStore(env.RunDirectory(plan.Experiment, run.Id)).Delete();
-                RunLedger.Forget(env.ResultsRoot, run.Id);
+                foreach (var id in new[] { run.Id, run.LegacyId }.OfType<string>())
+                {
+                    new CheckpointStore(env.RunDirectory(plan.Experiment, id)).Delete();
+                    RunLedger.Forget(env.ResultsRoot, id);
+                }
             }
             if (RunLedger.LatestStatus(env.ResultsRoot, run.Id) == ResultTables.StatusCompleted)
             {
