@@ -19,9 +19,10 @@ public static class RunOutcomes
 /// Runs a plan's runs in dependency order. A run whose newest row in the results says <c>completed</c> is skipped;
 /// one with a checkpoint resumes from it; <c>fresh</c> forgets the plan's runs (checkpoints and results) first.
 /// Each run is trained under its <see cref="RunLock"/>s (one beside its checkpoints, one beside its results); a run locked by another invocation is skipped, not waited
-/// for, so overlapping scheduled invocations never pile up or train a run twice.
+/// for, so overlapping scheduled invocations never pile up or train a run twice. <paramref name="domains"/> and
+/// <paramref name="families"/> resolve pre-training domains and RL task families (the registries' by default).
 /// </summary>
-public sealed class PipelineRunner(RunEnvironment env)
+public sealed class PipelineRunner(RunEnvironment env, Func<string, Data.IDomain>? domains = null, Func<string, Tasks.ITaskFamily>? families = null)
 {
     public IReadOnlyList<RunOutcome> Run(RunPlan plan, bool fresh = false, Func<PlannedRun, bool>? include = null)
     {
@@ -81,7 +82,7 @@ public sealed class PipelineRunner(RunEnvironment env)
 
     private Action<PlannedRun> StageFor(PlannedRun run, string experiment) => run.Stage switch
     {
-        "rl" => new RL.RlStage(env, experiment).Run,
-        _ => new PretrainStage(env, experiment).Run,
+        "rl" => new RL.RlStage(env, experiment, families).Run,
+        _ => new PretrainStage(env, experiment, domains).Run,
     };
 }
