@@ -64,8 +64,12 @@ internal sealed class PipelineOptions
             points = points.Select(p => p with { Spec = p.Spec with { Precision = precision } }).ToList();
         }
         var plan = RunPlan.Create(points, SpecResolver.ResolveTokenizer(points[0].Spec.Tokenizer).VocabSize);
+        // Every verb sees runs under the ids they are stored with (an older version's ids included); --fresh forgets them.
+        if (!parsed.GetValue(Fresh))
+            plan = StoredRunIds.Bind(plan, StoredRunIds.InFolders(Path.Combine(OutputFolder(parsed, plan), "results"),
+                ModelsFolder(parsed), plan.Experiment), OutputFolder(parsed, plan));
         foreach (var id in parsed.GetValue(RunIds) ?? [])
-            if (plan.Runs.All(r => r.Id != id))
+            if (plan.Runs.All(r => r.Id != id && r.IdentityId != id))
                 throw new Results.BadInputException(path, "--run-id", $"the plan has no run '{id}'",
                     "list the plan's run ids with `plan " + parsed.GetValue(Pipeline)!.Name + "`");
         return plan;
@@ -75,7 +79,7 @@ internal sealed class PipelineOptions
     public Func<PlannedRun, bool>? Selection(ParseResult parsed)
     {
         var ids = parsed.GetValue(RunIds);
-        return ids is { Length: > 0 } ? run => ids.Contains(run.Id) : null;
+        return ids is { Length: > 0 } ? run => ids.Contains(run.Id) || ids.Contains(run.IdentityId) : null;
     }
 
     /// <summary>
@@ -103,13 +107,18 @@ internal sealed class PipelineOptions
         int? threadsOption = parsed.GetValue(Threads);
         if (threadsOption is { } threads) ThreadLimits.Check(threads, parsed.GetValue(ForceThreads), "command line", "--threads");
         else ThreadLimits.Check(spec.Threads, parsed.GetValue(ForceThreads), parsed.GetValue(Pipeline)!.FullName, "$.threads");
-        string output = CheckFolder(Out.Name, parsed.GetValue(Out)?.FullName ?? Path.GetFullPath(Path.Combine("runs", plan.Experiment)));
-        string models = CheckFolder(Models.Name, parsed.GetValue(Models)?.FullName ?? Path.GetFullPath("models"));
+        string output = CheckFolder(Out.Name, OutputFolder(parsed, plan));
+        string models = CheckFolder(Models.Name, ModelsFolder(parsed));
         string datasets = CheckFolder(Datasets.Name, parsed.GetValue(Datasets)?.FullName ?? Path.GetFullPath("datasets"));
         Devices.SetThreads(threadsOption ?? spec.Threads);
         var device = Devices.Resolve(parsed.GetValue(Device) ?? spec.Device);
         return new RunEnvironment(output, models, datasets, device, progress, cancellation, parsed.GetValue(Relocated));
     }
+
+    private string OutputFolder(ParseResult parsed, RunPlan plan) =>
+        parsed.GetValue(Out)?.FullName ?? Path.GetFullPath(Path.Combine("runs", plan.Experiment));
+
+    private string ModelsFolder(ParseResult parsed) => parsed.GetValue(Models)?.FullName ?? Path.GetFullPath("models");
 
     /// <summary>
     /// Refuses a folder option that names a file, or lies under one (the run would fail late, after writing locks

@@ -1,6 +1,5 @@
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using TrainingPipeline.Model;
 using TrainingPipeline.RL;
@@ -8,10 +7,10 @@ using TrainingPipeline.RL;
 namespace TrainingPipeline.Config;
 
 /// <summary>
-/// Everything that determines a pre-training run's computation (and so its id). <paramref name="Precision"/> is left out
-/// of the canonical JSON when it is fp32, so runs planned before precision existed keep their ids; bf16 appears as
-/// <c>"precision":"bf16"</c> and gives a different id. <paramref name="PhaseLrSchedule"/> likewise: null for the
-/// default <c>rewarm</c>, so the ids of runs planned before the option existed did not change.
+/// A pre-training run's fully resolved config, recorded as the runs table's <c>config_json</c>. Its id hashes only
+/// the part that changes the computation (<see cref="PretrainIdentity"/>). The serialization of this record is frozen
+/// as identity version 0 (<see cref="LegacyRunIds"/>): <paramref name="Precision"/> is left out when fp32 and
+/// <paramref name="PhaseLrSchedule"/> is null for the default <c>rewarm</c>.
 /// </summary>
 public sealed record PretrainRunConfig(
     string Stage,
@@ -32,7 +31,7 @@ public sealed record PretrainRunConfig(
     public int CorpusBreadth => Mixture.Count;
 }
 
-/// <summary>Everything that determines an RL run's computation (and so its id); precision as in <see cref="PretrainRunConfig"/>.</summary>
+/// <summary>An RL run's fully resolved config (<c>config_json</c>); its id hashes <see cref="RlIdentity"/>. Precision as in <see cref="PretrainRunConfig"/>.</summary>
 public sealed record RlRunConfig(
     string Stage,
     string ParentRunId,
@@ -47,7 +46,12 @@ public sealed record RlRunConfig(
     public int RlBreadth => Rl.Tasks.Count;
 }
 
-/// <summary>One run to execute: its id, place in the chain, and resolved config.</summary>
+/// <summary>
+/// One run to execute: its id, place in the chain, and resolved config. <c>ConfigJson</c> is the resolved config with
+/// an <c>identity</c> object (what the id hashes). <c>LegacyId</c> is the run's identity-version-0 id, under which an
+/// older version of the tool stored it; <c>IdentityId</c> its current-version id, which <c>Id</c> differs from only
+/// when <see cref="Pipeline.StoredRunIds.Bind"/> found the run stored under its legacy id.
+/// </summary>
 public sealed record PlannedRun(
     string Id,
     string Stage,
@@ -55,7 +59,11 @@ public sealed record PlannedRun(
     string ConfigJson,
     PretrainRunConfig? Pretrain,
     RlRunConfig? Rl,
-    IReadOnlyDictionary<string, string> Axes);
+    IReadOnlyDictionary<string, string> Axes,
+    string? LegacyId = null)
+{
+    public string IdentityId { get; init; } = Id;
+}
 
 /// <summary>The runs of an experiment in dependency order (parents first), deduplicated by id.</summary>
 public sealed record RunPlan(string Experiment, PipelineSpec Spec, IReadOnlyList<PlannedRun> Runs)
@@ -63,9 +71,9 @@ public sealed record RunPlan(string Experiment, PipelineSpec Spec, IReadOnlyList
     public PlannedRun Get(string id) => Runs.First(r => r.Id == id);
 
     /// <summary>
-    /// Expands sweep points into chains pretrain_&lt;phase&gt;… → rl. A run's id hashes its resolved config, which
-    /// includes its parent's id, so two sweep points that agree up to a stage share that stage's runs, and adding a
-    /// point adds only the runs that are new.
+    /// Expands sweep points into chains pretrain_&lt;phase&gt;… → rl. A run's id hashes its identity
+    /// (<see cref="RunIdentity"/>), which includes its parent's id, so two sweep points that agree up to a stage share
+    /// that stage's runs, and adding a point adds only the runs that are new.
     /// </summary>
     public static RunPlan Create(IReadOnlyList<SweepPoint> points, int vocabSize)
     {
@@ -82,7 +90,7 @@ public sealed record RunPlan(string Experiment, PipelineSpec Spec, IReadOnlyList
             var model = SpecResolver.ResolveModel(spec.Model, vocabSize);
             var precision = SpecResolver.ResolvePrecision(spec.Precision);
             var training = spec.Pretrain with { Phases = [] };
-            string? parent = null;
+            string? parent = null, legacyParent = null;
             int breadth = 0;
             foreach (var phase in spec.Pretrain.Phases)
             {
@@ -92,8 +100,10 @@ public sealed record RunPlan(string Experiment, PipelineSpec Spec, IReadOnlyList
                     phase.ResetOptimizer, training, precision,
                     phase.LrSchedule == PhaseLrSchedules.Rewarm ? null : phase.LrSchedule);
                 var (id, json) = Identify(config);
-                Add(new PlannedRun(id, config.Stage, parent, json, config, null, point.Axes));
+                string legacy = LegacyRunIds.Of(config with { ParentRunId = legacyParent });
+                Add(new PlannedRun(id, config.Stage, parent, json, config, null, point.Axes, legacy));
                 parent = id;
+                legacyParent = legacy;
                 breadth = mixture.Count;
             }
             if (spec.Rl is { } rl && parent is not null)
@@ -105,17 +115,26 @@ public sealed record RunPlan(string Experiment, PipelineSpec Spec, IReadOnlyList
                 };
                 var config = new RlRunConfig("rl", parent, spec.Seed, model, spec.Tokenizer, sorted, breadth, precision);
                 var (id, json) = Identify(config);
-                Add(new PlannedRun(id, "rl", parent, json, null, config, point.Axes));
+                string legacy = LegacyRunIds.Of(config with { ParentRunId = legacyParent! });
+                Add(new PlannedRun(id, "rl", parent, json, null, config, point.Axes, legacy));
             }
         }
         return new RunPlan(points[0].Spec.Name, points[0].Spec, runs);
     }
 
-    /// <summary>Run id: the first 16 hex digits of SHA-256 over the canonical JSON of the resolved config.</summary>
-    public static (string Id, string Json) Identify<T>(T config)
+    public static (string Id, string ConfigJson) Identify(PretrainRunConfig config) => Identify(config, RunIdentity.For(config));
+
+    public static (string Id, string ConfigJson) Identify(RlRunConfig config) => Identify(config, RunIdentity.For(config));
+
+    /// <summary>
+    /// The run id (hash of <paramref name="identity"/>) and the <c>config_json</c> to record: the resolved config
+    /// followed by the identity object, so that a row shows what its id hashes.
+    /// </summary>
+    public static (string Id, string ConfigJson) Identify<TConfig, TIdentity>(TConfig config, TIdentity identity) where TIdentity : notnull
     {
-        string json = JsonSerializer.Serialize(config, SpecJson.Canonical);
-        string id = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(json)))[..16];
-        return (id, json);
+        var (id, identityJson) = RunIdentity.Of(identity);
+        var node = JsonNode.Parse(JsonSerializer.Serialize(config, SpecJson.Canonical))!.AsObject();
+        node["identity"] = JsonNode.Parse(identityJson);
+        return (id, node.ToJsonString());
     }
 }

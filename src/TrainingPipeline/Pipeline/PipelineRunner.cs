@@ -19,13 +19,18 @@ public static class RunOutcomes
 /// Runs a plan's runs in dependency order. A run whose newest row in the results says <c>completed</c> is skipped;
 /// one with a checkpoint resumes from it; <c>fresh</c> forgets the plan's runs (checkpoints and results) first.
 /// Each run is trained under its <see cref="RunLock"/>s (one beside its checkpoints, one beside its results); a run locked by another invocation is skipped, not waited
-/// for, so overlapping scheduled invocations never pile up or train a run twice.
+/// for, so overlapping scheduled invocations never pile up or train a run twice. <paramref name="domains"/> and
+/// <paramref name="families"/> resolve pre-training domains and RL task families (the registries' by default).
 /// </summary>
-public sealed class PipelineRunner(RunEnvironment env)
+public sealed class PipelineRunner(RunEnvironment env, Func<string, Data.IDomain>? domains = null, Func<string, Tasks.ITaskFamily>? families = null)
 {
     public IReadOnlyList<RunOutcome> Run(RunPlan plan, bool fresh = false, Func<PlannedRun, bool>? include = null)
     {
-        var selected = plan.Runs.Where(r => include?.Invoke(r) ?? true).ToList();
+        // Runs an older version stored under their identity-version-0 ids keep them (StoredRunIds); --fresh forgets
+        // both ids and trains under the current one. include sees the runs as the caller planned them.
+        var bound = fresh ? plan : StoredRunIds.Bind(plan, env);
+        var selected = plan.Runs.Zip(bound.Runs).Where(r => include?.Invoke(r.First) ?? true).Select(r => r.Second).ToList();
+        plan = bound;
         var outcomes = new List<RunOutcome>();
         // Runs held by another invocation, and so also their descendants: a child must not start from a parent
         // that is still training elsewhere.
@@ -57,8 +62,11 @@ public sealed class PipelineRunner(RunEnvironment env)
             }
             if (fresh)
             {
-                new CheckpointStore(env.RunDirectory(plan.Experiment, run.Id)).Delete();
-                RunLedger.Forget(env.ResultsRoot, run.Id);
+                foreach (var id in new[] { run.Id, run.LegacyId }.OfType<string>())
+                {
+                    new CheckpointStore(env.RunDirectory(plan.Experiment, id)).Delete();
+                    RunLedger.Forget(env.ResultsRoot, id);
+                }
             }
             if (RunLedger.LatestStatus(env.ResultsRoot, run.Id) == ResultTables.StatusCompleted)
             {
@@ -74,7 +82,7 @@ public sealed class PipelineRunner(RunEnvironment env)
 
     private Action<PlannedRun> StageFor(PlannedRun run, string experiment) => run.Stage switch
     {
-        "rl" => new RL.RlStage(env, experiment).Run,
-        _ => new PretrainStage(env, experiment).Run,
+        "rl" => new RL.RlStage(env, experiment, families).Run,
+        _ => new PretrainStage(env, experiment, domains).Run,
     };
 }

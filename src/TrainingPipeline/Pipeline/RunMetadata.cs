@@ -81,7 +81,6 @@ public static class Provenance
         ["libtorch"] = typeof(Provenance).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
             .FirstOrDefault(a => a.Key == "LibTorchVersion")?.Value ?? "unknown",
         ["Parquet.Net"] = VersionOf(typeof(Parquet.ParquetReader).Assembly),
-        ["Microsoft.ML"] = VersionOf(typeof(Microsoft.ML.MLContext).Assembly),
         ["TrainingPipeline"] = VersionOf(typeof(Provenance).Assembly),
     });
 

@@ -47,7 +47,7 @@ public sealed class RlStage(RunEnvironment env, string experiment, Func<string, 
         var results = env.Results;
         // The reference model (the parent's weights) is loaded before Start rolls back any parts, so a damaged parent
         // checkpoint stops the run with nothing changed.
-        using var reference = rl.KlCoef > 0 ? LoadReference(config) : null;
+        using var reference = rl.KlCoef > 0 ? LoadReference(config, run.ParentId!) : null;
         var state = Start(run, store, model, optimizer);
 
         var recorder = new RunRecorder(env, experiment, run, config.Model, JsonSerializer.Serialize(rl.Tasks));
@@ -196,11 +196,12 @@ public sealed class RlStage(RunEnvironment env, string experiment, Func<string, 
         return new TrainingState(run.Id, 0, 0, 0, parent.ParentFlops + parent.RunFlops, 0, 0, null, Path.GetFullPath(env.ResultsRoot));
     }
 
-    private Gpt LoadReference(RlRunConfig config)
+    // The parent as stored (run.ParentId), which is its legacy id when an older version trained it.
+    private Gpt LoadReference(RlRunConfig config, string parentId)
     {
         var reference = new Gpt(config.Model, config.Precision);
         reference.to(env.Device);
-        new CheckpointStore(env.RunDirectory(experiment, config.ParentRunId)).Load(config.ParentRunId, reference, optimizer: null);
+        new CheckpointStore(env.RunDirectory(experiment, parentId)).Load(parentId, reference, optimizer: null);
         reference.eval();
         foreach (var p in reference.parameters()) p.requires_grad = false;
         return reference;

@@ -17,10 +17,13 @@ namespace TrainingPipeline.Training;
 /// One pre-training run: next-token prediction on a corpus mixture with AdamW, a learning-rate schedule, gradient
 /// clipping and accumulation; loss evaluations on in-distribution and held-out domains; checkpoints every N steps
 /// or minutes. A later phase starts from its parent's final weights (and optimizer state unless reset), and its
-/// FLOPs count on top of the parent's.
+/// FLOPs count on top of the parent's. <paramref name="domains"/> resolves the mixture's domain names (the registry's
+/// by default; the ML.NET trainer adds a domain over an <c>IDataView</c>'s documents).
 /// </summary>
-public sealed class PretrainStage(RunEnvironment env, string experiment)
+public sealed class PretrainStage(RunEnvironment env, string experiment, Func<string, IDomain>? domains = null)
 {
+    private readonly Func<string, IDomain> _domains = domains ?? SpecResolver.ResolveDomain;
+
     public void Run(PlannedRun run)
     {
         var config = run.Pretrain ?? throw new ArgumentException("not a pre-training run", nameof(run));
@@ -33,7 +36,7 @@ public sealed class PretrainStage(RunEnvironment env, string experiment)
 
         var corpus = TokenCorpus.Materialize(
             new CorpusSpec(config.Stage, config.Mixture.Select(m => new DomainWeight(m.Key, m.Value)).ToList(), config.Tokens, config.Seed),
-            tokenizer, env.Datasets, new MaterializeOptions(ResolveDomain: SpecResolver.ResolveDomain));
+            tokenizer, env.Datasets, new MaterializeOptions(ResolveDomain: _domains));
         long evalTokens = (long)training.EvalBatches * batch * (context + 1) * 2;
         var evalSets = EvalCorpora(config, tokenizer, corpus, evalTokens);
 
@@ -209,14 +212,14 @@ public sealed class PretrainStage(RunEnvironment env, string experiment)
         try
         {
             return TokenCorpus.Materialize(spec, tokenizer, env.Datasets,
-                new MaterializeOptions(CorpusRole.Evaluation, ExcludeDocumentsOf: training, ResolveDomain: SpecResolver.ResolveDomain));
+                new MaterializeOptions(CorpusRole.Evaluation, ExcludeDocumentsOf: training, ResolveDomain: _domains));
         }
         catch (BadInputException e) when (e.Message.Contains("too few distinct documents", StringComparison.Ordinal))
         {
             env.Progress.Log($"note: domain '{domain}' has too few distinct documents for a disjoint evaluation set; " +
                 "its loss is measured on a separate sample that may repeat training documents");
             return TokenCorpus.Materialize(spec with { Name = "evalsample-" + domain, Seed = SplitMix64.Combine(seed, 0x5EED) },
-                tokenizer, env.Datasets, new MaterializeOptions(CorpusRole.Training, ResolveDomain: SpecResolver.ResolveDomain));
+                tokenizer, env.Datasets, new MaterializeOptions(CorpusRole.Training, ResolveDomain: _domains));
         }
     }
 

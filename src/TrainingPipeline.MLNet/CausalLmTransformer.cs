@@ -154,7 +154,7 @@ public sealed class CausalLmTransformer : ITransformer, IDisposable
         }
     }
 
-    private static TaskProblem? Regenerate(ITaskFamily family, int? difficulty, long? seed, string prompt)
+    internal static TaskProblem? Regenerate(ITaskFamily family, int? difficulty, long? seed, string prompt)
     {
         if (difficulty is not { } d || seed is not { } s) return null;
         if (family is Gsm8kFamily gsm8k)

@@ -1,0 +1,192 @@
+using System.Text.Json.Nodes;
+using TrainingPipeline.Config;
+using TrainingPipeline.Model;
+using TrainingPipeline.Testing;
+
+namespace TrainingPipeline.Tests.Config;
+
+/// <summary>Issue 15: a run's id hashes what changes its computation, pinned for every committed pipeline file.</summary>
+public class RunIdentityTests
+{
+    private static RunPlan Plan(string json) =>
+        RunPlan.Create(SpecLoader.Load(json, "test.json", SpecLoaderTests.Catalogs), vocabSize: 257);
+
+    /// <summary>One line per planned run of every pipelines/*.json: file, index, stage, id, identity-version-0 id.</summary>
+    private static string CommittedPipelineIds()
+    {
+        var lines = new List<string>();
+        foreach (var file in Directory.GetFiles(Path.Combine(SharedData.RepositoryRoot(), "pipelines"), "*.json").Order(StringComparer.Ordinal))
+        {
+            var points = SpecLoader.LoadFile(file, SpecResolver.Catalogs());
+            var plan = RunPlan.Create(points, SpecResolver.ResolveTokenizer(points[0].Spec.Tokenizer).VocabSize);
+            lines.AddRange(plan.Runs.Select((r, i) => $"{Path.GetFileName(file)} {i} {r.Stage} {r.Id} {r.LegacyId}"));
+        }
+        return string.Join("\n", lines);
+    }
+
+    // Regenerate only on purpose (a change of what a run computes, or a new RunIdentity.Version), never to make this
+    // pass. The last column is each run's id before issue 15 (identity version 0), as the tool computed it then;
+    // StoredRunIds matches results folders written by those versions through it.
+    private const string GoldenIds = """
+        narrow-to-broad.json 0 pretrain_narrow f2c539b7005ff6b7 7149095eed86b2a2
+        narrow-to-broad.json 1 rl 150c360d1fe5d93f 38294f2c1e40225f
+        narrow-to-broad.json 2 pretrain_narrow f7dac7b4e68f07f0 98acb2a172936a7a
+        narrow-to-broad.json 3 rl 3a5c36d6b8777d2f 6e07dff309bd0b5f
+        narrow-to-broad.json 4 rl 06fd140e2acb2044 3f5e9d95a2087aff
+        narrow-to-broad.json 5 rl f7a0ed3d0cf04d7a 89a5679ea83a1147
+        narrow-to-broad.json 6 pretrain_narrow 038c5e1f6a974b2f 66852022b1406738
+        narrow-to-broad.json 7 pretrain_broad d37836821438836c 2843f0c7a412a451
+        narrow-to-broad.json 8 rl 5906ac0a35fb8c45 1cecb85a1fe8ebe7
+        narrow-to-broad.json 9 pretrain_narrow 331b72820fd12baa 267dbcfb630dda72
+        narrow-to-broad.json 10 pretrain_broad 719752bb83e48ac8 b18f940295d79efc
+        narrow-to-broad.json 11 rl d6d5425eb6b3fcf5 2f929811768827ce
+        narrow-to-broad.json 12 rl caf0d60b1f7f8685 64b76b2cdf3aba5b
+        narrow-to-broad.json 13 rl b0c0275f830c79de de6cefed6f9d5fe2
+        quickstart.json 0 pretrain_narrow 63d5a97673c98d7f 0da8c25f36c8e3ee
+        quickstart.json 1 pretrain_broad 9c50cb3cdb8dd842 db84b1788765813b
+        quickstart.json 2 rl 340e0a14408a9879 78760018a1bbc87b
+        quickstart.json 3 pretrain_narrow 44e918dadcf5a580 64701e85728fcea3
+        quickstart.json 4 pretrain_broad d2e36acc6a1dd841 efe5937955a097b4
+        quickstart.json 5 rl 523370a46ce2da44 3c962a14633f57c5
+        rl-scaling.json 0 pretrain_base 9cb54fc326f68165 35f76e5206001b50
+        rl-scaling.json 1 rl c5f4194214715d8d 8bca1add5e8f29db
+        rl-scaling.json 2 rl 3e88a6cf5dfee908 6f841ddcfb926698
+        """;
+
+    [Fact]
+    public void EveryCommittedPipelineKeepsItsIds() => Assert.Equal(GoldenIds, CommittedPipelineIds());
+
+    [Fact]
+    public void TheIdIsTheHashOfTheIdentityRecordedInConfigJson()
+    {
+        var plan = Plan(SpecLoaderTests.Valid);
+        foreach (var run in plan.Runs)
+        {
+            var identity = JsonNode.Parse(run.ConfigJson)!["identity"]!;
+            Assert.Equal(RunIdentity.Version, (int)identity["identity_version"]!);
+            Assert.Equal(run.Id, RunIdentity.Hash(identity.ToJsonString()));
+            Assert.NotEqual(run.Id, run.LegacyId);
+        }
+    }
+
+    [Theory]
+    // Evaluation, checkpoint and machine settings: not part of any run's identity.
+    [InlineData("pretrain.eval_every", "7")]
+    [InlineData("pretrain.eval_batches", "9")]
+    [InlineData("pretrain.checkpoint_every", "3")]
+    [InlineData("pretrain.checkpoint_minutes", "1")]
+    [InlineData("held_out_domains", "[\"kv-records\"]")]
+    [InlineData("rl.eval_every", "3")]
+    [InlineData("rl.eval_problems", "12")]
+    [InlineData("rl.eval_samples", "16")]
+    [InlineData("rl.pass_k", "2")]
+    [InlineData("rl.eval_greedy", "false")]
+    [InlineData("rl.eval_at_steps", "[3, 7]")]
+    [InlineData("rl.checkpoint_every", "2")]
+    [InlineData("rl.unrewarded_tasks", "[\"sorting\"]")]
+    [InlineData("threads", "2")]
+    [InlineData("device", "\"cpu\"")]
+    public void SettingsThatDoNotChangeTheComputationKeepEveryId(string path, string value)
+    {
+        var (a, b) = (RealPlan(Template), RealPlan(With(path, value)));
+        Assert.Equal(a.Runs.Select(r => r.Id), b.Runs.Select(r => r.Id));
+        if (path.Contains('.') || path == "held_out_domains") // the setting did reach the runs' configs
+            Assert.NotEqual(a.Runs.Select(r => r.ConfigJson), b.Runs.Select(r => r.ConfigJson));
+    }
+
+    [Theory]
+    [InlineData("seed", "1", 0)]
+    [InlineData("precision", "\"bf16\"", 0)]
+    [InlineData("model.n_layer", "2", 0)]
+    [InlineData("model.attention", "\"manual\"", 0)]
+    [InlineData("pretrain.lr", "0.001", 0)]
+    [InlineData("pretrain.batch_size", "8", 0)]
+    [InlineData("pretrain.grad_accum", "2", 0)]
+    [InlineData("pretrain.schedule", "\"wsd\"", 0)]
+    [InlineData("rl.lr", "0.0002", 2)]
+    [InlineData("rl.steps", "21", 2)]
+    [InlineData("rl.group_size", "4", 2)]
+    [InlineData("rl.kl_coef", "0.1", 2)]
+    [InlineData("rl.algorithm", "\"rloo\"", 2)]
+    [InlineData("rl.tasks", "{ \"addition\": 1, \"sorting\": 1 }", 2)]
+    public void SettingsThatChangeTheComputationChangeTheIdFromThatRunOn(string path, string value, int firstChanged)
+    {
+        var (a, b) = (RealPlan(Template), RealPlan(With(path, value)));
+        for (int i = 0; i < a.Runs.Count; i++)
+            Assert.Equal(i >= firstChanged, a.Runs[i].Id != b.Runs[i].Id);
+    }
+
+    private static RunPlan RealPlan(string json) =>
+        RunPlan.Create(SpecLoader.Load(json, "test.json", SpecResolver.Catalogs()), vocabSize: 257);
+
+    /// <summary>A three-run pipeline: two pre-training phases, then RL.</summary>
+    private const string Template = """
+        {
+          "name": "identity",
+          "corpora": { "a": { "domains": { "arith-add": 1 } }, "b": { "domains": { "arith-add": 1, "sort-trace": 1 } } },
+          "model": { "n_layer": 1, "n_head": 2, "d_model": 32, "context_length": 32 },
+          "pretrain": { "phases": [ { "name": "narrow", "corpus": "a", "tokens": 10000 }, { "name": "broad", "corpus": "b", "tokens": 10000 } ] },
+          "rl": { "tasks": { "addition": 1 }, "difficulty": 2, "eval_problems": 10 }
+        }
+        """;
+
+    private static string With(string path, string value)
+    {
+        var root = JsonNode.Parse(Template)!.AsObject();
+        var keys = path.Split('.');
+        var parent = keys[..^1].Aggregate(root, (node, key) => node[key]!.AsObject());
+        parent[keys[^1]] = JsonNode.Parse(value);
+        return root.ToJsonString();
+    }
+
+    // The same identity record as the tool's, as a later version might declare it: one more field, at its default.
+    private sealed record PretrainIdentityWithNewOption(
+        int IdentityVersion, string Stage, string? ParentRunId, long Seed, ModelConfig Model, string Tokenizer,
+        IReadOnlyDictionary<string, double> Mixture, long Tokens, bool ResetOptimizer, PretrainOptimisation Optimisation,
+        Precision Precision = Precision.Fp32, string PhaseLrSchedule = PhaseLrSchedules.Rewarm,
+        double LabelSmoothing = 0.0);
+
+    private sealed record ModelWithNewOption(int NLayer, int NHead, int DModel, int ContextLength, int VocabSize,
+        NormKind Norm = NormKind.LayerNorm, PositionKind Positions = PositionKind.Learned, AttentionKernel Attention = AttentionKernel.Sdpa,
+        bool TiedHead = true);
+
+    [Fact]
+    public void ANewOptionalFieldAtItsDefaultChangesNoId()
+    {
+        foreach (var run in Plan(SpecLoaderTests.Valid).Runs.Where(r => r.Pretrain is not null))
+        {
+            var identity = RunIdentity.For(run.Pretrain!);
+            var m = identity.Model;
+            PretrainIdentityWithNewOption Later(double smoothing) => new(identity.IdentityVersion, identity.Stage, identity.ParentRunId,
+                identity.Seed, m, identity.Tokenizer, identity.Mixture, identity.Tokens, identity.ResetOptimizer, identity.Optimisation,
+                identity.Precision, identity.PhaseLrSchedule, smoothing);
+
+            Assert.Equal(run.Id, RunIdentity.Of(identity).Id);
+            Assert.Equal(run.Id, RunIdentity.Of(Later(0.0)).Id);
+            Assert.NotEqual(run.Id, RunIdentity.Of(Later(0.1)).Id);
+            // Nested records too: a new model option at its default is invisible; set, it re-keys the run.
+            var model = new ModelWithNewOption(m.NLayer, m.NHead, m.DModel, m.ContextLength, m.VocabSize, m.Norm, m.Positions, m.Attention);
+            Assert.Equal(RunIdentity.Of(m).Id, RunIdentity.Of(model).Id);
+            Assert.NotEqual(RunIdentity.Of(m).Id, RunIdentity.Of(model with { TiedHead = false }).Id);
+        }
+    }
+
+    [Fact]
+    public void DefaultsAreOmittedButNonDefaultsAreWritten()
+    {
+        var model = new ModelConfig(1, 2, 32, 32, 257);
+        Assert.Equal("""{"n_layer":1,"n_head":2,"d_model":32,"context_length":32,"vocab_size":257}""", RunIdentity.Of(model).Json);
+        Assert.Contains("\"norm\":\"rms_norm\"", RunIdentity.Of(model with { Norm = NormKind.RmsNorm }).Json);
+        Assert.Contains("\"attention\":\"manual\"", RunIdentity.Of(model with { Attention = AttentionKernel.Manual }).Json);
+    }
+
+    [Fact]
+    public void LegacyIdsChainThroughLegacyParents()
+    {
+        var plan = Plan(SpecLoaderTests.Valid);
+        var first = plan.Runs[0].Pretrain!;
+        Assert.Equal(plan.Runs[0].LegacyId, LegacyRunIds.Of(first));
+        Assert.Equal(plan.Runs[1].LegacyId, LegacyRunIds.Of(plan.Runs[1].Pretrain! with { ParentRunId = plan.Runs[0].LegacyId }));
+        Assert.Equal(plan.Runs[2].LegacyId, LegacyRunIds.Of(plan.Runs[2].Rl! with { ParentRunId = plan.Runs[1].LegacyId! }));
+    }
+}
