@@ -13,7 +13,7 @@ internal static class Summary
         sb.AppendLine(string.Create(CultureInfo.InvariantCulture, $"{"run_id",-18}{"stage",-18}{"params",12}  {"outcome",-10}axes"));
         foreach (var o in outcomes)
         {
-            var model = o.Run.Pretrain?.Model ?? o.Run.Rl!.Model;
+            var model = o.Run.Config.Model;
             string axes = string.Join(", ", o.Run.Axes.Select(a => $"{a.Key}={a.Value}"));
             sb.AppendLine(string.Create(CultureInfo.InvariantCulture, $"{o.Run.Id,-18}{o.Run.Stage,-18}{model.ParamsTotal,12:N0}  {o.Outcome,-10}{axes}"));
         }

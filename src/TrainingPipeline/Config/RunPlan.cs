@@ -7,6 +7,20 @@ using TrainingPipeline.RL;
 namespace TrainingPipeline.Config;
 
 /// <summary>
+/// What every run's resolved config has, whichever its stage: code that only needs these reads
+/// <see cref="PlannedRun.Config"/> instead of branching on the stage.
+/// </summary>
+public interface IRunConfig
+{
+    string Stage { get; }
+    string? ParentRunId { get; }
+    long Seed { get; }
+    ModelConfig Model { get; }
+    string Tokenizer { get; }
+    Precision Precision { get; }
+}
+
+/// <summary>
 /// A pre-training run's fully resolved config, recorded as the runs table's <c>config_json</c>. Its id hashes only
 /// the part that changes the computation (<see cref="PretrainIdentity"/>). The serialization of this record is frozen
 /// as identity version 0 (<see cref="LegacyRunIds"/>): <paramref name="Precision"/> is left out when fp32 and
@@ -25,7 +39,7 @@ public sealed record PretrainRunConfig(
     bool ResetOptimizer,
     PretrainSection Training,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] Precision Precision = Precision.Fp32,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? PhaseLrSchedule = null)
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? PhaseLrSchedule = null) : IRunConfig
 {
     /// <summary>Number of domains in the mixture: the data-breadth lever.</summary>
     public int CorpusBreadth => Mixture.Count;
@@ -40,7 +54,7 @@ public sealed record RlRunConfig(
     string Tokenizer,
     RlSection Rl,
     int CorpusBreadth,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] Precision Precision = Precision.Fp32)
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] Precision Precision = Precision.Fp32) : IRunConfig
 {
     /// <summary>Number of task families in the RL mixture: the RL-breadth lever.</summary>
     public int RlBreadth => Rl.Tasks.Count;
@@ -63,6 +77,10 @@ public sealed record PlannedRun(
     string? LegacyId = null)
 {
     public string IdentityId { get; init; } = Id;
+
+    /// <summary>The run's config as far as every stage shares it.</summary>
+    [JsonIgnore]
+    public IRunConfig Config => (IRunConfig?)Pretrain ?? Rl ?? throw new InvalidOperationException($"run {Id} has no config");
 }
 
 /// <summary>The runs of an experiment in dependency order (parents first), deduplicated by id.</summary>

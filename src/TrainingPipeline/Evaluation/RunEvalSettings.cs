@@ -45,7 +45,7 @@ public static class RunEvalSettings
     }
 
     /// <summary>The run's seed: the one its RL evaluations derive their problem order and sampling generator from.</summary>
-    public static long SeedOf(PlannedRun run) => run.Rl?.Seed ?? run.Pretrain!.Seed;
+    public static long SeedOf(PlannedRun run) => run.Config.Seed;
 
     /// <summary>The run's evaluation options (the rl section's defaults when the pipeline has no RL stage), then the overrides.</summary>
     public static TaskEvalOptions For(RunPlan plan, PlannedRun run, TaskEvalOverrides overrides) =>

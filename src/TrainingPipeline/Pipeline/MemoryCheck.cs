@@ -40,7 +40,7 @@ public static class MemoryCheck
 
     public static Estimate For(PlannedRun run, PipelineSpec spec, bool modelInHostMemory = true)
     {
-        var model = run.Pretrain?.Model ?? run.Rl!.Model;
+        var model = run.Config.Model;
         var parts = new List<(string Name, double Bytes, string Field, string Fix)>();
         if (modelInHostMemory)
         {

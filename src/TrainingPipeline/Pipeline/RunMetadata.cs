@@ -44,7 +44,7 @@ public sealed class RunRecorder(RunEnvironment environment, string experiment, P
             ParentRunId = run.ParentId,
             ConfigJson = run.ConfigJson,
             ConfigHash = run.Id,
-            Seed = run.Pretrain?.Seed ?? run.Rl!.Seed,
+            Seed = run.Config.Seed,
             NLayer = model.NLayer,
             NHead = model.NHead,
             DModel = model.DModel,

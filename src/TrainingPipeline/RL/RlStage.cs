@@ -43,158 +43,120 @@ public sealed class RlStage(RunEnvironment env, string experiment, Func<string, 
         using var model = new Gpt(config.Model, config.Precision);
         model.to(env.Device);
         using var optimizer = optim.AdamW(model.parameters(), lr: rl.Lr, beta1: 0.9, beta2: 0.95, weight_decay: 0.0);
-        var store = new CheckpointStore(env.RunDirectory(experiment, run.Id));
-        var results = env.Results;
         // The reference model (the parent's weights) is loaded before Start rolls back any parts, so a damaged parent
         // checkpoint stops the run with nothing changed.
         using var reference = rl.KlCoef > 0 ? LoadReference(config, run.ParentId!) : null;
-        var state = Start(run, store, model, optimizer);
+        var loop = new TrainingLoop(env, experiment, run);
+        var start = loop.Start(model, optimizer, withParentOptimizer: false);
+        var evalSteps = new HashSet<int>(rl.EvalAtSteps ?? []) { rl.Steps };
 
-        var recorder = new RunRecorder(env, experiment, run, config.Model, JsonSerializer.Serialize(rl.Tasks));
-        recorder.Track(() =>
+        IEnumerable<EvalRecord> Evaluate(TrainingState state)
         {
-            var steps = new List<StepRecord>();
-            var evals = new List<EvalRecord>();
-            long flushedThrough = state.Step;
+            var rows = new List<EvalRecord>();
+            var options = EvalOptions(rl, config.Seed);
+            foreach (var (family, split) in mixture.Select(m => (m.Family, ResultTables.InDistribution))
+                         .Concat(heldOut.Select(f => (f, ResultTables.HeldOut)))
+                         .Concat(unrewarded.Select(f => (f, ResultTables.Unrewarded))))
+                foreach (var metric in TaskEvaluator.Evaluate(model, tokenizer, family, options, env.Device))
+                    rows.Add(metric.ToRecord(run.Stage, state.Step, state, split));
+            return rows;
+        }
+
+        StepOutcome Step(long longStep, TrainingState state)
+        {
+            int step = (int)longStep;
+            // The FLOP counters travel in the state, so that a resumed run continues their sums.
             var counters = new Dictionary<string, double>(state.Counters ?? new Dictionary<string, double>());
-            var session = Stopwatch.StartNew();
-            var evalSteps = new HashSet<int>(rl.EvalAtSteps ?? []) { rl.Steps };
-            env.Progress.Started(run.Id, run.Stage, rl.Steps,
-                $"{rl.Algorithm}, tasks {string.Join("+", rl.Tasks.Keys)}, {rl.PromptsPerStep}×{rl.GroupSize} samples/step");
-            if (rl.UpdateEpochs == 1 && rl.ClipHigh != rl.ClipLow)
-                env.Progress.Log($"[{run.Stage} {run.Id}] note: update_epochs = 1 keeps the policy ratio at exactly 1, " +
-                    "so clip_low / clip_high (clip-higher) change nothing; they act only with update_epochs > 1");
+            var sampleTimer = Stopwatch.StartNew();
+            var batch = SampleStep(model, codec, mixture, totalWeight, config, step);
+            double sampleSeconds = sampleTimer.Elapsed.TotalSeconds;
+            FaultInjection.At(FaultInjection.Sites.RlSampled);
+            long generated = batch.Sampled.Sum(r => (long)r.CompletionTokens.Length);
+            // Every row of a group prefills its prompt, then feeds back all but its last sampled token.
+            double sequenceForward = RolloutFlops.Forward(config.Model, batch.Sampled);
+            counters[FlopsSampling] = counters.GetValueOrDefault(FlopsSampling) + sequenceForward;
 
-            void Flush(long step)
+            var updateTimer = Stopwatch.StartNew();
+            var update = Update(model, reference, optimizer, batch.Trained, rl);
+            double updateSeconds = updateTimer.Elapsed.TotalSeconds;
+            double trainedForward = RolloutFlops.Forward(config.Model, batch.Trained);
+            // Forward + backward (3×) per epoch; the old-policy forward only when it is taken (update_epochs > 1).
+            counters[FlopsTraining] = counters.GetValueOrDefault(FlopsTraining) +
+                trainedForward * (3.0 * rl.UpdateEpochs + (update.OldPolicyForward ? 1 : 0));
+            counters[FlopsReference] = counters.GetValueOrDefault(FlopsReference) + (update.ReferenceForward ? trainedForward : 0);
+            double runFlops = counters[FlopsSampling] + counters[FlopsTraining] + counters[FlopsReference];
+            double seconds = sampleSeconds + updateSeconds;
+            state = state with
             {
-                if (step <= flushedThrough) return;
-                results.AppendSteps(ResultTables.Steps, run.Id, flushedThrough + 1, step, steps);
-                results.AppendSteps(ResultTables.Evals, run.Id, flushedThrough + 1, step, evals);
-                store.Save(state with { Counters = counters }, model, optimizer);
-                steps.Clear();
-                evals.Clear();
-                flushedThrough = step;
-            }
+                Step = step,
+                Tokens = state.Tokens + update.TrainedTokens,
+                RunFlops = runFlops,
+                WallSeconds = state.WallSeconds + seconds,
+                Counters = counters,
+            };
 
-            IEnumerable<EvalRecord> Evaluate(long step)
+            // Reward statistics describe the policy at this step: the first round's prompts_per_step groups, an
+            // unbiased sample whatever dynamic sampling added (its extra rounds are selected for signal).
+            var rollouts = batch.FirstRound;
+            var rewards = rollouts.Select(r => r.Reward).ToArray();
+            double rewardMean = rewards.Average();
+            int groups = rewards.Length / rl.GroupSize;
+            double tokensPerSecond = generated / Math.Max(seconds, 1e-9);
+            return new StepOutcome(state, new StepRecord
             {
-                var rows = new List<EvalRecord>();
-                var options = EvalOptions(rl, config.Seed);
-                foreach (var (family, split) in mixture.Select(m => (m.Family, ResultTables.InDistribution))
-                             .Concat(heldOut.Select(f => (f, ResultTables.HeldOut)))
-                             .Concat(unrewarded.Select(f => (f, ResultTables.Unrewarded))))
-                    foreach (var metric in TaskEvaluator.Evaluate(model, tokenizer, family, options, env.Device))
-                        rows.Add(metric.ToRecord(run.Stage, step, state, split));
-                return rows;
-            }
+                Stage = run.Stage,
+                Step = step,
+                Tokens = state.Tokens,
+                Flops = state.ParentFlops + runFlops,
+                RunFlops = runFlops,
+                WallSeconds = state.WallSeconds,
+                Lr = rl.Lr,
+                Loss = update.PolicyLoss,
+                GradNorm = update.GradNorm,
+                TokensPerSecond = tokensPerSecond,
+                RewardMean = rewardMean,
+                RewardStd = Math.Sqrt(rewards.Sum(r => (r - rewardMean) * (r - rewardMean)) / rewards.Length),
+                ZeroStdFraction = 1.0 - (double)GroupsWithSignal(rollouts, rl.GroupSize).Count / groups,
+                PassRate = rollouts.Count(r => r.Verdict.Reward >= 1) / (double)rollouts.Count,
+                Kl = update.Kl,
+                Entropy = update.Entropy,
+                ClipFraction = update.ClipFraction,
+                ResponseLengthMean = rollouts.Average(r => r.CompletionTokens.Length),
+                TruncationRate = rollouts.Count(r => r.Truncated) / (double)rollouts.Count,
+                SampleSeconds = sampleSeconds,
+                UpdateSeconds = updateSeconds,
+                TokensGenerated = generated,
+                FlopsSampling = counters[FlopsSampling],
+                FlopsTraining = counters[FlopsTraining],
+                FlopsReference = counters[FlopsReference],
+                FlopsParent = state.ParentFlops,
+                GenerationRounds = batch.Rounds,
+                GroupsTrained = batch.Trained.Count / rl.GroupSize,
+                WrittenAt = DateTime.UtcNow,
+            }, rewardMean, tokensPerSecond);
+        }
 
-            if (state.Step == 0) evals.AddRange(Evaluate(0));
-            for (int step = (int)state.Step + 1; step <= rl.Steps; step++)
-            {
-                if (env.Cancellation.IsCancellationRequested)
-                {
-                    Flush(state.Step); // preemption: keep everything up to the last finished step
-                    env.Progress.Log(state.Step > 0
-                        ? $"[{run.Stage} {run.Id}] interrupted: steps and checkpoint saved through step {state.Step}"
-                        : $"[{run.Stage} {run.Id}] interrupted before its first step: nothing to save");
-                    env.Cancellation.ThrowIfCancellationRequested();
-                }
-                var sampleTimer = Stopwatch.StartNew();
-                var batch = SampleStep(model, codec, mixture, totalWeight, config, step);
-                double sampleSeconds = sampleTimer.Elapsed.TotalSeconds;
-                FaultInjection.At(FaultInjection.Sites.RlSampled);
-                long generated = batch.Sampled.Sum(r => (long)r.CompletionTokens.Length);
-                // Every row of a group prefills its prompt, then feeds back all but its last sampled token.
-                double sequenceForward = RolloutFlops.Forward(config.Model, batch.Sampled);
-                counters[FlopsSampling] = counters.GetValueOrDefault(FlopsSampling) + sequenceForward;
-
-                var updateTimer = Stopwatch.StartNew();
-                var update = Update(model, reference, optimizer, batch.Trained, rl);
-                double updateSeconds = updateTimer.Elapsed.TotalSeconds;
-                double trainedForward = RolloutFlops.Forward(config.Model, batch.Trained);
-                // Forward + backward (3×) per epoch; the old-policy forward only when it is taken (update_epochs > 1).
-                counters[FlopsTraining] = counters.GetValueOrDefault(FlopsTraining) +
-                    trainedForward * (3.0 * rl.UpdateEpochs + (update.OldPolicyForward ? 1 : 0));
-                counters[FlopsReference] = counters.GetValueOrDefault(FlopsReference) + (update.ReferenceForward ? trainedForward : 0);
-                double runFlops = counters[FlopsSampling] + counters[FlopsTraining] + counters[FlopsReference];
-                double seconds = sampleSeconds + updateSeconds;
-                state = state with
-                {
-                    Step = step,
-                    Tokens = state.Tokens + update.TrainedTokens,
-                    RunFlops = runFlops,
-                    WallSeconds = state.WallSeconds + seconds,
-                };
-
-                // Reward statistics describe the policy at this step: the first round's prompts_per_step groups, an
-                // unbiased sample whatever dynamic sampling added (its extra rounds are selected for signal).
-                var rollouts = batch.FirstRound;
-                var rewards = rollouts.Select(r => r.Reward).ToArray();
-                double rewardMean = rewards.Average();
-                int groups = rewards.Length / rl.GroupSize;
-                steps.Add(new StepRecord
-                {
-                    Stage = run.Stage,
-                    Step = step,
-                    Tokens = state.Tokens,
-                    Flops = state.ParentFlops + runFlops,
-                    RunFlops = runFlops,
-                    WallSeconds = state.WallSeconds,
-                    Lr = rl.Lr,
-                    Loss = update.PolicyLoss,
-                    GradNorm = update.GradNorm,
-                    TokensPerSecond = generated / Math.Max(seconds, 1e-9),
-                    RewardMean = rewardMean,
-                    RewardStd = Math.Sqrt(rewards.Sum(r => (r - rewardMean) * (r - rewardMean)) / rewards.Length),
-                    ZeroStdFraction = 1.0 - (double)GroupsWithSignal(rollouts, rl.GroupSize).Count / groups,
-                    PassRate = rollouts.Count(r => r.Verdict.Reward >= 1) / (double)rollouts.Count,
-                    Kl = update.Kl,
-                    Entropy = update.Entropy,
-                    ClipFraction = update.ClipFraction,
-                    ResponseLengthMean = rollouts.Average(r => r.CompletionTokens.Length),
-                    TruncationRate = rollouts.Count(r => r.Truncated) / (double)rollouts.Count,
-                    SampleSeconds = sampleSeconds,
-                    UpdateSeconds = updateSeconds,
-                    TokensGenerated = generated,
-                    FlopsSampling = counters[FlopsSampling],
-                    FlopsTraining = counters[FlopsTraining],
-                    FlopsReference = counters[FlopsReference],
-                    FlopsParent = state.ParentFlops,
-                    GenerationRounds = batch.Rounds,
-                    GroupsTrained = batch.Trained.Count / rl.GroupSize,
-                    WrittenAt = DateTime.UtcNow,
-                });
-                if (step % rl.EvalEvery == 0 || evalSteps.Contains(step)) evals.AddRange(Evaluate(step));
-                env.Progress.Update(new ProgressUpdate(run.Id, run.Stage, step, rl.Steps, "reward", rewardMean,
-                    generated / Math.Max(seconds, 1e-9), session.Elapsed));
-                if (step % rl.CheckpointEvery == 0) Flush(step);
-            }
-            Flush(rl.Steps);
+        loop.Run(start, model, optimizer, new TrainingLoopStage
+        {
+            TotalSteps = rl.Steps,
+            Description = $"{rl.Algorithm}, tasks {string.Join("+", rl.Tasks.Keys)}, {rl.PromptsPerStep}×{rl.GroupSize} samples/step",
+            StartNote = rl.UpdateEpochs == 1 && rl.ClipHigh != rl.ClipLow
+                ? "note: update_epochs = 1 keeps the policy ratio at exactly 1, so clip_low / clip_high (clip-higher) change nothing; " +
+                  "they act only with update_epochs > 1"
+                : null,
+            DataMixtureJson = JsonSerializer.Serialize(rl.Tasks),
+            ProgressMetric = "reward",
+            Step = Step,
+            EvaluatesAt = step => step % rl.EvalEvery == 0 || evalSteps.Contains((int)step),
+            Evaluate = Evaluate,
+            Summary = end => FormattableString.Invariant($"{rl.Steps} steps, {end.RunFlops:E2} RL FLOPs, {end.WallSeconds:F1} s"),
+            CheckpointEvery = rl.CheckpointEvery,
         });
-        env.Progress.Finished(run.Id, run.Stage, FormattableString.Invariant(
-            $"{rl.Steps} steps, {state.RunFlops:E2} RL FLOPs, {state.WallSeconds:F1} s"));
     }
 
     /// <summary>How an RL run evaluates its task families (also what the contamination check draws).</summary>
     public static TaskEvalOptions EvalOptions(RlSection rl, long seed) =>
         new(rl.EvalProblems, rl.Difficulty, rl.EvalSamples, rl.PassK, rl.MaxNewTokens, rl.Temperature, seed, rl.EvalGreedy);
-
-    private TrainingState Start(PlannedRun run, CheckpointStore store, Gpt model, TorchSharp.Modules.OptimizerHelper optimizer)
-    {
-        if (store.HasCheckpoint)
-        {
-            var resumed = store.Load(run.Id, model, optimizer);
-            return RunStart.Resuming(env, run, store, resumed);
-        }
-        // A fresh start from the parent's final weights, loaded before the stale parts of an earlier attempt are
-        // removed: a damaged parent stops the command with nothing changed.
-        var parentStore = new CheckpointStore(env.RunDirectory(experiment, run.ParentId!));
-        if (!parentStore.HasCheckpoint)
-            throw new InvalidOperationException($"parent run {run.ParentId} has no checkpoint; run the pipeline so that it completes first");
-        var parent = parentStore.Load(run.ParentId!, model, optimizer: null);
-        RunStart.Fresh(env, run);
-        return new TrainingState(run.Id, 0, 0, 0, parent.ParentFlops + parent.RunFlops, 0, 0, null, Path.GetFullPath(env.ResultsRoot));
-    }
 
     // The parent as stored (run.ParentId), which is its legacy id when an older version trained it.
     private Gpt LoadReference(RlRunConfig config, string parentId)

@@ -51,134 +51,84 @@ public sealed class PretrainStage(RunEnvironment env, string experiment, Func<st
             new AdamW.ParamGroup(noDecay, new AdamW.Options { weight_decay = 0 }),
         }, lr: training.Lr, beta1: training.Beta1, beta2: training.Beta2, weight_decay: training.WeightDecay);
 
-        var store = new CheckpointStore(env.RunDirectory(experiment, run.Id));
-        var results = env.Results;
-        var state = Start(run, config, store, model, optimizer);
-        var recorder = new RunRecorder(env, experiment, run, config.Model, JsonSerializer.Serialize(config.Mixture));
-        recorder.Track(() =>
+        var loop = new TrainingLoop(env, experiment, run);
+        var start = loop.Start(model, optimizer, withParentOptimizer: !config.ResetOptimizer);
+        var loader = new BatchLoader(corpus, batch, context, config.Seed) { Position = start.LoaderPosition };
+        var schedule = LrSchedule.ForPhase(training, config.PhaseLrSchedule, totalSteps);
+        var inputs = new long[batch * context];
+        var targets = new long[batch * context];
+        double flopsPerStep = config.Model.TrainingFlopsPerToken * tokensPerStep;
+
+        StepOutcome Step(long step, TrainingState state)
         {
-
-            var loader = new BatchLoader(corpus, batch, context, config.Seed) { Position = state.LoaderPosition };
-            var schedule = LrSchedule.ForPhase(training, config.PhaseLrSchedule, totalSteps);
-            var inputs = new long[batch * context];
-            var targets = new long[batch * context];
-            var steps = new List<StepRecord>();
-            var evals = new List<EvalRecord>();
-            long flushedThrough = state.Step;
-            var sinceCheckpoint = Stopwatch.StartNew();
-            var session = Stopwatch.StartNew();
-            double flopsPerStep = config.Model.TrainingFlopsPerToken * tokensPerStep;
-            env.Progress.Started(run.Id, run.Stage, totalSteps,
-                $"{config.Model.ParamsTotal:N0} params, {corpus.TokenCount:N0} corpus tokens, {string.Join("+", config.Mixture.Keys)}");
-
-            void Flush(long step)
+            var stepTimer = Stopwatch.StartNew();
+            double lr = schedule.At(step);
+            foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
+            optimizer.zero_grad();
+            double lossSum = 0;
+            for (int micro = 0; micro < accum; micro++)
             {
-                if (step <= flushedThrough) return;
-                results.AppendSteps(ResultTables.Steps, run.Id, flushedThrough + 1, step, steps);
-                results.AppendSteps(ResultTables.Evals, run.Id, flushedThrough + 1, step, evals);
-                store.Save(state, model, optimizer);
-                steps.Clear();
-                evals.Clear();
-                flushedThrough = step;
-                sinceCheckpoint.Restart();
+                using var scope = NewDisposeScope();
+                loader.Next(inputs, targets);
+                var x = tensor(inputs, device: env.Device).view(batch, context);
+                var y = tensor(targets, device: env.Device).view(-1);
+                var logits = model.forward(x);
+                var loss = F.cross_entropy(logits.view(-1, logits.shape[2]), y);
+                (loss / accum).backward();
+                lossSum += loss.item<float>();
             }
-
-            if (state.Step == 0) evals.AddRange(Evaluate(model, evalSets, config, state, run.Stage));
-            for (long step = state.Step + 1; step <= totalSteps; step++)
+            double gradNorm;
+            using (var scope = NewDisposeScope())
             {
-                if (env.Cancellation.IsCancellationRequested)
-                {
-                    Flush(state.Step); // preemption: keep everything up to the last finished step
-                    env.Progress.Log(state.Step > 0
-                        ? $"[{run.Stage} {run.Id}] interrupted: steps and checkpoint saved through step {state.Step}"
-                        : $"[{run.Stage} {run.Id}] interrupted before its first step: nothing to save");
-                    env.Cancellation.ThrowIfCancellationRequested();
-                }
-                var stepTimer = Stopwatch.StartNew();
-                double lr = schedule.At(step);
-                foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
-                optimizer.zero_grad();
-                double lossSum = 0;
-                for (int micro = 0; micro < accum; micro++)
-                {
-                    using var scope = NewDisposeScope();
-                    loader.Next(inputs, targets);
-                    var x = tensor(inputs, device: env.Device).view(batch, context);
-                    var y = tensor(targets, device: env.Device).view(-1);
-                    var logits = model.forward(x);
-                    var loss = F.cross_entropy(logits.view(-1, logits.shape[2]), y);
-                    (loss / accum).backward();
-                    lossSum += loss.item<float>();
-                }
-                double gradNorm;
-                using (var scope = NewDisposeScope())
-                {
-                    gradNorm = training.GradClip > 0
-                        ? nn.utils.clip_grad_norm_(model.parameters(), training.GradClip)
-                        : GlobalNorm(model);
-                    optimizer.step();
-                }
-                FaultInjection.At(FaultInjection.Sites.PretrainStep);
-                double seconds = stepTimer.Elapsed.TotalSeconds;
-                state = state with
-                {
-                    Step = step,
-                    Tokens = state.Tokens + tokensPerStep,
-                    RunFlops = state.RunFlops + flopsPerStep,
-                    WallSeconds = state.WallSeconds + seconds,
-                    LoaderPosition = loader.Position,
-                };
-                double meanLoss = lossSum / accum;
-                if (!double.IsFinite(meanLoss))
-                    throw new InvalidOperationException($"loss became {meanLoss} at step {step} of run {run.Id}; lower the learning rate (pretrain.lr = {training.Lr})");
-                steps.Add(new StepRecord
-                {
-                    Stage = run.Stage,
-                    Step = step,
-                    Tokens = state.Tokens,
-                    Flops = state.ParentFlops + state.RunFlops,
-                    RunFlops = state.RunFlops,
-                    WallSeconds = state.WallSeconds,
-                    Lr = lr,
-                    Loss = meanLoss,
-                    GradNorm = gradNorm,
-                    TokensPerSecond = tokensPerStep / Math.Max(seconds, 1e-9),
-                    WrittenAt = DateTime.UtcNow,
-                });
-                if (step % training.EvalEvery == 0 || step == totalSteps)
-                    evals.AddRange(Evaluate(model, evalSets, config, state, run.Stage));
-                env.Progress.Update(new ProgressUpdate(run.Id, run.Stage, step, totalSteps, "loss", meanLoss,
-                    tokensPerStep / Math.Max(seconds, 1e-9), session.Elapsed));
-                if (step % training.CheckpointEvery == 0 || sinceCheckpoint.Elapsed.TotalMinutes >= training.CheckpointMinutes)
-                    Flush(step);
+                gradNorm = training.GradClip > 0
+                    ? nn.utils.clip_grad_norm_(model.parameters(), training.GradClip)
+                    : GlobalNorm(model);
+                optimizer.step();
             }
-            Flush(totalSteps);
+            FaultInjection.At(FaultInjection.Sites.PretrainStep);
+            double seconds = stepTimer.Elapsed.TotalSeconds;
+            state = state with
+            {
+                Step = step,
+                Tokens = state.Tokens + tokensPerStep,
+                RunFlops = state.RunFlops + flopsPerStep,
+                WallSeconds = state.WallSeconds + seconds,
+                LoaderPosition = loader.Position,
+            };
+            double meanLoss = lossSum / accum;
+            if (!double.IsFinite(meanLoss))
+                throw new InvalidOperationException($"loss became {meanLoss} at step {step} of run {run.Id}; lower the learning rate (pretrain.lr = {training.Lr})");
+            double tokensPerSecond = tokensPerStep / Math.Max(seconds, 1e-9);
+            return new StepOutcome(state, new StepRecord
+            {
+                Stage = run.Stage,
+                Step = step,
+                Tokens = state.Tokens,
+                Flops = state.ParentFlops + state.RunFlops,
+                RunFlops = state.RunFlops,
+                WallSeconds = state.WallSeconds,
+                Lr = lr,
+                Loss = meanLoss,
+                GradNorm = gradNorm,
+                TokensPerSecond = tokensPerSecond,
+                WrittenAt = DateTime.UtcNow,
+            }, meanLoss, tokensPerSecond);
+        }
+
+        loop.Run(start, model, optimizer, new TrainingLoopStage
+        {
+            TotalSteps = totalSteps,
+            Description = $"{config.Model.ParamsTotal:N0} params, {corpus.TokenCount:N0} corpus tokens, {string.Join("+", config.Mixture.Keys)}",
+            DataMixtureJson = JsonSerializer.Serialize(config.Mixture),
+            ProgressMetric = "loss",
+            Step = Step,
+            EvaluatesAt = step => step % training.EvalEvery == 0 || step == totalSteps,
+            Evaluate = at => Evaluate(model, evalSets, config, at, run.Stage),
+            Summary = end => FormattableString.Invariant(
+                $"{end.Tokens:N0} tokens, {end.ParentFlops + end.RunFlops:E2} FLOPs, {end.WallSeconds:F1} s"),
+            CheckpointEvery = training.CheckpointEvery,
+            CheckpointMinutes = training.CheckpointMinutes,
         });
-        env.Progress.Finished(run.Id, run.Stage, FormattableString.Invariant(
-            $"{state.Tokens:N0} tokens, {state.ParentFlops + state.RunFlops:E2} FLOPs, {state.WallSeconds:F1} s"));
-    }
-
-    /// <summary>Resumes from this run's checkpoint, or starts from the parent's final weights, or from scratch.</summary>
-    private TrainingState Start(PlannedRun run, PretrainRunConfig config, CheckpointStore store, Gpt model, OptimizerHelper optimizer)
-    {
-        if (store.HasCheckpoint)
-        {
-            var resumed = store.Load(run.Id, model, optimizer);
-            return RunStart.Resuming(env, run, store, resumed);
-        }
-        // A fresh start. The parent's checkpoint is loaded first: if it is damaged, the command stops with nothing changed.
-        double parentFlops = 0;
-        if (run.ParentId is { } parentId)
-        {
-            var parentStore = new CheckpointStore(env.RunDirectory(experiment, parentId));
-            if (!parentStore.HasCheckpoint)
-                throw new InvalidOperationException($"parent run {parentId} has no checkpoint; run the pipeline so that it completes first");
-            var parent = parentStore.Load(parentId, model, optimizer, loadOptimizer: !config.ResetOptimizer);
-            parentFlops = parent.ParentFlops + parent.RunFlops;
-        }
-        // Any parts from an attempt that died before its first checkpoint are stale.
-        RunStart.Fresh(env, run);
-        return new TrainingState(run.Id, 0, 0, 0, parentFlops, 0, 0, null, Path.GetFullPath(env.ResultsRoot));
     }
 
     private static double GlobalNorm(Gpt model)
