@@ -3,19 +3,14 @@ using System.Globalization;
 using System.Text.Json;
 using TrainingPipeline.Config;
 using TrainingPipeline.Evaluation;
-using TrainingPipeline.Model;
 using TrainingPipeline.Results;
-using TrainingPipeline.Tasks;
-using TrainingPipeline.Training;
-using TorchSharp;
 
 namespace TrainingPipeline.Cli;
 
 /// <summary>
-/// <c>eval</c>: task accuracy (unbiased pass@1 and pass@k from sampled completions, greedy_accuracy) of each run's latest
-/// checkpoint on gym families, printed as a table (or JSON) and appended to the evals table with stage <c>eval</c>.
-/// Settings are the run's own RL evaluation settings (<see cref="RunEvalSettings"/>) unless overridden; every row
-/// records the temperature, completion limit, difficulty and samples per problem it was measured with.
+/// <c>eval</c>: parses the options, runs <see cref="EvaluationStage"/> (task accuracy of each run's latest checkpoint on
+/// gym families, appended to the evals table) and prints each metric as a table line or JSON; every row records the
+/// temperature, completion limit, difficulty and samples per problem it was measured with.
 /// </summary>
 internal static class EvalCommand
 {
@@ -52,86 +47,37 @@ internal static class EvalCommand
             CheckRange(overrides.MaxNewTokens, 1, 65536, "--max-new-tokens", "use e.g. 24");
             if (overrides.Temperature is { } t && !(t > 0 && t <= 10))
                 throw new BadInputException("--temperature", "--temperature", $"must be in (0, 10], got {t.ToString(CultureInfo.InvariantCulture)}", "use 1.0");
-            var given = parsed.GetValue(tasks) is { Length: > 0 } named ? named : null;
-            var selection = options.Selection(parsed);
-            var runs = plan.Runs.Where(r => selection?.Invoke(r) ?? true)
-                .Select(r => new RunToEvaluate(r, new CheckpointStore(env.RunDirectory(plan.Experiment, r.Id)),
-                    RunEvalSettings.RlSectionOf(plan, r), RunEvalSettings.For(plan, r, overrides)))
-                .Where(r => r.Store.HasCheckpoint)
-                .ToList();
-            if (runs.Count == 0)
-                throw new BadInputException(source, "checkpoints",
-                    $"no run of this pipeline has a checkpoint under {env.Models}", "run the pipeline first (or point --models at its checkpoints)");
-            // Settings, families and eval splits of every run are checked, and every checkpoint is loaded once, before
-            // the first row is appended: bad input or a damaged checkpoint stops the command with nothing written.
-            var families = new Dictionary<string, IReadOnlyList<ITaskFamily>>();
-            foreach (var r in runs)
-            {
-                var names = given ?? (r.Rl is { } rl ? SpecValidator.EvaluatedFamilies(rl).ToArray()
-                    : throw new BadInputException(source, "--tasks",
-                        "the pipeline has no rl section to take task families from", "name families with --tasks, e.g. --tasks addition"));
-                if (r.Options.PassK > r.Options.Samples)
-                    throw new BadInputException(source, overrides.PassK is null ? "$.rl.pass_k" : "--pass-k",
-                        $"pass@{r.Options.PassK} needs at least {r.Options.PassK} samples per problem, but run {r.Run.Id} draws {r.Options.Samples}",
-                        "use a --pass-k no larger than --samples");
-                families[r.Run.Id] = [.. names.Select(TaskRegistry.Get)];
-                foreach (var family in families[r.Run.Id])
-                    TaskEvaluator.Problems(family, r.Options, source, overrides.Problems is null ? "$.rl.eval_problems" : "--problems");
-            }
-            foreach (var r in runs)
-            {
-                using var probe = new Gpt(r.Run.Pretrain?.Model ?? r.Run.Rl!.Model);
-                r.Store.Load(r.Run.Id, probe, optimizer: null);
-            }
-            foreach (var (run, store, rlSection, evalOptions) in runs)
-            {
-                var modelConfig = run.Pretrain?.Model ?? run.Rl!.Model;
-                var precision = run.Pretrain?.Precision ?? run.Rl!.Precision;
-                Precisions.EnsureSupported(precision, env.Device);
-                using var model = new Gpt(modelConfig, precision);
-                model.to(env.Device);
-                var state = store.Load(run.Id, model, optimizer: null);
-                var heldOut = new HashSet<string>(rlSection?.HeldOutTasks ?? []);
-                var unrewarded = new HashSet<string>(rlSection?.UnrewardedTasks ?? []);
-                var rows = new List<EvalRecord>();
-                foreach (var family in families[run.Id])
-                {
-                    var metrics = TaskEvaluator.Evaluate(model, SpecResolver.ResolveTokenizer(plan.Spec.Tokenizer), family,
-                        evalOptions, env.Device);
-                    foreach (var m in metrics)
-                    {
-                        string split = heldOut.Contains(family.Name) ? ResultTables.HeldOut
-                            : unrewarded.Contains(family.Name) ? ResultTables.Unrewarded : ResultTables.InDistribution;
-                        rows.Add(m.ToRecord("eval", state.Step, state, split));
-                        Console.WriteLine(parsed.GetValue(json)
-                            ? JsonSerializer.Serialize(new
-                            {
-                                run_id = run.Id,
-                                stage = run.Stage,
-                                step = state.Step,
-                                family = family.Name,
-                                split,
-                                metric = m.Metric,
-                                value = m.Value,
-                                stderr = m.Stderr,
-                                n = m.N,
-                                samples_per_problem = m.SamplesPerProblem,
-                                temperature = m.Temperature,
-                                max_new_tokens = m.MaxNewTokens,
-                                difficulty = m.Difficulty,
-                            })
-                            : string.Create(CultureInfo.InvariantCulture,
-                                $"{run.Id}  {run.Stage,-16} {family.Name,-20} {m.Metric,-15} {m.Value:F3} ± {m.Stderr:F3}  (T {m.Temperature}, n {m.SamplesPerProblem}, {m.N} problems)"));
-                    }
-                }
-                env.Results.Append(ResultTables.Evals, run.Id, rows);
-            }
+            var request = new EvaluationRequest(parsed.GetValue(tasks), overrides, options.Selection(parsed));
+            bool asJson = parsed.GetValue(json);
+            new EvaluationStage(env, plan, source).Run(request, e => Console.WriteLine(asJson ? Json(e) : Line(e)));
             return Program.Success;
         });
         return command;
     }
 
-    private sealed record RunToEvaluate(PlannedRun Run, CheckpointStore Store, RlSection? Rl, TaskEvalOptions Options);
+    private static string Json(EvaluatedMetric e) => JsonSerializer.Serialize(new
+    {
+        run_id = e.Run.Id,
+        stage = e.Run.Stage,
+        step = e.Step,
+        family = e.Family,
+        split = e.Split,
+        metric = e.Metric.Metric,
+        value = e.Metric.Value,
+        stderr = e.Metric.Stderr,
+        n = e.Metric.N,
+        samples_per_problem = e.Metric.SamplesPerProblem,
+        temperature = e.Metric.Temperature,
+        max_new_tokens = e.Metric.MaxNewTokens,
+        difficulty = e.Metric.Difficulty,
+    });
+
+    private static string Line(EvaluatedMetric e)
+    {
+        var m = e.Metric;
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{e.Run.Id}  {e.Run.Stage,-16} {e.Family,-20} {m.Metric,-15} {m.Value:F3} ± {m.Stderr:F3}  (T {m.Temperature}, n {m.SamplesPerProblem}, {m.N} problems)");
+    }
 
     private static void CheckRange(int? value, int low, int high, string option, string fix)
     {

@@ -1,0 +1,102 @@
+using TrainingPipeline.Config;
+using TrainingPipeline.Model;
+using TrainingPipeline.Pipeline;
+using TrainingPipeline.Results;
+using TrainingPipeline.Tasks;
+using TrainingPipeline.Training;
+using TorchSharp;
+
+namespace TrainingPipeline.Evaluation;
+
+/// <summary>What to evaluate: the families (null: each run's RL tasks, held-out and unrewarded tasks), the settings
+/// that override the run's own, and which runs (null: all).</summary>
+public sealed record EvaluationRequest(IReadOnlyList<string>? Tasks, TaskEvalOverrides Overrides, Func<PlannedRun, bool>? Selection = null);
+
+/// <summary>One measured metric of one run's checkpoint on one family, as appended to the evals table.</summary>
+public sealed record EvaluatedMetric(PlannedRun Run, long Step, string Family, string Split, TaskMetric Metric);
+
+/// <summary>
+/// The <c>eval</c> verb's work: task accuracy (unbiased pass@1 and pass@k, greedy_accuracy) of each planned run's
+/// latest checkpoint on gym families, appended to the evals table with stage <c>eval</c>. Settings are the run's own
+/// RL evaluation settings (<see cref="RunEvalSettings"/>) unless overridden. Settings, families and eval splits of
+/// every run are checked, and every checkpoint is loaded once, before the first row is appended: bad input or a
+/// damaged checkpoint stops with nothing written.
+/// </summary>
+public sealed class EvaluationStage(RunEnvironment env, RunPlan plan, string source)
+{
+    public const string Stage = "eval";
+
+    private sealed record RunToEvaluate(PlannedRun Run, CheckpointStore Store, RlSection? Rl, TaskEvalOptions Options,
+        IReadOnlyList<ITaskFamily> Families);
+
+    /// <summary>Evaluates, calling <paramref name="measured"/> for each metric as it is measured; a run's rows are
+    /// appended once all its families are evaluated. Returns every metric.</summary>
+    public IReadOnlyList<EvaluatedMetric> Run(EvaluationRequest request, Action<EvaluatedMetric>? measured = null)
+    {
+        var runs = Prepare(request);
+        var all = new List<EvaluatedMetric>();
+        var tokenizer = SpecResolver.ResolveTokenizer(plan.Spec.Tokenizer);
+        foreach (var r in runs)
+        {
+            var config = r.Run.Config;
+            Precisions.EnsureSupported(config.Precision, env.Device);
+            using var model = new Gpt(config.Model, config.Precision);
+            model.to(env.Device);
+            var state = r.Store.Load(r.Run.Id, model, optimizer: null);
+            var heldOut = new HashSet<string>(r.Rl?.HeldOutTasks ?? []);
+            var unrewarded = new HashSet<string>(r.Rl?.UnrewardedTasks ?? []);
+            var rows = new List<EvalRecord>();
+            foreach (var family in r.Families)
+            {
+                foreach (var m in TaskEvaluator.Evaluate(model, tokenizer, family, r.Options, env.Device))
+                {
+                    string split = heldOut.Contains(family.Name) ? ResultTables.HeldOut
+                        : unrewarded.Contains(family.Name) ? ResultTables.Unrewarded : ResultTables.InDistribution;
+                    rows.Add(m.ToRecord(Stage, state.Step, state, split));
+                    var metric = new EvaluatedMetric(r.Run, state.Step, family.Name, split, m);
+                    all.Add(metric);
+                    measured?.Invoke(metric);
+                }
+            }
+            env.Results.Append(ResultTables.Evals, r.Run.Id, rows);
+        }
+        return all;
+    }
+
+    /// <summary>The runs with a checkpoint, their settings and families, all checked before anything is measured.</summary>
+    private List<RunToEvaluate> Prepare(EvaluationRequest request)
+    {
+        var overrides = request.Overrides;
+        var given = request.Tasks is { Count: > 0 } named ? named : null;
+        var candidates = plan.Runs.Where(r => request.Selection?.Invoke(r) ?? true)
+            .Select(r => (Run: r, Store: new CheckpointStore(env.RunDirectory(plan.Experiment, r.Id))))
+            .Where(r => r.Store.HasCheckpoint)
+            .ToList();
+        if (candidates.Count == 0)
+            throw new BadInputException(source, "checkpoints",
+                $"no run of this pipeline has a checkpoint under {env.Models}", "run the pipeline first (or point --models at its checkpoints)");
+        var runs = new List<RunToEvaluate>();
+        foreach (var (run, store) in candidates)
+        {
+            var rl = RunEvalSettings.RlSectionOf(plan, run);
+            var options = RunEvalSettings.For(plan, run, overrides);
+            var names = given ?? (rl is not null ? SpecValidator.EvaluatedFamilies(rl).ToArray()
+                : throw new BadInputException(source, "--tasks",
+                    "the pipeline has no rl section to take task families from", "name families with --tasks, e.g. --tasks addition"));
+            if (options.PassK > options.Samples)
+                throw new BadInputException(source, overrides.PassK is null ? "$.rl.pass_k" : "--pass-k",
+                    $"pass@{options.PassK} needs at least {options.PassK} samples per problem, but run {run.Id} draws {options.Samples}",
+                    "use a --pass-k no larger than --samples");
+            IReadOnlyList<ITaskFamily> families = [.. names.Select(TaskRegistry.Get)];
+            foreach (var family in families)
+                TaskEvaluator.Problems(family, options, source, overrides.Problems is null ? "$.rl.eval_problems" : "--problems");
+            runs.Add(new RunToEvaluate(run, store, rl, options, families));
+        }
+        foreach (var r in runs)
+        {
+            using var probe = new Gpt(r.Run.Config.Model);
+            r.Store.Load(r.Run.Id, probe, optimizer: null);
+        }
+        return runs;
+    }
+}
