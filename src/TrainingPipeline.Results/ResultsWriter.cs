@@ -38,7 +38,8 @@ public sealed class ResultsWriter(string resultsRoot)
     public int RemoveLeftovers(string runId)
     {
         int removed = 0;
-        foreach (var table in new[] { ResultTables.Runs, ResultTables.Steps, ResultTables.Evals })
+        // Contamination too: its rows are written when a pipeline starts, so a kill then leaves a temporary file there.
+        foreach (var table in new[] { ResultTables.Runs, ResultTables.Steps, ResultTables.Evals, ResultTables.Contamination })
         {
             string folder = PartitionFolder(Root, table, runId);
             if (!Directory.Exists(folder)) continue;

@@ -89,14 +89,14 @@ public sealed class ResultsWriterTests : IDisposable
         var writer = new ResultsWriter(_root);
         writer.AppendSteps(ResultTables.Steps, "r", 1, 10, new[] { Step(1, 1) });
         // What a write killed before its rename leaves: a hidden temporary file in each table's partition.
-        var leftovers = new[] { ResultTables.Runs, ResultTables.Steps, ResultTables.Evals }
+        var leftovers = new[] { ResultTables.Runs, ResultTables.Steps, ResultTables.Evals, ResultTables.Contamination }
             .Select(t => Path.Combine(Directory.CreateDirectory(ResultsWriter.PartitionFolder(_root, t, "r")).FullName, ".part-x.parquet.tmp"))
             .ToList();
         foreach (var file in leftovers) File.WriteAllText(file, "half");
         string other = Directory.CreateDirectory(ResultsWriter.PartitionFolder(_root, ResultTables.Steps, "other")).FullName;
         File.WriteAllText(Path.Combine(other, ".part-y.parquet.tmp"), "another run's");
 
-        Assert.Equal(3, writer.RemoveLeftovers("r"));
+        Assert.Equal(4, writer.RemoveLeftovers("r"));
 
         Assert.All(leftovers, f => Assert.False(File.Exists(f)));
         Assert.True(File.Exists(Path.Combine(other, ".part-y.parquet.tmp")));

@@ -37,7 +37,7 @@ public sealed class SlurmSweepTests(ITestOutputHelper output) : IDisposable
     {
         // Two seeds × (narrow → broad → 2-step RL): three job arrays of two tasks, then the analysis job.
         string json = SweepSubmitterTests.TwoSeeds.Replace("\"sweep\":", """
-            "rl": { "tasks": { "addition": 1 }, "steps": 2, "prompts_per_step": 2, "group_size": 2, "max_new_tokens": 4,
+            "rl": { "tasks": { "addition": 1 }, "difficulty": 2, "steps": 2, "prompts_per_step": 2, "group_size": 2, "max_new_tokens": 4,
                     "eval_every": 2, "eval_problems": 4 },
             "sweep":
             """, StringComparison.Ordinal);

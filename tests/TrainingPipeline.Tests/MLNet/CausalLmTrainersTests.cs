@@ -5,6 +5,7 @@ using TrainingPipeline.MLNet;
 using TrainingPipeline.Model;
 using TrainingPipeline.Results;
 using TrainingPipeline.Tests.Pipeline;
+using TrainingPipeline.Tasks;
 
 namespace TrainingPipeline.Tests.MLNet;
 
@@ -64,7 +65,12 @@ public sealed class CausalLmTrainersTests : IDisposable
         // Other documents are another run.
         Assert.NotEqual(pretrained.RunId, _ml.CausalLm().Trainers.Pretrain(PretrainOptions).Plan(Documents(299)).Id);
 
-        var prompts = TaskDataViews.FromFamily(_ml, "addition", count: 300, difficulty: 2);
+        // A user's prompt set holds problems of both sides of the split: the stage trains on the train side's rows and
+        // evaluates on the eval side's.
+        var prompts = _ml.Data.LoadFromEnumerable(
+            _ml.Data.CreateEnumerable<TaskPromptRow>(TaskDataViews.FromFamily(_ml, "addition", count: 240, difficulty: 2), reuseRowObject: false)
+                .Concat(_ml.Data.CreateEnumerable<TaskPromptRow>(TaskDataViews.FromFamily(_ml, "addition", count: 60, difficulty: 2, split: ProblemSplit.Eval), reuseRowObject: false))
+                .ToList());
         var rl = new RlSection(new Dictionary<string, double>(), Steps: 2, PromptsPerStep: 2, GroupSize: 4, MaxNewTokens: 4,
             EvalProblems: 4, EvalSamples: 2, PassK: 2, EvalEvery: 100, CheckpointEvery: 1);
         using var tuned = _ml.CausalLm().Trainers.Grpo(new GrpoTrainerOptions(Folders, pretrained, "addition", rl)).Fit(prompts);
