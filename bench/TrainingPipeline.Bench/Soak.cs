@@ -165,7 +165,7 @@ public static class Soak
                     rollouts.Add(new Rollout(g, family, problem, prompt, generation.Tokens[j], generation.Truncated[j], verdict, verdict.Reward));
                 }
             }
-            var advantages = Advantages.Compute(rollouts.Select(r => r.Reward).ToArray(), GroupSize, "grpo", scaleByStd: true);
+            var advantages = new GroupRelativeAdvantages(scaleByStd: true).Estimate(rollouts.Select(r => r.Reward).ToArray(), GroupSize);
             using var scope = NewDisposeScope();
             using var batch = new RolloutBatch(rollouts, CPU);
             var advantageTensor = tensor(advantages.Select(a => (float)a).ToArray());

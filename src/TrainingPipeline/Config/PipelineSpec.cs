@@ -1,5 +1,6 @@
 using System.Text.Json;
 using TrainingPipeline.Model;
+using TrainingPipeline.RL;
 
 namespace TrainingPipeline.Config;
 
@@ -78,7 +79,7 @@ public static class PhaseLrSchedules
 /// </summary>
 public sealed record RlSection(
     IReadOnlyDictionary<string, double> Tasks,
-    string Algorithm = "grpo",
+    RlAlgorithm Algorithm = RlAlgorithm.Grpo,
     IReadOnlyList<string>? HeldOutTasks = null,
     int Difficulty = 1,
     IReadOnlyList<DifficultyPoint>? DifficultySchedule = null,

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using TrainingPipeline.Model;
+using TrainingPipeline.RL;
 
 namespace TrainingPipeline.Config;
 
@@ -142,7 +143,7 @@ public sealed record RlIdentity(
 /// <summary>The RL settings that change what is sampled, rewarded and updated.</summary>
 public sealed record RlOptimisation(
     IReadOnlyDictionary<string, double> Tasks,
-    string Algorithm,
+    RlAlgorithm Algorithm,
     int Difficulty,
     IReadOnlyList<DifficultyPoint>? DifficultySchedule,
     int Steps,

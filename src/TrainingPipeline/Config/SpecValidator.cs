@@ -44,7 +44,6 @@ public static partial class SpecValidator
     public static string BaseId(string domain) => domain.Contains('@') ? domain[..domain.LastIndexOf('@')] : domain;
 
     public static readonly string[] Schedules = { "cosine", "constant", "wsd" };
-    public static readonly string[] Algorithms = { "grpo", "rloo", "reinforce" };
     public static readonly string[] LossAggregations = { "token", "sequence", "constant" };
     public static readonly string[] Tokenizers = { "byte" };
     /// <summary>A phase's corpus is materialized in memory as 16-bit ids, so a phase trains on at most this many tokens.</summary>
@@ -173,7 +172,6 @@ public static partial class SpecValidator
 
     private static void ValidateRl(RlSection rl, Catalogs catalogs, Action<bool, string, string, string> check)
     {
-        check(Algorithms.Contains(rl.Algorithm), "$.rl.algorithm", $"unknown algorithm '{rl.Algorithm}'", "use grpo, rloo or reinforce");
         check(rl.Tasks.Count > 0, "$.rl.tasks", "the task mixture is empty", "list at least one task family with a positive weight");
         foreach (var (task, weight) in rl.Tasks)
         {
@@ -200,9 +198,9 @@ public static partial class SpecValidator
         }
         check(rl.Steps is >= 1 and <= 10_000_000, "$.rl.steps", $"must be between 1 and 10,000,000, got {rl.Steps}", "use e.g. 20");
         check(rl.PromptsPerStep is >= 1 and <= 100_000, "$.rl.prompts_per_step", $"must be between 1 and 100,000, got {rl.PromptsPerStep}", "use e.g. 4");
-        int minGroup = rl.Algorithm == "reinforce" ? 1 : 2;
+        int minGroup = RlAlgorithms.For(rl.Algorithm).MinGroupSize;
         check(rl.GroupSize >= minGroup && rl.GroupSize <= 4096, "$.rl.group_size",
-            $"must be {minGroup}–4096 for {rl.Algorithm}, got {rl.GroupSize}", "group-relative baselines need at least 2 samples per prompt");
+            $"must be {minGroup}–4096 for {RlAlgorithms.Name(rl.Algorithm)}, got {rl.GroupSize}", "group-relative baselines need at least 2 samples per prompt");
         check(rl.MaxNewTokens is >= 1 and <= 65536, "$.rl.max_new_tokens", $"must be between 1 and 65,536, got {rl.MaxNewTokens}", "use e.g. 24");
         check(rl.Temperature is > 0 and <= 10, "$.rl.temperature", $"must be in (0, 10], got {rl.Temperature}", "use 1.0");
         check(double.IsFinite(rl.Lr) && rl.Lr is > 0 and < 1, "$.rl.lr", $"must be in (0, 1), got {rl.Lr}", "use e.g. 1e-4");

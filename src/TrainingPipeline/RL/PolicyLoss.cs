@@ -7,7 +7,11 @@ namespace TrainingPipeline.RL;
 /// <c>MaxNewTokens</c> make the fixed denominator of the <c>constant</c> aggregation.
 /// </summary>
 public sealed record PolicyLossOptions(double ClipLow, double ClipHigh, double KlCoef, string Aggregation, int MaxNewTokens,
-    int RolloutsPerStep);
+    int RolloutsPerStep)
+{
+    public static PolicyLossOptions From(Config.RlSection rl) =>
+        new(rl.ClipLow, rl.ClipHigh, rl.KlCoef, rl.LossAggregation, rl.MaxNewTokens, rl.PromptsPerStep * rl.GroupSize);
+}
 
 /// <summary>
 /// Loss and the statistics logged with it (plain numbers, computed without gradient). <c>ClipFraction</c> is the
