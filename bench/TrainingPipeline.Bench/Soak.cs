@@ -174,7 +174,7 @@ public static class Soak
             rlOptimizer.zero_grad();
             var (logProbs, _) = batch.LogProbs(model);
             var result = PolicyLoss.Compute(logProbs, oldLogProbs, null, advantageTensor, batch.Mask,
-                new PolicyLossOptions(0.2, 0.2, 0, "token", MaxNewTokens));
+                new PolicyLossOptions(0.2, 0.2, 0, LossAggregation.Token, MaxNewTokens));
             result.Loss.backward();
             nn.utils.clip_grad_norm_(model.parameters(), 1.0);
             rlOptimizer.step();

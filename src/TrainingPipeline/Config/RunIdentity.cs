@@ -44,7 +44,7 @@ public static class RunIdentity
             config.Mixture, config.Tokens, config.ResetOptimizer,
             new PretrainOptimisation(t.BatchSize, t.GradAccum, t.Lr, t.MinLrRatio, t.Schedule, t.WarmupSteps,
                 t.WsdDecayFraction, t.WeightDecay, t.Beta1, t.Beta2, t.GradClip),
-            config.Precision, config.PhaseLrSchedule ?? PhaseLrSchedules.Rewarm);
+            config.Precision, config.PhaseLrSchedule ?? PhaseLrSchedule.Rewarm);
     }
 
     public static RlIdentity For(RlRunConfig config)
@@ -109,7 +109,7 @@ public sealed record PretrainIdentity(
     bool ResetOptimizer,
     PretrainOptimisation Optimisation,
     Precision Precision = Precision.Fp32,
-    string PhaseLrSchedule = PhaseLrSchedules.Rewarm);
+    PhaseLrSchedule PhaseLrSchedule = PhaseLrSchedule.Rewarm);
 
 /// <summary>The pre-training hyper-parameters that change the updates.</summary>
 public sealed record PretrainOptimisation(
@@ -117,7 +117,7 @@ public sealed record PretrainOptimisation(
     int GradAccum,
     double Lr,
     double MinLrRatio,
-    string Schedule,
+    LrScheduleKind Schedule,
     int WarmupSteps,
     double WsdDecayFraction,
     double WeightDecay,
@@ -157,7 +157,7 @@ public sealed record RlOptimisation(
     double ClipHigh,
     double KlCoef,
     bool ScaleByStd,
-    string LossAggregation,
+    LossAggregation LossAggregation,
     bool DynamicSampling,
     int DynamicSamplingMaxRounds,
     double OverlongPenalty,

@@ -6,7 +6,7 @@ namespace TrainingPipeline.RL;
 /// </summary>
 public static class Advantages
 {
-        public static void RequireWholeGroups(IReadOnlyList<double> rewards, int groupSize)
+    public static void RequireWholeGroups(IReadOnlyList<double> rewards, int groupSize)
     {
         if (rewards.Count % groupSize != 0) throw new ArgumentException("rewards must come in whole groups");
     }
