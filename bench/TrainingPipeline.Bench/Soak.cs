@@ -165,7 +165,7 @@ public static class Soak
                     rollouts.Add(new Rollout(g, family, problem, prompt, generation.Tokens[j], generation.Truncated[j], verdict, verdict.Reward));
                 }
             }
-            var advantages = Advantages.Compute(rollouts.Select(r => r.Reward).ToArray(), GroupSize, "grpo", scaleByStd: true);
+            var advantages = new GroupRelativeAdvantages(scaleByStd: true).Estimate(rollouts.Select(r => r.Reward).ToArray(), GroupSize);
             using var scope = NewDisposeScope();
             using var batch = new RolloutBatch(rollouts, CPU);
             var advantageTensor = tensor(advantages.Select(a => (float)a).ToArray());
@@ -174,7 +174,7 @@ public static class Soak
             rlOptimizer.zero_grad();
             var (logProbs, _) = batch.LogProbs(model);
             var result = PolicyLoss.Compute(logProbs, oldLogProbs, null, advantageTensor, batch.Mask,
-                new PolicyLossOptions(0.2, 0.2, 0, "token", MaxNewTokens));
+                new PolicyLossOptions(0.2, 0.2, 0, LossAggregation.Token, MaxNewTokens));
             result.Loss.backward();
             nn.utils.clip_grad_norm_(model.parameters(), 1.0);
             rlOptimizer.step();

@@ -29,26 +29,23 @@ public static class AnalysisStage
 
         // Pre-training points are clustered by lineage (ResultsPoints): chained phases and sweep points sharing a parent
         // are checkpoints of one model, so the lineage, not the phase run, is what the intervals resample.
-        var lossCompute = TryFit(new LossComputeLaw(options.LossComputeGrid), points.Pretrain, "pretrain", options, resultsDir, notes, log, RunLevelIntervals.Lineage);
-        var chinchilla = TryFit(new ChinchillaLaw(options.ChinchillaGrid), points.Pretrain, "pretrain", options, resultsDir, notes, log, RunLevelIntervals.Lineage);
-        laws.AddRange(new[] { lossCompute, chinchilla }.OfType<FittedLaw>());
+        var pretrainLaws = ScalingLaws.OfKind(LawKind.Pretraining);
+        var pretrainFits = pretrainLaws.Select(law => TryFit(law.CreateFor(options), points.Pretrain, "pretrain", options, resultsDir, notes, log, RunLevelIntervals.Lineage)).ToList();
+        laws.AddRange(pretrainFits.OfType<FittedLaw>());
         foreach (var (group, groupPoints) in points.PretrainOtherEvalSets)
-            laws.AddRange(new[]
-            {
-                TryFit(new LossComputeLaw(options.LossComputeGrid), groupPoints, group, options, resultsDir, notes, log, RunLevelIntervals.Lineage),
-                TryFit(new ChinchillaLaw(options.ChinchillaGrid), groupPoints, group, options, resultsDir, notes, log, RunLevelIntervals.Lineage),
-            }.OfType<FittedLaw>());
+            laws.AddRange(pretrainLaws.Select(law => TryFit(law.CreateFor(options), groupPoints, group, options, resultsDir, notes, log, RunLevelIntervals.Lineage))
+                .OfType<FittedLaw>());
         if (points.LossCurves.Count > 0 || points.Pretrain.Count > 0)
-            figures.Add(ReportPlots.LossVsCompute(points.LossCurves, points.Pretrain, lossCompute, chinchilla));
-        if (chinchilla is not null) figures.Add(ReportPlots.IsoLossContours(chinchilla, points.Pretrain));
+            figures.Add(ReportPlots.LossVsCompute(points.LossCurves, points.Pretrain, pretrainFits));
+        foreach (var (law, fitted) in pretrainLaws.Zip(pretrainFits))
+            if (fitted is not null && law.ExtraFigure is { } figure) figures.Add(figure(fitted, points.Pretrain));
 
         var index = 0;
         foreach (var (group, groupPoints) in points.RlGroups)
         {
-            var linear = TryFit(new RlLogLinearLaw(), groupPoints, group, options, resultsDir, notes, log);
-            var sigmoid = TryFit(new RlSigmoidLaw(), groupPoints, group, options, resultsDir, notes, log);
-            laws.AddRange(new[] { linear, sigmoid }.OfType<FittedLaw>());
-            figures.Add(ReportPlots.RlScore(group, groupPoints, linear, sigmoid, index++));
+            var rlFits = ScalingLaws.OfKind(LawKind.Rl).Select(law => TryFit(law.CreateFor(options), groupPoints, group, options, resultsDir, notes, log)).ToList();
+            laws.AddRange(rlFits.OfType<FittedLaw>());
+            figures.Add(ReportPlots.RlScore(group, groupPoints, rlFits, index++));
         }
         if (points.RlRuns.Any(r => r.Breadth is not null)) figures.Add(ReportPlots.Transfer(points.RlRuns));
 

@@ -73,9 +73,7 @@ internal static class AnalyzeCommand
             var discardBelow = parsed.GetValue(discard);
             if (discardBelow is < 0 or >= 1) throw new BadInputException("--discard-below", "--discard-below", $"must be in [0, 1), got {discardBelow}", "pass e.g. 0.1");
             var coarse = parsed.GetValue(grid) == "coarse";
-            InitializationGrid? initGrid = !coarse ? null
-                : lawName == ChinchillaLaw.LawName ? ChinchillaLaw.CoarseGrid
-                : lawName == LossComputeLaw.LawName ? LossComputeLaw.CoarseGrid : null;
+            InitializationGrid? initGrid = coarse ? ScalingLaws.Definition(lawName).CoarseGrid : null;
             var fitted = ExternalFit.Run(new ExternalFitRequest(lawName, parsed.GetValue(input)!, parsed.GetValue(columns) ?? [],
                 bootstrapCount, parsed.GetValue(seed), initGrid, discardBelow));
             Console.WriteLine(parsed.GetValue(json) ? FitJson.Write(fitted) : Table(fitted));

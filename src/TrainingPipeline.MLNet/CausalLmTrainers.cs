@@ -3,6 +3,7 @@ using TrainingPipeline.Config;
 using TrainingPipeline.Data;
 using TrainingPipeline.Model;
 using TrainingPipeline.Pipeline;
+using TrainingPipeline.RL;
 using TrainingPipeline.Results;
 using TrainingPipeline.Tasks;
 
@@ -97,8 +98,10 @@ public sealed class GrpoTrainer(GrpoTrainerOptions options) : IEstimator<CausalL
         Positive(rl.CheckpointEvery, nameof(rl.CheckpointEvery));
         if (rl.GroupSize < 2)
             throw new BadInputException(nameof(GrpoTrainerOptions), "Rl.GroupSize", $"{rl.GroupSize} is below 2", "group-relative advantages need at least 2 samples per prompt");
-        if (!SpecValidator.Algorithms.Contains(rl.Algorithm))
-            throw new BadInputException(nameof(GrpoTrainerOptions), "Rl.Algorithm", $"unknown algorithm '{rl.Algorithm}'", "use " + string.Join(", ", SpecValidator.Algorithms));
+        // A C# caller can cast any integer to the enum; a pipeline file cannot (SpecJson rejects it).
+        if (!Enum.IsDefined(rl.Algorithm))
+            throw new BadInputException(nameof(GrpoTrainerOptions), "Rl.Algorithm", $"unknown algorithm {(int)rl.Algorithm}",
+                "use one of: " + string.Join(", ", Enum.GetValues<RlAlgorithm>()));
     }
 
     public SchemaShape GetOutputSchema(SchemaShape inputSchema) =>

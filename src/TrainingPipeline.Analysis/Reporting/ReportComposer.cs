@@ -24,7 +24,7 @@ public static class ReportComposer
         var sections = new List<ReportSection>
         {
             new("overview", "Overview", Overview(inputs)),
-            new("pretraining", "Pre-training scaling laws", LawSection(inputs, "pretraining", [LossComputeLaw.LawName, ChinchillaLaw.LawName],
+            new("pretraining", "Pre-training scaling laws", LawSection(inputs, "pretraining", [.. ScalingLaws.OfKind(LawKind.Pretraining).Select(l => l.Name)],
                 "No pre-training law could be fitted (see the notes above).")),
             new("rl", "RL: score vs compute", RlSection(inputs)),
             new("transfer", "Narrow vs broad transfer", TransferSection(inputs)),
@@ -77,18 +77,19 @@ public static class ReportComposer
     private static List<ReportBlock> RlSection(ReportInputs inputs)
     {
         var blocks = new List<ReportBlock>();
-        var rl = inputs.Laws.Where(l => l.Law is RlLogLinearLaw.LawName or RlSigmoidLaw.LawName).ToList();
+        var rlLaws = ScalingLaws.OfKind(LawKind.Rl).Select(l => l.Name).ToList();
+        var rl = inputs.Laws.Where(l => rlLaws.Contains(l.Law)).ToList();
         if (rl.Count == 0) blocks.Add(new ParagraphBlock("No RL law could be fitted (no RL pass@1 evals, or too few; see the notes above)."));
         var selection = new List<IReadOnlyList<string>>();
         foreach (var group in rl.GroupBy(l => l.Group))
         {
-            var linear = group.FirstOrDefault(l => l.Law == RlLogLinearLaw.LawName);
-            var sigmoid = group.FirstOrDefault(l => l.Law == RlSigmoidLaw.LawName);
-            selection.Add([group.Key, Rmse(linear), Rmse(sigmoid), Preferred(linear, sigmoid)]);
+            var fits = rlLaws.Select(name => group.FirstOrDefault(l => l.Law == name)).ToList();
+            // The verdict is the saturation test: the first RL law (log-linear) against the second (saturating).
+            selection.Add([group.Key, .. fits.Select(Rmse), Preferred(fits[0], fits.Count > 1 ? fits[1] : null)]);
         }
         if (selection.Count > 0)
         {
-            blocks.Add(new TableBlock(["group", "rl-loglinear backtest RMSE [95% CI]", "rl-sigmoid backtest RMSE [95% CI]", "backtest verdict"], selection));
+            blocks.Add(new TableBlock(["group", .. rlLaws.Select(name => $"{name} backtest RMSE [95% CI]"), "backtest verdict"], selection));
             blocks.Add(new ParagraphBlock(PreferenceRule + " Read the verdict as a saturation test: rl-sigmoid preferred = saturation " +
                 "detected; otherwise the log-linear law is adequate (the sigmoid does not extrapolate better), which is not evidence " +
                 "that there is no ceiling (docs/analysis.md, \"Calibration\")."));

@@ -13,8 +13,14 @@ public static class ReportPlots
     private const int Width = 800;
     private const int Height = 500;
 
+    /// <summary>One colour per law of a kind, in registry order (<see cref="ScalingLaws"/>).</summary>
+    private static readonly Color[] LawColors = [Colors.Red, Colors.Blue, Colors.Green, Colors.Orange, Colors.Purple];
+
+    private static Color LawColor(int index) => LawColors[index % LawColors.Length];
+
+    /// <param name="fits">The pre-training laws' fits on the main evaluation set, in registry order (null: not fitted).</param>
     public static ReportFigure LossVsCompute(IReadOnlyList<LossCurvePoint> curves, IReadOnlyList<LawPoint> finals,
-        FittedLaw? lossCompute, FittedLaw? chinchilla)
+        IReadOnlyList<FittedLaw?> fits)
     {
         var plot = NewPlot("Loss vs compute per model size", "log10 compute (FLOPs)", "loss (nats/token)");
         foreach (var size in curves.GroupBy(c => c.ModelSize).OrderBy(g => g.Key))
@@ -38,12 +44,13 @@ public static class ReportPlots
             final.LegendText = "final points (fitted)";
         }
         var (lo, hi) = Range(finals.Select(p => Math.Log10(p.Compute)).Concat(curves.Where(c => c.Compute > 0).Select(c => Math.Log10(c.Compute))));
-        if (lossCompute is not null)
-            AddCurve(plot, lo, hi + 0.5, x => new LossComputeLaw().Predict(lossCompute.Fit, new LawPoint(Math.Pow(10, x), double.NaN)),
-                "L(C) = E + A·C^−α", Colors.Red, LinePattern.Solid);
-        if (chinchilla is not null)
-            AddCurve(plot, lo, hi + 0.5, x => new ChinchillaLaw().OptimalLoss(chinchilla.Fit, Math.Pow(10, x)),
-                "Chinchilla compute-optimal frontier", Colors.Blue, LinePattern.Dashed);
+        for (var i = 0; i < fits.Count; i++)
+        {
+            if (fits[i] is not { } fitted) continue;
+            var law = ScalingLaws.Definition(fitted.Law);
+            AddCurve(plot, lo, hi + 0.5, x => law.AlongCompute(fitted.Fit, Math.Pow(10, x)), law.CurveLabel, LawColor(i),
+                i == 0 ? LinePattern.Solid : LinePattern.Dashed);
+        }
         return Render(plot, "pretraining", "Loss vs compute", "loss_vs_compute.png",
             "In-distribution loss along each pre-training run (one colour per model size), the final points used in the fits, " +
             "the fitted L(C) and the loss on the Chinchilla compute-optimal frontier L(N_opt(C), D_opt(C)).", Alignment.UpperRight);
@@ -98,25 +105,26 @@ public static class ReportPlots
             "Contours of the fitted L(N, D) with the compute-optimal allocation and the trained models.", Alignment.UpperLeft);
     }
 
-    public static ReportFigure RlScore(string group, IReadOnlyList<LawPoint> points, FittedLaw? logLinear, FittedLaw? sigmoid, int index)
+    /// <param name="fits">The RL laws' fits on this group, in registry order (null: not fitted).</param>
+    public static ReportFigure RlScore(string group, IReadOnlyList<LawPoint> points, IReadOnlyList<FittedLaw?> fits, int index)
     {
         var plot = NewPlot($"RL score vs compute: {group}", "log10 RL compute (FLOPs)", "pass@1");
         var data = plot.Add.ScatterPoints(points.Select(p => Math.Log10(p.Compute)).ToArray(), points.Select(p => p.Value).ToArray());
         data.Color = Colors.Black;
         data.LegendText = "evals";
         var (lo, hi) = Range(points.Select(p => Math.Log10(p.Compute)));
-        foreach (var (fitted, law, color) in new (FittedLaw?, IScalingLaw, Color)[]
-                 { (logLinear, new RlLogLinearLaw(), Colors.Red), (sigmoid, new RlSigmoidLaw(), Colors.Blue) })
+        for (var i = 0; i < fits.Count; i++)
         {
-            if (fitted is null) continue;
-            AddCurve(plot, lo, hi, x => law.Predict(fitted.Fit, new LawPoint(Math.Pow(10, x), double.NaN)), $"{law.Name} (all points)", color, LinePattern.Solid);
+            if (fits[i] is not { } fitted) continue;
+            var law = ScalingLaws.Definition(fitted.Law);
+            AddCurve(plot, lo, hi, x => law.AlongCompute(fitted.Fit, Math.Pow(10, x)), $"{law.Name} (all points)", LawColor(i), LinePattern.Solid);
             if (fitted.Backtest is { } backtest)
             {
-                AddCurve(plot, lo, hi, x => law.Predict(backtest.TrainFit, new LawPoint(Math.Pow(10, x), double.NaN)),
-                    $"{law.Name} backtest fit (RMSE {backtest.RootMeanSquaredError:G3})", color, LinePattern.Dashed);
+                AddCurve(plot, lo, hi, x => law.AlongCompute(backtest.TrainFit, Math.Pow(10, x)),
+                    $"{law.Name} backtest fit (RMSE {backtest.RootMeanSquaredError:G3})", LawColor(i), LinePattern.Dashed);
             }
         }
-        var cutoff = logLinear?.Backtest?.CutoffCompute ?? sigmoid?.Backtest?.CutoffCompute;
+        var cutoff = fits.Select(f => f?.Backtest?.CutoffCompute).FirstOrDefault(c => c is not null);
         if (cutoff is { } c) plot.Add.VerticalLine(Math.Log10(c), 1, Colors.Gray, LinePattern.Dotted);
         return Render(plot, "rl", $"RL score vs compute: {group}", $"rl_score_{index}.png",
             "Both laws fitted on all points (solid) and on the lower part of the compute range only (dashed, the backtest); " +

@@ -14,7 +14,7 @@ public static class LawPointsFromTable
     {
         var runs = RunIds(table, columns);
         var errors = columns.Find(table, "stderr") is { } errorColumn ? table.Column(errorColumn) : null;
-        return [.. Points(table, law, columns).Select((p, i) => p with { Cluster = runs?[i], StdError = errors?[i] ?? double.NaN })];
+        return [.. ScalingLaws.Definition(law).PointsFromTable(table, columns, law).Select((p, i) => p with { Cluster = runs?[i], StdError = errors?[i] ?? double.NaN })];
     }
 
     private static string[]? RunIds(NumericTable table, ColumnMapping columns)
@@ -28,19 +28,29 @@ public static class LawPointsFromTable
         return ids;
     }
 
-    private static IReadOnlyList<LawPoint> Points(NumericTable table, string law, ColumnMapping columns)
+    /// <summary>Score against compute (the RL laws): columns C and score.</summary>
+    public static IReadOnlyList<LawPoint> ScorePoints(NumericTable table, ColumnMapping columns, string law)
     {
-        if (law is RlLogLinearLaw.LawName or RlSigmoidLaw.LawName)
-        {
-            var compute = columns.Require(table, "C", law);
-            var score = columns.Require(table, "score", law);
-            return [.. Enumerable.Range(0, table.RowCount).Select(i => new LawPoint(compute[i], score[i]))];
-        }
+        var compute = columns.Require(table, "C", law);
+        var score = columns.Require(table, "score", law);
+        return [.. Enumerable.Range(0, table.RowCount).Select(i => new LawPoint(compute[i], score[i]))];
+    }
+
+    /// <summary>Loss against compute: C, or N and D to complete it.</summary>
+    public static IReadOnlyList<LawPoint> LossPoints(NumericTable table, ColumnMapping columns, string law) =>
+        LossPoints(table, columns, law, needsModelSize: false);
+
+    /// <summary>Loss against model size and data (Chinchilla): N, and D or C.</summary>
+    public static IReadOnlyList<LawPoint> LossPointsWithModelSize(NumericTable table, ColumnMapping columns, string law) =>
+        LossPoints(table, columns, law, needsModelSize: true);
+
+    private static IReadOnlyList<LawPoint> LossPoints(NumericTable table, ColumnMapping columns, string law, bool needsModelSize)
+    {
         var loss = columns.Require(table, "loss", law);
         var n = columns.Find(table, "N") is { } nColumn ? table.Column(nColumn) : null;
         var d = columns.Find(table, "D") is { } dColumn ? table.Column(dColumn) : null;
         var c = columns.Find(table, "C") is { } cColumn ? table.Column(cColumn) : null;
-        if (law == ChinchillaLaw.LawName)
+        if (needsModelSize)
         {
             n ??= columns.Require(table, "N", law);
             if (d is null && c is null) columns.Require(table, "D", law);

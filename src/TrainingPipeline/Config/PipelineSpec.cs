@@ -1,5 +1,6 @@
 using System.Text.Json;
 using TrainingPipeline.Model;
+using TrainingPipeline.RL;
 
 namespace TrainingPipeline.Config;
 
@@ -43,7 +44,7 @@ public sealed record PretrainSection(
     int BatchSize = 16,
     double Lr = 3e-3,
     double MinLrRatio = 0.1,
-    string Schedule = "cosine",
+    LrScheduleKind Schedule = LrScheduleKind.Cosine,
     int WarmupSteps = 10,
     double WsdDecayFraction = 0.2,
     double WeightDecay = 0.1,
@@ -62,13 +63,21 @@ public sealed record PretrainSection(
 /// <c>rewarm</c> runs the whole schedule again over the phase (warmup back to the peak <c>pretrain.lr</c>, then
 /// decay); <c>hold_final</c> (not for the first phase) holds the rate the schedule ended on, without warmup.
 /// </summary>
-public sealed record PhaseSection(string Name, string Corpus, long Tokens, bool ResetOptimizer = false, string LrSchedule = PhaseLrSchedules.Rewarm);
+public sealed record PhaseSection(string Name, string Corpus, long Tokens, bool ResetOptimizer = false, PhaseLrSchedule LrSchedule = PhaseLrSchedule.Rewarm);
 
 /// <summary>The values of a phase's <c>lr_schedule</c>.</summary>
-public static class PhaseLrSchedules
+public enum PhaseLrSchedule
 {
-    public const string Rewarm = "rewarm";
-    public const string HoldFinal = "hold_final";
+    Rewarm,
+    HoldFinal,
+}
+
+/// <summary>The values of <c>pretrain.schedule</c> (<see cref="Training.LrSchedule"/>).</summary>
+public enum LrScheduleKind
+{
+    Cosine,
+    Constant,
+    Wsd,
 }
 
 /// <summary>
@@ -78,7 +87,7 @@ public static class PhaseLrSchedules
 /// </summary>
 public sealed record RlSection(
     IReadOnlyDictionary<string, double> Tasks,
-    string Algorithm = "grpo",
+    RlAlgorithm Algorithm = RlAlgorithm.Grpo,
     IReadOnlyList<string>? HeldOutTasks = null,
     int Difficulty = 1,
     IReadOnlyList<DifficultyPoint>? DifficultySchedule = null,
@@ -93,7 +102,7 @@ public sealed record RlSection(
     double ClipHigh = 0.2,
     double KlCoef = 0.0,
     bool ScaleByStd = true,
-    string LossAggregation = "token",
+    LossAggregation LossAggregation = LossAggregation.Token,
     bool DynamicSampling = false,
     int DynamicSamplingMaxRounds = 8,
     double OverlongPenalty = 0.0,

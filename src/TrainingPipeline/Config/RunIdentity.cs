@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using TrainingPipeline.Model;
+using TrainingPipeline.RL;
 
 namespace TrainingPipeline.Config;
 
@@ -43,7 +44,7 @@ public static class RunIdentity
             config.Mixture, config.Tokens, config.ResetOptimizer,
             new PretrainOptimisation(t.BatchSize, t.GradAccum, t.Lr, t.MinLrRatio, t.Schedule, t.WarmupSteps,
                 t.WsdDecayFraction, t.WeightDecay, t.Beta1, t.Beta2, t.GradClip),
-            config.Precision, config.PhaseLrSchedule ?? PhaseLrSchedules.Rewarm);
+            config.Precision, config.PhaseLrSchedule ?? PhaseLrSchedule.Rewarm);
     }
 
     public static RlIdentity For(RlRunConfig config)
@@ -108,7 +109,7 @@ public sealed record PretrainIdentity(
     bool ResetOptimizer,
     PretrainOptimisation Optimisation,
     Precision Precision = Precision.Fp32,
-    string PhaseLrSchedule = PhaseLrSchedules.Rewarm);
+    PhaseLrSchedule PhaseLrSchedule = PhaseLrSchedule.Rewarm);
 
 /// <summary>The pre-training hyper-parameters that change the updates.</summary>
 public sealed record PretrainOptimisation(
@@ -116,7 +117,7 @@ public sealed record PretrainOptimisation(
     int GradAccum,
     double Lr,
     double MinLrRatio,
-    string Schedule,
+    LrScheduleKind Schedule,
     int WarmupSteps,
     double WsdDecayFraction,
     double WeightDecay,
@@ -142,7 +143,7 @@ public sealed record RlIdentity(
 /// <summary>The RL settings that change what is sampled, rewarded and updated.</summary>
 public sealed record RlOptimisation(
     IReadOnlyDictionary<string, double> Tasks,
-    string Algorithm,
+    RlAlgorithm Algorithm,
     int Difficulty,
     IReadOnlyList<DifficultyPoint>? DifficultySchedule,
     int Steps,
@@ -156,7 +157,7 @@ public sealed record RlOptimisation(
     double ClipHigh,
     double KlCoef,
     bool ScaleByStd,
-    string LossAggregation,
+    LossAggregation LossAggregation,
     bool DynamicSampling,
     int DynamicSamplingMaxRounds,
     double OverlongPenalty,

@@ -39,7 +39,7 @@ public sealed record PretrainRunConfig(
     bool ResetOptimizer,
     PretrainSection Training,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] Precision Precision = Precision.Fp32,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? PhaseLrSchedule = null) : IRunConfig
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] PhaseLrSchedule? PhaseLrSchedule = null) : IRunConfig
 {
     /// <summary>Number of domains in the mixture: the data-breadth lever.</summary>
     public int CorpusBreadth => Mixture.Count;
@@ -116,7 +116,7 @@ public sealed record RunPlan(string Experiment, PipelineSpec Spec, IReadOnlyList
                 var config = new PretrainRunConfig("pretrain_" + phase.Name, parent, spec.Seed, model, spec.Tokenizer,
                     phase.Name, mixture, phase.Tokens, (spec.HeldOutDomains ?? []).Order(StringComparer.Ordinal).ToList(),
                     phase.ResetOptimizer, training, precision,
-                    phase.LrSchedule == PhaseLrSchedules.Rewarm ? null : phase.LrSchedule);
+                    phase.LrSchedule == PhaseLrSchedule.Rewarm ? null : phase.LrSchedule);
                 var (id, json) = Identify(config);
                 string legacy = LegacyRunIds.Of(config with { ParentRunId = legacyParent });
                 Add(new PlannedRun(id, config.Stage, parent, json, config, null, point.Axes, legacy));

@@ -43,9 +43,6 @@ public static partial class SpecValidator
     /// <summary>A domain id without its <c>@difficulty</c> suffix: held-out declarations match on this.</summary>
     public static string BaseId(string domain) => domain.Contains('@') ? domain[..domain.LastIndexOf('@')] : domain;
 
-    public static readonly string[] Schedules = { "cosine", "constant", "wsd" };
-    public static readonly string[] Algorithms = { "grpo", "rloo", "reinforce" };
-    public static readonly string[] LossAggregations = { "token", "sequence", "constant" };
     public static readonly string[] Tokenizers = { "byte" };
     /// <summary>A phase's corpus is materialized in memory as 16-bit ids, so a phase trains on at most this many tokens.</summary>
     private const long MaxTokens = Data.TokenCorpus.MaxMaterializedTokens;
@@ -140,9 +137,8 @@ public static partial class SpecValidator
             string path = $"$.pretrain.phases[{i}]";
             check(NamePattern().IsMatch(phase.Name), path + ".name", $"'{phase.Name}' is not a valid phase name", "use e.g. narrow or broad");
             check(seen.Add(phase.Name), path + ".name", $"phase '{phase.Name}' appears twice", "give each phase its own name");
-            check(phase.LrSchedule is PhaseLrSchedules.Rewarm || (phase.LrSchedule is PhaseLrSchedules.HoldFinal && i > 0), path + ".lr_schedule",
-                phase.LrSchedule is PhaseLrSchedules.HoldFinal ? "the first phase has no previous schedule to hold the final rate of" : $"unknown lr_schedule '{phase.LrSchedule}'",
-                i > 0 ? "use rewarm (warm up to pretrain.lr again) or hold_final (keep the rate the schedule ends on)" : "use rewarm (the default)");
+            check(phase.LrSchedule is not PhaseLrSchedule.HoldFinal || i > 0, path + ".lr_schedule",
+                "the first phase has no previous schedule to hold the final rate of", "use rewarm (the default)");
             check(spec.Corpora.ContainsKey(phase.Corpus), path + ".corpus", $"no corpus named '{phase.Corpus}'",
                 "use one of: " + string.Join(", ", spec.Corpora.Keys));
             check(phase.Tokens is > 0 and <= MaxTokens, path + ".tokens", $"must be between 1 and {MaxTokens:N0}, got {phase.Tokens:N0}",
@@ -152,7 +148,6 @@ public static partial class SpecValidator
         check(p.BatchSize is >= 1 and <= 65536, "$.pretrain.batch_size", $"must be 1–65536, got {p.BatchSize}", "use e.g. 16");
         check(double.IsFinite(p.Lr) && p.Lr is > 0 and < 10, "$.pretrain.lr", $"must be in (0, 10), got {p.Lr}", "use e.g. 3e-3");
         check(p.MinLrRatio is >= 0 and <= 1, "$.pretrain.min_lr_ratio", $"must be in [0, 1], got {p.MinLrRatio}", "use e.g. 0.1");
-        check(Schedules.Contains(p.Schedule), "$.pretrain.schedule", $"unknown schedule '{p.Schedule}'", "use cosine, constant or wsd");
         check(p.WarmupSteps is >= 0 and <= 10_000_000, "$.pretrain.warmup_steps", $"must be between 0 and 10,000,000, got {p.WarmupSteps}", "use e.g. 10");
         check(p.WsdDecayFraction is > 0 and <= 1, "$.pretrain.wsd_decay_fraction", $"must be in (0, 1], got {p.WsdDecayFraction}", "use e.g. 0.2");
         check(p.WeightDecay is >= 0 and < 10, "$.pretrain.weight_decay", $"must be in [0, 10), got {p.WeightDecay}", "use e.g. 0.1");
@@ -173,7 +168,6 @@ public static partial class SpecValidator
 
     private static void ValidateRl(RlSection rl, Catalogs catalogs, Action<bool, string, string, string> check)
     {
-        check(Algorithms.Contains(rl.Algorithm), "$.rl.algorithm", $"unknown algorithm '{rl.Algorithm}'", "use grpo, rloo or reinforce");
         check(rl.Tasks.Count > 0, "$.rl.tasks", "the task mixture is empty", "list at least one task family with a positive weight");
         foreach (var (task, weight) in rl.Tasks)
         {
@@ -200,9 +194,9 @@ public static partial class SpecValidator
         }
         check(rl.Steps is >= 1 and <= 10_000_000, "$.rl.steps", $"must be between 1 and 10,000,000, got {rl.Steps}", "use e.g. 20");
         check(rl.PromptsPerStep is >= 1 and <= 100_000, "$.rl.prompts_per_step", $"must be between 1 and 100,000, got {rl.PromptsPerStep}", "use e.g. 4");
-        int minGroup = rl.Algorithm == "reinforce" ? 1 : 2;
+        int minGroup = RlAlgorithms.For(rl.Algorithm).MinGroupSize;
         check(rl.GroupSize >= minGroup && rl.GroupSize <= 4096, "$.rl.group_size",
-            $"must be {minGroup}–4096 for {rl.Algorithm}, got {rl.GroupSize}", "group-relative baselines need at least 2 samples per prompt");
+            $"must be {minGroup}–4096 for {RlAlgorithms.Name(rl.Algorithm)}, got {rl.GroupSize}", "group-relative baselines need at least 2 samples per prompt");
         check(rl.MaxNewTokens is >= 1 and <= 65536, "$.rl.max_new_tokens", $"must be between 1 and 65,536, got {rl.MaxNewTokens}", "use e.g. 24");
         check(rl.Temperature is > 0 and <= 10, "$.rl.temperature", $"must be in (0, 10], got {rl.Temperature}", "use 1.0");
         check(double.IsFinite(rl.Lr) && rl.Lr is > 0 and < 1, "$.rl.lr", $"must be in (0, 1), got {rl.Lr}", "use e.g. 1e-4");
@@ -210,8 +204,6 @@ public static partial class SpecValidator
         check(rl.ClipLow is >= 0 and < 1, "$.rl.clip_low", $"must be in [0, 1), got {rl.ClipLow}", "use 0.2");
         check(rl.ClipHigh is >= 0 and < 10, "$.rl.clip_high", $"must be in [0, 10), got {rl.ClipHigh}", "use 0.2 (or 0.28 for clip-higher)");
         check(rl.KlCoef >= 0 && double.IsFinite(rl.KlCoef), "$.rl.kl_coef", $"must be ≥ 0, got {rl.KlCoef}", "use 0 to train without a reference model");
-        check(LossAggregations.Contains(rl.LossAggregation), "$.rl.loss_aggregation", $"unknown aggregation '{rl.LossAggregation}'",
-            "use token, sequence or constant");
         check(rl.OverlongPenalty is >= 0 and <= 1, "$.rl.overlong_penalty", $"must be in [0, 1], got {rl.OverlongPenalty}", "use 0 to disable");
         check(rl.OverlongBuffer >= 0 && rl.OverlongBuffer <= rl.MaxNewTokens, "$.rl.overlong_buffer",
             $"must be 0–{rl.MaxNewTokens} (rl.max_new_tokens), got {rl.OverlongBuffer}", "use 0 for the constant penalty on truncated completions, or e.g. a quarter of max_new_tokens for DAPO's soft one");

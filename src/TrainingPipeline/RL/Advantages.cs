@@ -1,43 +1,14 @@
 namespace TrainingPipeline.RL;
 
 /// <summary>
-/// Per-completion advantages from rewards, for the algorithms of the GRPO family. Rewards come in groups of
-/// completions of one prompt, laid out group after group.
+/// Helpers shared by the advantage estimators (<see cref="IAdvantageEstimator"/>) and by evaluation: group statistics,
+/// the dynamic-sampling filter and pass@k. Rewards come in groups of completions of one prompt, group after group.
 /// </summary>
 public static class Advantages
 {
-    /// <param name="algorithm">grpo: reward minus its group's mean, divided by the group's std when
-    /// <paramref name="scaleByStd"/> (Dr. GRPO turns that off); rloo: reward minus the mean of the other completions
-    /// of its group; reinforce: reward minus the mean of the whole batch.</param>
-    public static double[] Compute(IReadOnlyList<double> rewards, int groupSize, string algorithm, bool scaleByStd, double epsilon = 1e-6)
+    public static void RequireWholeGroups(IReadOnlyList<double> rewards, int groupSize)
     {
         if (rewards.Count % groupSize != 0) throw new ArgumentException("rewards must come in whole groups");
-        var advantages = new double[rewards.Count];
-        if (algorithm == "reinforce")
-        {
-            double batchMean = rewards.Average();
-            for (int i = 0; i < rewards.Count; i++) advantages[i] = rewards[i] - batchMean;
-            return advantages;
-        }
-        for (int start = 0; start < rewards.Count; start += groupSize)
-        {
-            var group = Enumerable.Range(start, groupSize).Select(i => rewards[i]).ToArray();
-            double mean = group.Average();
-            double std = GroupStd(group);
-            for (int j = 0; j < groupSize; j++)
-            {
-                double r = group[j];
-                advantages[start + j] = algorithm switch
-                {
-                    // A group whose rewards all agree carries no signal: 0, never 0/0.
-                    "grpo" when std == 0 => 0,
-                    "grpo" => scaleByStd ? (r - mean) / (std + epsilon) : r - mean,
-                    "rloo" => r - (group.Sum() - r) / (groupSize - 1),
-                    _ => throw new ArgumentException($"unknown algorithm '{algorithm}'"),
-                };
-            }
-        }
-        return advantages;
     }
 
     /// <summary>Sample standard deviation (n − 1), as TRL's GRPO uses.</summary>

@@ -6,8 +6,20 @@ namespace TrainingPipeline.RL;
 /// The settings of the clipped policy-gradient objective. <c>RolloutsPerStep</c> (prompts_per_step × group_size) and
 /// <c>MaxNewTokens</c> make the fixed denominator of the <c>constant</c> aggregation.
 /// </summary>
-public sealed record PolicyLossOptions(double ClipLow, double ClipHigh, double KlCoef, string Aggregation, int MaxNewTokens,
-    int RolloutsPerStep);
+public sealed record PolicyLossOptions(double ClipLow, double ClipHigh, double KlCoef, LossAggregation Aggregation, int MaxNewTokens,
+    int RolloutsPerStep)
+{
+    public static PolicyLossOptions From(Config.RlSection rl) =>
+        new(rl.ClipLow, rl.ClipHigh, rl.KlCoef, rl.LossAggregation, rl.MaxNewTokens, rl.PromptsPerStep * rl.GroupSize);
+}
+
+/// <summary>The values of <c>rl.loss_aggregation</c>: how per-token losses become one number (see <see cref="PolicyLoss"/>).</summary>
+public enum LossAggregation
+{
+    Token,
+    Sequence,
+    Constant,
+}
 
 /// <summary>
 /// Loss and the statistics logged with it (plain numbers, computed without gradient). <c>ClipFraction</c> is the
@@ -62,9 +74,9 @@ public static class PolicyLoss
 
     private static Tensor Aggregate(Tensor perToken, Tensor mask, PolicyLossOptions options) => options.Aggregation switch
     {
-        "token" => (perToken * mask).sum() / mask.sum().clamp_min(1),
-        "sequence" => ((perToken * mask).sum(1) / mask.sum(1).clamp_min(1)).mean(),
-        "constant" => (perToken * mask).sum() / (options.RolloutsPerStep * (double)options.MaxNewTokens),
-        _ => throw new ArgumentException($"unknown loss aggregation '{options.Aggregation}'"),
+        LossAggregation.Token => (perToken * mask).sum() / mask.sum().clamp_min(1),
+        LossAggregation.Sequence => ((perToken * mask).sum(1) / mask.sum(1).clamp_min(1)).mean(),
+        LossAggregation.Constant => (perToken * mask).sum() / (options.RolloutsPerStep * (double)options.MaxNewTokens),
+        _ => throw new ArgumentOutOfRangeException(nameof(options), options.Aggregation, "not a LossAggregation"),
     };
 }

@@ -139,7 +139,7 @@ public sealed class RlStage(RunEnvironment env, string experiment, Func<string, 
         loop.Run(start, model, optimizer, new TrainingLoopStage
         {
             TotalSteps = rl.Steps,
-            Description = $"{rl.Algorithm}, tasks {string.Join("+", rl.Tasks.Keys)}, {rl.PromptsPerStep}×{rl.GroupSize} samples/step",
+            Description = $"{RlAlgorithms.Name(rl.Algorithm)}, tasks {string.Join("+", rl.Tasks.Keys)}, {rl.PromptsPerStep}×{rl.GroupSize} samples/step",
             StartNote = rl.UpdateEpochs == 1 && rl.ClipHigh != rl.ClipLow
                 ? "note: update_epochs = 1 keeps the policy ratio at exactly 1, so clip_low / clip_high (clip-higher) change nothing; " +
                   "they act only with update_epochs > 1"
@@ -291,7 +291,7 @@ public sealed class RlStage(RunEnvironment env, string experiment, Func<string, 
     {
         // Dynamic sampling that found no group with signal within its rounds: nothing to learn from this step.
         if (rollouts.Count == 0) return new UpdateStats(null, null, null, null, null, 0, false, false);
-        var advantages = Advantages.Compute([.. rollouts.Select(r => r.Reward)], rl.GroupSize, rl.Algorithm, rl.ScaleByStd);
+        var advantages = RlAlgorithms.AdvantagesFor(rl).Estimate([.. rollouts.Select(r => r.Reward)], rl.GroupSize);
 
         using var scope = NewDisposeScope();
         using var batch = new RolloutBatch(rollouts, env.Device);
@@ -305,15 +305,14 @@ public sealed class RlStage(RunEnvironment env, string experiment, Func<string, 
             if (rl.UpdateEpochs > 1) oldLogProbs = batch.LogProbs(model, rl.Temperature).LogProbs.detach();
             if (reference is not null) referenceLogProbs = batch.LogProbs(reference, rl.Temperature).LogProbs.detach();
         }
-        var options = new PolicyLossOptions(rl.ClipLow, rl.ClipHigh, rl.KlCoef, rl.LossAggregation, rl.MaxNewTokens,
-            rl.PromptsPerStep * rl.GroupSize);
+        var objective = RlAlgorithms.ObjectiveFor(rl);
         double policyLoss = 0, gradNorm = 0, kl = 0, entropy = 0, clip = 0;
         for (int epoch = 0; epoch < rl.UpdateEpochs; epoch++)
         {
             using var epochScope = NewDisposeScope();
             optimizer.zero_grad();
             var (logProbs, epochEntropy) = batch.LogProbs(model, rl.Temperature);
-            var result = PolicyLoss.Compute(logProbs, oldLogProbs ?? logProbs.detach(), referenceLogProbs, advantageTensor, batch.Mask, options);
+            var result = objective.Compute(logProbs, oldLogProbs ?? logProbs.detach(), referenceLogProbs, advantageTensor, batch.Mask);
             result.Loss.backward();
             gradNorm = nn.utils.clip_grad_norm_(model.parameters(), rl.GradClip > 0 ? rl.GradClip : double.MaxValue);
             optimizer.step();

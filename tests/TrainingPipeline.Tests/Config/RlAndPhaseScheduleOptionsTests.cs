@@ -51,13 +51,31 @@ public class RlAndPhaseScheduleOptionsTests
     [Fact]
     public void ALaterPhaseRewarmsToThePeakUnlessItHoldsTheFinalRate()
     {
-        var training = new PretrainSection([], Lr: 0.01, MinLrRatio: 0.1, Schedule: "cosine", WarmupSteps: 10);
-        var rewarm = LrSchedule.ForPhase(training, PhaseLrSchedules.Rewarm, 100);
+        var training = new PretrainSection([], Lr: 0.01, MinLrRatio: 0.1, Schedule: LrScheduleKind.Cosine, WarmupSteps: 10);
+        var rewarm = LrSchedule.ForPhase(training, PhaseLrSchedule.Rewarm, 100);
         Assert.Equal(0.001, rewarm.At(1), 12); // warmup starts again …
         Assert.Equal(0.01, rewarm.At(10), 12); // … up to the peak
-        var hold = LrSchedule.ForPhase(training, PhaseLrSchedules.HoldFinal, 100);
+        var hold = LrSchedule.ForPhase(training, PhaseLrSchedule.HoldFinal, 100);
         Assert.All(new long[] { 1, 10, 50, 100 }, step => Assert.Equal(0.001, hold.At(step), 12)); // where cosine ended
-        var constant = LrSchedule.ForPhase(training with { Schedule = "constant" }, PhaseLrSchedules.HoldFinal, 100);
+        var constant = LrSchedule.ForPhase(training with { Schedule = LrScheduleKind.Constant }, PhaseLrSchedule.HoldFinal, 100);
         Assert.Equal(0.01, constant.At(1), 12);
+    }
+
+    [Fact]
+    public void ClosedOptionsAreReadAsTypedEnumsAndKeepTheirSpellingInTheRunConfig()
+    {
+        string json = SpecLoaderTests.Valid
+            .Replace("\"steps\": 3", "\"steps\": 3, \"algorithm\": \"rloo\", \"loss_aggregation\": \"constant\"")
+            .Replace("\"batch_size\": 4", "\"batch_size\": 4, \"schedule\": \"wsd\"")
+            .Replace("\"tokens\": 2000 }", "\"tokens\": 2000, \"lr_schedule\": \"hold_final\" }");
+        var spec = Load(json);
+        Assert.Equal(TrainingPipeline.RL.RlAlgorithm.Rloo, spec.Rl!.Algorithm);
+        Assert.Equal(TrainingPipeline.RL.LossAggregation.Constant, spec.Rl.LossAggregation);
+        Assert.Equal(LrScheduleKind.Wsd, spec.Pretrain!.Schedule);
+        Assert.Equal(PhaseLrSchedule.HoldFinal, spec.Pretrain.Phases[1].LrSchedule);
+        var plan = Plan(json);
+        Assert.Contains("\"schedule\":\"wsd\"", plan.Runs[0].ConfigJson);
+        Assert.Contains("\"algorithm\":\"rloo\"", plan.Runs[^1].ConfigJson);
+        Assert.Contains("\"loss_aggregation\":\"constant\"", plan.Runs[^1].ConfigJson);
     }
 }

@@ -145,7 +145,7 @@ public class RunIdentityTests
     private sealed record PretrainIdentityWithNewOption(
         int IdentityVersion, string Stage, string? ParentRunId, long Seed, ModelConfig Model, string Tokenizer,
         IReadOnlyDictionary<string, double> Mixture, long Tokens, bool ResetOptimizer, PretrainOptimisation Optimisation,
-        Precision Precision = Precision.Fp32, string PhaseLrSchedule = PhaseLrSchedules.Rewarm,
+        Precision Precision = Precision.Fp32, PhaseLrSchedule PhaseLrSchedule = PhaseLrSchedule.Rewarm,
         double LabelSmoothing = 0.0);
 
     private sealed record ModelWithNewOption(int NLayer, int NHead, int DModel, int ContextLength, int VocabSize,

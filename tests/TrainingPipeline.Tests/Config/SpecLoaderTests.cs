@@ -1,5 +1,6 @@
 using TrainingPipeline.Config;
 using TrainingPipeline.Results;
+using TrainingPipeline.RL;
 
 namespace TrainingPipeline.Tests.Config;
 
@@ -42,7 +43,7 @@ public class SpecLoaderTests
         Assert.Equal(2, spec.Pretrain.Phases.Count);
         Assert.Equal(3e-3, spec.Pretrain.Lr);          // default
         Assert.Equal(4, spec.Pretrain.BatchSize);       // given
-        Assert.Equal("grpo", spec.Rl!.Algorithm);       // default
+        Assert.Equal(RlAlgorithm.Grpo, spec.Rl!.Algorithm);       // default
     }
 
     [Fact]

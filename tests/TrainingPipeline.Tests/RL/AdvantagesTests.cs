@@ -9,7 +9,7 @@ public class AdvantagesTests
     [Fact]
     public void GrpoDividesByTheGroupsSampleStd()
     {
-        var a = Advantages.Compute(Rewards, 4, "grpo", scaleByStd: true, epsilon: 0);
+        var a = new GroupRelativeAdvantages(scaleByStd: true, epsilon: 0).Estimate(Rewards, 4);
         // Group 1: mean 0.5, sample std sqrt(4·0.25/3) = 0.57735; group 2 has no signal.
         double s = Math.Sqrt(1.0 / 3);
         Assert.Equal(new[] { 0.5 / s, -0.5 / s, -0.5 / s, 0.5 / s, 0, 0, 0, 0 }, a, new Tolerance(1e-12));
@@ -18,21 +18,21 @@ public class AdvantagesTests
     [Fact]
     public void DrGrpoOnlyCentres()
     {
-        var a = Advantages.Compute(Rewards, 4, "grpo", scaleByStd: false);
+        var a = new GroupRelativeAdvantages(scaleByStd: false).Estimate(Rewards, 4);
         Assert.Equal(new[] { 0.5, -0.5, -0.5, 0.5, 0, 0, 0, 0 }, a, new Tolerance(1e-12));
     }
 
     [Fact]
     public void RlooSubtractsTheMeanOfTheOthers()
     {
-        var a = Advantages.Compute(new double[] { 1, 0, 0, 0 }, 4, "rloo", scaleByStd: false);
+        var a = new LeaveOneOutAdvantages().Estimate(new double[] { 1, 0, 0, 0 }, 4);
         Assert.Equal(new[] { 1.0, -1.0 / 3, -1.0 / 3, -1.0 / 3 }, a, new Tolerance(1e-12));
     }
 
     [Fact]
     public void ReinforceSubtractsTheBatchMean()
     {
-        var a = Advantages.Compute(Rewards, 4, "reinforce", scaleByStd: true);
+        var a = new BatchMeanAdvantages().Estimate(Rewards, 4);
         Assert.Equal(Rewards.Select(r => r - 0.25), a, new Tolerance(1e-12));
     }
 

@@ -8,7 +8,7 @@ public class PolicyLossTests
     // Two completions; the first has 2 completion tokens, the second 1 (mask 0 marks prompt/padding).
     private static Tensor Mask() => tensor(new float[] { 1, 1, 0, 1 }).view(2, 2);
 
-    private static PolicyLossOptions Options(string aggregation = "token", double klCoef = 0, double clipHigh = 0.2, int rolloutsPerStep = 2) =>
+    private static PolicyLossOptions Options(LossAggregation aggregation = LossAggregation.Token, double klCoef = 0, double clipHigh = 0.2, int rolloutsPerStep = 2) =>
         new(ClipLow: 0.2, ClipHigh: clipHigh, KlCoef: klCoef, Aggregation: aggregation, MaxNewTokens: 4, RolloutsPerStep: rolloutsPerStep);
 
     [Fact]
@@ -19,7 +19,7 @@ public class PolicyLossTests
         // stays 8 × 4, so the step is smaller, not larger, than a full batch's. Ratio 1, A = 1: three tokens of −1.
         var logp = tensor(new float[] { -1, -2, -3, -0.5f }).view(2, 2);
         var adv = tensor(new float[] { 1, 1 });
-        var constant = PolicyLoss.Compute(logp, logp, null, adv, Mask(), Options("constant", rolloutsPerStep: 8));
+        var constant = PolicyLoss.Compute(logp, logp, null, adv, Mask(), Options(LossAggregation.Constant, rolloutsPerStep: 8));
         Assert.Equal(-3.0 / 32, constant.Loss.item<float>(), 6);
         Assert.Equal(-3.0 / 32, constant.PolicyLoss, 6);
     }
@@ -30,13 +30,13 @@ public class PolicyLossTests
         using var scope = NewDisposeScope();
         var logp = tensor(new float[] { -1, -2, -3, -0.5f }).view(2, 2);
         var adv = tensor(new float[] { 1, -2 });
-        var token = PolicyLoss.Compute(logp, logp, null, adv, Mask(), Options("token"));
+        var token = PolicyLoss.Compute(logp, logp, null, adv, Mask(), Options(LossAggregation.Token));
         // Ratio 1: per-token loss −A. Tokens: −1, −1, (masked), +2 → sum 0 over 3 tokens.
         Assert.Equal(0.0, token.Loss.item<float>(), 6);
-        var sequence = PolicyLoss.Compute(logp, logp, null, adv, Mask(), Options("sequence"));
+        var sequence = PolicyLoss.Compute(logp, logp, null, adv, Mask(), Options(LossAggregation.Sequence));
         // Per sequence: −1 and +2 → mean 0.5.
         Assert.Equal(0.5, sequence.Loss.item<float>(), 6);
-        var constant = PolicyLoss.Compute(logp, logp, null, adv, Mask(), Options("constant"));
+        var constant = PolicyLoss.Compute(logp, logp, null, adv, Mask(), Options(LossAggregation.Constant));
         // Token sum 0 / (2 × 4).
         Assert.Equal(0.0, constant.Loss.item<float>(), 6);
         Assert.Equal(0.0, token.ClipFraction);

@@ -48,7 +48,7 @@ public sealed class RlStageTests : IDisposable
 
     private static readonly ModelConfig Tiny = new(1, 2, 16, 16, 257);
 
-    private static PlannedRun RlRun(int steps, string algorithm = "grpo", double klCoef = 0, Precision precision = Precision.Fp32,
+    private static PlannedRun RlRun(int steps, RlAlgorithm algorithm = RlAlgorithm.Grpo, double klCoef = 0, Precision precision = Precision.Fp32,
         double temperature = 1.0, bool dynamicSampling = false, double lr = 0.02) =>
         PlanRun(new RlSection(new Dictionary<string, double> { ["first-letter"] = 1 }, Algorithm: algorithm, Steps: steps,
             PromptsPerStep: 4, GroupSize: 8, MaxNewTokens: 2, Lr: lr, KlCoef: klCoef, EvalEvery: 1000,
@@ -77,11 +77,11 @@ public sealed class RlStageTests : IDisposable
     });
 
     [Theory]
-    [InlineData("grpo", Precision.Fp32)]
-    [InlineData("rloo", Precision.Fp32)]
-    [InlineData("reinforce", Precision.Fp32)]
-    [InlineData("grpo", Precision.Bf16)] // KV-cache sampling, log-probs and the policy update in bf16, from an fp32 parent
-    public void RlRaisesTheRewardOfAVerifiableTask(string algorithm, Precision precision)
+    [InlineData(RlAlgorithm.Grpo, Precision.Fp32)]
+    [InlineData(RlAlgorithm.Rloo, Precision.Fp32)]
+    [InlineData(RlAlgorithm.Reinforce, Precision.Fp32)]
+    [InlineData(RlAlgorithm.Grpo, Precision.Bf16)] // KV-cache sampling, log-probs and the policy update in bf16, from an fp32 parent
+    public void RlRaisesTheRewardOfAVerifiableTask(RlAlgorithm algorithm, Precision precision)
     {
         var env = _workspace.Environment();
         SaveParent(env);
