@@ -96,7 +96,7 @@ public static class CalibrationHarness
     }
 
     /// <summary>The hinge test along compute on data sets from <paramref name="truth"/> (a straight line for its size, <see cref="HingeTruth"/> for its power).</summary>
-    public static HingeRates Hinge(Func<double, double> truth, SimulationDesign design, int dataSets, int seed, HingeNull method = HingeNull.RunSlopeChangeT,
+    public static HingeRates Hinge(Func<double, double> truth, SimulationDesign design, int dataSets, int seed, HingeNull method = HingeNull.CrossFittedSlopeChangeT,
         int nullSimulations = 49)
     {
         int significant = 0, reported = 0, covered = 0;
@@ -115,6 +115,25 @@ public static class CalibrationHarness
             if (analysis.Breakpoint.Covers(BreakLog10Compute)) covered++;
         }
         return new HingeRates((double)significant / dataSets, (double)reported / dataSets, reported > 0 ? (double)covered / reported : double.NaN, minimumP);
+    }
+
+    /// <summary>
+    /// Under the sigmoid truth (a correct model): the fraction of data sets whose sigmoid fit is marked failed, and the
+    /// fraction whose ceiling is reported as not determined (fewer than 3 runs).
+    /// </summary>
+    public static (double Failed, double Undetermined) SigmoidFalseFailure(SimulationDesign design, int dataSets, int seed)
+    {
+        int failed = 0, undetermined = 0;
+        var options = new FitOptions(Bootstrap: 10, Seed: seed, BacktestFraction: 0); // few redraws: the failure rule does not use the evaluation-noise error
+        for (var d = 0; d < dataSets; d++)
+        {
+            var random = new Random(seed * 100_003 + d);
+            var points = SimulatedRlResults.Generate(Sigmoid, design, random).Select(e => e.Point).ToList();
+            var fitted = LawAnalysis.Run(new RlSigmoidLaw(), points, "simulated", options with { Seed = d }, "simulation");
+            if (fitted.Failed) failed++;
+            if (fitted.IntervalNote?.Contains("ceiling not determined", StringComparison.Ordinal) == true) undetermined++;
+        }
+        return ((double)failed / dataSets, (double)undetermined / dataSets);
     }
 
     /// <summary>How often the backtest prefers the true law, the wrong law, or neither, over data sets from <paramref name="truth"/>.</summary>

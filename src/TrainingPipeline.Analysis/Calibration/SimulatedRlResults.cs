@@ -4,7 +4,7 @@ namespace TrainingPipeline.Analysis.Calibration;
 
 /// <summary>
 /// The experimental design a simulated data set follows: seeds (runs), evaluations per run (evenly spaced in steps,
-/// as the RL stage evaluates every k steps), problems in the evaluation set, samples per problem, the standard
+/// or log-spaced as the shipped pipelines evaluate: see <see cref="EvaluationSchedule"/>), problems in the evaluation set, samples per problem, the standard
 /// deviation at the end of each run's random-walk deviation from the law, the spread of problem difficulty, and the
 /// size of the finite problem pool each run draws its evaluation problems from. <see cref="SeedEffectScale"/> &gt; 0 adds
 /// a heavy-tailed seed effect: each run's deviation also grows linearly to scale × a Student t (3 df) draw at its end,
@@ -20,7 +20,30 @@ public sealed record SimulationDesign(
     int Steps = 200,
     double FlopsPerStep = 1e12,
     int ProblemPool = 2000,
-    double SeedEffectScale = 0);
+    double SeedEffectScale = 0,
+    EvaluationSchedule Schedule = EvaluationSchedule.Even)
+{
+    /// <summary>
+    /// The evaluation steps of every run. Even: every Steps / Evaluations steps. LogSpaced: geometric from step 1 to
+    /// Steps (Evaluations = 9, Steps = 256 give 1, 2, 4, …, 256, the rl-scaling pipeline's schedule), duplicates after
+    /// rounding dropped.
+    /// </summary>
+    public IReadOnlyList<int> EvaluationSteps() => Schedule == EvaluationSchedule.Even
+        ? [.. Enumerable.Range(1, Evaluations).Select(e => (int)Math.Round((double)e * Steps / Evaluations))]
+        : [.. Enumerable.Range(0, Evaluations)
+            .Select(e => (int)Math.Round(Math.Pow(Steps, Evaluations == 1 ? 1 : (double)e / (Evaluations - 1))))
+            .Distinct()];
+}
+
+/// <summary>How a simulated run's evaluations are spaced in steps.</summary>
+public enum EvaluationSchedule
+{
+    /// <summary>Every k steps.</summary>
+    Even,
+
+    /// <summary>Geometrically from step 1 (1, 2, 4, …), as the shipped RL pipelines evaluate.</summary>
+    LogSpaced,
+}
 
 /// <summary>One simulated evaluation: the run, its step, and the law point the analysis sees.</summary>
 public sealed record SimulatedEvaluation(string RunId, int Step, LawPoint Point);
@@ -45,6 +68,7 @@ public static class SimulatedRlResults
         var pool = Enumerable.Range(0, design.ProblemPool).Select(_ => design.ProblemSpread * (2 * random.NextDouble() - 1)).ToArray();
         var evaluations = new List<SimulatedEvaluation>();
         var stepSd = design.RunWalkSd / Math.Sqrt(design.Evaluations);
+        var schedule = design.EvaluationSteps();
         var perProblem = new double[design.Problems];
         for (var r = 0; r < design.Runs; r++)
         {
@@ -54,12 +78,18 @@ public static class SimulatedRlResults
             var difficulty = DrawWithoutReplacement(pool, design.Problems, random);
             // Drawn only when asked for, so designs without it keep their random streams (and measured rates).
             var seedEffect = design.SeedEffectScale > 0 ? design.SeedEffectScale * StudentT3(random) : 0;
-            for (var e = 1; e <= design.Evaluations; e++)
+            for (var e = 1; e <= schedule.Count; e++)
             {
-                var step = (int)Math.Round((double)e * design.Steps / design.Evaluations);
-                deviation += stepSd * Gaussian(random);
+                var step = schedule[e - 1];
+                // A random walk in steps: its variance grows with the steps elapsed, so a log-spaced schedule has small
+                // increments early and large ones late (evenly spaced: the same increment each time, as before).
+                var previous = e == 1 ? 0 : schedule[e - 2];
+                var increment = design.Schedule == EvaluationSchedule.Even ? stepSd
+                    : design.RunWalkSd * Math.Sqrt((double)(step - previous) / design.Steps);
+                deviation += increment * Gaussian(random);
                 var compute = flopsPerStep * step;
-                var score = law(compute) + deviation + seedEffect * e / design.Evaluations;
+                var progress = design.Schedule == EvaluationSchedule.Even ? (double)e / design.Evaluations : (double)step / design.Steps;
+                var score = law(compute) + deviation + seedEffect * progress;
                 for (var i = 0; i < design.Problems; i++)
                 {
                     var p = Math.Clamp(score + difficulty[i], 0, 1);

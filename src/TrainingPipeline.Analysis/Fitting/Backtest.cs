@@ -21,10 +21,13 @@ public static class Backtest
         var train = points.Where(p => p.Compute < cutoff).ToList();
         var heldOut = points.Where(p => p.Compute >= cutoff).ToList();
         var needed = Math.Max(law.MinimumPoints, 2 * law.ParameterNames.Count);
-        if (train.Count < needed || train.Select(p => p.Compute).Distinct().Count() < 2)
+        var neededSteps = law.ParameterNames.Count + 1;
+        var (fittedPoints, fittedSteps) = CountDesignPoints(train);
+        if (fittedPoints < needed || fittedSteps < neededSteps)
         {
-            reason = $"not enough points below the top {fraction:P0} of the compute range to backtest {law.Name} " +
-                     $"(have {train.Count}, need ≥ {needed}: twice the law's {law.ParameterNames.Count} parameters)";
+            reason = $"not enough evaluations below the top {fraction:P0} of the compute range to backtest {law.Name} " +
+                     $"(have {fittedPoints} points at {fittedSteps} distinct steps, need ≥ {needed} points — twice the law's " +
+                     $"{law.ParameterNames.Count} parameters — at ≥ {neededSteps} distinct steps)";
             return null;
         }
         var fit = TryFit(law, train, null);
@@ -39,6 +42,18 @@ public static class Backtest
         return RunInterval(law, train, heldOut, fit, rmse) is { } ci
             ? result with { RmseLow = ci.Low, RmseHigh = ci.High, ResamplingUnit = RunLevelIntervals.Run, LeaveOneRunOut = ci.LeaveOneOut }
             : result;
+    }
+
+    /// <summary>
+    /// What the fitted half really holds: points (a run evaluated twice at one step counts once) and distinct
+    /// evaluation steps over all runs. Several seeds at the same steps are replicates, not new compute levels: 4 runs at
+    /// 2 steps are 8 points but cannot place a 4-parameter curve. Points without a step count by their compute value.
+    /// </summary>
+    internal static (int Points, int Steps) CountDesignPoints(IReadOnlyList<LawPoint> points)
+    {
+        static object Level(LawPoint p) => p.Step is { } step ? step : p.Compute;
+        var perRun = points.GroupBy(p => p.Cluster ?? "").Sum(g => g.Select(Level).Distinct().Count());
+        return (perRun, points.Select(Level).Distinct().Count());
     }
 
     /// <summary>Leave one run out of both sides, refit, and take the jackknife-t interval of the held-out RMSE.</summary>

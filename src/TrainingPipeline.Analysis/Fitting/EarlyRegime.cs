@@ -8,7 +8,11 @@ namespace TrainingPipeline.Analysis.Fitting;
 /// </summary>
 public static class EarlyRegime
 {
-    /// <summary>10% of the run's compute: with log-spaced evaluations it drops the first few evaluations, not the run.</summary>
+    /// <summary>
+    /// 10% of the run's compute. With evenly spaced evaluations that is the first tenth of them; with log-spaced ones it is
+    /// most of them: of the rl-scaling schedule 1, 2, 4, …, 256 it drops 5 of 9 and keeps 32–256, 4 evaluations per run
+    /// (docs/analysis.md, "What design the analysis needs").
+    /// </summary>
     public const double DefaultFraction = 0.1;
 
     public static IReadOnlyList<LawPoint> Discard(IReadOnlyList<LawPoint> points, double fraction)

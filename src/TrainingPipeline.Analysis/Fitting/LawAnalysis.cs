@@ -19,6 +19,12 @@ public static class LawAnalysis
         var backtest = options.BacktestFraction > 0 ? Backtest.Run(law, points, options.BacktestFraction, out note) : null;
         var parameters = fit.Parameters.Select(kv => Estimate(kv.Key, kv.Value, uncertainty)).ToList();
         var floorNote = law is RlSigmoidLaw ? WithdrawUnidentifiedFloor(parameters) : null;
+        var ceiling = law is RlSigmoidLaw ? parameters.Single(p => p.Name == "A") : null;
+        // Without an interval for A the failure rule would compare the estimate (± evaluation noise only) with the runs'
+        // maximum, and flagged correct fits as failed (32 in 100 at 2 runs): then the ceiling is undetermined, not failed.
+        var ceilingUndetermined = ceiling is not null && !double.IsFinite(ceiling.CiHigh);
+        if (ceilingUndetermined)
+            floorNote = JoinNotes(floorNote, $"ceiling not determined (n runs < {RunLevelIntervals.MinimumRuns}, have {uncertainty.Runs}): A has no run-level interval to compare with the observed maximum");
         return new FittedLaw(
             law.Name, group, fit, parameters,
             [.. derived.Select(kv => Estimate(kv.Key, kv.Value, uncertainty))],
@@ -28,7 +34,7 @@ public static class LawAnalysis
             Runs = uncertainty.Runs,
             ReplicateUnit = options.ReplicateUnit,
             IntervalNote = uncertainty.Note is { } intervalNote && floorNote is not null ? $"{intervalNote}; {floorNote}" : uncertainty.Note ?? floorNote,
-            FailureNote = law is RlSigmoidLaw ? CeilingFailure(parameters.Single(p => p.Name == "A"), points) : null,
+            FailureNote = ceiling is not null && !ceilingUndetermined ? CeilingFailure(ceiling, points) : null,
             DiscardedEarlyPoints = all.Count - points.Count,
         };
     }
@@ -51,6 +57,9 @@ public static class LawAnalysis
             ? $"failed fit: the ceiling A = {ceiling.Value:G3} (upper bound {upper:G3}) lies below the observed maximum {observed:G3}"
             : null;
     }
+
+    private static string? JoinNotes(string? first, string? second) =>
+        first is null ? second : second is null ? first : $"{first}; {second}";
 
     /// <summary>Below this the sigmoid's floor R0 is taken to sit on the pass-rate link's boundary at 0.</summary>
     public const double FloorBoundary = 0.01;

@@ -10,20 +10,22 @@ namespace TrainingPipeline.Analysis.Fitting;
 /// </summary>
 public static class LawComparison
 {
-    public sealed record Verdict(string? Preferred, string Reason);
+    /// <param name="Tested">False when no comparison was made (a failed fit, a missing backtest, fewer than 3 runs):
+    /// then nothing was tested and no verdict may be read from it.</param>
+    public sealed record Verdict(string? Preferred, string Reason, bool Tested = true);
 
     public static Verdict Compare(FittedLaw first, FittedLaw second)
     {
         foreach (var law in new[] { first, second })
         {
-            if (law.Failed) return new Verdict(null, $"no preference: {law.Law} {law.FailureNote}");
-            if (law.Backtest is null) return new Verdict(null, $"no preference: {law.Law} has no backtest ({law.BacktestNote})");
+            if (law.Failed) return new Verdict(null, $"no preference: {law.Law} {law.FailureNote}", Tested: false);
+            if (law.Backtest is null) return new Verdict(null, $"no preference: {law.Law} has no backtest ({law.BacktestNote})", Tested: false);
             if (!double.IsFinite(law.Backtest.RmseLow))
-                return new Verdict(null, $"no preference: {law.Law}'s backtest error has no run-level interval (n runs < {RunLevelIntervals.MinimumRuns})");
+                return new Verdict(null, $"no preference: {law.Law}'s backtest error has no run-level interval (n runs < {RunLevelIntervals.MinimumRuns})", Tested: false);
         }
         var (a, b) = (first.Backtest!, second.Backtest!);
         if (a.LeaveOneRunOut is not { } runsA || b.LeaveOneRunOut is not { } runsB || !runsA.Keys.ToHashSet().SetEquals(runsB.Keys))
-            return new Verdict(null, "no preference: the two backtests did not leave out the same runs");
+            return new Verdict(null, "no preference: the two backtests did not leave out the same runs", Tested: false);
         var difference = a.RootMeanSquaredError - b.RootMeanSquaredError;
         var (low, high) = Backtest.JackknifeT(difference, [.. runsA.Keys.Select(run => runsA[run] - runsB[run])]);
         var interval = $"RMSE difference {AnalysisSummary.Format(difference)} [{AnalysisSummary.Format(low)}, {AnalysisSummary.Format(high)}]";

@@ -5,10 +5,10 @@ namespace TrainingPipeline.Analysis.Inflection;
 /// <summary>The null distribution of the hinge test along compute (docs/analysis.md, "Inflections").</summary>
 public enum HingeNull
 {
-    /// <summary>Student t over runs of each run's own hinge slope change (the default).</summary>
+    /// <summary>Student t over runs of each run's own hinge slope change (rejected: too liberal at 4–8 evaluations per run).</summary>
     RunSlopeChangeT,
 
-    /// <summary>Student t over runs of each run's slope change at the breakpoint fitted to the other runs.</summary>
+    /// <summary>Student t over runs of each run's slope change at the breakpoint fitted to the other runs (the default).</summary>
     CrossFittedSlopeChangeT,
 
     /// <summary>Wild cluster bootstrap of the pooled F: each run's residual curve times one Webb weight.</summary>

@@ -88,7 +88,7 @@ public static class ResultsPoints
         var skipped = rlEvals.Count(e => e.RunFlops <= 0);
         if (skipped > 0) notes.Add($"{skipped} RL pass@1 evals at zero RL compute (before the first update) are not on the log-compute axis; left out of the RL fits");
         var positive = rlEvals.Where(e => e.RunFlops > 0).ToList();
-        var cohorts = RlCohorts(rlRuns);
+        var cohorts = RlCohorts(rlRuns, notes);
         var groups = positive
             .GroupBy(e => $"{e.EvalSet} / {e.Split}{cohorts[e.RunId]}")
             .OrderBy(g => g.Key, StringComparer.Ordinal)
@@ -106,11 +106,13 @@ public static class ResultsPoints
     }
 
     /// <summary>
-    /// The suffix naming each RL run's configuration in group names (" · pre-training breadth 14 · RL breadth 4 ·
-    /// N 98,304"), empty for an axis
-    /// that does not vary across the runs.
+    /// The suffix naming each RL run's cohort in group names (" · pre-training breadth 14 · RL breadth 4 ·
+    /// N 98,304"), empty for an axis that does not vary across the runs. A cohort is the RL config without its seed:
+    /// runs that differ in anything else (lr, group size, algorithm…) are different experiments, not seeds of one, and
+    /// pooling them would count their difference as run-to-run noise. Runs differing in anything but breadth and size get
+    /// " · config k" and a note naming the fields that differ.
     /// </summary>
-    private static Dictionary<string, string> RlCohorts(List<RunRow> rlRuns)
+    private static Dictionary<string, string> RlCohorts(List<RunRow> rlRuns, List<string> notes)
     {
         var breadth = rlRuns.ToDictionary(r => r.RunId, r => RunBreadth.Read(r.ConfigJson, preferRl: true));
         var pretrainBreadth = rlRuns.ToDictionary(r => r.RunId, r => RunBreadth.ReadNamed(r.ConfigJson, "corpus_breadth"));
@@ -118,11 +120,61 @@ public static class ResultsPoints
         bool byBreadth = breadth.Values.Distinct().Count() > 1;
         bool bySize = rlRuns.Select(r => r.ParamsNonEmbedding).Distinct().Count() > 1;
         static string Label(int? value) => value?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "?";
-        return rlRuns.ToDictionary(r => r.RunId, r =>
+        var labels = rlRuns.ToDictionary(r => r.RunId, r =>
             (byPretrainBreadth ? $" · pre-training breadth {Label(pretrainBreadth[r.RunId])}" : "") +
             (byBreadth ? $" · RL breadth {Label(breadth[r.RunId])}" : "") +
             (bySize ? $" · N {r.ParamsNonEmbedding.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)}" : ""));
+        var settings = rlRuns.ToDictionary(r => r.RunId, r => CohortSettings(r.ConfigJson));
+        foreach (var sameLabel in rlRuns.GroupBy(r => labels[r.RunId]))
+        {
+            var configs = sameLabel.GroupBy(r => Canonical(settings[r.RunId]), StringComparer.Ordinal)
+                .OrderBy(g => g.Key, StringComparer.Ordinal).ToList();
+            if (configs.Count < 2) continue;
+            var differing = configs.SelectMany(g => settings[g.First().RunId].Keys).Distinct()
+                .Where(key => configs.Select(g => settings[g.First().RunId].GetValueOrDefault(key) ?? "(absent)").Distinct().Count() > 1)
+                .Order(StringComparer.Ordinal).ToList();
+            for (var k = 0; k < configs.Count; k++)
+            {
+                var first = settings[configs[k].First().RunId];
+                foreach (var run in configs[k]) labels[run.RunId] += $" · config {k + 1}";
+                notes.Add($"RL runs{sameLabel.Key} differ in more than their seed: config {k + 1} ({configs[k].Count()} runs) has " +
+                          string.Join(", ", differing.Select(key => $"{key} = {first.GetValueOrDefault(key) ?? "(absent)"}")) +
+                          "; each config is fitted and tested as its own cohort");
+            }
+        }
+        return labels;
     }
+
+    /// <summary>
+    /// The leaves of an RL run's config_json (path → JSON text) that define its cohort: everything but the seed, the ids
+    /// (parent run, the identity object, which repeats the seed) and the evaluation/checkpoint settings, which change how
+    /// a run is observed, not the run.
+    /// </summary>
+    internal static Dictionary<string, string> CohortSettings(string configJson)
+    {
+        var leaves = new Dictionary<string, string>(StringComparer.Ordinal);
+        System.Text.Json.Nodes.JsonNode? root;
+        try { root = System.Text.Json.Nodes.JsonNode.Parse(configJson); }
+        catch (System.Text.Json.JsonException) { return leaves; }
+        Flatten(root, "", leaves);
+        return leaves;
+    }
+
+    private static readonly HashSet<string> NotCohortFields =
+        ["seed", "identity", "parent_run_id", "eval_at_steps", "eval_every", "eval_problems", "eval_samples", "eval_greedy", "pass_k", "checkpoint_every"];
+
+    private static void Flatten(System.Text.Json.Nodes.JsonNode? node, string path, Dictionary<string, string> leaves)
+    {
+        if (node is System.Text.Json.Nodes.JsonObject obj)
+        {
+            foreach (var (key, value) in obj)
+                if (!NotCohortFields.Contains(key)) Flatten(value, path.Length == 0 ? key : $"{path}.{key}", leaves);
+        }
+        else leaves[path] = node?.ToJsonString() ?? "null";
+    }
+
+    private static string Canonical(Dictionary<string, string> settings) =>
+        string.Join("\n", settings.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}={kv.Value}"));
 
     private static RlRunSummary? Summarize(RunRow run, List<EvalRow> passAtOne)
     {

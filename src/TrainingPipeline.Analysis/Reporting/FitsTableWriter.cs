@@ -26,8 +26,8 @@ public static class FitsTableWriter
         foreach (var law in laws)
         {
             foreach (var estimate in law.Parameters.Concat(law.Derived))
-                rows.Add(Row(law.Law, law.Group, estimate, law.PointCount, law.Fit.Objective, law.Backtest?.RootMeanSquaredError, writtenAt,
-                    law.ResamplingUnit, law.FailureNote ?? law.IntervalNote, law.Runs));
+                rows.Add(Row(law.Law, law.Group, law.Failed ? Withheld(estimate) : estimate, law.PointCount, law.Fit.Objective,
+                    law.Backtest?.RootMeanSquaredError, writtenAt, law.ResamplingUnit, JoinNotes(law.FailureNote, law.IntervalNote), law.Runs));
         }
         foreach (var inflection in inflections)
         {
@@ -47,6 +47,14 @@ public static class FitsTableWriter
         File.Move(temporary, path, overwrite: false);
         return path;
     }
+
+    /// <summary>A failed fit's values are not estimates of anything (docs/analysis.md, "Failed sigmoid fits"): NaN, not the numbers.</summary>
+    private static ParameterEstimate Withheld(ParameterEstimate estimate) =>
+        estimate with { Value = double.NaN, CiLow = double.NaN, CiHigh = double.NaN, EvalStdError = double.NaN };
+
+    /// <summary>Both notes, so the failure does not hide why an interval is missing (or the reverse).</summary>
+    internal static string? JoinNotes(params string?[] notes) =>
+        notes.Where(n => !string.IsNullOrEmpty(n)).ToArray() is { Length: > 0 } present ? string.Join("; ", present) : null;
 
     private static Dictionary<string, object?> Row(string law, string group, ParameterEstimate estimate, int points,
         double objective, double? backtest, DateTime writtenAt, string unit, string? note, int runs) => new()

@@ -103,8 +103,10 @@ public static class ReportComposer
     /// alone would favour the more flexible law.</summary>
     public static string Preferred(FittedLaw? linear, FittedLaw? sigmoid)
     {
-        if (linear is null || sigmoid is null) return "no preference: both laws are needed";
+        if (linear is null || sigmoid is null) return "no verdict: both laws are needed";
         var verdict = LawComparison.Compare(linear, sigmoid);
+        // "log-linear adequate" is a statement about a test; when none was made (a failed fit, no backtest, < 3 runs) say so.
+        if (!verdict.Tested) return $"no verdict: {verdict.Reason["no preference: ".Length..]}";
         return verdict.Preferred switch
         {
             RlSigmoidLaw.LawName => $"{RlSigmoidLaw.LawName}: saturation detected",
@@ -149,7 +151,7 @@ public static class ReportComposer
         // only evidence when it is large against both cells' errors.
         var blocks = new List<ReportBlock>
         {
-            new TableBlock(["pre-training breadth", "RL breadth", "runs", "final pass@1 in_distribution (mean ± s.e.)", "final pass@1 held_out (mean ± s.e.)"],
+            new TableBlock(["pre-training breadth", "RL breadth", "runs", "final pass@1 in_distribution (mean ± s.e. over runs)", "final pass@1 held_out (mean ± s.e. over runs)"],
                 [.. runs.GroupBy(r => (Pretrain: r.PretrainBreadth, Rl: r.Breadth!.Value)).OrderBy(g => g.Key.Pretrain ?? 0).ThenBy(g => g.Key.Rl)
                     .Select(g => (IReadOnlyList<string>)[
                         g.Key.Pretrain?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "n/a",
@@ -160,12 +162,14 @@ public static class ReportComposer
         return blocks;
     }
 
-    private static string MeanAndError(IEnumerable<double> values)
+    internal static string MeanAndError(IEnumerable<double> values)
     {
         var finite = values.Where(double.IsFinite).ToArray();
         if (finite.Length == 0) return "n/a";
         double mean = finite.Average();
-        if (finite.Length == 1) return AnalysisSummary.Format(mean);
+        // A standard error from 2 seeds is itself too uncertain to read (as for every other run-level interval).
+        if (finite.Length < RunLevelIntervals.MinimumRuns)
+            return $"{AnalysisSummary.Format(mean)} ({RunLevelIntervals.NoIntervalNote(finite.Length)})";
         double stderr = Math.Sqrt(finite.Sum(v => (v - mean) * (v - mean)) / (finite.Length - 1) / finite.Length);
         return $"{AnalysisSummary.Format(mean)} ± {AnalysisSummary.Format(stderr)}";
     }

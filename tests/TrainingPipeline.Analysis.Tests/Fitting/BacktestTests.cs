@@ -32,6 +32,22 @@ public class BacktestTests
     {
         var points = SyntheticData.Sigmoid(seed: 0, count: 6);
         Assert.Null(Backtest.Run(new RlSigmoidLaw(), points, 0.25, out var reason));
-        Assert.Contains("need ≥ 8: twice the law's 4 parameters", reason);
+        Assert.Contains("need ≥ 8 points — twice the law's 4 parameters — at ≥ 5 distinct steps", reason);
+    }
+
+    [Fact]
+    public void CountsDistinctStepsNotPointsOfSeveralRuns()
+    {
+        // 4 seeds at log-spaced steps 32, 64 (below the cutoff), 128, 256: 8 fitted points, but only 2 steps — the old
+        // point count accepted them, yet 2 compute levels cannot place a 4-parameter sigmoid.
+        var random = new Random(3);
+        var points = Enumerable.Range(0, 4).SelectMany(r => new long[] { 32, 64, 128, 256 }.Select(step => new LawPoint(
+            1e12 * step * (1 + 0.001 * r), 0.1 + 0.6 / (1 + 40.0 / step) + 0.01 * SyntheticData.Gaussian(random), Cluster: $"run{r}", Step: step)))
+            .ToList();
+        Assert.Null(Backtest.Run(new RlSigmoidLaw(), points, 0.5, out var reason));
+        Assert.Contains("have 8 points at 2 distinct steps", reason);
+        Assert.Equal((8, 2), Backtest.CountDesignPoints([.. points.Where(p => p.Step <= 64)]));
+        // A run evaluated twice at one step is one design point.
+        Assert.Equal((1, 1), Backtest.CountDesignPoints([new LawPoint(1, 0.1, Cluster: "a", Step: 5), new LawPoint(1, 0.2, Cluster: "a", Step: 5)]));
     }
 }

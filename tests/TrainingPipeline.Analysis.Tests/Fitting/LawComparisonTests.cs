@@ -32,7 +32,10 @@ public class LawComparisonTests
         var verdict = LawComparison.Compare(linear, sigmoid);
         Assert.Null(verdict.Preferred);
         Assert.Contains("no run-level interval", verdict.Reason);
-        Assert.StartsWith("log-linear adequate (", ReportComposer.Preferred(linear, sigmoid));
+        Assert.False(verdict.Tested);
+        // Nothing was tested, so no verdict is printed (it used to say "log-linear adequate").
+        Assert.StartsWith("no verdict: ", ReportComposer.Preferred(linear, sigmoid));
+        Assert.Contains("n runs < 3", ReportComposer.Preferred(linear, sigmoid));
     }
 
     [Fact]

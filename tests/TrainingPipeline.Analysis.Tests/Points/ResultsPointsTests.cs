@@ -71,6 +71,29 @@ public sealed class ResultsPointsTests : IDisposable
     }
 
     [Fact]
+    public void RlRunsDifferingInMoreThanTheirSeedAreSeparateCohorts()
+    {
+        // Four runs of one breadth and size: seeds 1 and 2 at lr 1e-4, seed 3 at lr 3e-4, seed 4 at lr 1e-4 but evaluated
+        // more often (an observation setting, not a cohort one). Only the lr splits the cohort.
+        static string Config(long seed, double lr, int evalEvery) =>
+            "{\"stage\":\"rl\",\"parent_run_id\":\"pt" + seed + "\",\"seed\":" + seed + ",\"rl\":{\"tasks\":{\"arith\":1},\"lr\":" +
+            lr.ToString(System.Globalization.CultureInfo.InvariantCulture) + ",\"eval_every\":" + evalEvery + "},\"identity\":{\"seed\":" + seed + "}}";
+        var builder = new ResultsFolderBuilder(_results);
+        foreach (var (id, seed, lr, every) in new[] { ("a", 1L, 1e-4, 10), ("b", 2L, 1e-4, 10), ("c", 3L, 3e-4, 10), ("d", 4L, 1e-4, 5) })
+            builder.Run(id, "rl", 1000, parent: $"pt{seed}", configJson: Config(seed, lr, every), seed: seed)
+                .Eval(id, "rl", 1, 7e6, 1e6, "arith", "held_out", "pass@1", 0.2);
+        builder.Flush();
+
+        var points = ResultsPoints.From(ResultsReader.Read(_results));
+
+        Assert.Equal(2, points.RlGroups.Count);
+        Assert.Equal(["a", "b", "d"], points.RlGroups.Values.Single(g => g.Count == 3).Select(p => p.Cluster!).Order(StringComparer.Ordinal));
+        Assert.Equal(2, points.RlHeldOut.Select(p => p.Cohort).Distinct().Count());
+        Assert.Contains(points.Notes, n => n.Contains("differ in more than their seed") && n.Contains("rl.lr = 0.0003"));
+        Assert.DoesNotContain(points.Notes, n => n.Contains("eval_every") || n.Contains("parent_run_id"));
+    }
+
+    [Fact]
     public void ModelSizeIsTheEffectiveNOfTheFlopConventionSoThatCIsExactlySixND()
     {
         // 1,000 non-embedding parameters, but the counted FLOPs include the output head and attention:
