@@ -37,15 +37,46 @@ public static class RunIdentity
 
     public static string Hash(string json) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(json)))[..16];
 
-    public static PretrainIdentity For(PretrainRunConfig config)
+    /// <param name="resolveDomain">Resolves the mixture's domain ids (default <see cref="SpecResolver.ResolveDomain"/>).</param>
+    public static PretrainIdentity For(PretrainRunConfig config, Func<string, Data.IDomain>? resolveDomain = null)
     {
         var t = config.Training;
         return new PretrainIdentity(Version, config.Stage, config.ParentRunId, config.Seed, config.Model, config.Tokenizer,
             config.Mixture, config.Tokens, config.ResetOptimizer,
             new PretrainOptimisation(t.BatchSize, t.GradAccum, t.Lr, t.MinLrRatio, t.Schedule, t.WarmupSteps,
                 t.WsdDecayFraction, t.WeightDecay, t.Beta1, t.Beta2, t.GradClip),
-            config.Precision, config.PhaseLrSchedule ?? PhaseLrSchedule.Rewarm);
+            config.Precision, config.PhaseLrSchedule ?? PhaseLrSchedule.Rewarm, ChangedDomainData(config.Mixture.Keys, resolveDomain));
     }
+
+    /// <summary>
+    /// The fingerprints (<see cref="Data.IDomain.Fingerprint"/>) of the built-in domains of a mixture whose generated
+    /// text changed since identity version 1 was introduced, or null when none did: a generator change re-keys exactly
+    /// the runs that trained on that domain (and their descendants, through the parent id), and leaves every other id
+    /// as it was. User corpora are not in it (their files are the user's; the corpus cache keys on their contents).
+    /// </summary>
+    public static IReadOnlyDictionary<string, string>? ChangedDomainData(IEnumerable<string> domainIds, Func<string, Data.IDomain>? resolveDomain = null)
+    {
+        var resolve = resolveDomain ?? SpecResolver.ResolveDomain;
+        var changed = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var id in domainIds)
+        {
+            if (Data.DomainRegistry.IsUserCorpusId(id)) continue;
+            Data.IDomain domain;
+            try { domain = resolve(id); }
+            catch (Exception e) when (e is Results.BadInputException or ArgumentOutOfRangeException) { continue; }  // reported by the validator
+            var fingerprint = domain.Fingerprint;
+            if (fingerprint != FingerprintAtVersion1(domain)) changed[id] = fingerprint;
+        }
+        return changed.Count == 0 ? null : changed;
+    }
+
+    /// <summary>Each domain's fingerprint when identity version 1 was introduced: a domain still at it adds nothing to ids.</summary>
+    private static string FingerprintAtVersion1(Data.IDomain domain) => domain switch
+    {
+        Data.Domains.TaskFamilyDomain => domain.Id + "/v3",
+        Data.Domains.GeneratedDomain { RendersFamilies.Count: > 0 } => domain.Id + "/v1/train-split-2",
+        _ => domain.Id + "/v1",
+    };
 
     public static RlIdentity For(RlRunConfig config)
     {
@@ -93,7 +124,8 @@ public static class RunIdentity
 
 /// <summary>
 /// What makes a pre-training run's trajectory: its place in the chain (stage, parent), seed, model, tokenizer, data
-/// (mixture, token budget), optimisation and numerics. Not in it: <c>eval_every</c>, <c>eval_batches</c>,
+/// (mixture, token budget, and the fingerprint of every domain whose generator changed since identity version 1:
+/// <see cref="RunIdentity.ChangedDomainData"/>), optimisation and numerics. Not in it: <c>eval_every</c>, <c>eval_batches</c>,
 /// <c>held_out_domains</c> (evaluation only), <c>checkpoint_every</c>/<c>checkpoint_minutes</c> (a resumed run is
 /// exactly the uninterrupted one), device and threads.
 /// </summary>
@@ -109,7 +141,8 @@ public sealed record PretrainIdentity(
     bool ResetOptimizer,
     PretrainOptimisation Optimisation,
     Precision Precision = Precision.Fp32,
-    PhaseLrSchedule PhaseLrSchedule = PhaseLrSchedule.Rewarm);
+    PhaseLrSchedule PhaseLrSchedule = PhaseLrSchedule.Rewarm,
+    IReadOnlyDictionary<string, string>? ChangedDomainData = null);
 
 /// <summary>The pre-training hyper-parameters that change the updates.</summary>
 public sealed record PretrainOptimisation(

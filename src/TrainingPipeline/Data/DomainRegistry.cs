@@ -110,6 +110,9 @@ public static class DomainRegistry
     /// <summary>The id without a difficulty suffix: held-out declarations match on this.</summary>
     public static string BaseIdOf(string id) => SplitDifficulty(id).BaseId;
 
+    /// <summary>Whether an id names a user corpus (<c>text:</c>, <c>jsonl:</c>, <c>parquet:</c>) rather than a built-in domain.</summary>
+    public static bool IsUserCorpusId(string id) => IsUserCorpus(id);
+
     private static bool IsUserCorpus(string id) =>
         id.StartsWith(TextFileDomain.Prefix, StringComparison.Ordinal) || id.StartsWith(JsonlDomain.Prefix, StringComparison.Ordinal)
         || id.StartsWith(ParquetDomain.Prefix, StringComparison.Ordinal);

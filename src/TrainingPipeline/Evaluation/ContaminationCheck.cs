@@ -152,7 +152,8 @@ public static class ContaminationCheck
 /// The evaluation problems of a plan, indexed three ways so that a document "holds" an eval problem when it contains
 /// (1) its prompt anywhere (a substring ending at a line end, not preceded by a letter or digit), (2) one of its answer
 /// statements anywhere (e.g. "47 + 38 = 85" or "38 + 47 = 85", not inside a longer number;
-/// <see cref="ProblemKeys.AnswerStatements"/>), or (3) a line that is an equivalent problem (same canonical key, e.g.
+/// <see cref="ProblemKeys.AnswerStatements"/>), (3) a worked statement of an equivalent problem, including reduction
+/// steps such as "= 6 * 72" then "= 432" (<see cref="ProblemKeys.StatedProblemKeys"/>, one-digit facts included), or (4) a line that is an equivalent problem (same canonical key, e.g.
 /// "What is 38 + 47?"; <see cref="ProblemKeys.Key"/>). Texts are compared with CRLF read as LF. (1) and (2) are one
 /// Aho–Corasick pass over the document, so the cost is linear in the corpus size whatever the number of problems.
 /// </summary>
@@ -162,6 +163,8 @@ public sealed class PromptIndex
     /// <summary>For each pattern: the eval prompt it stands for, and whether it is a prompt (must end at a line end).</summary>
     private readonly List<(string Prompt, bool IsPrompt)> _owners = [];
     private readonly Dictionary<string, List<string>> _byKey = new(StringComparer.Ordinal);
+    /// <summary>The prompts indexed with their answer, by canonical key: only these are looked for as worked statements.</summary>
+    private readonly Dictionary<string, List<string>> _statedByKey = new(StringComparer.Ordinal);
 
     /// <param name="prompts">The evaluation prompts.</param>
     /// <param name="answers">Each prompt's answer (by normalized prompt), to index its answer statements; optional.</param>
@@ -179,9 +182,13 @@ public sealed class PromptIndex
         foreach (var prompt in prompts.Select(Normalize).Distinct(StringComparer.Ordinal))
         {
             Add(prompt + "\n", prompt, isPrompt: true);
-            if (answers is not null && answers.TryGetValue(prompt, out var answer))
-                foreach (var statement in ProblemKeys.AnswerStatements(prompt, answer)) Add(statement, prompt, isPrompt: false);
             var key = ProblemKeys.Key(prompt);
+            if (answers is not null && answers.TryGetValue(prompt, out var answer))
+            {
+                foreach (var statement in ProblemKeys.AnswerStatements(prompt, answer)) Add(statement, prompt, isPrompt: false);
+                if (!_statedByKey.TryGetValue(key, out var stated)) _statedByKey[key] = stated = [];
+                stated.Add(prompt);
+            }
             if (!_byKey.TryGetValue(key, out var owners)) _byKey[key] = owners = [];
             owners.Add(prompt);
         }
@@ -206,6 +213,10 @@ public sealed class PromptIndex
                 || !(char.IsLetterOrDigit(text[end]) || text[end] == '/' || (text[end] == '.' && end + 1 < text.Length && char.IsDigit(text[end + 1])));
             if (startsClean && endsClean) found.Add(prompt);
         });
+        // A worked step may state a problem in a form no pattern spells out, e.g. arith-expr's "= 6 * 72" then "= 432".
+        foreach (var key in ProblemKeys.StatedProblemKeys(text, includeOneDigitFacts: true))
+            if (_statedByKey.TryGetValue(key, out var stated))
+                foreach (var prompt in stated) found.Add(prompt);
         foreach (var range in text.AsSpan().Split('\n'))
         {
             var line = text.AsSpan(range);

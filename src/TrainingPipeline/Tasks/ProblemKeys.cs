@@ -65,25 +65,67 @@ public static partial class ProblemKeys
     }
 
     /// <summary>
-    /// The keys of the binary problems that a text states with their answer, e.g. "What is 5 * 40?" for a line
-    /// "5 * 40 = 200" inside a worked multiplication: only correct statements, and only those with an operand of two
-    /// or more digits (the one-digit facts of difficulty-1 addition, subtraction and multiplication are part of every
-    /// worked sum; docs/tasks.md says why they cannot be held out).
+    /// The keys of the problems that a text states with their answer: (1) a correct <c>a op b = c</c> or longer chain
+    /// (<c>a op b op c = r</c>, ops + - *) anywhere, e.g. "5 * 40 = 200" inside a worked multiplication states
+    /// "What is 5 * 40?" and "12 + 3 * 4 = 24" in a word problem's solution states "Compute: 12 + 3 * 4"; (2) a reduction line <c>= E</c> (E an
+    /// expression without parentheses, as arith-expr writes its worked steps) followed by reduction lines ending in
+    /// <c>= c</c> with c the value of E, e.g. "= 6 * 72" then "= 432" states "What is 6 * 72?", and "= 3 + 5 * 2",
+    /// "= 3 + 10", "= 13" states "Compute: 3 + 5 * 2" too. Statements whose operands all have one digit are skipped
+    /// unless <paramref name="includeOneDigitFacts"/> (the one-digit facts of difficulty-1 addition, subtraction,
+    /// multiplication and chained-arithmetic are part of every worked sum; docs/tasks.md says why they cannot be held
+    /// out; the contamination check still reports them).
     /// </summary>
-    public static IEnumerable<string> StatedProblemKeys(string text)
+    public static IEnumerable<string> StatedProblemKeys(string text, bool includeOneDigitFacts = false)
     {
         foreach (System.Text.RegularExpressions.Match m in StatementPattern().Matches(text))
         {
-            long a = long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture), b = long.Parse(m.Groups[3].Value, CultureInfo.InvariantCulture);
-            if (a < 10 && b < 10) continue;
-            var op = m.Groups[2].Value;
-            long expected = op == "+" ? a + b : op == "-" ? a - b : a * b;
-            if (m.Groups[4].Value == expected.ToString(CultureInfo.InvariantCulture))
-                yield return ArithmeticKey($"What is {a} {op} {b}?")!;
+            var tokens = m.Groups[1].Value.Split(' ').ToList();
+            if (!includeOneDigitFacts && AllOneDigit(tokens)) continue;
+            if (ValueOf(tokens) is { } value && m.Groups[2].Value == value.ToString(CultureInfo.InvariantCulture))
+                yield return "What is " + Canonical(tokens) + "?";
+        }
+        if (!text.Contains("\n= ", StringComparison.Ordinal)) yield break;
+        var lines = text.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n');
+        for (int i = 0; i < lines.Length; i++)
+        {
+            if (!lines[i].StartsWith("= ", StringComparison.Ordinal)) continue;
+            var end = i;
+            while (end + 1 < lines.Length && lines[end + 1].StartsWith("= ", StringComparison.Ordinal)) end++;
+            if (end == i) continue;
+            if (!long.TryParse(lines[end].AsSpan(2), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var result)) continue;
+            if (Expression("Compute: " + lines[i][2..]) is not { } tokens || ValueOf(tokens) != result) continue;
+            if (!includeOneDigitFacts && AllOneDigit(tokens)) continue;
+            yield return "What is " + Canonical(tokens) + "?";
         }
     }
 
-    [System.Text.RegularExpressions.GeneratedRegex(@"(?<![\w/.-])(\d{1,15}) ([-+*]) (\d{1,15}) = (-?\d{1,18})(?![\w/.])")]
+    /// <summary>Whether every operand is a one-digit number: the exempt facts (3 + 5, and 1 + 6 + 1 in a column sum with a carry).</summary>
+    private static bool AllOneDigit(List<string> tokens)
+    {
+        for (int i = 0; i < tokens.Count; i += 2)
+            if (tokens[i].Length != 1 || !char.IsAsciiDigit(tokens[i][0])) return false;
+        return true;
+    }
+
+    /// <summary>The value of integer tokens (atom op atom …) with * before + and -, or null when any atom is not an integer.</summary>
+    private static long? ValueOf(List<string> tokens)
+    {
+        long total = 0, term = 0;
+        var sign = 1L;
+        for (int i = 0; i < tokens.Count; i += 2)
+        {
+            if (tokens[i].Contains('/') || !long.TryParse(tokens[i], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var atom)) return null;
+            var op = i == 0 ? "+" : tokens[i - 1];
+            if (op == "/") return null;
+            if (op == "*") { term *= atom; continue; }
+            total += sign * term;
+            sign = op == "-" ? -1 : 1;
+            term = atom;
+        }
+        return total + sign * term;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"(?<![\w/.-])(\d{1,15}(?: [-+*] \d{1,15})+) = (-?\d{1,18})(?![\w/.])")]
     private static partial System.Text.RegularExpressions.Regex StatementPattern();
 
     // ---- arithmetic expressions -------------------------------------------------------------------------------------

@@ -29,30 +29,35 @@ public class RunIdentityTests
     // StoredRunIds matches results folders written by those versions through it. When issue 13 lowered the RL runs'
     // eval_problems (500 → 128) in narrow-to-broad.json and rl-scaling.json, their identity-version-0 ids changed (that
     // hash covered evaluation settings) and their ids did not: the case this identity exists for.
+    // Regenerated on purpose in issue 13's follow-up: pre-training identities now carry the fingerprint of every domain
+    // whose generator changed since identity version 1 (RunIdentity.ChangedDomainData), and task:<family> (v4: chained
+    // statements skipped), arith-mul (v2) and arith-expr (v2) documents changed. Every committed pipeline pre-trains on a
+    // task: domain, so every id here changed (RL ids through their parent); the version-0 column did not. Pipelines
+    // whose domains kept their fingerprints keep their ids (AGeneratorChangeReKeysOnlyTheRunsThatTrainedOnIt).
     private const string GoldenIds = """
-        narrow-to-broad.json 0 pretrain_narrow f2c539b7005ff6b7 7149095eed86b2a2
-        narrow-to-broad.json 1 rl 150c360d1fe5d93f 12472f21d0284494
-        narrow-to-broad.json 2 pretrain_narrow f7dac7b4e68f07f0 98acb2a172936a7a
-        narrow-to-broad.json 3 rl 3a5c36d6b8777d2f 368c83dd8290683d
-        narrow-to-broad.json 4 rl 06fd140e2acb2044 2343ce56446d49d4
-        narrow-to-broad.json 5 rl f7a0ed3d0cf04d7a 43cdd375c33f6604
-        narrow-to-broad.json 6 pretrain_narrow 038c5e1f6a974b2f 66852022b1406738
-        narrow-to-broad.json 7 pretrain_broad d37836821438836c 2843f0c7a412a451
-        narrow-to-broad.json 8 rl 5906ac0a35fb8c45 36dda0135f913143
-        narrow-to-broad.json 9 pretrain_narrow 331b72820fd12baa 267dbcfb630dda72
-        narrow-to-broad.json 10 pretrain_broad 719752bb83e48ac8 b18f940295d79efc
-        narrow-to-broad.json 11 rl d6d5425eb6b3fcf5 f7db343481f4de4d
-        narrow-to-broad.json 12 rl caf0d60b1f7f8685 5f91286b453bd474
-        narrow-to-broad.json 13 rl b0c0275f830c79de 8035243915f29781
-        quickstart.json 0 pretrain_narrow 63d5a97673c98d7f 0da8c25f36c8e3ee
-        quickstart.json 1 pretrain_broad 9c50cb3cdb8dd842 db84b1788765813b
-        quickstart.json 2 rl 340e0a14408a9879 78760018a1bbc87b
-        quickstart.json 3 pretrain_narrow 44e918dadcf5a580 64701e85728fcea3
-        quickstart.json 4 pretrain_broad d2e36acc6a1dd841 efe5937955a097b4
-        quickstart.json 5 rl 523370a46ce2da44 3c962a14633f57c5
-        rl-scaling.json 0 pretrain_base 9cb54fc326f68165 35f76e5206001b50
-        rl-scaling.json 1 rl c5f4194214715d8d 94b22233fdbda051
-        rl-scaling.json 2 rl 3e88a6cf5dfee908 8dedd26b895f6356
+        narrow-to-broad.json 0 pretrain_narrow 3f2c73f6ad3c1c5b 7149095eed86b2a2
+        narrow-to-broad.json 1 rl e3c248fcf7cbf5a5 12472f21d0284494
+        narrow-to-broad.json 2 pretrain_narrow 94fdc3ce0f9cd267 98acb2a172936a7a
+        narrow-to-broad.json 3 rl e84af9af6e5ddbb2 368c83dd8290683d
+        narrow-to-broad.json 4 rl bdfa561bf667712d 2343ce56446d49d4
+        narrow-to-broad.json 5 rl 0318743b03856305 43cdd375c33f6604
+        narrow-to-broad.json 6 pretrain_narrow cb5c90ed0aafd8b0 66852022b1406738
+        narrow-to-broad.json 7 pretrain_broad de92718103d38496 2843f0c7a412a451
+        narrow-to-broad.json 8 rl b1fde06f88cb950d 36dda0135f913143
+        narrow-to-broad.json 9 pretrain_narrow 70c63772d70a64dc 267dbcfb630dda72
+        narrow-to-broad.json 10 pretrain_broad 55e638183903528b b18f940295d79efc
+        narrow-to-broad.json 11 rl 647000ffde491c7f f7db343481f4de4d
+        narrow-to-broad.json 12 rl a600ff1ad364668b 5f91286b453bd474
+        narrow-to-broad.json 13 rl b1a855d079f2d3c8 8035243915f29781
+        quickstart.json 0 pretrain_narrow da3adfc325069135 0da8c25f36c8e3ee
+        quickstart.json 1 pretrain_broad 604be9b6f9e1601b db84b1788765813b
+        quickstart.json 2 rl 3161f0cbfc1cb628 78760018a1bbc87b
+        quickstart.json 3 pretrain_narrow 798ac7f2f9c6dbb3 64701e85728fcea3
+        quickstart.json 4 pretrain_broad 4294bd123ee85a60 efe5937955a097b4
+        quickstart.json 5 rl 360b5bd8307da07d 3c962a14633f57c5
+        rl-scaling.json 0 pretrain_base 3e91d1cdbf5d9c48 35f76e5206001b50
+        rl-scaling.json 1 rl 6618ad2d9e83be8a 94b22233fdbda051
+        rl-scaling.json 2 rl 59664eabd5e5b897 8dedd26b895f6356
         """;
 
     [Fact]
@@ -116,6 +121,35 @@ public class RunIdentityTests
         var (a, b) = (RealPlan(Template), RealPlan(With(path, value)));
         for (int i = 0; i < a.Runs.Count; i++)
             Assert.Equal(i >= firstChanged, a.Runs[i].Id != b.Runs[i].Id);
+    }
+
+    /// <summary>A built-in domain whose generator changed: same id and documents, a new fingerprint.</summary>
+    private sealed class RegeneratedDomain(TrainingPipeline.Data.IDomain inner) : TrainingPipeline.Data.IDomain
+    {
+        public string Id => inner.Id;
+        public string Category => inner.Category;
+        public string Description => inner.Description;
+        public IEnumerable<string> Documents(long seed) => inner.Documents(seed);
+        public string Fingerprint => inner.Fingerprint + "/changed";
+    }
+
+    /// <summary>Issue 13: a domain's generator change re-keys the pre-training runs that trained on it, and only those.</summary>
+    [Fact]
+    public void AGeneratorChangeReKeysOnlyTheRunsThatTrainedOnIt()
+    {
+        var plan = RealPlan(Template);
+        var narrow = plan.Runs[0].Pretrain!;   // arith-add
+        var broad = plan.Runs[1].Pretrain!;    // arith-add, sort-trace
+        TrainingPipeline.Data.IDomain SortTraceChanged(string id) =>
+            id == "sort-trace" ? new RegeneratedDomain(SpecResolver.ResolveDomain(id)) : SpecResolver.ResolveDomain(id);
+        string Id(PretrainRunConfig c, Func<string, TrainingPipeline.Data.IDomain>? resolve = null) => RunIdentity.Of(RunIdentity.For(c, resolve)).Id;
+        Assert.Equal(plan.Runs[0].Id, Id(narrow));
+        Assert.Equal(Id(narrow), Id(narrow, SortTraceChanged));
+        Assert.NotEqual(Id(broad), Id(broad, SortTraceChanged));
+        // Domains still at their identity-version-1 fingerprint add nothing; those whose text changed in issue 13 do.
+        Assert.Null(RunIdentity.ChangedDomainData(["arith-add", "sort-trace@2", "nl-facts", "text:notes.txt"]));
+        Assert.Equal(["arith-expr@2", "arith-mul", "task:addition@2"],
+            RunIdentity.ChangedDomainData(["arith-expr@2", "arith-mul", "task:addition@2", "nl-facts"])!.Keys);
     }
 
     private static RunPlan RealPlan(string json) =>

@@ -24,6 +24,48 @@ public sealed class TaskEvaluatorTests
         Assert.Equal(5, metrics.Single(m => m.Metric == "pass@1").ToRecord("rl", 0, new TrainingPipeline.Training.TrainingState("r", 0, 0, 0, 0, 0, 0, null, "/tmp"), "in_distribution").SamplesPerProblem);
     }
 
+    /// <summary>Addition's problems, scored by a coin a random model can win: a completion whose first character has an even code.</summary>
+    private sealed class CoinFamily : ITaskFamily
+    {
+        private readonly ITaskFamily _addition = TaskRegistry.Get("addition");
+        public List<(string Prompt, string Completion)> Scored { get; } = [];
+        public string Name => "coin";
+        public TaskCategory Category => TaskCategory.Math;
+        public string Description => "test";
+        public string PromptFormat => _addition.PromptFormat;
+        public string AnswerFormat => "any";
+        public int MaxDifficulty => _addition.MaxDifficulty;
+        public TaskProblem Generate(long seed, int difficulty) => _addition.Generate(seed, difficulty);
+
+        public Verdict Score(TaskProblem problem, string completion)
+        {
+            Scored.Add((problem.Prompt, completion));
+            return completion.Length > 0 && completion[0] % 2 == 0 ? Verdict.Correct() : Verdict.Wrong();
+        }
+    }
+
+    /// <summary>
+    /// Issue 13 (referee item 7): pass@1 is sampled end to end. A fixed random model at T = 1 writes different
+    /// completions for one prompt, and pass@1 differs from greedy accuracy; evaluating at T = 0 makes every sample the
+    /// greedy completion (checked: this test fails with Temperature 0).
+    /// </summary>
+    [Fact]
+    public void PassAt1SamplesAtTheTemperatureAndDiffersFromGreedyAccuracy()
+    {
+        manual_seed(5);
+        using var model = new Gpt(new ModelConfig(1, 2, 16, 32, ByteTokenizer.Instance.VocabSize));
+        var family = new CoinFamily();
+        var metrics = TaskEvaluator.Evaluate(model, ByteTokenizer.Instance, family,
+            new TaskEvalOptions(Problems: 20, Difficulty: 2, Samples: 8, PassK: 1, MaxNewTokens: 4, Temperature: 1.0, Seed: 3), CPU);
+        // Per problem: one greedy completion, then 8 samples.
+        var samplesOfFirst = family.Scored.Skip(1).Take(8).Select(s => s.Completion).ToList();
+        Assert.True(samplesOfFirst.Distinct().Count() > 1, "eight samples at T = 1 were identical: " + string.Join(" | ", samplesOfFirst));
+        double passAt1 = metrics.Single(m => m.Metric == TaskEvaluator.PassAt1).Value;
+        double greedy = metrics.Single(m => m.Metric == TaskEvaluator.GreedyAccuracy).Value;
+        Assert.NotEqual(greedy, passAt1, 6);
+        Assert.InRange(passAt1, 0.05, 0.95);
+    }
+
     [Fact]
     public void EvaluationScoresDistinctEvalSplitProblemsOnly()
     {

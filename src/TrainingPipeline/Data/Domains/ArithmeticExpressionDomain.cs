@@ -11,8 +11,14 @@ public sealed class ArithmeticExpressionDomain(int difficulty = 1) : GeneratedDo
     "arith-expr", "math", "Expressions with + - * and parentheses reduced step by step, ending 'Answer: N'.",
     difficulty, maxDifficulty: 6)
 {
-    /// <summary>"Evaluate: 3 + 5 * 2" is chained-arithmetic's "Compute: 3 + 5 * 2" (one canonical key).</summary>
-    public override IReadOnlyList<string> RendersFamilies => ["chained-arithmetic"];
+    /// <summary>
+    /// "Evaluate: 3 + 5 * 2" is chained-arithmetic's "Compute: 3 + 5 * 2" (one canonical key), and every worked step
+    /// ("= 6 * 72" then "= 432") states a binary addition, subtraction or multiplication problem with its answer.
+    /// </summary>
+    public override IReadOnlyList<string> RendersFamilies => ["addition", "subtraction", "multiplication", "chained-arithmetic"];
+
+    /// <summary>v2: documents whose reduction steps state an eval problem are skipped (they were kept in v1).</summary>
+    protected override int GeneratorVersion => 2;
 
     protected override string Generate(SplitMix64 random)
     {

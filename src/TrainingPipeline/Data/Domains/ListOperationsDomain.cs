@@ -10,7 +10,8 @@ public sealed class ListOperationsDomain(int difficulty = 1) : GeneratedDomain(
     "list-ops", "algorithmic", "Sum, max, reverse or count over a short list, traced step by step, ending 'Answer: ...'.",
     difficulty, maxDifficulty: 6)
 {
-    public override IReadOnlyList<string> RendersFamilies => ["list-ops"];
+    /// <summary>The question line is list-ops' prompt; a running sum's steps ("15 + 7 = 22") state addition problems.</summary>
+    public override IReadOnlyList<string> RendersFamilies => ["list-ops", "addition"];
 
     protected override string Generate(SplitMix64 random)
     {

@@ -10,7 +10,14 @@ public sealed class MultiplicationDomain(int difficulty = 1) : GeneratedDomain(
     "arith-mul", "math", "Multiplication worked as partial products by place value, ending 'Answer: N'.",
     difficulty, maxDifficulty: 6)
 {
-    public override IReadOnlyList<string> RendersFamilies => ["multiplication"];
+    /// <summary>
+    /// The question line is multiplication's prompt; each partial product ("47 * 30 = 1410") and the sum of two
+    /// partials ("1410 + 235 = 1645") states a multiplication or an addition problem with its answer.
+    /// </summary>
+    public override IReadOnlyList<string> RendersFamilies => ["multiplication", "addition"];
+
+    /// <summary>v2: a sum of three or more partials ("2350 + 470 + 94 = 2914") is a stated problem too, so documents whose sum is an eval problem are skipped.</summary>
+    protected override int GeneratorVersion => 2;
 
     protected override string Generate(SplitMix64 random)
     {

@@ -27,8 +27,11 @@ public sealed class TaskFamilyDomain : IDomain
     public string Category => "task-" + _family.Category.ToString().ToLowerInvariant();
     public string Description => $"Solved problems of the task family '{_family.Name}': {_family.Description}";
 
-    /// <summary>v3: splits by canonical key and evaluation corpora from the eval split, so older caches are rebuilt.</summary>
-    public string Fingerprint => Id + "/v3";
+    /// <summary>
+    /// v3: splits by canonical key and evaluation corpora from the eval split; v4: documents that state an eval problem
+    /// as a longer chain ("12 + 3 * 4 = 24" in a word problem's solution) are skipped too. Older caches are rebuilt.
+    /// </summary>
+    public string Fingerprint => Id + "/v4";
 
     /// <summary>Training documents: problems of the train split.</summary>
     public IEnumerable<string> Documents(long seed) => Documents(seed, CorpusRole.Training);
