@@ -214,7 +214,7 @@ public static class ReportComposer
             "with a Student t quantile on runs − 1 degrees of freedom; nothing is added for the problems, because the evaluator draws each run's problems " +
             "from its seed, so problem sampling is already in the spread over runs. RL pass@1 is the sampled pass@1 (mean over problems of correct/n for n samples per problem). " +
             "Only completed runs are fitted. Pre-training laws: the unit is the lineage (the root of a chain of pre-training phases; points sharing an ancestor " +
-            "are resampled together): percentile bootstrap over lineages of one point, leave-one-lineage-out jackknife-t otherwise. " +
+            "are resampled together): leave-one-lineage-out jackknife-t. " +
             "Fewer than 3 runs or lineages: no interval, only the evaluation-noise standard error (a lower bound: evaluation noise only, not run-to-run). " +
             "RL laws leave out the early low-compute regime. Backtest: fit below the top fraction of the log-compute range (default: the lower half), RMSE on the points above " +
             "with a jackknife-t interval over runs; laws are compared on this, not on in-sample fit."),
