@@ -71,7 +71,8 @@ public static class CalibrationHarness
             var random = new Random(seed * 100_003 + d);
             var points = SimulatedRlResults.Generate(_ => 0.45, design, random).Select(e => e.Point).ToList();
             var slope = LawAnalysis.Run(law, points, "simulated", options with { Seed = d }, "simulation").Parameter("b");
-            if (slope.CiLow > 0 || slope.CiHigh < 0) excluded++;
+            // A failed fit (no finite interval) counts as a false positive, so failures cannot make the rate look better.
+            if (!(slope.CiLow <= 0 && slope.CiHigh >= 0)) excluded++;
         }
         return (double)excluded / dataSets;
     }
@@ -109,7 +110,8 @@ public static class CalibrationHarness
                 [.. evaluations.Select(e => (long)e.Step)], [.. evaluations.Select(e => Math.Log10(e.Point.Compute))],
                 [.. evaluations.Select(e => e.Point.Value)], nullSimulations, d, method);
             minimumP = Math.Min(minimumP, analysis.PValue);
-            if (analysis.BreakIsSignificant) significant++;
+            // A test that gave no p counts as significant: under a null, failures must not make the size look better.
+            if (analysis.BreakIsSignificant || !double.IsFinite(analysis.PValue)) significant++;
             if (!double.IsFinite(analysis.Breakpoint.CiLow)) continue;
             reported++;
             if (analysis.Breakpoint.Covers(BreakLog10Compute)) covered++;
