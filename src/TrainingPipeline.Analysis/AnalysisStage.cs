@@ -25,7 +25,8 @@ public static class AnalysisStage
         var laws = new List<FittedLaw>();
         var figures = new List<ReportFigure>();
         if (data.Runs.Count == 0) notes.Add("the results folder has no runs yet");
-        notes.Add(ContaminationNote(ResultsReader.ReadContamination(resultsDir)));
+        // The laws fit the RL stage's own evaluations, so the note counts their check, not the eval verb's.
+        notes.Add(ContaminationNote([.. ResultsReader.ReadContamination(resultsDir).Where(r => r.Stage == ContaminationRow.TrainingStage)]));
 
         // Pre-training points are clustered by lineage (ResultsPoints): chained phases and sweep points sharing a parent
         // are checkpoints of one model, so the lineage, not the phase run, is what the intervals resample.
