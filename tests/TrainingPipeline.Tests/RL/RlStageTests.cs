@@ -1,7 +1,7 @@
-using TrainingPipeline.Results;
 using TrainingPipeline.Config;
 using TrainingPipeline.Model;
 using TrainingPipeline.Pipeline;
+using TrainingPipeline.Results;
 using TrainingPipeline.RL;
 using TrainingPipeline.Tasks;
 using TrainingPipeline.Tests.Pipeline;
