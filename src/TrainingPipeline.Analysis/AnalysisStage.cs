@@ -134,9 +134,12 @@ public static class AnalysisStage
             [.. points.Select(p => Math.Log10(p.Compute))], [.. points.Select(p => p.Value)], Math.Max(options.Bootstrap, 199), options.Seed));
     }
 
-    /// <summary>The contamination check's count over every RL run: the report states it whether or not it is zero.</summary>
-    internal static string ContaminationNote(IReadOnlyList<ContaminationRow> rows)
+    /// <summary>The contamination check's count over every RL run (rows of the <c>eval</c> verb's check aside): the report
+    /// states it whether or not it is zero.</summary>
+    internal static string ContaminationNote(IReadOnlyList<ContaminationRow> allRows)
     {
+        // The laws fit the RL stage's own evaluations, so the note counts their check, not the eval verb's.
+        var rows = allRows.Where(r => r.Stage == ContaminationRow.TrainingStage).ToList();
         if (rows.Count == 0) return "contamination: no contamination check is recorded (results written before schema version 2)";
         long contaminated = rows.Sum(r => r.Contaminated), prompts = rows.Sum(r => r.EvalPrompts);
         var families = rows.Where(r => r.Contaminated > 0).Select(r => $"{r.EvalSet} ({r.Contaminated})").Distinct().ToList();

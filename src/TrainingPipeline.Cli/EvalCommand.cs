@@ -10,7 +10,9 @@ namespace TrainingPipeline.Cli;
 /// <summary>
 /// <c>eval</c>: parses the options, runs <see cref="EvaluationStage"/> (task accuracy of each run's latest checkpoint on
 /// gym families, appended to the evals table) and prints each metric as a table line or JSON; every row records the
-/// temperature, completion limit, difficulty and samples per problem it was measured with.
+/// temperature, completion limit, difficulty and samples per problem it was measured with, and its split from the run's
+/// own lineage. The problems evaluated are first checked against each run's training data (printed, recorded, and exit 2
+/// when any is found unless the spec sets <c>allow_contamination</c>).
 /// </summary>
 internal static class EvalCommand
 {
@@ -19,7 +21,7 @@ internal static class EvalCommand
         var options = new PipelineOptions();
         var tasks = new Option<string[]>("--tasks")
         {
-            Description = "Task families to evaluate [default: the run's RL tasks, held-out and unrewarded tasks]",
+            Description = "Task families to evaluate [default: the run's RL tasks, held-out and unrewarded tasks]; each row's split says what the run trained on",
             AllowMultipleArgumentsPerToken = true,
         };
         var problems = new Option<int?>("--problems") { Description = "Distinct eval-split problems per family [default: rl.eval_problems]" };
@@ -49,7 +51,9 @@ internal static class EvalCommand
                 throw new BadInputException("--temperature", "--temperature", $"must be in (0, 10], got {t.ToString(CultureInfo.InvariantCulture)}", "use 1.0");
             var request = new EvaluationRequest(parsed.GetValue(tasks), overrides, options.Selection(parsed));
             bool asJson = parsed.GetValue(json);
-            new EvaluationStage(env, plan, source).Run(request, e => Console.WriteLine(asJson ? Json(e) : Line(e)));
+            // The check's summary goes to stderr under --json, so that stdout stays one JSON object per line.
+            new EvaluationStage(env, plan, source).Run(request, e => Console.WriteLine(asJson ? Json(e) : Line(e)),
+                contamination => (asJson ? Console.Error : Console.Out).WriteLine(contamination.Summary()));
             return Program.Success;
         });
         return command;

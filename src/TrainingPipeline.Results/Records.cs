@@ -32,6 +32,9 @@ public sealed class RunRecord
     [JsonPropertyName("ended_at"), ParquetTimestamp(ParquetTimestampResolution.Microseconds)]
     public DateTime? EndedAt { get; set; }
     [JsonPropertyName("status")] public string Status { get; set; } = "";
+    /// <summary>What a reader of this run's numbers must know about its settings (e.g. that clip-higher had no
+    /// effect), one note per line; null when there is none and in files written before the column.</summary>
+    [JsonPropertyName("notes")] public string? Notes { get; set; }
     [JsonPropertyName("schema_version")] public int SchemaVersion { get; set; } = ResultTables.SchemaVersion;
     [JsonPropertyName("written_at"), ParquetTimestamp(ParquetTimestampResolution.Microseconds)]
     public DateTime WrittenAt { get; set; }
@@ -103,6 +106,9 @@ public sealed class EvalRecord
 /// </summary>
 public sealed class ContaminationRecord
 {
+    /// <summary>Whose evaluations were checked: the training stage's own (<c>rl</c>, written by <c>run</c>) or the
+    /// <c>eval</c> verb's; null in files written before the column (they hold <c>rl</c> rows only).</summary>
+    [JsonPropertyName("stage")] public string? Stage { get; set; }
     [JsonPropertyName("eval_set")] public string EvalSet { get; set; } = "";
     [JsonPropertyName("split")] public string Split { get; set; } = "";
     [JsonPropertyName("difficulty")] public int Difficulty { get; set; }
@@ -130,6 +136,12 @@ public static class ResultTables
     public const string HeldOut = "held_out";
     /// <summary>Task families seen in pre-training but not rewarded in RL (<c>rl.unrewarded_tasks</c>).</summary>
     public const string Unrewarded = "unrewarded";
+    /// <summary>Task families RL rewards, but never at the evaluated difficulty (transfer across difficulty).</summary>
+    public const string OtherDifficulty = "other_difficulty";
+    /// <summary>Task families in none of the run's training data (neither its pre-training lineage nor its RL) that the
+    /// spec does not declare held out: e.g. a family named with <c>eval --tasks</c>, or an unrewarded family that this
+    /// run's lineage does not contain.</summary>
+    public const string Untrained = "untrained";
 
     /// <summary>
     /// Version of the dataset's schema (docs/results-schema.md), written in every <c>runs</c> row. 2: task metrics

@@ -72,17 +72,25 @@ public static class ResultsReader
             .OrderBy(e => e.RunId, StringComparer.Ordinal).ThenBy(e => e.Step).ThenBy(e => e.EvalSet, StringComparer.Ordinal)];
 
     /// <summary>
-    /// The contamination table: for each (run_id, eval_set, split) the row with the greatest <c>written_at</c>.
-    /// Empty for datasets written before schema version 2, which had no contamination check.
+    /// The contamination table: for each (run_id, stage, eval_set, split) the row with the greatest <c>written_at</c>
+    /// (rows written before the <c>stage</c> column are the training stage's, <c>rl</c>). Empty for datasets written
+    /// before schema version 2, which had no contamination check.
     /// </summary>
     public static IReadOnlyList<ContaminationRow> ReadContamination(string resultsDirectory) =>
         [.. PartFileRows.Read(resultsDirectory, ResultTables.Contamination)
             .Select(r => new ContaminationRow(r.RunId, r.String("eval_set"), r.String("split"), r.Count("eval_prompts"),
-                r.Count("contaminated"), r.Timestamp("written_at")))
-            .GroupBy(c => (c.RunId, c.EvalSet, c.Split))
+                r.Count("contaminated"), r.Timestamp("written_at"), r.OptionalString("stage") ?? ContaminationRow.TrainingStage))
+            .GroupBy(c => (c.RunId, c.Stage, c.EvalSet, c.Split))
             .Select(g => g.MaxBy(c => c.WrittenAt)!)
             .OrderBy(c => c.RunId, StringComparer.Ordinal).ThenBy(c => c.EvalSet, StringComparer.Ordinal)];
 }
 
 /// <summary>One row of the contamination table as the analysis reads it.</summary>
-public sealed record ContaminationRow(string RunId, string EvalSet, string Split, long EvalPrompts, long Contaminated, DateTime WrittenAt);
+/// <param name="Stage">Whose evaluations were checked: <c>rl</c> (the RL stage's, written by <c>run</c>) or <c>eval</c>
+/// (the <c>eval</c> verb's).</param>
+public sealed record ContaminationRow(string RunId, string EvalSet, string Split, long EvalPrompts, long Contaminated, DateTime WrittenAt,
+    string Stage = ContaminationRow.TrainingStage)
+{
+    /// <summary>The stage of rows that check the training stage's own evaluations (and of rows without the column).</summary>
+    public const string TrainingStage = "rl";
+}

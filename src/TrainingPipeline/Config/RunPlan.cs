@@ -58,6 +58,15 @@ public sealed record RlRunConfig(
 {
     /// <summary>Number of task families in the RL mixture: the RL-breadth lever.</summary>
     public int RlBreadth => Rl.Tasks.Count;
+
+    /// <summary>
+    /// The task families whose problems this run's pre-training lineage contains (<c>task:</c> domains and domains that
+    /// render a family, <see cref="Data.DomainRegistry.RenderedFamilies"/>): which evaluated families are
+    /// <c>unrewarded</c> rather than <c>untrained</c> (<see cref="Evaluation.EvalSplits"/>). Derived from the parents'
+    /// configs, so neither hashed nor recorded.
+    /// </summary>
+    [JsonIgnore]
+    public IReadOnlySet<string> PretrainedFamilies { get; init; } = new HashSet<string>();
 }
 
 /// <summary>
@@ -110,6 +119,7 @@ public sealed record RunPlan(string Experiment, PipelineSpec Spec, IReadOnlyList
             var training = spec.Pretrain with { Phases = [] };
             string? parent = null, legacyParent = null;
             int breadth = 0;
+            var lineage = new List<IReadOnlyDictionary<string, double>>();
             foreach (var phase in spec.Pretrain.Phases)
             {
                 var mixture = new SortedDictionary<string, double>(spec.Corpora[phase.Corpus].Domains.ToDictionary(), StringComparer.Ordinal);
@@ -123,6 +133,7 @@ public sealed record RunPlan(string Experiment, PipelineSpec Spec, IReadOnlyList
                 parent = id;
                 legacyParent = legacy;
                 breadth = mixture.Count;
+                lineage.Add(mixture);
             }
             if (spec.Rl is { } rl && parent is not null)
             {
@@ -131,7 +142,10 @@ public sealed record RunPlan(string Experiment, PipelineSpec Spec, IReadOnlyList
                     Tasks = TaskMixture.Expand(rl.Tasks, rl.HeldOutTasks),
                     HeldOutTasks = (rl.HeldOutTasks ?? []).Order(StringComparer.Ordinal).ToList(),
                 };
-                var config = new RlRunConfig("rl", parent, spec.Seed, model, spec.Tokenizer, sorted, breadth, precision);
+                var config = new RlRunConfig("rl", parent, spec.Seed, model, spec.Tokenizer, sorted, breadth, precision)
+                {
+                    PretrainedFamilies = Evaluation.EvalSplits.PretrainedFamilies(lineage),
+                };
                 var (id, json) = Identify(config);
                 string legacy = LegacyRunIds.Of(config with { ParentRunId = legacyParent! });
                 Add(new PlannedRun(id, "rl", parent, json, null, config, point.Axes, legacy));

@@ -7,40 +7,62 @@ using TrainingPipeline.Tasks;
 
 namespace TrainingPipeline.Evaluation;
 
-/// <summary>What the contamination check found for a plan: one row per evaluated family of each RL run.</summary>
+/// <summary>What the contamination check found for a plan: one row per evaluated family of each checked run.</summary>
 public sealed record ContaminationResult(
     IReadOnlyDictionary<string, IReadOnlyList<ContaminationRecord>> ByRun, long DocumentsScanned, long CharactersScanned, TimeSpan Elapsed)
 {
     public long EvalPrompts => ByRun.Values.Sum(rows => rows.Sum(r => r.EvalPrompts));
     public long Contaminated => ByRun.Values.Sum(rows => rows.Sum(r => r.Contaminated));
+    public long RlPromptsScanned => ByRun.Values.Sum(rows => rows.FirstOrDefault()?.RlPromptsScanned ?? 0);
 
     /// <summary>One line for people: the count, and where it came from.</summary>
     public string Summary() => string.Create(System.Globalization.CultureInfo.InvariantCulture,
-        $"contamination check: {Contaminated:N0} of {EvalPrompts:N0} evaluation prompts ({ByRun.Count} RL runs) occur in training data; " +
-        $"scanned {DocumentsScanned:N0} pre-training documents ({CharactersScanned:N0} characters) and every RL prompt in {Elapsed.TotalSeconds:F1} s") +
+        $"contamination check: {Contaminated:N0} of {EvalPrompts:N0} evaluation prompts ({ByRun.Count} runs) occur in training data; " +
+        $"scanned {DocumentsScanned:N0} pre-training documents ({CharactersScanned:N0} characters) and {RlPromptsScanned:N0} RL prompts in {Elapsed.TotalSeconds:F1} s") +
         (Contaminated > 0
             ? ": " + string.Join(", ", ByRun.Values.SelectMany(r => r).Where(r => r.Contaminated > 0).GroupBy(r => r.EvalSet)
                 .Select(g => $"{g.Key} ({g.Max(r => r.Contaminated)} prompts)"))
             : "");
 }
 
+/// <summary>One task family evaluated on a run: its split label and the options that draw its evaluation problems.</summary>
+public sealed record EvaluatedFamily(ITaskFamily Family, string Split, TaskEvalOptions Options);
+
+/// <summary>A run whose evaluations are checked, and the families it is evaluated on.</summary>
+public sealed record EvaluationTarget(PlannedRun Run, IReadOnlyList<EvaluatedFamily> Families);
+
 /// <summary>
-/// Counts, for every RL run of a plan, how many of its evaluation problems occur in its training data: the documents
-/// of every pre-training phase of its chain (generated again exactly as the corpus builder writes them) and its RL
-/// prompts (drawn again exactly as the RL stage draws them). A document holds a problem when it contains its prompt
-/// or an answer statement anywhere, or an equivalent problem as a line (<see cref="PromptIndex"/>); an RL prompt
-/// counts when it is the problem or an equivalent one. One Aho–Corasick pass per document keeps the cost linear in
-/// the corpus size (docs/pipelines.md, "Contamination check").
+/// Counts, for every evaluated run of a plan, how many of its evaluation problems occur in its training data: the
+/// documents of every pre-training phase of its chain (the run itself when it is a phase; generated again exactly as
+/// the corpus builder writes them) and, for an RL run, its RL prompts (drawn again exactly as the RL stage draws them).
+/// A document holds a problem when it contains its prompt or an answer statement anywhere, or an equivalent problem as
+/// a line (<see cref="PromptIndex"/>); an RL prompt counts when it is the problem or an equivalent one. One
+/// Aho–Corasick pass per document keeps the cost linear in the corpus size (docs/pipelines.md, "Contamination check").
 /// </summary>
 public static class ContaminationCheck
 {
+    /// <summary>The stage of the rows that check the RL stage's own evaluations (as <c>run</c> writes them).</summary>
+    public const string TrainingStage = ContaminationRow.TrainingStage;
+
+    /// <summary>Checks the evaluations of every RL run of the plan, as the RL stage will run them.</summary>
     public static ContaminationResult Run(RunPlan plan, Func<string, ITaskFamily>? families = null, Func<string, IDomain>? resolveDomain = null)
+    {
+        var family = families ?? TaskRegistry.Get;
+        var targets = plan.Runs.Where(r => r.Rl is not null).Select(r => RlEvaluations(r, family)).ToList();
+        return Run(plan, targets, TrainingStage, family, resolveDomain);
+    }
+
+    /// <summary>
+    /// Checks the given evaluations (e.g. the <c>eval</c> verb's: any run, any families and settings) against each
+    /// run's own training data; the rows carry <paramref name="stage"/>.
+    /// </summary>
+    public static ContaminationResult Run(RunPlan plan, IReadOnlyList<EvaluationTarget> targets, string stage,
+        Func<string, ITaskFamily>? families = null, Func<string, IDomain>? resolveDomain = null)
     {
         var family = families ?? TaskRegistry.Get;
         var resolve = resolveDomain ?? SpecResolver.ResolveDomain;
         var timer = Stopwatch.StartNew();
-        var rlRuns = plan.Runs.Where(r => r.Rl is not null).ToList();
-        var evalSets = rlRuns.ToDictionary(r => r.Id, r => EvalSets(r.Rl!, family));
+        var evalSets = targets.ToDictionary(t => t.Run.Id, t => t.Families.Select(EvalSetOf).ToList());
         var answers = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var set in evalSets.Values.SelectMany(sets => sets)) foreach (var (prompt, answer) in set.Prompts.Zip(set.Answers)) answers.TryAdd(prompt, answer);
         var index = new PromptIndex(answers.Keys, answers);
@@ -50,10 +72,10 @@ public static class ContaminationCheck
         long documents = 0, characters = 0;
         // Runs that differ only in model share a corpus: each distinct corpus is generated and scanned once.
         var foundBySpec = new Dictionary<string, (HashSet<string> Found, long Documents)>(StringComparer.Ordinal);
-        foreach (var run in rlRuns)
-            foreach (var ancestor in Ancestors(run, byId).Where(a => a.Pretrain is not null && !foundInCorpus.ContainsKey(a.Id)))
+        foreach (var target in targets)
+            foreach (var phase in PretrainingChain(target.Run, byId).Where(a => !foundInCorpus.ContainsKey(a.Id)))
             {
-                var config = ancestor.Pretrain!;
+                var config = phase.Pretrain!;
                 var spec = new CorpusSpec(config.Stage, config.Mixture.Select(m => new DomainWeight(m.Key, m.Value)).ToList(), config.Tokens, config.Seed);
                 string key = $"{config.Tokenizer}|{spec.Name}|{string.Join(",", spec.Domains)}|{spec.TokenBudget}|{spec.Seed}";
                 if (!foundBySpec.TryGetValue(key, out var scanned))
@@ -69,19 +91,28 @@ public static class ContaminationCheck
                     documents += count;
                     foundBySpec[key] = scanned = (found, count);
                 }
-                foundInCorpus[ancestor.Id] = scanned;
+                foundInCorpus[phase.Id] = scanned;
             }
 
         var byRun = new Dictionary<string, IReadOnlyList<ContaminationRecord>>();
-        foreach (var run in rlRuns)
+        foreach (var target in targets)
         {
-            var corpora = Ancestors(run, byId).Where(a => a.Pretrain is not null).Select(a => foundInCorpus[a.Id]).ToList();
+            var run = target.Run;
+            var corpora = PretrainingChain(run, byId).Select(a => foundInCorpus[a.Id]).ToList();
             var inPretraining = corpora.SelectMany(c => c.Found).ToHashSet(StringComparer.Ordinal);
             // An RL prompt equivalent to an eval problem (same canonical key) counts as the eval problem itself.
-            var rlKeys = RlStage.TrainingProblems(run.Rl!, family).Select(p => ProblemKeys.Key(p.Prompt)).ToHashSet(StringComparer.Ordinal);
+            var rlKeys = new HashSet<string>(StringComparer.Ordinal);
+            long rlPrompts = 0;
+            if (run.Rl is { } rl)
+                foreach (var problem in RlStage.TrainingProblems(rl, family))
+                {
+                    rlKeys.Add(ProblemKeys.Key(problem.Prompt));
+                    rlPrompts++;
+                }
             bool InRl(string prompt) => rlKeys.Contains(ProblemKeys.Key(prompt));
             byRun[run.Id] = evalSets[run.Id].Select(set => new ContaminationRecord
             {
+                Stage = stage,
                 EvalSet = set.Family,
                 Split = set.Split,
                 Difficulty = set.Difficulty,
@@ -90,7 +121,8 @@ public static class ContaminationCheck
                 InRlPrompts = set.Prompts.Count(InRl),
                 Contaminated = set.Prompts.Count(p => inPretraining.Contains(p) || InRl(p)),
                 DocumentsScanned = corpora.Sum(c => c.Documents),
-                RlPromptsScanned = (long)run.Rl!.Rl.Steps * run.Rl.Rl.PromptsPerStep,
+                // Prompts drawn, every dynamic-sampling round included: not steps × prompts_per_step.
+                RlPromptsScanned = rlPrompts,
                 Allowed = plan.Spec.AllowContamination,
                 WrittenAt = DateTime.UtcNow,
             }).ToList();
@@ -110,15 +142,16 @@ public static class ContaminationCheck
     }
 
     /// <summary>
-    /// Writes each RL run's rows to the <c>contamination</c> table, unless the table already holds the same counts for
-    /// that run: re-running a pipeline (to resume, or a command that then fails) adds nothing.
+    /// Writes each checked run's rows to the <c>contamination</c> table, unless the table already holds the same counts
+    /// for that run and stage: re-running a pipeline (to resume, or a command that then fails) adds nothing.
     /// </summary>
     public static void Record(ContaminationResult result, ResultsWriter results)
     {
-        var recorded = ResultsReader.ReadContamination(results.Root).ToLookup(r => r.RunId);
+        var recorded = ResultsReader.ReadContamination(results.Root).ToLookup(r => (r.RunId, r.Stage));
         foreach (var (runId, rows) in result.ByRun)
         {
-            var known = recorded[runId].Select(r => (r.EvalSet, r.Split, r.EvalPrompts, r.Contaminated)).ToHashSet();
+            string stage = rows.FirstOrDefault()?.Stage ?? TrainingStage;
+            var known = recorded[(runId, stage)].Select(r => (r.EvalSet, r.Split, r.EvalPrompts, r.Contaminated)).ToHashSet();
             bool same = known.Count == rows.Count && rows.All(r => known.Contains((r.EvalSet, r.Split, r.EvalPrompts, r.Contaminated)));
             if (!same) results.Append(ResultTables.Contamination, runId, rows.ToList());
         }
@@ -126,25 +159,29 @@ public static class ContaminationCheck
 
     private sealed record EvalSet(string Family, string Split, int Difficulty, IReadOnlyList<string> Prompts, IReadOnlyList<string> Answers);
 
-    private static List<EvalSet> EvalSets(RlRunConfig config, Func<string, ITaskFamily> family)
+    /// <summary>The families an RL run evaluates, labelled by its lineage, with the RL stage's evaluation options.</summary>
+    private static EvaluationTarget RlEvaluations(PlannedRun run, Func<string, ITaskFamily> family)
     {
+        var config = run.Rl!;
         var rl = config.Rl;
         var options = RlStage.EvalOptions(rl, config.Seed);
-        var splits = TaskMixture.Expand(rl.Tasks, rl.HeldOutTasks).Keys.Select(f => (f, ResultTables.InDistribution))
-            .Concat((rl.HeldOutTasks ?? []).Select(f => (f, ResultTables.HeldOut)))
-            .Concat((rl.UnrewardedTasks ?? []).Select(f => (f, ResultTables.Unrewarded)));
-        return splits.Select(s =>
-        {
-            var f = family(s.f);
-            var problems = TaskEvaluator.Problems(f, options, "pipeline", "$.rl.eval_problems");
-            return new EvalSet(f.Name, s.Item2, Math.Min(options.Difficulty, f.MaxDifficulty),
-                problems.Select(p => PromptIndex.Normalize(p.Prompt)).ToList(), problems.Select(p => p.Answer).ToList());
-        }).ToList();
+        return new EvaluationTarget(run, [.. SpecValidator.EvaluatedFamilies(rl).Select(family)
+            .Select(f => new EvaluatedFamily(f, EvalSplits.Of(f, options.Difficulty, rl, config.PretrainedFamilies), options))]);
     }
 
-    private static IEnumerable<PlannedRun> Ancestors(PlannedRun run, Dictionary<string, PlannedRun> byId)
+    private static EvalSet EvalSetOf(EvaluatedFamily evaluated)
     {
-        for (var id = run.ParentId; id is not null && byId.TryGetValue(id, out var parent); id = parent.ParentId) yield return parent;
+        var (f, split, options) = evaluated;
+        var problems = TaskEvaluator.Problems(f, options, "pipeline", "$.rl.eval_problems");
+        return new EvalSet(f.Name, split, Math.Min(options.Difficulty, f.MaxDifficulty),
+            problems.Select(p => PromptIndex.Normalize(p.Prompt)).ToList(), problems.Select(p => p.Answer).ToList());
+    }
+
+    /// <summary>The pre-training phases whose documents the run was trained on: itself when it is a phase, and its ancestors.</summary>
+    private static IEnumerable<PlannedRun> PretrainingChain(PlannedRun run, Dictionary<string, PlannedRun> byId)
+    {
+        for (PlannedRun? r = run; r is not null; r = r.ParentId is { } id && byId.TryGetValue(id, out var parent) ? parent : null)
+            if (r.Pretrain is not null) yield return r;
     }
 }
 

@@ -15,25 +15,37 @@ public sealed record EvaluationRequest(IReadOnlyList<string>? Tasks, TaskEvalOve
 /// <summary>One measured metric of one run's checkpoint on one family, as appended to the evals table.</summary>
 public sealed record EvaluatedMetric(PlannedRun Run, long Step, string Family, string Split, TaskMetric Metric);
 
+/// <summary>What the <c>eval</c> verb measured, and the contamination check of exactly the problems it evaluated.</summary>
+public sealed record EvaluationOutcome(IReadOnlyList<EvaluatedMetric> Metrics, ContaminationResult Contamination);
+
 /// <summary>
 /// The <c>eval</c> verb's work: task accuracy (unbiased pass@1 and pass@k, greedy_accuracy) of each planned run's
 /// latest checkpoint on gym families, appended to the evals table with stage <c>eval</c>. Settings are the run's own
-/// RL evaluation settings (<see cref="RunEvalSettings"/>) unless overridden. Settings, families and eval splits of
-/// every run are checked, and every checkpoint is loaded once, before the first row is appended: bad input or a
-/// damaged checkpoint stops with nothing written.
+/// RL evaluation settings (<see cref="RunEvalSettings"/>) unless overridden. Each family's <c>split</c> comes from the
+/// run's own lineage (<see cref="EvalSplits"/>), whichever families are named. Settings, families and eval splits of
+/// every run are checked, every checkpoint is loaded once, and the problems to be evaluated are checked against each
+/// run's training data (<see cref="ContaminationCheck"/>: any found stops the verb unless the spec sets
+/// <c>allow_contamination</c>; the counts are recorded with stage <c>eval</c>), before the first row is appended: bad
+/// input, contamination or a damaged checkpoint stops with nothing written.
 /// </summary>
 public sealed class EvaluationStage(RunEnvironment env, RunPlan plan, string source)
 {
     public const string Stage = "eval";
 
-    private sealed record RunToEvaluate(PlannedRun Run, CheckpointStore Store, RlSection? Rl, TaskEvalOptions Options,
-        IReadOnlyList<ITaskFamily> Families);
+    private sealed record RunToEvaluate(PlannedRun Run, CheckpointStore Store, TaskEvalOptions Options,
+        IReadOnlyList<EvaluatedFamily> Families);
 
-    /// <summary>Evaluates, calling <paramref name="measured"/> for each metric as it is measured; a run's rows are
-    /// appended once all its families are evaluated. Returns every metric.</summary>
-    public IReadOnlyList<EvaluatedMetric> Run(EvaluationRequest request, Action<EvaluatedMetric>? measured = null)
+    /// <summary>Evaluates, calling <paramref name="checkedData"/> with the contamination check once it passed and
+    /// <paramref name="measured"/> for each metric as it is measured; a run's rows are appended once all its families are
+    /// evaluated.</summary>
+    public EvaluationOutcome Run(EvaluationRequest request, Action<EvaluatedMetric>? measured = null,
+        Action<ContaminationResult>? checkedData = null)
     {
         var runs = Prepare(request);
+        var contamination = ContaminationCheck.Run(plan, [.. runs.Select(r => new EvaluationTarget(r.Run, r.Families))], Stage);
+        ContaminationCheck.EnsureClean(contamination, plan, source);
+        checkedData?.Invoke(contamination);
+        ContaminationCheck.Record(contamination, env.Results);
         var all = new List<EvaluatedMetric>();
         var tokenizer = SpecResolver.ResolveTokenizer(plan.Spec.Tokenizer);
         foreach (var r in runs)
@@ -43,15 +55,11 @@ public sealed class EvaluationStage(RunEnvironment env, RunPlan plan, string sou
             using var model = new Gpt(config.Model, config.Precision);
             model.to(env.Device);
             var state = r.Store.Load(r.Run.Id, model, optimizer: null);
-            var heldOut = new HashSet<string>(r.Rl?.HeldOutTasks ?? []);
-            var unrewarded = new HashSet<string>(r.Rl?.UnrewardedTasks ?? []);
             var rows = new List<EvalRecord>();
-            foreach (var family in r.Families)
+            foreach (var (family, split, options) in r.Families)
             {
-                foreach (var m in TaskEvaluator.Evaluate(model, tokenizer, family, r.Options, env.Device))
+                foreach (var m in TaskEvaluator.Evaluate(model, tokenizer, family, options, env.Device))
                 {
-                    string split = heldOut.Contains(family.Name) ? ResultTables.HeldOut
-                        : unrewarded.Contains(family.Name) ? ResultTables.Unrewarded : ResultTables.InDistribution;
                     rows.Add(m.ToRecord(Stage, state.Step, state, split));
                     var metric = new EvaluatedMetric(r.Run, state.Step, family.Name, split, m);
                     all.Add(metric);
@@ -60,7 +68,7 @@ public sealed class EvaluationStage(RunEnvironment env, RunPlan plan, string sou
             }
             env.Results.Append(ResultTables.Evals, r.Run.Id, rows);
         }
-        return all;
+        return new EvaluationOutcome(all, contamination);
     }
 
     /// <summary>The runs with a checkpoint, their settings and families, all checked before anything is measured.</summary>
@@ -87,10 +95,14 @@ public sealed class EvaluationStage(RunEnvironment env, RunPlan plan, string sou
                 throw new BadInputException(source, overrides.PassK is null ? "$.rl.pass_k" : "--pass-k",
                     $"pass@{options.PassK} needs at least {options.PassK} samples per problem, but run {run.Id} draws {options.Samples}",
                     "use a --pass-k no larger than --samples");
-            IReadOnlyList<ITaskFamily> families = [.. names.Select(TaskRegistry.Get)];
-            foreach (var family in families)
+            var pretrained = EvalSplits.PretrainedFamilies(plan, run);
+            var families = new List<EvaluatedFamily>();
+            foreach (var family in names.Distinct().Select(TaskRegistry.Get))
+            {
                 TaskEvaluator.Problems(family, options, source, overrides.Problems is null ? "$.rl.eval_problems" : "--problems");
-            runs.Add(new RunToEvaluate(run, store, rl, options, families));
+                families.Add(new EvaluatedFamily(family, EvalSplits.Of(family, options.Difficulty, rl, pretrained), options));
+            }
+            runs.Add(new RunToEvaluate(run, store, options, families));
         }
         foreach (var r in runs)
         {

@@ -6,8 +6,10 @@ using TrainingPipeline.Results;
 
 namespace TrainingPipeline.Pipeline;
 
-/// <summary>Writes a run's rows in the <c>runs</c> table: who ran what, where, with which code and packages.</summary>
-public sealed class RunRecorder(RunEnvironment environment, string experiment, PlannedRun run, ModelConfig model, string mixtureJson)
+/// <summary>Writes a run's rows in the <c>runs</c> table: who ran what, where, with which code and packages, and any
+/// <paramref name="notes"/> a reader of its numbers must know (the <c>notes</c> column).</summary>
+public sealed class RunRecorder(RunEnvironment environment, string experiment, PlannedRun run, ModelConfig model, string mixtureJson,
+    string? notes = null)
 {
     private readonly DateTime _startedAt = DateTime.UtcNow;
 
@@ -60,6 +62,7 @@ public sealed class RunRecorder(RunEnvironment environment, string experiment, P
             StartedAt = _startedAt,
             EndedAt = status is ResultTables.StatusRunning ? null : DateTime.UtcNow,
             Status = status,
+            Notes = notes,
             WrittenAt = DateTime.UtcNow,
         };
         environment.Results.Append(ResultTables.Runs, run.Id, new[] { row });

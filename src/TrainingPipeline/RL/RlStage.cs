@@ -54,11 +54,13 @@ public sealed class RlStage(RunEnvironment env, string experiment, Func<string, 
         {
             var rows = new List<EvalRecord>();
             var options = EvalOptions(rl, config.Seed);
-            foreach (var (family, split) in mixture.Select(m => (m.Family, ResultTables.InDistribution))
-                         .Concat(heldOut.Select(f => (f, ResultTables.HeldOut)))
-                         .Concat(unrewarded.Select(f => (f, ResultTables.Unrewarded))))
+            // Labelled by this run's own lineage: an unrewarded family its pre-training never saw is untrained here.
+            foreach (var family in mixture.Select(m => m.Family).Concat(heldOut).Concat(unrewarded))
+            {
+                string split = EvalSplits.Of(family, options.Difficulty, rl, config.PretrainedFamilies);
                 foreach (var metric in TaskEvaluator.Evaluate(model, tokenizer, family, options, env.Device))
                     rows.Add(metric.ToRecord(run.Stage, state.Step, state, split));
+            }
             return rows;
         }
 

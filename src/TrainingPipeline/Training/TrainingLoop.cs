@@ -21,7 +21,8 @@ public sealed record TrainingLoopStage
     /// <summary>The progress display's start line, e.g. parameters and corpus.</summary>
     public required string Description { get; init; }
 
-    /// <summary>An optional line logged right after the start line (e.g. a setting that has no effect).</summary>
+    /// <summary>An optional line logged right after the start line and recorded in the runs table's <c>notes</c> (e.g. a
+    /// setting that has no effect), so it travels with the run's numbers, not only with its log.</summary>
     public string? StartNote { get; init; }
 
     /// <summary>The runs table's <c>data_mixture</c>.</summary>
@@ -85,7 +86,7 @@ public sealed class TrainingLoop(RunEnvironment env, string experiment, PlannedR
     public TrainingState Run(TrainingState start, Gpt model, OptimizerHelper optimizer, TrainingLoopStage stage)
     {
         var state = start;
-        new RunRecorder(env, experiment, run, run.Config.Model, stage.DataMixtureJson).Track(() =>
+        new RunRecorder(env, experiment, run, run.Config.Model, stage.DataMixtureJson, stage.StartNote).Track(() =>
         {
             var steps = new List<StepRecord>();
             var evals = new List<EvalRecord>();

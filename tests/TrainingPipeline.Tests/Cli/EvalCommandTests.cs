@@ -30,7 +30,7 @@ public sealed class EvalCommandTests : IDisposable
             "batch_size": 4, "lr": 0.01, "warmup_steps": 1, "eval_every": 10, "eval_batches": 1, "checkpoint_every": 10,
             "phases": [ { "name": "narrow", "corpus": "narrow", "tokens": 1536 } ]
           },
-          "rl": { "tasks": { "addition": 1 }, "held_out_tasks": ["string-ops"], "steps": 2, "prompts_per_step": 2, "group_size": 2,
+          "rl": { "tasks": { "addition": 1 }, "held_out_tasks": ["string-ops"], "unrewarded_tasks": ["sorting"], "steps": 2, "prompts_per_step": 2, "group_size": 2,
                   "max_new_tokens": 5, "temperature": 2.5, "eval_every": 100, "eval_problems": 6, "eval_samples": 5, "pass_k": 3 },
           "sweep": { "seed": [3, 4] }
         }
@@ -60,7 +60,11 @@ public sealed class EvalCommandTests : IDisposable
         var stageFinal = ResultsReader.ReadEvals(Results)
             .Where(e => rlRuns.Contains(e.RunId) && e.Stage == "rl" && e.Step == 2 && e.Metric.StartsWith("pass@", StringComparison.Ordinal))
             .ToDictionary(Key);
-        Assert.Equal(2 * 2 * 2, stageFinal.Count); // 2 runs × (addition, string-ops) × (pass@1, pass@3)
+        Assert.Equal(2 * 3 * 2, stageFinal.Count); // 2 runs × (addition, string-ops, sorting) × (pass@1, pass@3)
+        // Labels come from the run's lineage: sorting is listed as unrewarded, but this lineage never pre-trained on it.
+        Assert.Equal([ResultTables.HeldOut, ResultTables.InDistribution, ResultTables.Untrained],
+            stageFinal.Values.GroupBy(e => e.EvalSet).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => g.Select(e => e.Split).Distinct().Single()).Order(StringComparer.Ordinal));
+        Assert.All(stageFinal.Values.Where(e => e.EvalSet == "sorting"), e => Assert.Equal(ResultTables.Untrained, e.Split));
 
         var eval = InProcessCli.Run(["eval", pipeline, "--json", .. Dirs()]);
         Assert.True(eval.Exit == 0, eval.Out + eval.Err);
@@ -79,7 +83,7 @@ public sealed class EvalCommandTests : IDisposable
             var stepZero = all.Where(e => e.RunId == child.RunId && e.Stage == "rl" && e.Step == 0 && e.Metric.StartsWith("pass@", StringComparison.Ordinal)).ToList();
             var parentRows = all.Where(e => e.RunId == child.ParentRunId && e.Stage == "eval" && e.Metric.StartsWith("pass@", StringComparison.Ordinal))
                 .ToDictionary(e => (e.EvalSet, e.Split, e.Metric));
-            Assert.Equal(4, stepZero.Count);
+            Assert.Equal(6, stepZero.Count);
             Assert.All(stepZero, e => Assert.Equal((e.Value, e.Stderr), (parentRows[(e.EvalSet, e.Split, e.Metric)].Value, parentRows[(e.EvalSet, e.Split, e.Metric)].Stderr)));
         }
         var lines = eval.Out.Trim().Split('\n').Select(l => JsonDocument.Parse(l).RootElement).ToList();
@@ -101,6 +105,24 @@ public sealed class EvalCommandTests : IDisposable
         Assert.Contains(records, r => r.Stage == "eval" && r.Temperature == 0.5 && r.MaxNewTokens == 3 && r.SamplesPerProblem == 4 && r.Metric == "pass@1");
         Assert.Contains(records, r => r.Stage == "rl" && r.Temperature == 2.5 && r.MaxNewTokens == 5 && r.Difficulty == 1 && r.Metric == "pass@3");
         Assert.Contains(records, r => r.Stage == "rl" && r.Temperature == 0 && r.Metric == "greedy_accuracy");
+
+        // Families named with --tasks at another difficulty are labelled by what each run trained on, not
+        // in_distribution: addition is rewarded at difficulty 1 only, list-ops is in no training data. The problems are
+        // checked against each run's training data and the check is recorded with stage eval.
+        var named = InProcessCli.Run(["eval", pipeline, "--tasks", "list-ops", "addition", "--difficulty", "2", "--problems", "3",
+            "--samples", "2", "--pass-k", "2", "--json", .. Dirs()]);
+        Assert.True(named.Exit == 0, named.Out + named.Err);
+        Assert.Contains("contamination check: 0 of 24 evaluation prompts (4 runs)", named.Err, StringComparison.Ordinal);
+        var namedRows = named.Out.Trim().Split('\n').Select(l => JsonDocument.Parse(l).RootElement)
+            .Select(l => (Run: l.GetProperty("run_id").GetString(), Family: l.GetProperty("family").GetString(), Split: l.GetProperty("split").GetString()))
+            .Distinct().ToList();
+        Assert.Equal(8, namedRows.Count); // 4 runs (2 pre-training, 2 RL) × 2 families
+        Assert.All(namedRows, r => Assert.Equal(r.Family == "addition" ? ResultTables.OtherDifficulty : ResultTables.Untrained, r.Split));
+        var checks = ResultsReader.ReadContamination(Results)
+            .Where(c => c.Stage == "eval" && (c.EvalSet == "list-ops" || c.Split == ResultTables.OtherDifficulty)).ToList();
+        Assert.Equal(8, checks.Count);
+        Assert.All(checks, c => Assert.Equal((3L, 0L), (c.EvalPrompts, c.Contaminated)));
+        Assert.Equal(6, ResultsReader.ReadContamination(Results).Count(c => c.Stage == "rl")); // run's own rows stay
 
         // pass_k above the overridden samples is bad input naming the setting.
         var bad = InProcessCli.Run(["eval", pipeline, "--samples", "2", .. Dirs()]);

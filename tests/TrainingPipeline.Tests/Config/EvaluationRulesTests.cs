@@ -118,4 +118,31 @@ public class EvaluationRulesTests
         Assert.NotEmpty(points);
         Assert.All(points, p => Assert.True(p.Spec.Rl!.Difficulty >= 2, "difficulty 1 problem spaces are memorisable"));
     }
+
+    [Theory]
+    [InlineData("rl-scaling.json")]
+    [InlineData("narrow-to-broad.json")]
+    public void TheRlExperimentsEvaluateFiveHundredProblemsOfEveryFamily(string file)
+    {
+        // Loading checks each family's eval split at the run's difficulty holds eval_problems distinct problems.
+        var points = SpecLoader.LoadFile(Path.Combine(SharedData.RepositoryRoot(), "pipelines", file), Catalogs);
+        Assert.All(points, p => Assert.True(p.Spec.Rl!.EvalProblems >= 500, $"{file}: {p.Spec.Rl!.EvalProblems} evaluation problems per family"));
+    }
+
+    [Fact]
+    public void RlScalingEvaluatesOftenEnoughToTestSaturation()
+    {
+        var rl = SpecLoader.LoadFile(Path.Combine(SharedData.RepositoryRoot(), "pipelines", "rl-scaling.json"), Catalogs)[0].Spec.Rl!;
+        var steps = (rl.EvalAtSteps ?? []).Concat(Enumerable.Range(1, rl.Steps).Where(s => s % rl.EvalEvery == 0)).Append(rl.Steps)
+            .Where(s => s > 0).Distinct().Order().ToList();
+        Assert.True(steps.Count >= 8, $"{steps.Count} evaluations after step 0");
+        // The upper half of log-steps: from √steps on.
+        Assert.True(steps.Count(s => s >= Math.Sqrt(rl.Steps)) >= 5, string.Join(", ", steps));
+        // What the analysis fits (docs/analysis.md), with RL compute taken as proportional to steps: evaluations below 10%
+        // of the final compute are dropped, and the backtest fits the lower half of the remaining log range. For one run
+        // (each RL breadth of this pipeline is one), the sigmoid's 4 parameters need ≥ 8 points at ≥ 5 distinct steps there.
+        var kept = steps.Where(s => s >= 0.1 * rl.Steps).ToList();
+        double cutoff = Math.Sqrt((double)kept[0] * kept[^1]);
+        Assert.True(kept.Count(s => s < cutoff) >= 8, $"fitted half: {string.Join(", ", kept.Where(s => s < cutoff))}");
+    }
 }

@@ -34,21 +34,26 @@ public class RunIdentityTests
     // statements skipped), arith-mul (v2) and arith-expr (v2) documents changed. Every committed pipeline pre-trains on a
     // task: domain, so every id here changed (RL ids through their parent); the version-0 column did not. Pipelines
     // whose domains kept their fingerprints keep their ids (AGeneratorChangeReKeysOnlyTheRunsThatTrainedOnIt).
+    // Regenerated on purpose in issue 13, part I: the broad RL mixture of narrow-to-broad.json and rl-scaling.json lost
+    // list-ops (334 eval problems at difficulty 2, fewer than the 500 each family now evaluates), so the broad RL runs
+    // got new ids (narrow-to-broad 4, 5, 12, 13; rl-scaling 2); every other id is unchanged. The version-0 column
+    // changed for every RL run of both files, since that hash covered eval_problems (128 → 500), eval_at_steps and
+    // unrewarded_tasks.
     private const string GoldenIds = """
         narrow-to-broad.json 0 pretrain_narrow 3f2c73f6ad3c1c5b 7149095eed86b2a2
-        narrow-to-broad.json 1 rl e3c248fcf7cbf5a5 12472f21d0284494
+        narrow-to-broad.json 1 rl e3c248fcf7cbf5a5 3af5f772f4e9492d
         narrow-to-broad.json 2 pretrain_narrow 94fdc3ce0f9cd267 98acb2a172936a7a
-        narrow-to-broad.json 3 rl e84af9af6e5ddbb2 368c83dd8290683d
-        narrow-to-broad.json 4 rl bdfa561bf667712d 2343ce56446d49d4
-        narrow-to-broad.json 5 rl 0318743b03856305 43cdd375c33f6604
+        narrow-to-broad.json 3 rl e84af9af6e5ddbb2 c5dddd6a9857e29e
+        narrow-to-broad.json 4 rl 18df3c0858d83760 2d7c18d96d3bf14f
+        narrow-to-broad.json 5 rl face8137180dbbbf 617666940470d5bc
         narrow-to-broad.json 6 pretrain_narrow cb5c90ed0aafd8b0 66852022b1406738
         narrow-to-broad.json 7 pretrain_broad de92718103d38496 2843f0c7a412a451
-        narrow-to-broad.json 8 rl b1fde06f88cb950d 36dda0135f913143
+        narrow-to-broad.json 8 rl b1fde06f88cb950d 69cf71c86433d234
         narrow-to-broad.json 9 pretrain_narrow 70c63772d70a64dc 267dbcfb630dda72
         narrow-to-broad.json 10 pretrain_broad 55e638183903528b b18f940295d79efc
-        narrow-to-broad.json 11 rl 647000ffde491c7f f7db343481f4de4d
-        narrow-to-broad.json 12 rl a600ff1ad364668b 5f91286b453bd474
-        narrow-to-broad.json 13 rl b1a855d079f2d3c8 8035243915f29781
+        narrow-to-broad.json 11 rl 647000ffde491c7f 0b6a5e8e0245114a
+        narrow-to-broad.json 12 rl 8cc677ff933b223f 05512f65ae4ad8dc
+        narrow-to-broad.json 13 rl 8723d8de04159420 2e2f2818142cdbc5
         quickstart.json 0 pretrain_narrow da3adfc325069135 0da8c25f36c8e3ee
         quickstart.json 1 pretrain_broad 604be9b6f9e1601b db84b1788765813b
         quickstart.json 2 rl 3161f0cbfc1cb628 78760018a1bbc87b
@@ -56,8 +61,8 @@ public class RunIdentityTests
         quickstart.json 4 pretrain_broad 4294bd123ee85a60 efe5937955a097b4
         quickstart.json 5 rl 360b5bd8307da07d 3c962a14633f57c5
         rl-scaling.json 0 pretrain_base 3e91d1cdbf5d9c48 35f76e5206001b50
-        rl-scaling.json 1 rl 6618ad2d9e83be8a 94b22233fdbda051
-        rl-scaling.json 2 rl 59664eabd5e5b897 8dedd26b895f6356
+        rl-scaling.json 1 rl 6618ad2d9e83be8a 2a4227aac848cd9f
+        rl-scaling.json 2 rl 926f5b476ce73eb1 1c095facc81f1d61
         """;
 
     [Fact]

@@ -80,12 +80,59 @@ public sealed class ContaminationCheckTests : IDisposable
     }
 
     [Fact]
+    public void RlPromptsScannedCountsThePromptsOfEveryDynamicSamplingRound()
+    {
+        // 4 steps × 2 prompts × up to 3 rounds: the check draws (and the row must count) 24 prompts, not steps × prompts.
+        var plan = TempWorkspace.Plan(Spec.Replace("\"eval_problems\": 300", "\"eval_problems\": 300, \"dynamic_sampling\": true, \"dynamic_sampling_max_rounds\": 3",
+            StringComparison.Ordinal));
+        var result = ContaminationCheck.Run(plan);
+        Assert.Equal(24, Assert.Single(Assert.Single(result.ByRun).Value).RlPromptsScanned);
+        Assert.Contains("and 24 RL prompts", result.Summary(), StringComparison.Ordinal);
+    }
+
+    // Two lineages: one pre-trains on string-ops, the other does not; RL rewards neither.
+    private const string TwoLineages = """
+        {
+          "name": "lineages",
+          "corpora": {
+            "narrow": { "domains": { "task:addition@2": 1 } },
+            "broad": { "domains": { "task:addition@2": 1, "task:string-ops@2": 1 } }
+          },
+          "model": { "preset": "nano-50k", "context_length": 96 },
+          "pretrain": { "batch_size": 4, "phases": [ { "name": "base", "corpus": "narrow", "tokens": 20000 } ] },
+          "rl": { "tasks": { "addition": 1 }, "unrewarded_tasks": ["string-ops"], "held_out_tasks": ["modular-arithmetic"],
+                  "difficulty": 2, "steps": 2, "prompts_per_step": 2, "eval_problems": 20 },
+          "sweep": { "pretrain.phases[0].corpus": ["narrow", "broad"] }
+        }
+        """;
+
+    [Fact]
+    public void AnUnrewardedFamilyIsUnrewardedOnlyInLineagesThatPreTrainedOnIt()
+    {
+        var plan = TempWorkspace.Plan(TwoLineages);
+        var rlRuns = plan.Runs.Where(r => r.Rl is not null).ToList();
+        Assert.Equal(2, rlRuns.Count);
+        var result = ContaminationCheck.Run(plan);
+        foreach (var run in rlRuns)
+        {
+            bool broad = plan.Get(run.ParentId!).Pretrain!.Mixture.ContainsKey("task:string-ops@2");
+            Assert.Equal(broad, run.Rl!.PretrainedFamilies.Contains("string-ops"));
+            var splits = result.ByRun[run.Id].ToDictionary(r => r.EvalSet, r => r.Split);
+            Assert.Equal(ResultTables.InDistribution, splits["addition"]);
+            Assert.Equal(ResultTables.HeldOut, splits["modular-arithmetic"]);
+            Assert.Equal(broad ? ResultTables.Unrewarded : ResultTables.Untrained, splits["string-ops"]);
+        }
+        Assert.Equal(0, result.Contaminated);
+    }
+
+    [Fact]
     public void RecordedCountsAreReadBackFromTheContaminationTable()
     {
         var plan = TempWorkspace.Plan(Spec);
         var result = ContaminationCheck.Run(plan, resolveDomain: Leaky);
         ContaminationCheck.Record(result, new ResultsWriter(_cache.Path));
         var row = Assert.Single(ResultsReader.ReadContamination(_cache.Path));
+        Assert.Equal(ContaminationCheck.TrainingStage, row.Stage);
         Assert.Equal(result.Contaminated, row.Contaminated);
         Assert.Equal(300, row.EvalPrompts);
         Assert.Equal(plan.Runs.Single(r => r.Rl is not null).Id, row.RunId);

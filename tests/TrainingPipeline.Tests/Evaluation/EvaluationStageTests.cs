@@ -41,15 +41,57 @@ public sealed class EvaluationStageTests : IDisposable
         int trainingEvals = ResultsReader.ReadEvals(env.ResultsRoot).Count;
 
         var reported = new List<EvaluatedMetric>();
-        var metrics = new EvaluationStage(env, plan, "test.json").Run(new EvaluationRequest(["addition"], Small), reported.Add);
+        var outcome = new EvaluationStage(env, plan, "test.json").Run(new EvaluationRequest(["addition"], Small), reported.Add);
+        var metrics = outcome.Metrics;
 
         Assert.Equal(metrics, reported);
         Assert.Contains(metrics, m => m.Metric.Metric == "pass@1");
-        Assert.All(metrics, m => Assert.Equal((plan.Runs[0].Id, finalStep, "addition", ResultTables.InDistribution), (m.Run.Id, m.Step, m.Family, m.Split)));
+        // The run pre-trained on addition and no RL rewards it: unrewarded (it used to be labelled in_distribution).
+        Assert.All(metrics, m => Assert.Equal((plan.Runs[0].Id, finalStep, "addition", ResultTables.Unrewarded), (m.Run.Id, m.Step, m.Family, m.Split)));
+        // The problems evaluated were checked against the run's training documents and recorded with stage eval.
+        var check = Assert.Single(ResultsReader.ReadContamination(env.ResultsRoot));
+        Assert.Equal((plan.Runs[0].Id, EvaluationStage.Stage, "addition", ResultTables.Unrewarded, 3L, 0L),
+            (check.RunId, check.Stage, check.EvalSet, check.Split, check.EvalPrompts, check.Contaminated));
+        Assert.True(Assert.Single(outcome.Contamination.ByRun[plan.Runs[0].Id]).DocumentsScanned > 0);
         var rows = ResultsReader.ReadEvals(env.ResultsRoot).Where(e => e.Stage == EvaluationStage.Stage).ToList();
         Assert.Equal(trainingEvals, ResultsReader.ReadEvals(env.ResultsRoot).Count - rows.Count);
         Assert.Equal(metrics.Select(m => (m.Metric.Metric, m.Metric.Value, m.Step)).Order(),
             rows.Select(r => (r.Metric, r.Value, r.Step)).Order());
+    }
+
+    // A pre-training corpus of worked one-digit sums: every difficulty-1 addition problem is stated in it.
+    private const string WorkedSums = """
+        {
+          "name": "eval-leak",
+          "seed": 7,
+          "threads": 1,
+          "corpora": { "sums": { "domains": { "arith-add": 1 } } },
+          "model": { "n_layer": 1, "n_head": 2, "d_model": 16, "context_length": 32 },
+          "pretrain": { "batch_size": 2, "eval_batches": 1, "eval_every": 1000, "phases": [ { "name": "narrow", "corpus": "sums", "tokens": 20000 } ] }
+        }
+        """;
+
+    [Fact]
+    public void EvaluatedProblemsFoundInTrainingDataStopTheVerbUnlessTheSpecAllowsIt()
+    {
+        var plan = TempWorkspace.Plan(WorkedSums);
+        var env = _workspace.Environment();
+        new PipelineRunner(env).Run(plan);
+        int evals = ResultsReader.ReadEvals(env.ResultsRoot).Count;
+        // Named with --tasks and --difficulty: the check still runs, on exactly these problems.
+        var request = new EvaluationRequest(["addition"], Small with { Difficulty = 1 });
+        var e = Assert.Throws<BadInputException>(() => new EvaluationStage(env, plan, "leak.json").Run(request));
+        Assert.Contains("$.allow_contamination", e.Message, StringComparison.Ordinal);
+        Assert.Contains("addition", e.Message, StringComparison.Ordinal);
+        Assert.Equal(evals, ResultsReader.ReadEvals(env.ResultsRoot).Count);
+        Assert.Empty(ResultsReader.ReadContamination(env.ResultsRoot));
+
+        var allowed = TempWorkspace.Plan(WorkedSums.Replace("\"seed\": 7,", "\"seed\": 7, \"allow_contamination\": true,", StringComparison.Ordinal));
+        var outcome = new EvaluationStage(env, allowed, "leak.json").Run(request);
+        var row = Assert.Single(ResultsReader.ReadContamination(env.ResultsRoot));
+        Assert.Equal((EvaluationStage.Stage, 3L, 3L), (row.Stage, row.EvalPrompts, row.Contaminated));
+        Assert.Equal(3, outcome.Contamination.Contaminated);
+        Assert.NotEmpty(outcome.Metrics);
     }
 
     [Fact]

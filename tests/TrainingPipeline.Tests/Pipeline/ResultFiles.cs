@@ -12,6 +12,9 @@ public static class ResultFiles
     public static List<EvalRecord> Evals(string resultsRoot, string runId) => Read<EvalRecord>(resultsRoot, ResultTables.Evals, runId)
         .OrderBy(e => e.Step).ThenBy(e => e.EvalSet).ThenBy(e => e.Metric).ToList();
 
+    public static List<RunRecord> Runs(string resultsRoot, string runId) => Read<RunRecord>(resultsRoot, ResultTables.Runs, runId)
+        .OrderBy(r => r.WrittenAt).ToList();
+
     private static IEnumerable<T> Read<T>(string root, string table, string runId) where T : class, new()
     {
         string folder = ResultsWriter.PartitionFolder(root, table, runId);

@@ -1,6 +1,7 @@
 using TrainingPipeline.Config;
 using TrainingPipeline.Model;
 using TrainingPipeline.Pipeline;
+using TrainingPipeline.Results;
 using TrainingPipeline.RL;
 using TrainingPipeline.Tasks;
 using TrainingPipeline.Tests.Pipeline;
@@ -97,6 +98,22 @@ public sealed class RlStageTests : IDisposable
         Assert.All(steps, s => Assert.Equal(5e6, s.FlopsParent));
         Assert.True(steps[^1].FlopsSampling > 0 && steps[^1].FlopsTraining > 0);
         Assert.Equal(steps[^1].Flops, 5e6 + steps[^1].RunFlops, 3);
+    }
+
+    [Theory]
+    [InlineData(0.28, true)]   // clip-higher with one update epoch: ρ = 1, so the note goes with the run's rows
+    [InlineData(0.2, false)]
+    public void TheClipHigherNoteIsRecordedWithTheRun(double clipHigh, bool noted)
+    {
+        var env = _workspace.Environment();
+        SaveParent(env);
+        var run = PlanRun(new RlSection(new Dictionary<string, double> { ["first-letter"] = 1 }, Steps: 1, PromptsPerStep: 2,
+            GroupSize: 2, MaxNewTokens: 2, ClipHigh: clipHigh, EvalEvery: 1000, EvalProblems: 2, PassK: 1, CheckpointEvery: 5));
+        Stage(env).Run(run);
+        var rows = ResultFiles.Runs(env.ResultsRoot, run.Id);
+        Assert.Equal([ResultTables.StatusRunning, ResultTables.StatusCompleted], rows.Select(r => r.Status));
+        if (noted) Assert.All(rows, r => Assert.Contains("clip-higher", r.Notes, StringComparison.Ordinal));
+        else Assert.All(rows, r => Assert.Null(r.Notes));
     }
 
     [Fact]
