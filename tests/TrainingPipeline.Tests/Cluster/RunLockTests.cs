@@ -3,6 +3,7 @@ using TrainingPipeline.Cluster;
 using TrainingPipeline.Pipeline;
 using TrainingPipeline.Tests.Pipeline;
 using TrainingPipeline.Tests.Training;
+using TrainingPipeline.Tests.Config;
 
 namespace TrainingPipeline.Tests.Cluster;
 
@@ -29,7 +30,7 @@ public sealed class RunLockTests : IDisposable
     [Fact]
     public void ALockedRunAndItsDescendantsAreSkippedAndLeftUntouched()
     {
-        var plan = TempWorkspace.Plan(PretrainStageTests.TwoPhases);
+        var plan = TestPlans.RealPlan(PretrainStageTests.TwoPhases);
         var env = _workspace.Environment();
         var narrow = plan.Runs[0];
         using (RunLock.TryAcquire(RunLock.PathFor(env.Models, plan.Experiment, narrow.Id)))
@@ -47,7 +48,7 @@ public sealed class RunLockTests : IDisposable
     [Fact]
     public void ARunWhoseResultsAnotherInvocationHoldsIsSkippedEvenWithOtherModels()
     {
-        var plan = TempWorkspace.Plan(PretrainStageTests.TwoPhases);
+        var plan = TestPlans.RealPlan(PretrainStageTests.TwoPhases);
         var env = _workspace.Environment();
         var narrow = plan.Runs[0];
         using (RunLock.TryAcquire(RunLock.ResultsPathFor(env.Output, narrow.Id)))
@@ -76,7 +77,7 @@ public sealed class RunLockTests : IDisposable
         string json = PretrainStageTests.TwoPhases.Replace("\"threads\": 2", "\"threads\": 1", StringComparison.Ordinal)
             .Replace("\"corpus\": \"narrow\", \"tokens\": 6144", "\"corpus\": \"narrow\", \"tokens\": 24576", StringComparison.Ordinal);
         File.WriteAllText(pipeline, json);
-        var plan = TempWorkspace.Plan(json);
+        var plan = TestPlans.RealPlan(json);
         string[] Args(string models) => ["run", pipeline, "--out", Path.Combine(_workspace.Root, "out"), "--models", Path.Combine(_workspace.Root, models),
             "--datasets", Path.Combine(_workspace.Root, "datasets")];
 

@@ -4,6 +4,7 @@ using TrainingPipeline.Pipeline;
 using TrainingPipeline.Results;
 using TrainingPipeline.Testing;
 using Xunit.Abstractions;
+using TrainingPipeline.Tests.Config;
 
 namespace TrainingPipeline.Tests.Pipeline;
 
@@ -62,7 +63,7 @@ public sealed class DeterminismTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public void ScaledDownQuickstartTwiceGivesIdenticalStepsAndEvals()
     {
-        var plan = TempWorkspace.Plan(ScaledDownQuickstart());
+        var plan = TestPlans.RealPlan(ScaledDownQuickstart());
         Assert.Equal(6, plan.Runs.Count); // two sizes × (narrow, broad, rl)
         var sink = new FinishedRunsLog(output);
         var first = _first.Environment(sink);

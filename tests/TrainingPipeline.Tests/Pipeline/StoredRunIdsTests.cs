@@ -17,7 +17,7 @@ public sealed class StoredRunIdsTests : IDisposable
 
     public void Dispose() => _workspace.Dispose();
 
-    private static RunPlan Plan() => RunPlan.Create(SpecLoader.Load(SpecLoaderTests.Valid, "test.json", SpecLoaderTests.Catalogs), vocabSize: 257);
+    private static RunPlan Plan() => TestPlans.Plan(SpecLoaderTests.Valid);
 
     /// <summary>The plan as a version before issue 15 planned it: every run under its identity-version-0 id.</summary>
     private static RunPlan AsOlderVersion(RunPlan plan) => plan with
@@ -74,7 +74,7 @@ public sealed class StoredRunIdsTests : IDisposable
     [Fact]
     public void UpgradingMidSweepSkipsFinishedRunsAndMixesNoIds()
     {
-        var plan = TempWorkspace.Plan(PretrainStageTests.TwoPhases);
+        var plan = TestPlans.RealPlan(PretrainStageTests.TwoPhases);
         var env = _workspace.Environment();
         var old = AsOlderVersion(plan);
         var first = new PipelineRunner(env).Run(old, include: r => r.Stage == "pretrain_narrow");
@@ -104,7 +104,7 @@ public sealed class StoredRunIdsTests : IDisposable
     [Fact]
     public void AnInterruptedRunOfAnOlderVersionResumesUnderItsOldId()
     {
-        var plan = TempWorkspace.Plan(PretrainStageTests.TwoPhases);
+        var plan = TestPlans.RealPlan(PretrainStageTests.TwoPhases);
         var env = _workspace.Environment();
         using (var cancel = new CancellationTokenSource())
         {
