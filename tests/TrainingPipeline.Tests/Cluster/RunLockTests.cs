@@ -36,7 +36,7 @@ public sealed class RunLockTests : IDisposable
         using (RunLock.TryAcquire(RunLock.PathFor(env.Models, plan.Experiment, narrow.Id)))
         {
             var outcomes = new PipelineRunner(env).Run(plan);
-            Assert.Equal(new[] { RunOutcomes.Locked, RunOutcomes.Locked }, outcomes.Select(o => o.Outcome));
+            Assert.Equal(new[] { RunOutcomeKind.Locked, RunOutcomeKind.Locked }, outcomes.Select(o => o.Outcome));
             Assert.False(Directory.Exists(env.ResultsRoot), "a locked run must not write results");
         }
     }
@@ -54,7 +54,7 @@ public sealed class RunLockTests : IDisposable
         using (RunLock.TryAcquire(RunLock.ResultsPathFor(env.Output, narrow.Id)))
         {
             var outcomes = new PipelineRunner(env).Run(plan);
-            Assert.Equal(new[] { RunOutcomes.Locked, RunOutcomes.Locked }, outcomes.Select(o => o.Outcome));
+            Assert.Equal(new[] { RunOutcomeKind.Locked, RunOutcomeKind.Locked }, outcomes.Select(o => o.Outcome));
             Assert.False(Directory.Exists(env.ResultsRoot), "a run locked elsewhere must not write results");
         }
     }
@@ -97,7 +97,7 @@ public sealed class RunLockTests : IDisposable
                 $"run {run.Id}: outcomes {string.Join(", ", outcomes)}\n--- first\n{first.Output}\n--- second\n{second.Output}");
         }
         // One process found a run held by the other: the lock, not luck, kept them apart.
-        Assert.Contains(RunOutcomes.Locked, plan.Runs.SelectMany(r => new[] { Outcome(first.Output, r.Id), Outcome(second.Output, r.Id) }));
+        Assert.Contains("locked", plan.Runs.SelectMany(r => new[] { Outcome(first.Output, r.Id), Outcome(second.Output, r.Id) }));
 
         using var db = new DuckDBConnection("DataSource=:memory:");
         db.Open();

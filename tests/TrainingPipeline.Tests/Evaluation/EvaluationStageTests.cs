@@ -37,7 +37,7 @@ public sealed class EvaluationStageTests : IDisposable
     {
         var plan = TestPlans.RealPlan(Spec);
         var env = _workspace.Environment();
-        Assert.All(new PipelineRunner(env).Run(plan), o => Assert.Equal("completed", o.Outcome));
+        Assert.All(new PipelineRunner(env).Run(plan), o => Assert.Equal(RunOutcomeKind.Completed, o.Outcome));
         long finalStep = ResultsReader.ReadSteps(env.ResultsRoot).Max(s => s.Step);
         int trainingEvals = ResultsReader.ReadEvals(env.ResultsRoot).Count;
 

@@ -68,8 +68,8 @@ public sealed class DeterminismTests(ITestOutputHelper output) : IDisposable
         var sink = new FinishedRunsLog(output);
         var first = _first.Environment(sink);
         var second = _second.Environment(sink); // its own models, datasets (corpora generated again) and results
-        Assert.All(new PipelineRunner(first).Run(plan), o => Assert.Equal("completed", o.Outcome));
-        Assert.All(new PipelineRunner(second).Run(plan), o => Assert.Equal("completed", o.Outcome));
+        Assert.All(new PipelineRunner(first).Run(plan), o => Assert.Equal(RunOutcomeKind.Completed, o.Outcome));
+        Assert.All(new PipelineRunner(second).Run(plan), o => Assert.Equal(RunOutcomeKind.Completed, o.Outcome));
 
         foreach (var table in new[] { ResultTables.Steps, ResultTables.Evals })
         {

@@ -54,7 +54,7 @@ public sealed class PretrainStageTests : IDisposable
         var plan = TestPlans.RealPlan(TwoPhases);
         var env = _workspace.Environment();
         var outcomes = new PipelineRunner(env).Run(plan);
-        Assert.Equal(new[] { "completed", "completed" }, outcomes.Select(o => o.Outcome));
+        Assert.Equal(new[] { RunOutcomeKind.Completed, RunOutcomeKind.Completed }, outcomes.Select(o => o.Outcome));
 
         using var db = new DuckDBConnection("DataSource=:memory:");
         db.Open();
@@ -78,7 +78,7 @@ public sealed class PretrainStageTests : IDisposable
 
         // Re-running skips both completed runs.
         var again = new PipelineRunner(env).Run(plan);
-        Assert.Equal(new[] { "skipped", "skipped" }, again.Select(o => o.Outcome));
+        Assert.Equal(new[] { RunOutcomeKind.Skipped, RunOutcomeKind.Skipped }, again.Select(o => o.Outcome));
     }
 
     [Fact]
