@@ -1,8 +1,14 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
 using TrainingPipeline.Model;
 
 namespace TrainingPipeline.Bench;
 
-/// <summary>Command-line options. Plain parsing on purpose: the program is run by hand and by bench/compare.sh.</summary>
+/// <summary>
+/// Command-line options, parsed by System.CommandLine like the pipeline's own CLI. The flags are shared with the
+/// Python peer (bench/reference/gpt_bench.py) through bench/compare.sh, so their names and meanings must not change.
+/// </summary>
 public sealed record BenchOptions(
     IReadOnlySet<string> Only,
     int? Steps,
@@ -18,70 +24,124 @@ public sealed record BenchOptions(
 
     public static readonly string[] AllMeasurements = [.. DefaultMeasurements, "memory", "soak", "profile_S", "profile_M"];
 
-    public const string Usage = """
-        usage: dotnet run -c Release --project bench/TrainingPipeline.Bench -- [options]
-          --only NAME[,NAME…]   measurements to run (default: all but memory, soak and profile_*):
-                                matmul_gflops loader train_S mfu_S train_M mfu_M sample_S_nocache sample_S_kv
-                                kv_speedup memory soak profile_S profile_M
-          --steps N             timed training steps (default 20 for S, 8 for M, 1000 for memory)
-          --threads N           intra-op threads (default 2)
-          --attention KIND      sdpa | manual (default sdpa, the pipeline's default)
-          --precision P         fp32 | bf16 (default fp32; TorchSharp side only: the Python peer is fp32)
-          --minutes M           how long soak trains (default 60)
-          --seed N              seed for weights and random tokens (default 1)
-        Prints one JSON line per measurement on stdout.
-        """;
+    private static readonly Option<string?> OnlyOption = new("--only")
+    {
+        HelpName = "NAME[,NAME…]",
+        Description = "measurements to run (default: all but memory, soak and profile_*): " + string.Join(' ', AllMeasurements),
+    };
+
+    private static readonly Option<int?> StepsOption = new("--steps")
+    {
+        CustomParser = result => PositiveInt(result, "--steps"),
+        HelpName = "N",
+        Description = "timed training steps (default 20 for S, 8 for M, 1000 for memory)",
+    };
+
+    private static readonly Option<int> ThreadsOption = new("--threads")
+    {
+        CustomParser = result => PositiveInt(result, "--threads"),
+        HelpName = "N",
+        Description = "intra-op threads",
+        DefaultValueFactory = _ => 2,
+    };
+
+    private static readonly Option<string> AttentionOption = new("--attention")
+    {
+        HelpName = "KIND",
+        Description = "sdpa | manual (sdpa is the pipeline's default)",
+        DefaultValueFactory = _ => "sdpa",
+    };
+
+    private static readonly Option<string> PrecisionOption = new("--precision")
+    {
+        HelpName = "P",
+        Description = "fp32 | bf16 (TorchSharp side only: the Python peer is fp32)",
+        DefaultValueFactory = _ => "fp32",
+    };
+
+    private static readonly Option<double> MinutesOption = new("--minutes")
+    {
+        CustomParser = PositiveMinutes,
+        HelpName = "M",
+        Description = "how long soak trains, in minutes",
+        DefaultValueFactory = _ => 60,
+    };
+
+    private static readonly Option<int> SeedOption = new("--seed")
+    {
+        HelpName = "N",
+        Description = "seed for weights and random tokens",
+        DefaultValueFactory = _ => 1,
+    };
+
+    static BenchOptions()
+    {
+        OnlyOption.Validators.Add(result =>
+        {
+            var unknown = Measurements(result.GetValueOrDefault<string?>()).Except(AllMeasurements).ToList();
+            if (unknown.Count > 0) result.AddError($"unknown measurement(s) {string.Join(", ", unknown)}");
+        });
+        AttentionOption.Validators.Add(result =>
+        {
+            var name = result.GetValueOrDefault<string>();
+            if (AttentionKernelOf(name) is null) result.AddError($"--attention must be sdpa or manual, not '{name}'");
+        });
+        PrecisionOption.Validators.Add(result =>
+        {
+            var name = result.GetValueOrDefault<string>();
+            if (Precisions.Parse(name) is null) result.AddError($"--precision must be fp32 or bf16, not '{name}'");
+        });
+    }
+
+    /// <summary>The command line, for parsing and for <c>--help</c>.</summary>
+    public static RootCommand Command()
+    {
+        var root = new RootCommand("TorchSharp side of the benchmarks (bench/compare.sh runs it beside the Python peer). " +
+            "Prints one JSON line per measurement on stdout.");
+        foreach (var option in new Option[] { OnlyOption, StepsOption, ThreadsOption, AttentionOption, PrecisionOption, MinutesOption, SeedOption })
+            root.Options.Add(option);
+        return root;
+    }
 
     public bool Wants(string name) => Only.Contains(name);
 
-    public static BenchOptions Parse(string[] args)
+    /// <summary>The options of a parse without errors (see <see cref="Command"/>); bad options are an <see cref="ArgumentException"/>.</summary>
+    public static BenchOptions Parse(string[] args) => From(Command().Parse(args));
+
+    public static BenchOptions From(ParseResult parsed)
     {
-        var only = new HashSet<string>(DefaultMeasurements, StringComparer.Ordinal);
-        int? steps = null;
-        int threads = 2, seed = 1;
-        var attention = AttentionKernel.Sdpa;
-        var precision = Precision.Fp32;
-        double minutes = 60;
-        for (int i = 0; i < args.Length; i++)
-        {
-            string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value\n{Usage}");
-            switch (args[i])
-            {
-                case "--only":
-                    only = new HashSet<string>(Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), StringComparer.Ordinal);
-                    var unknown = only.Except(AllMeasurements).ToList();
-                    if (unknown.Count > 0) throw new ArgumentException($"unknown measurement(s) {string.Join(", ", unknown)}\n{Usage}");
-                    break;
-                case "--steps": steps = PositiveInt("--steps", Value()); break;
-                case "--threads": threads = PositiveInt("--threads", Value()); break;
-                case "--seed": seed = int.Parse(Value(), System.Globalization.CultureInfo.InvariantCulture); break;
-                case "--attention":
-                    attention = Value().ToLowerInvariant() switch
-                    {
-                        "sdpa" => AttentionKernel.Sdpa,
-                        "manual" => AttentionKernel.Manual,
-                        var other => throw new ArgumentException($"--attention must be sdpa or manual, not '{other}'"),
-                    };
-                    break;
-                case "--precision":
-                    string name = Value();
-                    precision = Precisions.Parse(name) ?? throw new ArgumentException($"--precision must be fp32 or bf16, not '{name}'");
-                    break;
-                case "--minutes":
-                    string text = Value();
-                    minutes = double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var m) && m > 0
-                        ? m
-                        : throw new ArgumentException($"--minutes must be a positive number, not '{text}'");
-                    break;
-                case "-h" or "--help": throw new ArgumentException(Usage);
-                default: throw new ArgumentException($"unknown option '{args[i]}'\n{Usage}");
-            }
-        }
-        return new BenchOptions(only, steps, threads, attention, seed, precision, minutes);
+        if (parsed.Errors.Count > 0)
+            throw new ArgumentException(string.Join('\n', parsed.Errors.Select(e => e.Message)) + "\nRun with --help for usage.");
+        var only = parsed.GetValue(OnlyOption) is { } list ? Measurements(list) : DefaultMeasurements;
+        return new BenchOptions(new HashSet<string>(only, StringComparer.Ordinal), parsed.GetValue(StepsOption), parsed.GetValue(ThreadsOption),
+            AttentionKernelOf(parsed.GetValue(AttentionOption)!)!.Value, parsed.GetValue(SeedOption),
+            Precisions.Parse(parsed.GetValue(PrecisionOption)!)!.Value, parsed.GetValue(MinutesOption));
     }
 
-    private static int PositiveInt(string flag, string text) =>
-        int.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var n) && n > 0
-            ? n
-            : throw new ArgumentException($"{flag} must be a positive integer, not '{text}'");
+    private static int PositiveInt(ArgumentResult result, string flag)
+    {
+        var text = result.Tokens.Count > 0 ? result.Tokens[^1].Value : "";
+        if (int.TryParse(text, CultureInfo.InvariantCulture, out var n) && n > 0) return n;
+        result.AddError($"{flag} must be a positive integer, not '{text}'");
+        return 0;
+    }
+
+    private static double PositiveMinutes(ArgumentResult result)
+    {
+        var text = result.Tokens.Count > 0 ? result.Tokens[^1].Value : "";
+        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var minutes) && minutes > 0 && double.IsFinite(minutes))
+            return minutes;
+        result.AddError($"--minutes must be a positive number, not '{text}'");
+        return 0;
+    }
+
+    private static string[] Measurements(string? list) =>
+        list?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
+
+    private static AttentionKernel? AttentionKernelOf(string? name) => name?.ToLower(CultureInfo.InvariantCulture) switch
+    {
+        "sdpa" => AttentionKernel.Sdpa,
+        "manual" => AttentionKernel.Manual,
+        _ => null,
+    };
 }

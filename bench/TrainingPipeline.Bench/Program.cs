@@ -2,10 +2,12 @@ using TrainingPipeline.Bench;
 using TrainingPipeline.Model;
 using static TorchSharp.torch;
 
+var parsed = BenchOptions.Command().Parse(args);
+if (parsed.Errors.Count == 0 && parsed.Action is System.CommandLine.Help.HelpAction) return parsed.Invoke(); // --help, -h
 BenchOptions options;
 try
 {
-    options = BenchOptions.Parse(args);
+    options = BenchOptions.From(parsed);
 }
 catch (ArgumentException e)
 {

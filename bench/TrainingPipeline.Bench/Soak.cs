@@ -170,11 +170,11 @@ public static class Soak
             using var batch = new RolloutBatch(rollouts, CPU);
             var advantageTensor = tensor(advantages.Select(a => (float)a).ToArray());
             Tensor oldLogProbs;
-            using (no_grad()) oldLogProbs = batch.LogProbs(model).LogProbs.detach();
+            using (no_grad()) oldLogProbs = batch.LogProbs(model, 1.0).LogProbs.detach();
             rlOptimizer.zero_grad();
-            var (logProbs, _) = batch.LogProbs(model);
+            var (logProbs, _) = batch.LogProbs(model, 1.0);
             var result = PolicyLoss.Compute(logProbs, oldLogProbs, null, advantageTensor, batch.Mask,
-                new PolicyLossOptions(0.2, 0.2, 0, LossAggregation.Token, MaxNewTokens));
+                new PolicyLossOptions(0.2, 0.2, 0, LossAggregation.Token, MaxNewTokens, PromptsPerStep * GroupSize));
             result.Loss.backward();
             nn.utils.clip_grad_norm_(model.parameters(), 1.0);
             rlOptimizer.step();

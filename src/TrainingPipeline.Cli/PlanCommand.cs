@@ -28,7 +28,7 @@ internal static class PlanCommand
                     Console.WriteLine(JsonSerializer.Serialize(new { run_id = run.Id, stage = run.Stage, parent_run_id = run.ParentId, axes = run.Axes }));
                 return Program.Success;
             }
-            Console.WriteLine(Summary.RunsTable(plan.Runs.Select(r => new Pipeline.RunOutcome(r, "planned")).ToList()));
+            Console.WriteLine(Summary.RunsTable(plan.Runs.Select(r => new Pipeline.RunOutcome(r, Pipeline.RunOutcomeKind.Planned)).ToList()));
             Console.WriteLine(contamination.Summary());
             return Program.Success;
         });

@@ -46,7 +46,7 @@ internal static class RunCommand
             Console.WriteLine(Summary.RunsTable(outcomes.Runs));
             if (analyze && plan.Spec.Analysis is { } analysis)
             {
-                var locked = outcomes.Runs.Where(o => o.Outcome == RunOutcomes.Locked).Select(o => o.Run.Id).ToList();
+                var locked = outcomes.Runs.Where(o => o.Outcome == RunOutcomeKind.Locked).Select(o => o.Run.Id).ToList();
                 if (locked.Count > 0)
                     Console.WriteLine($"note: {locked.Count} run(s) are held by another invocation ({string.Join(", ", locked)}): " +
                         "the analysis covers only what they have stored so far; that invocation analyses again when it finishes");

@@ -15,7 +15,7 @@ internal static class Summary
         {
             var model = o.Run.Config.Model;
             string axes = string.Join(", ", o.Run.Axes.Select(a => $"{a.Key}={a.Value}"));
-            sb.AppendLine(string.Create(CultureInfo.InvariantCulture, $"{o.Run.Id,-18}{o.Run.Stage,-18}{model.ParamsTotal,12:N0}  {o.Outcome,-10}{axes}"));
+            sb.AppendLine(string.Create(CultureInfo.InvariantCulture, $"{o.Run.Id,-18}{o.Run.Stage,-18}{model.ParamsTotal,12:N0}  {RunOutcomes.Name(o.Outcome),-10}{axes}"));
         }
         return sb.ToString().TrimEnd();
     }

@@ -121,7 +121,7 @@ internal static class TrainerRuns
             Devices.Resolve(device), NullProgress.Instance);
         var spec = new PipelineSpec(folders.Experiment, new Dictionary<string, CorpusSection>(), new ModelSection(), new PretrainSection([]));
         var outcome = new PipelineRunner(env, domains, families).Run(new RunPlan(folders.Experiment, spec, [run])).Single();
-        if (outcome.Outcome == RunOutcomes.Locked)
+        if (outcome.Outcome == RunOutcomeKind.Locked)
             throw new InvalidOperationException($"run {outcome.Run.Id} is being trained by another process; fit again when it has finished");
         return CausalLmTransformer.Load(new CausalLmOptions(env.RunDirectory(folders.Experiment, outcome.Run.Id), model,
             TaskFamily: taskFamily, Device: device));

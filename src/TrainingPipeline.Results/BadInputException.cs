@@ -5,7 +5,7 @@ namespace TrainingPipeline.Results;
 /// code 2 and prints <see cref="Exception.Message"/>, which names the file, the field (or JSON path) and the fix.
 /// The message has its control characters escaped (<see cref="MessageText"/>): it quotes user input.
 /// </summary>
-public sealed class BadInputException : Exception
+public class BadInputException : Exception
 {
     public string InputFile { get; }
     public string Field { get; }

@@ -32,9 +32,7 @@ internal static class CorpusBuilder
             {
                 skipped[domain]++;
                 if (++consecutiveSkips[domain] >= MaxConsecutiveDuplicates)
-                    throw new BadInputException($"corpus spec '{spec.Name}'", $"domain '{domains[domain].Id}'",
-                        $"{MaxConsecutiveDuplicates} documents in a row were duplicates (of the excluded corpus or of this evaluation set); the domain has too few distinct documents",
-                        "raise the domain's difficulty (id@d) or lower the token budgets");
+                    throw new TooFewDistinctDocumentsException(spec.Name, domains[domain].Id);
                 continue;
             }
             consecutiveSkips[domain] = 0;
@@ -72,4 +70,17 @@ internal static class CorpusBuilder
             yield return text;
         }
     }
+}
+
+/// <summary>
+/// A domain ran out of new documents: <see cref="CorpusBuilder.MaxConsecutiveDuplicates"/> in a row were duplicates
+/// (of the excluded corpus or of the evaluation set being built). Bad input like any other, and its own type so that
+/// a caller with a fallback (the pre-training stage's evaluation sets) can catch exactly this case.
+/// </summary>
+public sealed class TooFewDistinctDocumentsException(string corpus, string domain) : BadInputException($"corpus spec '{corpus}'",
+    $"domain '{domain}'",
+    $"{CorpusBuilder.MaxConsecutiveDuplicates} documents in a row were duplicates (of the excluded corpus or of this evaluation set); the domain has too few distinct documents",
+    "raise the domain's difficulty (id@d) or lower the token budgets")
+{
+    public string Domain { get; } = domain;
 }

@@ -11,6 +11,9 @@ public sealed class SplitMix64
 
     public SplitMix64(long seed) => _state = unchecked((ulong)seed);
 
+    /// <summary>A generator whose state starts at <paramref name="state"/> (the same bits as the <c>long</c> seed).</summary>
+    public static SplitMix64 FromState(ulong state) => new(unchecked((long)state));
+
     public ulong NextUInt64()
     {
         _state = unchecked(_state + GoldenGamma);
@@ -51,7 +54,8 @@ public sealed class SplitMix64
     /// <summary>Combines two values into a well-mixed seed (order matters).</summary>
     public static long Combine(long a, long b) => unchecked((long)Mix(Mix((ulong)a) ^ (ulong)b));
 
-    private static ulong Finalize(ulong z)
+    /// <summary>SplitMix64's output function alone (no increment): a bijective scrambling of 64 bits.</summary>
+    public static ulong Finalize(ulong z)
     {
         z = unchecked((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL);
         z = unchecked((z ^ (z >> 27)) * 0x94D049BB133111EBUL);

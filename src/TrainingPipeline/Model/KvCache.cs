@@ -26,37 +26,37 @@ public sealed class KvCache : IDisposable
 
     public sealed class Layer : IDisposable
     {
-        private Tensor? keys;
-        private Tensor? values;
+        private Tensor? _keys;
+        private Tensor? _values;
 
         /// <summary>Appends new keys/values [b, heads, t, hd] and returns the full ones.</summary>
         public (Tensor Keys, Tensor Values) Append(Tensor k, Tensor v)
         {
-            var newKeys = keys is null ? k.detach().clone() : cat(new[] { keys, k.detach() }, 2);
-            var newValues = values is null ? v.detach().clone() : cat(new[] { values, v.detach() }, 2);
-            keys?.Dispose();
-            values?.Dispose();
+            var newKeys = _keys is null ? k.detach().clone() : cat(new[] { _keys, k.detach() }, 2);
+            var newValues = _values is null ? v.detach().clone() : cat(new[] { _values, v.detach() }, 2);
+            _keys?.Dispose();
+            _values?.Dispose();
             // The cache outlives the caller's dispose scope.
-            keys = newKeys.DetachFromDisposeScope();
-            values = newValues.DetachFromDisposeScope();
-            return (keys, values);
+            _keys = newKeys.DetachFromDisposeScope();
+            _values = newValues.DetachFromDisposeScope();
+            return (_keys, _values);
         }
 
         internal void Select(Tensor rows)
         {
-            if (keys is null || values is null) return;
-            var k = keys.index_select(0, rows).DetachFromDisposeScope();
-            var v = values.index_select(0, rows).DetachFromDisposeScope();
-            keys.Dispose();
-            values.Dispose();
-            keys = k;
-            values = v;
+            if (_keys is null || _values is null) return;
+            var k = _keys.index_select(0, rows).DetachFromDisposeScope();
+            var v = _values.index_select(0, rows).DetachFromDisposeScope();
+            _keys.Dispose();
+            _values.Dispose();
+            _keys = k;
+            _values = v;
         }
 
         public void Dispose()
         {
-            keys?.Dispose();
-            values?.Dispose();
+            _keys?.Dispose();
+            _values?.Dispose();
         }
     }
 }

@@ -6,13 +6,25 @@ using TrainingPipeline.Training;
 namespace TrainingPipeline.Pipeline;
 
 /// <summary>What happened to each run of a plan.</summary>
-public sealed record RunOutcome(PlannedRun Run, string Outcome);
+public sealed record RunOutcome(PlannedRun Run, RunOutcomeKind Outcome);
 
-/// <summary>Outcomes besides "completed" and "skipped".</summary>
+/// <summary>What an invocation did with a run (printed lowercase in the runs table: <see cref="RunOutcomes.Name"/>).</summary>
+public enum RunOutcomeKind
+{
+    /// <summary>Trained (or resumed) to completion by this invocation.</summary>
+    Completed,
+    /// <summary>Already completed in the results: left alone.</summary>
+    Skipped,
+    /// <summary>Another invocation holds the run's lock (or its parent's): this one left it alone.</summary>
+    Locked,
+    /// <summary>Listed by <c>plan</c>, which trains nothing.</summary>
+    Planned,
+}
+
 public static class RunOutcomes
 {
-    /// <summary>Another invocation holds the run's lock (or its parent's): this one left it alone.</summary>
-    public const string Locked = "locked";
+    /// <summary>The word the runs table prints: the member's name in lowercase.</summary>
+    public static string Name(RunOutcomeKind outcome) => outcome.ToString().ToLowerInvariant();
 }
 
 /// <summary>
@@ -42,7 +54,7 @@ public sealed class PipelineRunner(RunEnvironment env, Func<string, Data.IDomain
             {
                 env.Progress.Log($"[{run.Stage} {run.Id}] skipped: its parent {parent} is being trained by another invocation");
                 heldElsewhere.Add(run.Id);
-                outcomes.Add(new RunOutcome(run, RunOutcomes.Locked));
+                outcomes.Add(new RunOutcome(run, RunOutcomeKind.Locked));
                 continue;
             }
             // Two locks: the checkpoint folder's, and the results folder's (two invocations may share --out with
@@ -57,7 +69,7 @@ public sealed class PipelineRunner(RunEnvironment env, Func<string, Data.IDomain
                 env.Progress.Log($"[{run.Stage} {run.Id}] skipped: another invocation is training it " +
                     $"({RunLock.DescribeHolder(held)}; lock {held})");
                 heldElsewhere.Add(run.Id);
-                outcomes.Add(new RunOutcome(run, RunOutcomes.Locked));
+                outcomes.Add(new RunOutcome(run, RunOutcomeKind.Locked));
                 continue;
             }
             if (fresh)
@@ -71,11 +83,11 @@ public sealed class PipelineRunner(RunEnvironment env, Func<string, Data.IDomain
             if (RunLedger.LatestStatus(env.ResultsRoot, run.Id) == ResultTables.StatusCompleted)
             {
                 env.Progress.Log($"[{run.Stage} {run.Id}] already completed: skipped");
-                outcomes.Add(new RunOutcome(run, "skipped"));
+                outcomes.Add(new RunOutcome(run, RunOutcomeKind.Skipped));
                 continue;
             }
             StageFor(run, plan.Experiment)(run);
-            outcomes.Add(new RunOutcome(run, "completed"));
+            outcomes.Add(new RunOutcome(run, RunOutcomeKind.Completed));
         }
         return outcomes;
     }

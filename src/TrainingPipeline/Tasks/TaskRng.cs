@@ -1,41 +1,27 @@
-using System.Text;
+using TrainingPipeline.Data;
 
 namespace TrainingPipeline.Tasks;
 
 /// <summary>
-/// A small SplitMix64 generator. Hand-written so that problems generated from a seed are identical on every .NET
-/// version and platform (System.Random's algorithm is not a compatibility promise).
+/// The task families' draws from the project's one generator, <see cref="SplitMix64"/> (stable on every .NET version
+/// and platform, unlike System.Random). Its ranges are exact (rejection sampling), where <see cref="SplitMix64"/>'s own
+/// are shift-and-modulo; both are kept because each fixes the data generated so far (docs/tasks.md, "Contract", determinism).
 /// </summary>
 public sealed class TaskRng
 {
-    private ulong _state;
+    private readonly SplitMix64 _source;
 
-    public TaskRng(ulong seed) => _state = seed;
+    public TaskRng(ulong seed) => _source = SplitMix64.FromState(seed);
 
     /// <summary>The generator for one problem: mixes the family name, the seed and the difficulty.</summary>
     public static TaskRng For(string family, long seed, int difficulty)
     {
-        var mixed = Mix(StableHash(family) ^ Mix(unchecked((ulong)seed)) ^ Mix((ulong)(uint)difficulty + 0x51ED2701UL));
+        var mixed = SplitMix64.Finalize(StableHash.Fnv1a64Utf8(family) ^ SplitMix64.Finalize(unchecked((ulong)seed))
+            ^ SplitMix64.Finalize((ulong)(uint)difficulty + 0x51ED2701UL));
         return new TaskRng(mixed);
     }
 
-    /// <summary>FNV-1a over UTF-8; never string.GetHashCode, which is randomized per process.</summary>
-    public static ulong StableHash(string text)
-    {
-        var hash = 14695981039346656037UL;
-        foreach (var b in Encoding.UTF8.GetBytes(text))
-        {
-            hash ^= b;
-            hash = unchecked(hash * 1099511628211UL);
-        }
-        return hash;
-    }
-
-    public ulong NextULong()
-    {
-        _state = unchecked(_state + 0x9E3779B97F4A7C15UL);
-        return Mix(_state);
-    }
+    public ulong NextULong() => _source.NextUInt64();
 
     /// <summary>Uniform in [minInclusive, maxExclusive).</summary>
     public long NextLong(long minInclusive, long maxExclusive)
@@ -81,12 +67,5 @@ public sealed class TaskRng
         long value = 1;
         for (var i = 0; i < exponent; i++) value = checked(value * 10);
         return value;
-    }
-
-    private static ulong Mix(ulong z)
-    {
-        z = unchecked((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL);
-        z = unchecked((z ^ (z >> 27)) * 0x94D049BB133111EBUL);
-        return z ^ (z >> 31);
     }
 }

@@ -227,9 +227,14 @@ public sealed class CheckpointStore(string runDirectory)
     private static string ManifestHash(CheckpointManifest manifest) =>
         StableHash.Sha256Hex(JsonSerializer.Serialize(manifest with { ManifestSha256 = null }));
 
-    private static bool IsLoadFailure(Exception e) =>
+    /// <summary>
+    /// Exceptions from loading verified files that mean "these weights do not fit this model". Not
+    /// <see cref="OutOfMemoryException"/>: the files' checksums were verified first, so it means the machine ran out of
+    /// memory, which is no fault of the checkpoint and must not be reported as one.
+    /// </summary>
+    internal static bool IsLoadFailure(Exception e) =>
         e is ArgumentException or InvalidOperationException or IOException or InvalidDataException or FormatException
-            or OverflowException or IndexOutOfRangeException or OutOfMemoryException or NotSupportedException;
+            or OverflowException or IndexOutOfRangeException or NotSupportedException;
 
     private void EnsureDiskSpace(long minimumFreeBytes)
     {

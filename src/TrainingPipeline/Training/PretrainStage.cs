@@ -164,7 +164,7 @@ public sealed class PretrainStage(RunEnvironment env, string experiment, Func<st
             return TokenCorpus.Materialize(spec, tokenizer, env.Datasets,
                 new MaterializeOptions(CorpusRole.Evaluation, ExcludeDocumentsOf: training, ResolveDomain: _domains));
         }
-        catch (BadInputException e) when (e.Message.Contains("too few distinct documents", StringComparison.Ordinal))
+        catch (TooFewDistinctDocumentsException)
         {
             env.Progress.Log($"note: domain '{domain}' has too few distinct documents for a disjoint evaluation set; " +
                 "its loss is measured on a separate sample that may repeat training documents");

@@ -1,6 +1,7 @@
 using TrainingPipeline.Results;
 using TrainingPipeline.Tests.Pipeline;
 using TrainingPipeline.Tests.Training;
+using TrainingPipeline.Tests.Config;
 
 namespace TrainingPipeline.Tests.Cli;
 
@@ -19,7 +20,7 @@ public sealed class StoredRunIdsCliTests : IDisposable
         string pipeline = Path.Combine(_workspace.Root, "pipeline.json");
         File.WriteAllText(pipeline, PretrainStageTests.TwoPhases);
         string output = Path.Combine(_workspace.Root, "out");
-        var first = TempWorkspace.Plan(PretrainStageTests.TwoPhases).Runs[0];
+        var first = TestPlans.RealPlan(PretrainStageTests.TwoPhases).Runs[0];
         foreach (var id in new[] { first.Id, first.LegacyId! })
             Directory.CreateDirectory(ResultsWriter.PartitionFolder(Path.Combine(output, "results"), ResultTables.Runs, id));
 

@@ -5,6 +5,7 @@ using TrainingPipeline.Results;
 using TrainingPipeline.Tests.Pipeline;
 using TrainingPipeline.Tests.Training;
 using TrainingPipeline.Training;
+using TrainingPipeline.Tests.Config;
 
 namespace TrainingPipeline.Tests.Cluster;
 
@@ -51,7 +52,7 @@ public sealed class DiskFullTests : IDisposable
         string json = PretrainStageTests.TwoPhases.Replace("\"threads\": 2", "\"threads\": 1", StringComparison.Ordinal);
         string pipeline = Path.Combine(_workspace.Root, "pipeline.json");
         File.WriteAllText(pipeline, json);
-        var plan = TempWorkspace.Plan(json);
+        var plan = TestPlans.RealPlan(json);
         var narrow = plan.Runs[0];
         var env = _workspace.Environment() with { Models = _mount };
         var store = new CheckpointStore(env.RunDirectory(plan.Experiment, narrow.Id));

@@ -3,6 +3,7 @@ using TrainingPipeline.Cluster;
 using TrainingPipeline.Pipeline;
 using TrainingPipeline.Tests.Pipeline;
 using TrainingPipeline.Tests.Training;
+using TrainingPipeline.Tests.Config;
 
 namespace TrainingPipeline.Tests.Cluster;
 
@@ -29,13 +30,13 @@ public sealed class RunLockTests : IDisposable
     [Fact]
     public void ALockedRunAndItsDescendantsAreSkippedAndLeftUntouched()
     {
-        var plan = TempWorkspace.Plan(PretrainStageTests.TwoPhases);
+        var plan = TestPlans.RealPlan(PretrainStageTests.TwoPhases);
         var env = _workspace.Environment();
         var narrow = plan.Runs[0];
         using (RunLock.TryAcquire(RunLock.PathFor(env.Models, plan.Experiment, narrow.Id)))
         {
             var outcomes = new PipelineRunner(env).Run(plan);
-            Assert.Equal(new[] { RunOutcomes.Locked, RunOutcomes.Locked }, outcomes.Select(o => o.Outcome));
+            Assert.Equal(new[] { RunOutcomeKind.Locked, RunOutcomeKind.Locked }, outcomes.Select(o => o.Outcome));
             Assert.False(Directory.Exists(env.ResultsRoot), "a locked run must not write results");
         }
     }
@@ -47,13 +48,13 @@ public sealed class RunLockTests : IDisposable
     [Fact]
     public void ARunWhoseResultsAnotherInvocationHoldsIsSkippedEvenWithOtherModels()
     {
-        var plan = TempWorkspace.Plan(PretrainStageTests.TwoPhases);
+        var plan = TestPlans.RealPlan(PretrainStageTests.TwoPhases);
         var env = _workspace.Environment();
         var narrow = plan.Runs[0];
         using (RunLock.TryAcquire(RunLock.ResultsPathFor(env.Output, narrow.Id)))
         {
             var outcomes = new PipelineRunner(env).Run(plan);
-            Assert.Equal(new[] { RunOutcomes.Locked, RunOutcomes.Locked }, outcomes.Select(o => o.Outcome));
+            Assert.Equal(new[] { RunOutcomeKind.Locked, RunOutcomeKind.Locked }, outcomes.Select(o => o.Outcome));
             Assert.False(Directory.Exists(env.ResultsRoot), "a run locked elsewhere must not write results");
         }
     }
@@ -76,7 +77,7 @@ public sealed class RunLockTests : IDisposable
         string json = PretrainStageTests.TwoPhases.Replace("\"threads\": 2", "\"threads\": 1", StringComparison.Ordinal)
             .Replace("\"corpus\": \"narrow\", \"tokens\": 6144", "\"corpus\": \"narrow\", \"tokens\": 24576", StringComparison.Ordinal);
         File.WriteAllText(pipeline, json);
-        var plan = TempWorkspace.Plan(json);
+        var plan = TestPlans.RealPlan(json);
         string[] Args(string models) => ["run", pipeline, "--out", Path.Combine(_workspace.Root, "out"), "--models", Path.Combine(_workspace.Root, models),
             "--datasets", Path.Combine(_workspace.Root, "datasets")];
 
@@ -96,7 +97,7 @@ public sealed class RunLockTests : IDisposable
                 $"run {run.Id}: outcomes {string.Join(", ", outcomes)}\n--- first\n{first.Output}\n--- second\n{second.Output}");
         }
         // One process found a run held by the other: the lock, not luck, kept them apart.
-        Assert.Contains(RunOutcomes.Locked, plan.Runs.SelectMany(r => new[] { Outcome(first.Output, r.Id), Outcome(second.Output, r.Id) }));
+        Assert.Contains("locked", plan.Runs.SelectMany(r => new[] { Outcome(first.Output, r.Id), Outcome(second.Output, r.Id) }));
 
         using var db = new DuckDBConnection("DataSource=:memory:");
         db.Open();

@@ -6,6 +6,7 @@ using TrainingPipeline.Results;
 using TrainingPipeline.Tests.Pipeline;
 using TrainingPipeline.Tests.Training;
 using Xunit.Abstractions;
+using TrainingPipeline.Tests.Config;
 
 namespace TrainingPipeline.Tests.Cluster;
 
@@ -42,7 +43,7 @@ public sealed class SlurmSweepTests(ITestOutputHelper output) : IDisposable
             "sweep":
             """, StringComparison.Ordinal);
         string pipeline = WritePipeline(json);
-        var plan = TempWorkspace.Plan(File.ReadAllText(pipeline));
+        var plan = TestPlans.RealPlan(File.ReadAllText(pipeline));
         var clock = Stopwatch.StartNew();
         var (code, printed) = CliProcess.Run(_workspace.Root, TimeSpan.FromMinutes(1), ["sweep", "submit", pipeline, "--slurm", "--time", "00:10:00", .. Folders]);
         Assert.True(code == 0, printed);
@@ -85,7 +86,7 @@ public sealed class SlurmSweepTests(ITestOutputHelper output) : IDisposable
         // One point whose narrow phase is long enough (480 steps) to be requeued mid-run.
         string pipeline = WritePipeline(PretrainStageTests.TwoPhases.Replace("\"corpus\": \"narrow\", \"tokens\": 6144",
             "\"corpus\": \"narrow\", \"tokens\": 122880", StringComparison.Ordinal));
-        var plan = TempWorkspace.Plan(File.ReadAllText(pipeline));
+        var plan = TestPlans.RealPlan(File.ReadAllText(pipeline));
         var narrow = plan.Runs[0];
         var (code, printed) = CliProcess.Run(_workspace.Root, TimeSpan.FromMinutes(1), ["sweep", "submit", pipeline, "--slurm", .. Folders]);
         Assert.True(code == 0, printed);

@@ -2,6 +2,7 @@ using TrainingPipeline.Cluster;
 using TrainingPipeline.Pipeline;
 using TrainingPipeline.Tests.Pipeline;
 using TrainingPipeline.Tests.Training;
+using TrainingPipeline.Tests.Config;
 
 namespace TrainingPipeline.Tests.Cluster;
 
@@ -19,7 +20,7 @@ public sealed class SweepSubmitterTests : IDisposable
     [Fact]
     public void OneArrayPerChainLevelEachAfterThePreviousThenAnAnalysisJob()
     {
-        var plan = TempWorkspace.Plan(TwoSeeds);
+        var plan = TestPlans.RealPlan(TwoSeeds);
         var calls = new List<IReadOnlyList<string>>();
         var submission = new SweepSubmitter(Cli("cuda", "bf16"), new SlurmSubmitOptions("gpu", 1, "04:00:00"))
             .Submit(plan, Path.Combine(_workspace.Root, "out", "results"), args => { calls.Add(args); return (100 + calls.Count).ToString(); });
@@ -60,7 +61,7 @@ public sealed class SweepSubmitterTests : IDisposable
     [Fact]
     public void ResubmittingLeavesOutCompletedRuns()
     {
-        var plan = TempWorkspace.Plan(PretrainStageTests.TwoPhases);
+        var plan = TestPlans.RealPlan(PretrainStageTests.TwoPhases);
         var env = _workspace.Environment();
         new PipelineRunner(env).Run(plan, include: r => r.Stage == "pretrain_narrow");
 
@@ -75,7 +76,7 @@ public sealed class SweepSubmitterTests : IDisposable
     [Fact]
     public void ADryRunWritesScriptsButCallsNoSbatch()
     {
-        var plan = TempWorkspace.Plan(TwoSeeds);
+        var plan = TestPlans.RealPlan(TwoSeeds);
         var submission = new SweepSubmitter(Cli(), new SlurmSubmitOptions()).Submit(plan, Path.Combine(_workspace.Root, "out", "results"), sbatch: null);
         Assert.True(submission.DryRun);
         Assert.All(submission.Jobs, j => Assert.True(File.Exists(j.Script)));
@@ -98,7 +99,7 @@ public sealed class SweepSubmitterTests : IDisposable
     [Fact]
     public void StatusJoinsResultsWithTheLatestTaskOfEachRun()
     {
-        var plan = TempWorkspace.Plan(TwoSeeds);
+        var plan = TestPlans.RealPlan(TwoSeeds);
         string results = Path.Combine(_workspace.Root, "out", "results");
         int next = 10;
         var submitter = new SweepSubmitter(Cli(), new SlurmSubmitOptions());

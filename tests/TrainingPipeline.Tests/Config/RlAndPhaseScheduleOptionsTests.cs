@@ -1,6 +1,7 @@
 using TrainingPipeline.Config;
 using TrainingPipeline.Results;
 using TrainingPipeline.Training;
+using static TrainingPipeline.Tests.Config.TestPlans;
 
 namespace TrainingPipeline.Tests.Config;
 
@@ -8,9 +9,6 @@ namespace TrainingPipeline.Tests.Config;
 public class RlAndPhaseScheduleOptionsTests
 {
     private static PipelineSpec Load(string json) => SpecLoader.Load(json, "test.json", SpecLoaderTests.Catalogs).Single().Spec;
-
-    private static RunPlan Plan(string json) =>
-        RunPlan.Create(SpecLoader.Load(json, "test.json", SpecLoaderTests.Catalogs), vocabSize: 257);
 
     [Theory]
     [InlineData("\"steps\": 3", "\"steps\": 3, \"algorithm\": \"reinforce\", \"group_size\": 1, \"dynamic_sampling\": true", "$.rl.dynamic_sampling", "group_size ≥ 2")]

@@ -2,15 +2,13 @@ using System.Text.Json.Nodes;
 using TrainingPipeline.Config;
 using TrainingPipeline.Model;
 using TrainingPipeline.Testing;
+using static TrainingPipeline.Tests.Config.TestPlans;
 
 namespace TrainingPipeline.Tests.Config;
 
 /// <summary>Issue 15: a run's id hashes what changes its computation, pinned for every committed pipeline file.</summary>
 public class RunIdentityTests
 {
-    private static RunPlan Plan(string json) =>
-        RunPlan.Create(SpecLoader.Load(json, "test.json", SpecLoaderTests.Catalogs), vocabSize: 257);
-
     /// <summary>One line per planned run of every pipelines/*.json: file, index, stage, id, identity-version-0 id.</summary>
     private static string CommittedPipelineIds()
     {
@@ -156,9 +154,6 @@ public class RunIdentityTests
         Assert.Equal(["arith-expr@2", "arith-mul", "task:addition@2"],
             RunIdentity.ChangedDomainData(["arith-expr@2", "arith-mul", "task:addition@2", "nl-facts"])!.Keys);
     }
-
-    private static RunPlan RealPlan(string json) =>
-        RunPlan.Create(SpecLoader.Load(json, "test.json", SpecResolver.Catalogs()), vocabSize: 257);
 
     /// <summary>A three-run pipeline: two pre-training phases, then RL.</summary>
     private const string Template = """

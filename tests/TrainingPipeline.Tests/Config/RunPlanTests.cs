@@ -1,13 +1,11 @@
 using TrainingPipeline.Config;
 using TrainingPipeline.Model;
+using static TrainingPipeline.Tests.Config.TestPlans;
 
 namespace TrainingPipeline.Tests.Config;
 
 public class RunPlanTests
 {
-    private static RunPlan Plan(string json) =>
-        RunPlan.Create(SpecLoader.Load(json, "test.json", SpecLoaderTests.Catalogs), vocabSize: 257);
-
     [Fact]
     public void ChainsPhasesThenRlWithParents()
     {

@@ -79,9 +79,12 @@ public sealed class HeldOutSetTests : IDisposable
     {
         var spec = new CorpusSpec("tiny-space", [new("arith-mul", 1)], 200_000, 5);
         var training = TokenCorpus.Materialize(spec, ByteTokenizer.Instance, _cache.Path);
-        var error = Assert.Throws<BadInputException>(() =>
+        // Its own type (still bad input, exit 2), so the pre-training stage's fallback catches exactly this case.
+        var error = Assert.Throws<TooFewDistinctDocumentsException>(() =>
             EvaluationCorpus.InDistribution(training, ByteTokenizer.Instance, _cache.Path, 5_000));
         Assert.Contains("arith-mul", error.Message);
+        Assert.Equal("arith-mul", error.Domain);
+        Assert.IsAssignableFrom<BadInputException>(error);
     }
 
     private static List<string> Texts(TokenCorpus corpus) =>

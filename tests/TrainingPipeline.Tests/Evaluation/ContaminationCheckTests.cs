@@ -5,6 +5,7 @@ using TrainingPipeline.Results;
 using TrainingPipeline.Tasks;
 using TrainingPipeline.Tests.Data;
 using TrainingPipeline.Tests.Pipeline;
+using TrainingPipeline.Tests.Config;
 
 namespace TrainingPipeline.Tests.Evaluation;
 
@@ -49,7 +50,7 @@ public sealed class ContaminationCheckTests : IDisposable
     [Fact]
     public void TheBuiltInCorporaDoNotContainEvaluationPrompts()
     {
-        var plan = TempWorkspace.Plan(Spec);
+        var plan = TestPlans.RealPlan(Spec);
         var result = ContaminationCheck.Run(plan);
         var row = Assert.Single(Assert.Single(result.ByRun).Value);
         Assert.Equal(("addition", ResultTables.InDistribution, 300L), (row.EvalSet, row.Split, row.EvalPrompts));
@@ -63,7 +64,7 @@ public sealed class ContaminationCheckTests : IDisposable
     public void ACorpusHoldingEvalProblemsIsCountedAndStopsTheRunUnlessAllowed()
     {
         // Half of 300,000 tokens is ~5,000 two-digit additions: they cover about half of the 8,100 problems, eval ones included.
-        var plan = TempWorkspace.Plan(Spec);
+        var plan = TestPlans.RealPlan(Spec);
         var result = ContaminationCheck.Run(plan, resolveDomain: Leaky);
         var row = Assert.Single(Assert.Single(result.ByRun).Value);
         Assert.InRange(row.InPretraining, 75, 225);
@@ -73,7 +74,7 @@ public sealed class ContaminationCheckTests : IDisposable
         Assert.Contains("$.allow_contamination", e.Message);
         Assert.Contains("addition", e.Message);
 
-        var allowed = TempWorkspace.Plan(Spec.Replace("\"name\": \"leak\",", "\"name\": \"leak\", \"allow_contamination\": true,"));
+        var allowed = TestPlans.RealPlan(Spec.Replace("\"name\": \"leak\",", "\"name\": \"leak\", \"allow_contamination\": true,"));
         var recorded = ContaminationCheck.Run(allowed, resolveDomain: Leaky);
         ContaminationCheck.EnsureClean(recorded, allowed, "leak.json"); // allowed: recorded, not refused
         Assert.True(Assert.Single(recorded.ByRun.Values.Single()).Allowed);
@@ -128,7 +129,7 @@ public sealed class ContaminationCheckTests : IDisposable
     [Fact]
     public void RecordedCountsAreReadBackFromTheContaminationTable()
     {
-        var plan = TempWorkspace.Plan(Spec);
+        var plan = TestPlans.RealPlan(Spec);
         var result = ContaminationCheck.Run(plan, resolveDomain: Leaky);
         ContaminationCheck.Record(result, new ResultsWriter(_cache.Path));
         var row = Assert.Single(ResultsReader.ReadContamination(_cache.Path));

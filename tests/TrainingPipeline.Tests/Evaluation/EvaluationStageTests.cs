@@ -4,6 +4,7 @@ using TrainingPipeline.Pipeline;
 using TrainingPipeline.Results;
 using TrainingPipeline.Results.Reading;
 using TrainingPipeline.Tests.Pipeline;
+using TrainingPipeline.Tests.Config;
 
 namespace TrainingPipeline.Tests.Evaluation;
 
@@ -34,9 +35,9 @@ public sealed class EvaluationStageTests : IDisposable
     [Fact]
     public void MeasuresTheLatestCheckpointAndAppendsWhatItReports()
     {
-        var plan = TempWorkspace.Plan(Spec);
+        var plan = TestPlans.RealPlan(Spec);
         var env = _workspace.Environment();
-        Assert.All(new PipelineRunner(env).Run(plan), o => Assert.Equal("completed", o.Outcome));
+        Assert.All(new PipelineRunner(env).Run(plan), o => Assert.Equal(RunOutcomeKind.Completed, o.Outcome));
         long finalStep = ResultsReader.ReadSteps(env.ResultsRoot).Max(s => s.Step);
         int trainingEvals = ResultsReader.ReadEvals(env.ResultsRoot).Count;
 
@@ -97,7 +98,7 @@ public sealed class EvaluationStageTests : IDisposable
     [Fact]
     public void WithoutFamiliesOrCheckpointsItStopsBeforeWritingAnything()
     {
-        var plan = TempWorkspace.Plan(Spec);
+        var plan = TestPlans.RealPlan(Spec);
         var env = _workspace.Environment();
         var stage = new EvaluationStage(env, plan, "test.json");
         var none = Assert.Throws<BadInputException>(() => stage.Run(new EvaluationRequest(["addition"], Small)));

@@ -13,7 +13,16 @@ public class DevicesTests
         Assert.Equal("cuda", Devices.Choose("auto", cudaAvailable: true));
         Assert.Equal("cpu", Devices.Choose("cpu", cudaAvailable: true));
         Assert.Equal("cuda:1", Devices.Choose("cuda:1", cudaAvailable: true));
-        Assert.Equal(DeviceType.CPU, Devices.Resolve("auto").type); // no GPU on the machines that run this suite
+    }
+
+    [Fact]
+    public void ResolveAppliesTheRuleToThisMachine()
+    {
+        // The rule, whatever machine runs the suite: CUDA exactly when libtorch reports a CUDA device, else the CPU.
+        var expected = torch.cuda.is_available() ? DeviceType.CUDA : DeviceType.CPU;
+        Assert.Equal(expected, Devices.Resolve("auto").type);
+        Assert.Equal(DeviceType.CPU, Devices.Resolve("cpu").type);
+        if (!torch.cuda.is_available()) Assert.Throws<BadInputException>(() => Devices.Resolve("cuda"));
     }
 
     [Fact]

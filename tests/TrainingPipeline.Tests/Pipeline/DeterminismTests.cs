@@ -4,6 +4,7 @@ using TrainingPipeline.Pipeline;
 using TrainingPipeline.Results;
 using TrainingPipeline.Testing;
 using Xunit.Abstractions;
+using TrainingPipeline.Tests.Config;
 
 namespace TrainingPipeline.Tests.Pipeline;
 
@@ -62,13 +63,13 @@ public sealed class DeterminismTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public void ScaledDownQuickstartTwiceGivesIdenticalStepsAndEvals()
     {
-        var plan = TempWorkspace.Plan(ScaledDownQuickstart());
+        var plan = TestPlans.RealPlan(ScaledDownQuickstart());
         Assert.Equal(6, plan.Runs.Count); // two sizes × (narrow, broad, rl)
         var sink = new FinishedRunsLog(output);
         var first = _first.Environment(sink);
         var second = _second.Environment(sink); // its own models, datasets (corpora generated again) and results
-        Assert.All(new PipelineRunner(first).Run(plan), o => Assert.Equal("completed", o.Outcome));
-        Assert.All(new PipelineRunner(second).Run(plan), o => Assert.Equal("completed", o.Outcome));
+        Assert.All(new PipelineRunner(first).Run(plan), o => Assert.Equal(RunOutcomeKind.Completed, o.Outcome));
+        Assert.All(new PipelineRunner(second).Run(plan), o => Assert.Equal(RunOutcomeKind.Completed, o.Outcome));
 
         foreach (var table in new[] { ResultTables.Steps, ResultTables.Evals })
         {

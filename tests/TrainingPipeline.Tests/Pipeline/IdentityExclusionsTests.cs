@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using TrainingPipeline.Pipeline;
 using TrainingPipeline.Tests.Training;
+using TrainingPipeline.Tests.Config;
 
 namespace TrainingPipeline.Tests.Pipeline;
 
@@ -40,8 +41,8 @@ public sealed class IdentityExclusionsTests : IDisposable
     [Fact]
     public void EvaluationAndCheckpointSettingsChangeNeitherIdsNorTrajectories()
     {
-        var rare = TempWorkspace.Plan(Pipeline(evalEvery: 100, evalBatches: 2, checkpointEvery: 100, heldOut: false));
-        var often = TempWorkspace.Plan(Pipeline(evalEvery: 1, evalBatches: 3, checkpointEvery: 1, heldOut: true));
+        var rare = TestPlans.RealPlan(Pipeline(evalEvery: 100, evalBatches: 2, checkpointEvery: 100, heldOut: false));
+        var often = TestPlans.RealPlan(Pipeline(evalEvery: 1, evalBatches: 3, checkpointEvery: 1, heldOut: true));
         Assert.Equal(rare.Runs.Select(r => r.Id), often.Runs.Select(r => r.Id));
         Assert.Equal(3, rare.Runs.Count);
 

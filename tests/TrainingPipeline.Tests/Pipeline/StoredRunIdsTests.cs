@@ -17,7 +17,7 @@ public sealed class StoredRunIdsTests : IDisposable
 
     public void Dispose() => _workspace.Dispose();
 
-    private static RunPlan Plan() => RunPlan.Create(SpecLoader.Load(SpecLoaderTests.Valid, "test.json", SpecLoaderTests.Catalogs), vocabSize: 257);
+    private static RunPlan Plan() => TestPlans.Plan(SpecLoaderTests.Valid);
 
     /// <summary>The plan as a version before issue 15 planned it: every run under its identity-version-0 id.</summary>
     private static RunPlan AsOlderVersion(RunPlan plan) => plan with
@@ -74,16 +74,16 @@ public sealed class StoredRunIdsTests : IDisposable
     [Fact]
     public void UpgradingMidSweepSkipsFinishedRunsAndMixesNoIds()
     {
-        var plan = TempWorkspace.Plan(PretrainStageTests.TwoPhases);
+        var plan = TestPlans.RealPlan(PretrainStageTests.TwoPhases);
         var env = _workspace.Environment();
         var old = AsOlderVersion(plan);
         var first = new PipelineRunner(env).Run(old, include: r => r.Stage == "pretrain_narrow");
-        Assert.Equal("completed", Assert.Single(first).Outcome);
+        Assert.Equal(RunOutcomeKind.Completed, Assert.Single(first).Outcome);
         string legacyNarrow = plan.Runs[0].LegacyId!;
         Assert.Equal(ResultTables.StatusCompleted, RunLedger.LatestStatus(env.ResultsRoot, legacyNarrow));
 
         var outcomes = new PipelineRunner(env).Run(plan); // the new version's plan, unbound
-        Assert.Equal(new[] { "skipped", "completed" }, outcomes.Select(o => o.Outcome));
+        Assert.Equal(new[] { RunOutcomeKind.Skipped, RunOutcomeKind.Completed }, outcomes.Select(o => o.Outcome));
         Assert.Equal(legacyNarrow, outcomes[0].Run.Id);
         Assert.Equal(plan.Runs[1].Id, outcomes[1].Run.Id);
 
@@ -104,7 +104,7 @@ public sealed class StoredRunIdsTests : IDisposable
     [Fact]
     public void AnInterruptedRunOfAnOlderVersionResumesUnderItsOldId()
     {
-        var plan = TempWorkspace.Plan(PretrainStageTests.TwoPhases);
+        var plan = TestPlans.RealPlan(PretrainStageTests.TwoPhases);
         var env = _workspace.Environment();
         using (var cancel = new CancellationTokenSource())
         {
@@ -116,7 +116,7 @@ public sealed class StoredRunIdsTests : IDisposable
         Assert.Equal(ResultTables.StatusInterrupted, RunLedger.LatestStatus(env.ResultsRoot, legacyNarrow));
 
         var outcomes = new PipelineRunner(env).Run(plan);
-        Assert.Equal(new[] { "completed", "completed" }, outcomes.Select(o => o.Outcome));
+        Assert.Equal(new[] { RunOutcomeKind.Completed, RunOutcomeKind.Completed }, outcomes.Select(o => o.Outcome));
         Assert.Equal(legacyNarrow, outcomes[0].Run.Id);
         var steps = ResultFiles.Steps(env.ResultsRoot, legacyNarrow);
         Assert.Equal(Enumerable.Range(1, steps.Count).Select(i => (long)i), steps.Select(s => s.Step)); // each step once

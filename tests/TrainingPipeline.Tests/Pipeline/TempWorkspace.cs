@@ -16,9 +16,6 @@ public sealed class TempWorkspace : IDisposable
         new(Path.Combine(Root, output), Path.Combine(Root, "models"), Path.Combine(Root, "datasets"), CPU,
             progress ?? NullProgress.Instance, cancellation);
 
-    public static RunPlan Plan(string json) =>
-        RunPlan.Create(SpecLoader.Load(json, "test.json", SpecResolver.Catalogs()), ByteTokenizer.Instance.VocabSize);
-
     public void Dispose()
     {
         if (Directory.Exists(Root)) Directory.Delete(Root, recursive: true);

@@ -7,6 +7,7 @@ using TrainingPipeline.Results;
 using TrainingPipeline.Tests.Pipeline;
 using TrainingPipeline.Training;
 using Xunit.Abstractions;
+using TrainingPipeline.Tests.Config;
 
 namespace TrainingPipeline.Tests.Reliability;
 
@@ -60,7 +61,7 @@ public sealed class FaultInjectionTests(ITestOutputHelper output) : IDisposable
     {
         var clock = Stopwatch.StartNew();
         var harness = new KillHarness(Pipeline, _workspace.Root);
-        var plan = TempWorkspace.Plan(Pipeline);
+        var plan = TestPlans.RealPlan(Pipeline);
         using var db = new DuckDBConnection("DataSource=:memory:");
         db.Open();
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using DuckDB.NET.Data;
 using TrainingPipeline.Results;
+using TrainingPipeline.Tests.Pipeline;
 
 namespace TrainingPipeline.Tests.Reliability;
 
@@ -11,8 +12,7 @@ namespace TrainingPipeline.Tests.Reliability;
 /// </summary>
 public sealed record TableSnapshot(string Table, IReadOnlyList<string> Columns, IReadOnlyList<object?[]> Rows, long RawRows)
 {
-    private static readonly HashSet<string> WallClock =
-        new(StringComparer.Ordinal) { "written_at", "wall_seconds", "tokens_per_second", "sample_seconds", "update_seconds" };
+    private static readonly HashSet<string> WallClock = new(ResultTablesComparison.WallClockColumns, StringComparer.Ordinal);
 
     /// <summary>The key that identifies a row (docs/results-schema.md): readers keep the newest row per key.</summary>
     public static string[] KeyOf(string table) => table switch

@@ -163,6 +163,25 @@ public sealed class CheckpointStoreTests : IDisposable
         LoadFails(OptimizerPath);
     }
 
+    [Fact]
+    public void RunningOutOfMemoryWhileLoadingIsNotReportedAsADamagedCheckpoint()
+    {
+        // The files are verified before loading, so an OutOfMemoryException is the machine's, not the checkpoint's:
+        // it must reach the caller as itself, not as "cannot be loaded into this run's model" (exit 2, --fresh).
+        using var model = new ThrowsOnLoad(new OutOfMemoryException("simulated"));
+        Assert.Throws<OutOfMemoryException>(() => new CheckpointStore(RunDirectory).Load(RunId, model, optimizer: null));
+        // The same path with a failure that does mean "another model" is bad input naming the file.
+        using var mismatched = new ThrowsOnLoad(new ArgumentException("shape mismatch"));
+        var error = Assert.Throws<BadInputException>(() => new CheckpointStore(RunDirectory).Load(RunId, mismatched, optimizer: null));
+        Assert.Equal(ModelPath, error.InputFile);
+    }
+
+    private sealed class ThrowsOnLoad(Exception failure) : nn.Module("throws-on-load")
+    {
+        public override nn.Module load(string location, bool strict = true, IList<string>? skip = null,
+            Dictionary<string, bool>? loadedParameters = null) => throw failure;
+    }
+
     [Theory]
     [InlineData("optimizer")]
     [InlineData("text")]

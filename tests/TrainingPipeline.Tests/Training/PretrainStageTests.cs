@@ -6,6 +6,7 @@ using TrainingPipeline.Tests.Pipeline;
 using TrainingPipeline.Training;
 using TorchSharp;
 using static TorchSharp.torch;
+using TrainingPipeline.Tests.Config;
 
 namespace TrainingPipeline.Tests.Training;
 
@@ -50,10 +51,10 @@ public sealed class PretrainStageTests : IDisposable
     [Fact]
     public void TwoPhasesTrainLearnAndRecordEveryStepOnce()
     {
-        var plan = TempWorkspace.Plan(TwoPhases);
+        var plan = TestPlans.RealPlan(TwoPhases);
         var env = _workspace.Environment();
         var outcomes = new PipelineRunner(env).Run(plan);
-        Assert.Equal(new[] { "completed", "completed" }, outcomes.Select(o => o.Outcome));
+        Assert.Equal(new[] { RunOutcomeKind.Completed, RunOutcomeKind.Completed }, outcomes.Select(o => o.Outcome));
 
         using var db = new DuckDBConnection("DataSource=:memory:");
         db.Open();
@@ -77,13 +78,13 @@ public sealed class PretrainStageTests : IDisposable
 
         // Re-running skips both completed runs.
         var again = new PipelineRunner(env).Run(plan);
-        Assert.Equal(new[] { "skipped", "skipped" }, again.Select(o => o.Outcome));
+        Assert.Equal(new[] { RunOutcomeKind.Skipped, RunOutcomeKind.Skipped }, again.Select(o => o.Outcome));
     }
 
     [Fact]
     public void InterruptedRunResumesToTheSameLossesAsAnUninterruptedOne()
     {
-        var plan = TempWorkspace.Plan(TwoPhases);
+        var plan = TestPlans.RealPlan(TwoPhases);
         var straight = _workspace.Environment(output: "straight");
         new PipelineRunner(straight).Run(plan);
 
@@ -112,8 +113,8 @@ public sealed class PretrainStageTests : IDisposable
     [Fact]
     public void Bf16PretrainingLearnsStaysWithinAMarginOfFp32AndCheckpointsFp32()
     {
-        var fp32 = TempWorkspace.Plan(TwoPhases).Runs[0];
-        var bf16 = TempWorkspace.Plan(TwoPhases.Replace("\"seed\": 5,", "\"seed\": 5, \"precision\": \"bf16\",", StringComparison.Ordinal)).Runs[0];
+        var fp32 = TestPlans.RealPlan(TwoPhases).Runs[0];
+        var bf16 = TestPlans.RealPlan(TwoPhases.Replace("\"seed\": 5,", "\"seed\": 5, \"precision\": \"bf16\",", StringComparison.Ordinal)).Runs[0];
         Assert.NotEqual(fp32.Id, bf16.Id); // precision is part of the run's identity
         Assert.Equal(Precision.Bf16, bf16.Pretrain!.Precision);
 

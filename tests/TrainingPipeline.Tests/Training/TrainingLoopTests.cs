@@ -7,6 +7,7 @@ using TrainingPipeline.Tests.Pipeline;
 using TrainingPipeline.Training;
 using TorchSharp;
 using static TorchSharp.torch;
+using TrainingPipeline.Tests.Config;
 
 namespace TrainingPipeline.Tests.Training;
 
@@ -63,7 +64,7 @@ public sealed class TrainingLoopTests : IDisposable
     [Fact]
     public void FlushesRowsWithCheckpointsAndEvaluatesStepZeroAndTheStagesSteps()
     {
-        var run = TempWorkspace.Plan(Spec).Runs[0];
+        var run = TestPlans.RealPlan(Spec).Runs[0];
         var env = _workspace.Environment();
         var (end, stepped) = RunLoop(run, env);
 
@@ -79,7 +80,7 @@ public sealed class TrainingLoopTests : IDisposable
     [Fact]
     public void ACancelledRunKeepsItsFinishedStepsAndResumesWithoutRepeatingThem()
     {
-        var run = TempWorkspace.Plan(Spec).Runs[0];
+        var run = TestPlans.RealPlan(Spec).Runs[0];
         using var cancel = new CancellationTokenSource();
         var interrupted = _workspace.Environment(new CancelAtStep(run.Id, 3, cancel), cancel.Token);
         Assert.ThrowsAny<OperationCanceledException>(() => RunLoop(run, interrupted));
@@ -97,7 +98,7 @@ public sealed class TrainingLoopTests : IDisposable
     [Fact]
     public void EveryPlannedRunExposesItsStagesConfigThroughTheCommonView()
     {
-        var plan = TempWorkspace.Plan(Spec.Replace("\"threads\": 1,", """
+        var plan = TestPlans.RealPlan(Spec.Replace("\"threads\": 1,", """
             "threads": 1, "rl": { "tasks": { "addition": 1 }, "steps": 1, "prompts_per_step": 1, "group_size": 2, "max_new_tokens": 2, "eval_problems": 4 },
             """, StringComparison.Ordinal));
         var pretrain = plan.Runs.Single(r => r.Pretrain is not null);

@@ -4,7 +4,8 @@ namespace TrainingPipeline.Data.Domains;
 
 /// <summary>
 /// Column addition with carries, in the gym's layout: a question line, one line per column, then
-/// <c>Answer: N</c>. Difficulty d adds numbers of d+1 digits (level 1: two-digit numbers).
+/// <c>Answer: N</c>. Difficulty d adds numbers of d+1 digits (level 1: two-digit numbers). A second surface form of
+/// the <c>addition</c> task family's problems, kept apart on purpose (docs/tasks.md, "addition").
 /// </summary>
 public sealed class AdditionDomain(int difficulty = 1) : GeneratedDomain(
     "arith-add", "math", "Multi-digit addition worked column by column with carries, ending 'Answer: N'.",

@@ -15,15 +15,15 @@ public class AlgorithmicDomainTests
             var lines = document.TrimEnd('\n').Split('\n');
             var answer = lines[^1]["Answer: ".Length..];
             var head = lines[0];
-            if (head.StartsWith("sum of ")) Assert.Equal(Numbers(head[7..]).Sum().ToString(), answer);
-            else if (head.StartsWith("max of ")) Assert.Equal(Numbers(head[7..]).Max().ToString(), answer);
-            else if (head.StartsWith("reverse ")) Assert.Equal(string.Join(' ', Numbers(head[8..]).Reverse()), answer);
+            if (head.StartsWith("sum of ")) Assert.Equal(DocumentText.Numbers(head[7..]).Sum().ToString(), answer);
+            else if (head.StartsWith("max of ")) Assert.Equal(DocumentText.Numbers(head[7..]).Max().ToString(), answer);
+            else if (head.StartsWith("reverse ")) Assert.Equal(string.Join(' ', DocumentText.Numbers(head[8..]).Reverse()), answer);
             else
             {
                 var count = Regex.Match(head, @"^count (\d+) in (.+)$");
                 Assert.True(count.Success, document);
                 var target = int.Parse(count.Groups[1].Value);
-                Assert.Equal(Numbers(count.Groups[2].Value).Count(n => n == target).ToString(), answer);
+                Assert.Equal(DocumentText.Numbers(count.Groups[2].Value).Count(n => n == target).ToString(), answer);
             }
         }
     }
@@ -72,6 +72,4 @@ public class AlgorithmicDomainTests
         }
         return distance[to];
     }
-
-    private static int[] Numbers(string text) => text.Split(' ').Select(int.Parse).ToArray();
 }

@@ -10,13 +10,11 @@ public class SortTraceDomainTests
         foreach (var document in new SortTraceDomain(3).Documents(5).Take(200))
         {
             var lines = document.TrimEnd('\n').Split('\n');
-            var input = Numbers(lines[0]["Sort: ".Length..]);
-            var answer = Numbers(lines[^1]["Answer: ".Length..]);
+            var input = DocumentText.Numbers(lines[0]["Sort: ".Length..]);
+            var answer = DocumentText.Numbers(lines[^1]["Answer: ".Length..]);
             Assert.Equal(input.Order(), answer);
             foreach (var pass in lines[1..^1])
-                Assert.Equal(input.Order(), Numbers(pass[(pass.IndexOf(':') + 2)..]).Order());
+                Assert.Equal(input.Order(), DocumentText.Numbers(pass[(pass.IndexOf(':') + 2)..]).Order());
         }
     }
-
-    private static int[] Numbers(string text) => text.Split(' ').Select(int.Parse).ToArray();
 }

@@ -4,6 +4,7 @@ using TrainingPipeline.MLNet;
 using TrainingPipeline.Results;
 using TrainingPipeline.Tests.Cli;
 using TrainingPipeline.Tests.Pipeline;
+using TrainingPipeline.Tests.Config;
 
 namespace TrainingPipeline.Tests.BadInput;
 
@@ -13,11 +14,11 @@ namespace TrainingPipeline.Tests.BadInput;
 /// naming the damaged file, and change nothing: no silent restart, no crash, no rows appended.
 /// </summary>
 [Collection(InProcessCli.Collection)]
-public sealed class CorruptCheckpointTests : IClassFixture<CorruptCheckpointTests.TrainedPipeline>
+public sealed class DamagedCheckpointCommandTests : IClassFixture<DamagedCheckpointCommandTests.TrainedPipeline>
 {
     private readonly TrainedPipeline _trained;
 
-    public CorruptCheckpointTests(TrainedPipeline trained)
+    public DamagedCheckpointCommandTests(TrainedPipeline trained)
     {
         _trained = trained;
         trained.Reset();
@@ -56,7 +57,7 @@ public sealed class CorruptCheckpointTests : IClassFixture<CorruptCheckpointTest
             Directory.CreateDirectory(_workspace.Root);
             Pipeline = Path.Combine(_workspace.Root, "pipeline.json");
             File.WriteAllText(Pipeline, Spec);
-            Plan = TempWorkspace.Plan(Spec);
+            Plan = TestPlans.RealPlan(Spec);
             var (exit, output, error) = InProcessCli.Run(["run", Pipeline, .. Folders]);
             if (exit != 0) throw new InvalidOperationException($"training the fixture failed ({exit}):\n{output}\n{error}");
             CopyTree(Output, Pristine("out"));

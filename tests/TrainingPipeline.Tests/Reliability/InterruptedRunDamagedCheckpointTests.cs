@@ -5,6 +5,7 @@ using TrainingPipeline.Pipeline;
 using TrainingPipeline.Results;
 using TrainingPipeline.Tests.Pipeline;
 using TrainingPipeline.Tests.Training;
+using TrainingPipeline.Tests.Config;
 
 namespace TrainingPipeline.Tests.Reliability;
 
@@ -15,10 +16,10 @@ namespace TrainingPipeline.Tests.Reliability;
 /// they were.
 /// </summary>
 [Collection(InProcessCli.Collection)] // calls Program.Main, which writes to Console
-public sealed class CorruptCheckpointTests : IDisposable
+public sealed class InterruptedRunDamagedCheckpointTests : IDisposable
 {
     private readonly TempWorkspace _workspace = new();
-    private readonly RunPlan _plan = TempWorkspace.Plan(PretrainStageTests.TwoPhases);
+    private readonly RunPlan _plan = TestPlans.RealPlan(PretrainStageTests.TwoPhases);
 
     public void Dispose() => _workspace.Dispose();
 
