@@ -124,7 +124,9 @@ public static class SimulatedRlResults
         if (design.EvaluateStepZero)
             for (var r = 0; r < design.Runs; r++)
             {
-                var (mean, stderr) = Score(law(0), problemsOfRun[r], design.SamplesPerProblem, perProblem, random);
+                // A log-linear law has no value at compute 0; its value at step 1 stands in for the base model.
+                var baseScore = double.IsFinite(law(0)) ? law(0) : law(design.FlopsPerStep);
+                var (mean, stderr) = Score(baseScore, problemsOfRun[r], design.SamplesPerProblem, perProblem, random);
                 evaluations.Add(new SimulatedEvaluation($"run{r}", 0, new LawPoint(0, mean, Cluster: $"run{r}", StdError: stderr, Step: 0)));
             }
         return evaluations;
