@@ -67,7 +67,7 @@ public static partial class ProblemKeys
             return "Run: " + traced + " Output?";
         if (!text.StartsWith(fix, StringComparison.Ordinal)) return null;
         var end = text.IndexOf('\n', fix.Length);
-        if (end < 0) return null;
+        if (end < 0) end = text.Length;   // the program without its examples, as the contamination check cuts it
         return ProgramKeys.Canonical(text[fix.Length..end]) is { } buggy ? "Fix: " + buggy : null;
     }
 

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using TrainingPipeline.Data;
+using TrainingPipeline.Evaluation;
 using TrainingPipeline.Tasks;
 using Xunit.Abstractions;
 
@@ -46,6 +47,31 @@ public sealed partial class UnderlyingProblemKeysTests(ITestOutputHelper output)
     {
         Assert.Equal("Ann has 7 apples. She sings. How many apples now?", ProblemKeys.Key("Ann has 7 apples. She sings. How many apples now?"));
         Assert.Equal("Run:\nprint (\nOutput?", ProblemKeys.Key("Run:\nprint (\nOutput?\n"));
+    }
+
+    /// <summary>The contamination check finds an eval problem's twin in a document: a renamed story or program.</summary>
+    [Fact]
+    public void TheContaminationCheckFindsATwinWithOtherNames()
+    {
+        string[] prompts =
+        [
+            "Ann has 7 apples. She buys 5 more. How many apples now?",
+            "Run:\na = 2\nb = a + 3\nprint b * a\nOutput?",
+            "Fix:\nx = read(); print 3 * x + 2\n1 -> 5\n2 -> 8",
+        ];
+        var index = new PromptIndex(prompts);
+        void Finds(string document, string prompt)
+        {
+            var found = new HashSet<string>();
+            index.FindIn(document, found);
+            Assert.Equal([prompt], found);
+        }
+        Finds("Bo has 5 cards. He finds 7 more. How many cards now?\nAnswer: 12\n", prompts[0]);
+        Finds("Some text.\nRun:\nx = 2\ny = 3 + x\nprint x * y\nOutput?\nAnswer: 10\n", prompts[1]);
+        Finds("Fix:\nn = read(); print 2 + n * 3\n4 -> 14\nAnswer: n = read(); print 2 + n * 3\n", prompts[2]);
+        var none = new HashSet<string>();
+        index.FindIn("Run:\nx = 2\ny = 3 - x\nprint x * y\nOutput?\n", none);
+        Assert.Empty(none);
     }
 
     [GeneratedRegex(@"^[A-Z][a-z]* has (\d+) ([a-z]+)\.")]
