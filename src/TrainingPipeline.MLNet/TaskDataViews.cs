@@ -69,7 +69,8 @@ public static class TaskDataViews
 
     /// <summary>
     /// The first <paramref name="count"/> documents a corpus domain (e.g. <c>arith-add</c>, <c>sort-trace@2</c>)
-    /// generates for <paramref name="seed"/>, as an evaluation text set (column Text).
+    /// generates for <paramref name="seed"/> in the evaluation role (eval problems only, for a domain that renders task
+    /// problems), as an evaluation text set (column Text).
     /// </summary>
     public static IDataView EvalTextsFromDomain(MLContext mlContext, string domainId, int count, long seed)
     {

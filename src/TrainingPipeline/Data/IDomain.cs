@@ -29,4 +29,11 @@ public interface IDomain
     /// include the content identity of files for user corpora.
     /// </summary>
     string Fingerprint => Id + "/v1";
+
+    /// <summary>
+    /// Identifies the documents of <see cref="Documents(long, CorpusRole)"/> for the evaluation role, for cache keys:
+    /// the training fingerprint unless the evaluation stream is drawn differently (a domain that renders task
+    /// problems draws eval problems). Not part of a run's identity, which depends on the training text only.
+    /// </summary>
+    string EvaluationFingerprint => Fingerprint;
 }

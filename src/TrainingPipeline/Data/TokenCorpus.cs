@@ -195,7 +195,7 @@ public sealed class TokenCorpus
             .Append("seed=").Append(spec.Seed).Append('\n')
             .Append("exclude=").Append(options.ExcludeDocumentsOf?.Manifest.Hash ?? "none").Append('\n');
         for (var i = 0; i < domains.Count; i++)
-            key.Append(domains[i].Fingerprint).Append('=').Append(spec.Domains[i].Weight.ToString("R", System.Globalization.CultureInfo.InvariantCulture)).Append('\n');
+            key.Append(options.Role == CorpusRole.Evaluation ? domains[i].EvaluationFingerprint : domains[i].Fingerprint).Append('=').Append(spec.Domains[i].Weight.ToString("R", System.Globalization.CultureInfo.InvariantCulture)).Append('\n');
         return StableHash.Sha256Hex(key.ToString());
     }
 

@@ -191,7 +191,8 @@ public static class ContaminationCheck
 /// statements anywhere (e.g. "47 + 38 = 85" or "38 + 47 = 85", not inside a longer number;
 /// <see cref="ProblemKeys.AnswerStatements"/>), (3) a worked statement of an equivalent problem, including reduction
 /// steps such as "= 6 * 72" then "= 432" (<see cref="ProblemKeys.StatedProblemKeys"/>, one-digit facts included), or (4) a line that is an equivalent problem (same canonical key, e.g.
-/// "What is 38 + 47?"; <see cref="ProblemKeys.Key"/>). Texts are compared with CRLF read as LF. (1) and (2) are one
+/// "What is 38 + 47?"; <see cref="ProblemKeys.Key"/>), or a program prompt equivalent to an eval program ("Run:" …
+/// "Output?", "Fix:" and its program line; renamed variables, other layout). Texts are compared with CRLF read as LF. (1) and (2) are one
 /// Aho–Corasick pass over the document, so the cost is linear in the corpus size whatever the number of problems.
 /// </summary>
 public sealed class PromptIndex
@@ -261,6 +262,26 @@ public sealed class PromptIndex
             if (ProblemKeys.MayHaveEquivalents(line) && _byKey.TryGetValue(ProblemKeys.Key(line.ToString()), out var owners))
                 foreach (var prompt in owners) found.Add(prompt);
         }
+        foreach (var program in ProgramPrompts(text))
+            if (_byKey.TryGetValue(ProblemKeys.Key(program), out var owners))
+                foreach (var prompt in owners) found.Add(prompt);
+    }
+
+    /// <summary>
+    /// The program prompts of a text, whose equivalent forms span lines: code-trace's "Run:" … "Output?" block and
+    /// code-repair's "Fix:" line with the program after it (its key leaves the examples out), so that a renamed or
+    /// re-laid-out program is found as its eval twin.
+    /// </summary>
+    private static IEnumerable<string> ProgramPrompts(string text)
+    {
+        foreach (var (opening, closing) in new[] { ("Run:\n", "\nOutput?"), ("Fix:\n", "\n") })
+            for (int start = text.IndexOf(opening, StringComparison.Ordinal); start >= 0; start = text.IndexOf(opening, start + 1, StringComparison.Ordinal))
+            {
+                if (start > 0 && text[start - 1] != '\n') continue;
+                int end = text.IndexOf(closing, start + opening.Length, StringComparison.Ordinal);
+                if (end < 0) break;
+                yield return text[start..(end + closing.Length)];
+            }
     }
 
     private static bool IsWordChar(char c) => char.IsLetterOrDigit(c) || c is '/' or '.' or '_';

@@ -17,7 +17,10 @@ namespace TrainingPipeline.Tasks;
 /// clues are sorted;</item>
 /// <item>sorting and the order-free list-ops (max, min, sum, count-even, second-largest): the list is sorted (the
 /// answer depends on the multiset only); the list-ops domain's <c>reverse X</c> is the family's <c>reverse of X</c>;
-/// string-ops <c>sort</c> and <c>count-a</c>: the letters are sorted.</item>
+/// string-ops <c>sort</c> and <c>count-a</c>: the letters are sorted;</item>
+/// <item>word-problem: the arithmetic without names, objects or verbs (<see cref="WordProblemKeys"/>);</item>
+/// <item>code-trace and code-repair: the program up to names, layout and commutative operand order
+/// (<see cref="ProgramKeys"/>); a repair's examples are not part of its key.</item>
 /// </list>
 /// Every other prompt is its own key.
 /// </summary>
@@ -38,16 +41,34 @@ public static partial class ProblemKeys
     {
         foreach (var prefix in PrefixesWithEquivalents)
             if (line.StartsWith(prefix, StringComparison.Ordinal)) return true;
-        return false;
+        return WordProblemKeys.MayBeOne(line);
     }
 
     /// <summary>The canonical key of a one- or multi-line prompt.</summary>
     public static string Key(string prompt)
     {
         var text = prompt.TrimEnd('\n');
-        if (text.Contains('\n')) return text;
+        if (text.Contains('\n')) return ProgramKey(text) ?? text;
         return ArithmeticKey(text) ?? ModularKey(text) ?? BooleanKey(text) ?? GraphKey(text) ?? OrderingKey(text)
-            ?? ListKey(text) ?? text;
+            ?? ListKey(text) ?? WordProblemKeys.Key(text) ?? text;
+    }
+
+    /// <summary>
+    /// code-trace's "Run:\n(program)\nOutput?" and code-repair's "Fix:\n(program)\n(examples)": the program in its
+    /// canonical form (<see cref="ProgramKeys"/>: up to names, layout and commutative operand order). A repair's
+    /// examples are left out: the same buggy program shown with other inputs of the same target is the same problem
+    /// with the same answer (every eval prompt had such a twin in train when the examples were part of the key).
+    /// </summary>
+    private static string? ProgramKey(string text)
+    {
+        const string run = "Run:\n", output = "\nOutput?", fix = "Fix:\n";
+        if (text.StartsWith(run, StringComparison.Ordinal) && text.EndsWith(output, StringComparison.Ordinal)
+            && ProgramKeys.Canonical(text[run.Length..^output.Length]) is { } traced)
+            return "Run: " + traced + " Output?";
+        if (!text.StartsWith(fix, StringComparison.Ordinal)) return null;
+        var end = text.IndexOf('\n', fix.Length);
+        if (end < 0) end = text.Length;   // the program without its examples, as the contamination check cuts it
+        return ProgramKeys.Canonical(text[fix.Length..end]) is { } buggy ? "Fix: " + buggy : null;
     }
 
     /// <summary>
@@ -70,7 +91,10 @@ public static partial class ProblemKeys
     /// "What is 5 * 40?" and "12 + 3 * 4 = 24" in a word problem's solution states "Compute: 12 + 3 * 4"; (2) a reduction line <c>= E</c> (E an
     /// expression without parentheses, as arith-expr writes its worked steps) followed by reduction lines ending in
     /// <c>= c</c> with c the value of E, e.g. "= 6 * 72" then "= 432" states "What is 6 * 72?", and "= 3 + 5 * 2",
-    /// "= 3 + 10", "= 13" states "Compute: 3 + 5 * 2" too. Statements whose operands all have one digit are skipped
+    /// "= 3 + 10", "= 13" states "Compute: 3 + 5 * 2" too; (3) two adjacent lines writing integer expressions (a
+    /// reduction step "= E", chained-arithmetic's bare step, or the "Evaluate: E"/"Compute: E" line being reduced) of
+    /// which the second replaces one span of the first by its value: "= 27 * 20 - 4" then "= 540 - 4" states
+    /// "What is 27 * 20?", and "= (3 + 14) * 5" then "= 17 * 5" states "What is 3 + 14?". Statements whose operands all have one digit are skipped
     /// unless <paramref name="includeOneDigitFacts"/> (the one-digit facts of difficulty-1 addition, subtraction,
     /// multiplication and chained-arithmetic are part of every worked sum; docs/tasks.md says why they cannot be held
     /// out; the contamination check still reports them).
@@ -84,8 +108,16 @@ public static partial class ProblemKeys
             if (ValueOf(tokens) is { } value && m.Groups[2].Value == value.ToString(CultureInfo.InvariantCulture))
                 yield return "What is " + Canonical(tokens) + "?";
         }
-        if (!text.Contains("\n= ", StringComparison.Ordinal)) yield break;
         var lines = text.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n');
+        // (3) A step that reduces part of a line: "= 27 * 20 - 4" then "= 540 - 4" states 27 * 20 = 540.
+        for (int i = 0; i + 1 < lines.Length; i++)
+        {
+            if (ReductionTokens(lines[i]) is not { } before || ReductionTokens(lines[i + 1]) is not { } after) continue;
+            if (ReducedSpan(before, after) is not { } reduced) continue;
+            if (!includeOneDigitFacts && AllOneDigit(reduced)) continue;
+            yield return "What is " + Canonical(reduced) + "?";
+        }
+        if (!text.Contains("\n= ", StringComparison.Ordinal)) yield break;
         for (int i = 0; i < lines.Length; i++)
         {
             if (!lines[i].StartsWith("= ", StringComparison.Ordinal)) continue;
@@ -97,6 +129,63 @@ public static partial class ProblemKeys
             if (!includeOneDigitFacts && AllOneDigit(tokens)) continue;
             yield return "What is " + Canonical(tokens) + "?";
         }
+    }
+
+    private static readonly string[] ReductionPrefixes = ["= ", "Evaluate: ", "Compute: "];
+
+    /// <summary>
+    /// The tokens (integers, + - *, parentheses) of a line that writes an integer expression: a reduction step
+    /// ("= 540 - 4", or chained-arithmetic's bare "540 - 4"), or the expression being reduced ("Evaluate: 27 * 20 - 4",
+    /// "Compute: …"); null for any other line.
+    /// </summary>
+    private static List<string>? ReductionTokens(string line)
+    {
+        var prefix = ReductionPrefixes.FirstOrDefault(p => line.StartsWith(p, StringComparison.Ordinal));
+        var body = prefix is null ? line : line[prefix.Length..];
+        if (body.Length == 0 || body.Length > 400) return null;
+        foreach (var c in body)
+            if (!(char.IsAsciiDigit(c) || c is ' ' or '+' or '-' or '*' or '(' or ')')) return null;
+        var tokens = body.Replace("(", "( ", StringComparison.Ordinal).Replace(")", " )", StringComparison.Ordinal)
+            .Split(' ', StringSplitOptions.RemoveEmptyEntries).ToList();
+        foreach (var token in tokens)
+            if (token is not ("+" or "-" or "*" or "(" or ")") && !long.TryParse(token, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _))
+                return null;
+        return tokens;
+    }
+
+    /// <summary>
+    /// The operation that one reduction step replaced by its value: <paramref name="after"/> is
+    /// <paramref name="before"/> with one span (an expression without parentheses, or one in parentheses) replaced by
+    /// a number equal to its value. Every position of that number is tried, so "3 * 1 + 3" then "3 + 3" finds
+    /// 3 * 1 = 3. Null when no span fits.
+    /// </summary>
+    private static List<string>? ReducedSpan(List<string> before, List<string> after)
+    {
+        for (int j = 0; j < after.Count; j++)
+        {
+            if (!long.TryParse(after[j], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value)) continue;
+            int suffix = after.Count - j - 1;
+            int length = before.Count - j - suffix;
+            if (length < 3) continue;
+            bool fits = true;
+            for (int k = 0; k < j && fits; k++) fits = before[k] == after[k];
+            for (int k = 1; k <= suffix && fits; k++) fits = before[^k] == after[^k];
+            if (!fits) continue;
+            var span = before.GetRange(j, length);
+            if (span[0] == "(" && span[^1] == ")") span = span.GetRange(1, span.Count - 2);
+            if (!IsFlatExpression(span) || ValueOf(span) != value) continue;
+            return span;
+        }
+        return null;
+    }
+
+    /// <summary>atom op atom … with integer atoms and ops + - *: no parentheses.</summary>
+    private static bool IsFlatExpression(List<string> tokens)
+    {
+        if (tokens.Count < 3 || tokens.Count % 2 == 0) return false;
+        for (int i = 0; i < tokens.Count; i++)
+            if (i % 2 == 0 ? tokens[i] is "+" or "-" or "*" or "(" or ")" : tokens[i] is not ("+" or "-" or "*")) return false;
+        return true;
     }
 
     /// <summary>Whether every operand is a one-digit number: the exempt facts (3 + 5, and 1 + 6 + 1 in a column sum with a carry).</summary>
@@ -186,6 +275,9 @@ public static partial class ProblemKeys
         subtracted.Sort(AtomOrder.Instance);
         return string.Join(" + ", added) + string.Concat(subtracted.Select(t => " - " + t));
     }
+
+    /// <summary>The canonical form of a sum of products (tokens: atom op atom …, ops + - *), as for arithmetic prompts.</summary>
+    internal static string CanonicalSum(List<string> tokens) => Canonical(tokens);
 
     /// <summary>Numbers by value (so 9 comes before 10), then text: one deterministic order.</summary>
     private sealed class AtomOrder : IComparer<string>

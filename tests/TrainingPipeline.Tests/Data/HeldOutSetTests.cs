@@ -79,9 +79,11 @@ public sealed class HeldOutSetTests : IDisposable
     {
         var spec = new CorpusSpec("tiny-space", [new("arith-mul", 1)], 200_000, 5);
         var training = TokenCorpus.Materialize(spec, ByteTokenizer.Instance, _cache.Path);
-        // Its own type (still bad input, exit 2), so the pre-training stage's fallback catches exactly this case.
+        // arith-mul's evaluation stream holds its eval problems only (a few hundred documents at level 1): 100,000
+        // tokens of distinct ones do not exist. Its own type (still bad input, exit 2), so the pre-training stage's
+        // fallback catches exactly this case.
         var error = Assert.Throws<TooFewDistinctDocumentsException>(() =>
-            EvaluationCorpus.InDistribution(training, ByteTokenizer.Instance, _cache.Path, 5_000));
+            EvaluationCorpus.InDistribution(training, ByteTokenizer.Instance, _cache.Path, 100_000));
         Assert.Contains("arith-mul", error.Message);
         Assert.Equal("arith-mul", error.Domain);
         Assert.IsAssignableFrom<BadInputException>(error);

@@ -83,7 +83,9 @@ public sealed class TaskDataViewsTests
 
         Assert.Equal(new[] { "Text" }, view.Schema.Select(c => c.Name));
         var texts = _ml.Data.CreateEnumerable<EvalTextRow>(view, reuseRowObject: false).Select(r => r.Text).ToList();
-        Assert.Equal(SpecResolver.ResolveDomain("arith-add").Documents(7).Take(3), texts);
+        // arith-add renders addition problems: its evaluation stream holds eval problems only.
+        Assert.Equal(SpecResolver.ResolveDomain("arith-add").Documents(7, TrainingPipeline.Data.CorpusRole.Evaluation).Take(3), texts);
+        Assert.All(texts, t => Assert.Equal(ProblemSplit.Eval, ProblemSplits.Of(t[..t.IndexOf('\n')])));
         Assert.All(texts, t => Assert.False(string.IsNullOrEmpty(t)));
     }
 

@@ -50,6 +50,74 @@ public sealed class ProblemKeysTests(ITestOutputHelper output)
         Assert.Equal(["What is 5 * 40?"], ProblemKeys.StatedProblemKeys("5 * 40 = 200\n5 * 7 = 35\n3 + 4 = 8\n147 * 5 = 730"));
     }
 
+    [Fact]
+    public void AStepThatReducesPartOfALineStatesThatOperation()
+    {
+        Assert.Contains("What is 20 * 27?", ProblemKeys.StatedProblemKeys("Evaluate: 27 * 20 - 4\n= 540 - 4\n= 536\nAnswer: 536\n"));
+        Assert.Contains("What is 3 + 14?", ProblemKeys.StatedProblemKeys("Evaluate: (3 + 14) * 5\n= 17 * 5\n= 85\n"));
+        Assert.Contains("What is 12 * 13?", ProblemKeys.StatedProblemKeys("Compute: 2 + 12 * 13 - 1\n2 + 156 - 1\n158 - 1\nAnswer: 157\n"));
+        Assert.Contains("What is 2 + 156?", ProblemKeys.StatedProblemKeys("Compute: 2 + 12 * 13 - 1\n2 + 156 - 1\n158 - 1\nAnswer: 157\n"));
+        // The reduced 3 * 1 sits where "3 + 3" could also match a shorter span; every position is tried.
+        Assert.Contains("What is 1 * 3?", ProblemKeys.StatedProblemKeys("= 3 * 1 + 3\n= 3 + 3\n", includeOneDigitFacts: true));
+        Assert.DoesNotContain("What is 1 * 3?", ProblemKeys.StatedProblemKeys("= 3 * 1 + 3\n= 3 + 3\n"));   // one-digit facts are exempt
+        Assert.Empty(ProblemKeys.StatedProblemKeys("= 27 * 20 - 4\n= 541 - 4\n"));                           // a wrong value states nothing
+        Assert.Empty(ProblemKeys.StatedProblemKeys("Sort: 12 30 4\n4 12 30\n"));
+    }
+
+    /// <summary>
+    /// "= 27 * 20 - 4" then "= 540 - 4" states 27 * 20 = 540: when that is an eval problem, the training-document filter
+    /// skips the document and the contamination check counts it (commit 79436ba left both open).
+    /// </summary>
+    [Fact]
+    public void ASubExpressionReducedInsideALineIsFilteredAndCounted()
+    {
+        var (a, b) = (from x in Enumerable.Range(11, 89) from y in Enumerable.Range(x + 1, 99 - x) select (x, y))
+            .First(p => ProblemSplits.Of($"What is {p.x} * {p.y}?") == ProblemSplit.Eval
+                && ProblemSplits.Of($"What is {p.x * p.y} - 4?") == ProblemSplit.Train);
+        var document = $"Evaluate: {b} * {a} - 4\n= {a * b} - 4\n= {a * b - 4}\nAnswer: {a * b - 4}\n";
+        Assert.True(ProblemSplits.StatesAnEvalProblem(document), document);
+        var prompt = $"What is {a} * {b}?";
+        var index = new PromptIndex([prompt], new Dictionary<string, string> { [prompt] = (a * b).ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        var found = new HashSet<string>();
+        index.FindIn(document, found);
+        Assert.Equal([prompt], found);
+    }
+
+    /// <summary>arith-expr's training stream never states an eval problem, though its unfiltered problems do.</summary>
+    [Fact]
+    public void ArithmeticExpressionDocumentsNeverStateAnEvalProblemInAReducedSpan()
+    {
+        IDomain domain = DomainRegistry.Get("arith-expr@3");
+        Assert.DoesNotContain(domain.Documents(5, CorpusRole.Training).Take(3000), ProblemSplits.StatesAnEvalProblem);
+        Assert.Contains(domain.Documents(5, CorpusRole.Evaluation).Take(3000), ProblemSplits.StatesAnEvalProblem);
+    }
+
+    /// <summary>
+    /// A generated domain that renders task problems (arith-mul's "What is 47 * 5?") measures its loss on eval problems
+    /// only, as a <c>task:</c> domain does, and trains on train problems only.
+    /// </summary>
+    [Fact]
+    public void LossEvaluationCorporaOfARenderingDomainHoldOnlyEvalProblems()
+    {
+        static string FirstLine(string document) => document[..document.IndexOf('\n')];
+        foreach (var generated in DomainRegistry.All.OfType<GeneratedDomain>().Where(d => d.RendersFamilies.Count > 0))
+        {
+            IDomain domain = DomainRegistry.Get(generated.BaseId + "@2");
+            Assert.All(domain.Documents(3, CorpusRole.Evaluation).Take(200), d => Assert.Equal(ProblemSplit.Eval, ProblemSplits.Of(FirstLine(d))));
+            Assert.All(domain.Documents(3, CorpusRole.Training).Take(200), d => Assert.Equal(ProblemSplit.Train, ProblemSplits.Of(FirstLine(d))));
+        }
+
+        using var cache = new TemporaryDirectory();
+        var spec = new CorpusSpec("eval-mix", [new DomainWeight("arith-mul@2", 1), new DomainWeight("nl-facts", 1)], 20_000, 3);
+        var training = TokenCorpus.Materialize(spec, ByteTokenizer.Instance, cache.Path, new MaterializeOptions(ResolveDomain: SpecResolver.ResolveDomain));
+        var evaluation = TokenCorpus.Materialize(spec, ByteTokenizer.Instance, cache.Path,
+            new MaterializeOptions(CorpusRole.Evaluation, ExcludeDocumentsOf: training, ResolveDomain: SpecResolver.ResolveDomain));
+        var evalPrompts = evaluation.DocumentTokens().Select(d => ByteTokenizer.Instance.Decode([.. d.ToArray().Select(t => (int)t)]))
+            .Where(d => d.StartsWith("What is ", StringComparison.Ordinal)).Select(FirstLine).ToList();
+        Assert.True(evalPrompts.Count > 50, $"{evalPrompts.Count} arith-mul documents");
+        Assert.All(evalPrompts, p => Assert.Equal(ProblemSplit.Eval, ProblemSplits.Of(p)));
+    }
+
     /// <summary>The split of the problem space before canonical keys: by a hash of the prompt text alone.</summary>
     private static ProblemSplit SplitByPromptText(string prompt) =>
         SplitMix64.Mix(StableHash.Fnv1a64("problem-split-v1\n" + prompt.TrimEnd('\n'))) % ProblemSplits.EvalBuckets == 0

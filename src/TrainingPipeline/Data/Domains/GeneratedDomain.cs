@@ -33,6 +33,9 @@ public abstract class GeneratedDomain : IDomain
     /// <summary>"train-split-2": the split is by canonical key and skips stated eval problems (docs/tasks.md).</summary>
     public string Fingerprint => MirrorsTaskPrompts ? $"{Id}/v{GeneratorVersion}/train-split-2" : $"{Id}/v{GeneratorVersion}";
 
+    /// <summary>"eval-split": evaluation corpora of a domain that renders task problems hold eval problems only.</summary>
+    public string EvaluationFingerprint => MirrorsTaskPrompts ? Fingerprint + "/eval-split" : Fingerprint;
+
     /// <summary>
     /// The task families whose problems this domain writes as a document's first line (in the family's words or an
     /// equivalent form, e.g. arith-add writes addition's "What is A + B?"), with a worked answer. Such a domain draws
@@ -45,20 +48,28 @@ public abstract class GeneratedDomain : IDomain
 
     private bool MirrorsTaskPrompts => RendersFamilies.Count > 0;
 
-    public IEnumerable<string> Documents(long seed)
+    public IEnumerable<string> Documents(long seed) => Documents(seed, CorpusRole.Training);
+
+    /// <summary>
+    /// Training corpora of a domain that renders task families hold only documents without an eval problem; its
+    /// loss-evaluation corpora hold only documents whose problem (first line) is an eval problem, as a <c>task:</c>
+    /// domain's do, so the loss is measured on problems the model never trained on. Other domains: one stream.
+    /// </summary>
+    public IEnumerable<string> Documents(long seed, CorpusRole role)
     {
         var random = new SplitMix64(seed);
         while (true)
         {
             var document = Generate(random);
-            if (MirrorsTaskPrompts && HoldsAnEvalProblem(document)) continue;
+            if (MirrorsTaskPrompts && (role == CorpusRole.Evaluation ? !PosesAnEvalProblem(document) : HoldsAnEvalProblem(document))) continue;
             yield return document;
         }
     }
 
+    private static bool PosesAnEvalProblem(string document) => ProblemSplits.Of(FirstLine(document)) == ProblemSplit.Eval;
+
     private static bool HoldsAnEvalProblem(string document) =>
-        ProblemSplits.Of(FirstLine(document)) == ProblemSplit.Eval
-        || ProblemSplits.StatesAnEvalProblem(document);
+        PosesAnEvalProblem(document) || ProblemSplits.StatesAnEvalProblem(document);
 
     private static string FirstLine(string document)
     {

@@ -29,9 +29,17 @@ public sealed class TaskFamilyDomain : IDomain
 
     /// <summary>
     /// v3: splits by canonical key and evaluation corpora from the eval split; v4: documents that state an eval problem
-    /// as a longer chain ("12 + 3 * 4 = 24" in a word problem's solution) are skipped too. Older caches are rebuilt.
+    /// as a longer chain ("12 + 3 * 4 = 24" in a word problem's solution) are skipped too; v5, for the families whose
+    /// documents changed: word problems and programs are keyed by their underlying problem, and a step reducing part
+    /// of a line (chained-arithmetic's "12 * 13 + 4" then "156 + 4") states a problem. Older caches are rebuilt; the
+    /// other families keep v4, so runs that trained on them keep their ids.
     /// </summary>
-    public string Fingerprint => Id + "/v4";
+    public string Fingerprint => Id + (ChangedInV5.Contains(_family.Name) ? "/v5" : "/v4");
+
+    private static readonly HashSet<string> ChangedInV5 = new(StringComparer.Ordinal)
+    {
+        "word-problem", "code-trace", "code-repair", "code-repair-partial", "chained-arithmetic",
+    };
 
     /// <summary>Training documents: problems of the train split.</summary>
     public IEnumerable<string> Documents(long seed) => Documents(seed, CorpusRole.Training);
