@@ -43,7 +43,8 @@ public static class AnalysisStage
         var index = 0;
         foreach (var (group, groupPoints) in points.RlGroups)
         {
-            var rlFits = ScalingLaws.OfKind(LawKind.Rl).Select(law => TryFit(law.CreateFor(options), groupPoints, group, options, resultsDir, notes, log)).ToList();
+            var stepZero = points.RlStepZero.GetValueOrDefault(group);
+            var rlFits = ScalingLaws.OfKind(LawKind.Rl).Select(law => TryFit(law.CreateFor(options), groupPoints, group, options, resultsDir, notes, log, stepZero: stepZero)).ToList();
             laws.AddRange(rlFits.OfType<FittedLaw>());
             figures.Add(ReportPlots.RlScore(group, groupPoints, rlFits, index++));
         }
@@ -89,7 +90,7 @@ public static class AnalysisStage
     }
 
     private static FittedLaw? TryFit(IScalingLaw law, IReadOnlyList<LawPoint> points, string group, AnalysisOptions options,
-        string source, List<string> notes, TextWriter log, string replicateUnit = RunLevelIntervals.Run)
+        string source, List<string> notes, TextWriter log, string replicateUnit = RunLevelIntervals.Run, IReadOnlyList<LawPoint>? stepZero = null)
     {
         if (points.Count < law.MinimumPoints)
         {
@@ -99,7 +100,7 @@ public static class AnalysisStage
         try
         {
             log.WriteLine($"analyze: fitting {law.Name} on {group} ({points.Count} points)");
-            return LawAnalysis.Run(law, points, group, options.FitOptions with { ReplicateUnit = replicateUnit }, source);
+            return LawAnalysis.Run(law, points, group, options.FitOptions with { ReplicateUnit = replicateUnit }, source, stepZero);
         }
         catch (BadInputException e)
         {

@@ -41,6 +41,8 @@ public sealed partial class AnalysisStageTests : IDisposable
                 var group = $"arith / {split} · RL breadth {breadth}";
                 var sigmoid = summary.Laws.Single(l => l.Law == "rl-sigmoid" && l.Group == group);
                 Assert.Equal(6 * runs, sigmoid.PointCount);
+                // Every run was evaluated at step 0: the floor is that measurement (ScaleRL), not a fitted parameter.
+                Assert.Contains($"R0 measured, not fitted: the mean step-0 (base model) pass@1 of {runs} run", sigmoid.IntervalNote);
                 Assert.Contains(summary.Laws, l => l.Law == "rl-loglinear" && l.Group == group);
             }
         // No cohort has 3 runs, so no run-level interval and no hinge test along compute: said, not faked.

@@ -44,20 +44,35 @@ public static class CalibrationHarness
         for (var d = 0; d < dataSets; d++)
         {
             var random = new Random(seed * 100_003 + d);
-            var points = SimulatedRlResults.Generate(truthCurve, design, random).Select(e => e.Point).ToList();
-            var fitted = LawAnalysis.Run(law, points, "simulated", options with { Seed = d }, "simulation");
+            var (points, stepZero) = Split(SimulatedRlResults.Generate(truthCurve, design, random));
+            var fitted = LawAnalysis.Run(law, points, "simulated", options with { Seed = d }, "simulation", stepZero);
             foreach (var (name, value) in truth)
             {
                 var estimate = fitted.Parameter(name);
                 if (!double.IsFinite(estimate.CiLow)) continue;
                 reported[name]++;
-                if (estimate.Covers(value)) covered[name]++;
+                if (estimate.Covers(MeasuredTruth(name, value, design))) covered[name]++;
             }
         }
         return new CoverageResult(
             covered.ToDictionary(kv => kv.Key, kv => reported[kv.Key] > 0 ? (double)kv.Value / reported[kv.Key] : double.NaN),
             reported.ToDictionary(kv => kv.Key, kv => (double)kv.Value / dataSets));
     }
+
+    /// <summary>
+    /// The simulated evaluations split into the points the RL laws are fitted to and the step-0 evaluations (empty
+    /// unless <see cref="SimulationDesign.EvaluateStepZero"/>), which the analysis stage passes the same way.
+    /// </summary>
+    public static (List<LawPoint> Points, List<LawPoint> StepZero) Split(IReadOnlyList<SimulatedEvaluation> evaluations) =>
+        ([.. evaluations.Where(e => e.Step > 0).Select(e => e.Point)], [.. evaluations.Where(e => e.Step == 0).Select(e => e.Point)]);
+
+    /// <summary>
+    /// What an interval must cover. A floor measured at step 0 estimates the expected pass rate over the problem pool
+    /// at the law's R0, which the clamp to [0, 1] lifts above R0 near 0 (<see cref="SimulatedRlResults.ExpectedPassRate"/>:
+    /// 0.1125 for R0 = 0.1); every other parameter's truth is the law's own.
+    /// </summary>
+    public static double MeasuredTruth(string name, double value, SimulationDesign design) =>
+        name == "R0" && design.EvaluateStepZero ? SimulatedRlResults.ExpectedPassRate(value, design.ProblemSpread) : value;
 
     /// <summary>Under a flat truth (zero slope): fraction of data sets whose slope interval excludes zero.</summary>
     public static double SlopeFalsePositiveRate(SimulationDesign design, int dataSets, int seed,
@@ -69,7 +84,7 @@ public static class CalibrationHarness
         for (var d = 0; d < dataSets; d++)
         {
             var random = new Random(seed * 100_003 + d);
-            var points = SimulatedRlResults.Generate(_ => 0.45, design, random).Select(e => e.Point).ToList();
+            var (points, _) = Split(SimulatedRlResults.Generate(_ => 0.45, design, random));
             var slope = LawAnalysis.Run(law, points, "simulated", options with { Seed = d }, "simulation").Parameter("b");
             // A failed fit (no finite interval) counts as a false positive, so failures cannot make the rate look better.
             if (!(slope.CiLow <= 0 && slope.CiHigh >= 0)) excluded++;
@@ -105,7 +120,8 @@ public static class CalibrationHarness
         for (var d = 0; d < dataSets; d++)
         {
             var random = new Random(seed * 100_003 + d);
-            var evaluations = SimulatedRlResults.Generate(truth, design, random);
+            // Step 0 sits at zero compute, off the log axis: the stage leaves it out of the hinge test too.
+            var evaluations = SimulatedRlResults.Generate(truth, design, random).Where(e => e.Step > 0).ToList();
             var analysis = HingeRegression.AnalyzeRuns("simulated", "log10 compute", [.. evaluations.Select(e => e.RunId)],
                 [.. evaluations.Select(e => (long)e.Step)], [.. evaluations.Select(e => Math.Log10(e.Point.Compute))],
                 [.. evaluations.Select(e => e.Point.Value)], nullSimulations, d, method);
@@ -130,8 +146,8 @@ public static class CalibrationHarness
         for (var d = 0; d < dataSets; d++)
         {
             var random = new Random(seed * 100_003 + d);
-            var points = SimulatedRlResults.Generate(Sigmoid, design, random).Select(e => e.Point).ToList();
-            var fitted = LawAnalysis.Run(new RlSigmoidLaw(), points, "simulated", options with { Seed = d }, "simulation");
+            var (points, stepZero) = Split(SimulatedRlResults.Generate(Sigmoid, design, random));
+            var fitted = LawAnalysis.Run(new RlSigmoidLaw(), points, "simulated", options with { Seed = d }, "simulation", stepZero);
             if (fitted.Failed) failed++;
             if (fitted.IntervalNote?.Contains("ceiling not determined", StringComparison.Ordinal) == true) undetermined++;
         }
@@ -149,9 +165,9 @@ public static class CalibrationHarness
         for (var d = 0; d < dataSets; d++)
         {
             var random = new Random(seed * 100_003 + d);
-            var points = SimulatedRlResults.Generate(sigmoidIsTrue ? Sigmoid : LogLinear, design, random).Select(e => e.Point).ToList();
-            var linear = LawAnalysis.Run(new RlLogLinearLaw(), points, "simulated", options with { Seed = d }, "simulation");
-            var sigmoid = LawAnalysis.Run(new RlSigmoidLaw(), points, "simulated", options with { Seed = d }, "simulation");
+            var (points, stepZero) = Split(SimulatedRlResults.Generate(sigmoidIsTrue ? Sigmoid : LogLinear, design, random));
+            var linear = LawAnalysis.Run(new RlLogLinearLaw(), points, "simulated", options with { Seed = d }, "simulation", stepZero);
+            var sigmoid = LawAnalysis.Run(new RlSigmoidLaw(), points, "simulated", options with { Seed = d }, "simulation", stepZero);
             var verdict = LawComparison.Compare(linear, sigmoid);
             if (LawComparison.PreferredByNonOverlap(linear, sigmoid) == trueLaw) rightByNonOverlap++;
             if (verdict.Preferred == trueLaw) right++;

@@ -21,18 +21,38 @@ public sealed record SimulationDesign(
     double FlopsPerStep = 1e12,
     int ProblemPool = 2000,
     double SeedEffectScale = 0,
-    EvaluationSchedule Schedule = EvaluationSchedule.Even)
+    EvaluationSchedule Schedule = EvaluationSchedule.Even,
+    bool EvaluateStepZero = false)
 {
+    /// <summary>The steps of <see cref="EvaluationSchedule.Listed"/> (e.g. a pipeline file's schedule), ascending, all ≥ 1.</summary>
+    public IReadOnlyList<int> ListedSteps { get; init; } = [];
+
+    /// <summary>
+    /// A design evaluating at exactly <paramref name="steps"/> (step 0 dropped: it is <see cref="EvaluateStepZero"/>),
+    /// the runs lasting until the last of them; the walk grows with the steps elapsed, as on a log-spaced schedule.
+    /// </summary>
+    public static SimulationDesign AtSteps(IEnumerable<int> steps, int runs, bool evaluateStepZero)
+    {
+        int[] listed = [.. steps.Where(s => s > 0).Distinct().Order()];
+        if (listed.Length == 0) throw new ArgumentException("no evaluation step after step 0", nameof(steps));
+        return new SimulationDesign(Runs: runs, Evaluations: listed.Length, Steps: listed[^1], Schedule: EvaluationSchedule.Listed,
+            EvaluateStepZero: evaluateStepZero)
+        { ListedSteps = listed };
+    }
+
     /// <summary>
     /// The evaluation steps of every run. Even: every Steps / Evaluations steps. LogSpaced: geometric from step 1 to
     /// Steps (Evaluations = 9, Steps = 256 give 1, 2, 4, …, 256, the rl-scaling pipeline's schedule), duplicates after
     /// rounding dropped.
     /// </summary>
-    public IReadOnlyList<int> EvaluationSteps() => Schedule == EvaluationSchedule.Even
-        ? [.. Enumerable.Range(1, Evaluations).Select(e => (int)Math.Round((double)e * Steps / Evaluations))]
-        : [.. Enumerable.Range(0, Evaluations)
+    public IReadOnlyList<int> EvaluationSteps() => Schedule switch
+    {
+        EvaluationSchedule.Even => [.. Enumerable.Range(1, Evaluations).Select(e => (int)Math.Round((double)e * Steps / Evaluations))],
+        EvaluationSchedule.Listed => ListedSteps,
+        _ => [.. Enumerable.Range(0, Evaluations)
             .Select(e => (int)Math.Round(Math.Pow(Steps, Evaluations == 1 ? 1 : (double)e / (Evaluations - 1))))
-            .Distinct()];
+            .Distinct()],
+    };
 }
 
 /// <summary>How a simulated run's evaluations are spaced in steps.</summary>
@@ -43,6 +63,9 @@ public enum EvaluationSchedule
 
     /// <summary>Geometrically from step 1 (1, 2, 4, …), as the shipped RL pipelines evaluate.</summary>
     LogSpaced,
+
+    /// <summary>At <see cref="SimulationDesign.ListedSteps"/> (a pipeline file's <c>eval_at_steps</c>).</summary>
+    Listed,
 }
 
 /// <summary>One simulated evaluation: the run, its step, and the law point the analysis sees.</summary>
@@ -70,6 +93,7 @@ public static class SimulatedRlResults
         var stepSd = design.RunWalkSd / Math.Sqrt(design.Evaluations);
         var schedule = design.EvaluationSteps();
         var perProblem = new double[design.Problems];
+        var problemsOfRun = new List<double[]>();
         for (var r = 0; r < design.Runs; r++)
         {
             var run = $"run{r}";
@@ -90,20 +114,50 @@ public static class SimulatedRlResults
                 var compute = flopsPerStep * step;
                 var progress = design.Schedule == EvaluationSchedule.Even ? (double)e / design.Evaluations : (double)step / design.Steps;
                 var score = law(compute) + deviation + seedEffect * progress;
-                for (var i = 0; i < design.Problems; i++)
-                {
-                    var p = Math.Clamp(score + difficulty[i], 0, 1);
-                    var successes = 0;
-                    for (var k = 0; k < design.SamplesPerProblem; k++)
-                        if (random.NextDouble() < p) successes++;
-                    perProblem[i] = (double)successes / design.SamplesPerProblem;
-                }
-                var mean = perProblem.Average();
-                var stderr = Math.Sqrt(perProblem.Sum(v => (v - mean) * (v - mean)) / (design.Problems - 1) / design.Problems);
+                var (mean, stderr) = Score(score, difficulty, design.SamplesPerProblem, perProblem, random);
                 evaluations.Add(new SimulatedEvaluation(run, step, new LawPoint(compute, mean, Cluster: run, StdError: stderr, Step: step)));
             }
+            problemsOfRun.Add(difficulty);
         }
+        // Step 0 (the base model, before any update: no walk yet) is drawn after every other evaluation, so designs
+        // with and without it share all other draws, and a fit with a measured floor sees the same data as one without.
+        if (design.EvaluateStepZero)
+            for (var r = 0; r < design.Runs; r++)
+            {
+                // A log-linear law has no value at compute 0; its value at step 1 stands in for the base model.
+                var baseScore = double.IsFinite(law(0)) ? law(0) : law(design.FlopsPerStep);
+                var (mean, stderr) = Score(baseScore, problemsOfRun[r], design.SamplesPerProblem, perProblem, random);
+                evaluations.Add(new SimulatedEvaluation($"run{r}", 0, new LawPoint(0, mean, Cluster: $"run{r}", StdError: stderr, Step: 0)));
+            }
         return evaluations;
+    }
+
+    /// <summary>The sampled pass@1 of a run's problems at true score <paramref name="score"/>, and its standard error over problems.</summary>
+    private static (double Mean, double StdError) Score(double score, double[] difficulty, int samples, double[] perProblem, Random random)
+    {
+        for (var i = 0; i < difficulty.Length; i++)
+        {
+            var p = Math.Clamp(score + difficulty[i], 0, 1);
+            var successes = 0;
+            for (var k = 0; k < samples; k++)
+                if (random.NextDouble() < p) successes++;
+            perProblem[i] = (double)successes / samples;
+        }
+        var mean = perProblem.Average();
+        return (mean, Math.Sqrt(perProblem.Sum(v => (v - mean) * (v - mean)) / (difficulty.Length - 1) / difficulty.Length));
+    }
+
+    /// <summary>
+    /// The expected pass rate over the problem pool at true score <paramref name="score"/>: the mean of
+    /// clamp(score + u, 0, 1) over difficulty offsets u uniform in ±spread. It equals the score in [spread, 1 − spread];
+    /// nearer 0 or 1 the clamp lifts (lowers) it — at the sigmoid truth's floor 0.1 with spread 0.2 it is 0.1125. A
+    /// measured step-0 pass@1 estimates this, so it is the truth a measured floor's interval must cover.
+    /// </summary>
+    public static double ExpectedPassRate(double score, double spread)
+    {
+        if (spread <= 0) return Math.Clamp(score, 0, 1);
+        static double Integral(double x) => x <= 0 ? 0 : x <= 1 ? x * x / 2 : 0.5 + (x - 1); // ∫ clamp(t, 0, 1) dt from −∞
+        return (Integral(score + spread) - Integral(score - spread)) / (2 * spread);
     }
 
     private static double[] DrawWithoutReplacement(double[] pool, int count, Random random)

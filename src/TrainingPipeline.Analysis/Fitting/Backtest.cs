@@ -20,14 +20,15 @@ public static class Backtest
         var cutoff = Math.Pow(10, logs.Max() - fraction * (logs.Max() - logs.Min()));
         var train = points.Where(p => p.Compute < cutoff).ToList();
         var heldOut = points.Where(p => p.Compute >= cutoff).ToList();
-        var needed = Math.Max(law.MinimumPoints, 2 * law.ParameterNames.Count);
-        var neededSteps = law.ParameterNames.Count + 1;
+        // Counted in fitted parameters: a measured one (the sigmoid's step-0 floor) costs the fitted half nothing.
+        var needed = Math.Max(law.MinimumPoints, 2 * law.FreeParameterCount);
+        var neededSteps = law.FreeParameterCount + 1;
         var (fittedPoints, fittedSteps) = CountDesignPoints(train);
         if (fittedPoints < needed || fittedSteps < neededSteps)
         {
             reason = $"not enough evaluations below the top {fraction:P0} of the compute range to backtest {law.Name} " +
                      $"(have {fittedPoints} points at {fittedSteps} distinct steps, need ≥ {needed} points — twice the law's " +
-                     $"{law.ParameterNames.Count} parameters — at ≥ {neededSteps} distinct steps)";
+                     $"{law.FreeParameterCount} fitted parameters — at ≥ {neededSteps} distinct steps)";
             return null;
         }
         var fit = TryFit(law, train, null);

@@ -9,6 +9,9 @@ public interface IScalingLaw
     /// <summary>Parameter names, in reporting order.</summary>
     IReadOnlyList<string> ParameterNames { get; }
 
+    /// <summary>How many parameters the fit estimates (fewer than <see cref="ParameterNames"/> when one is measured, not fitted).</summary>
+    int FreeParameterCount => ParameterNames.Count;
+
     /// <summary>Fewest points for which a fit is meaningful (more than the number of parameters).</summary>
     int MinimumPoints { get; }
 

@@ -6,8 +6,15 @@ namespace TrainingPipeline.Analysis.Fitting;
 /// and m = log10 C_mid keeps the midpoint on the scale of the data; L-BFGS starts from a small grid built from the
 /// data's range. When every score lies in [0, 1] (a pass rate), R0 and A are fitted through a logistic link so they
 /// stay in (0, 1): an unbounded ceiling let a backtest extrapolate a pass rate of 15 from a handful of noisy points.
+/// <para>
+/// With <paramref name="stepZero"/> (each run's evaluation at step 0, before the first update) the floor R0 is not
+/// fitted but measured, as ScaleRL does (Khatri et al. 2025: R0 is the initial performance): R0 is the mean over runs
+/// of their step-0 pass@1, and only A, B and C_mid are fitted. A fit on a subset of runs (a leave-one-run-out refit)
+/// takes the mean over that subset's runs only, so the run-level intervals of A, B and C_mid carry R0's uncertainty.
+/// Without it the fitted points (the early regime left out) all lie above the floor and nothing bounds R0 from below.
+/// </para>
 /// </summary>
-public sealed class RlSigmoidLaw : IScalingLaw
+public sealed class RlSigmoidLaw(IReadOnlyList<LawPoint>? stepZero = null) : IScalingLaw
 {
     public const string LawName = "rl-sigmoid";
     private static readonly double Ln10 = Math.Log(10);
@@ -15,6 +22,29 @@ public sealed class RlSigmoidLaw : IScalingLaw
     public string Name => LawName;
     public IReadOnlyList<string> ParameterNames { get; } = ["R0", "A", "B", "C_mid"];
     public int MinimumPoints => 5;
+
+    /// <summary>The step-0 evaluations the floor is measured from (empty: R0 is fitted).</summary>
+    public IReadOnlyList<LawPoint> StepZero { get; } = stepZero?.Where(p => double.IsFinite(p.Value)).ToList() ?? [];
+
+    /// <summary>True when R0 is the measured step-0 pass@1, not a fitted parameter.</summary>
+    public bool FloorIsMeasured => StepZero.Count > 0;
+
+    public int FreeParameterCount => FloorIsMeasured ? 3 : 4;
+
+    /// <summary>
+    /// The measured floor for a fit on <paramref name="points"/>: the mean over runs of the step-0 pass@1 of the runs
+    /// among those points (all step-0 evaluations when the points carry no run id or none of them matches).
+    /// </summary>
+    public double MeasuredFloor(IReadOnlyList<LawPoint> points) => FloorRuns(points).Average(r => r.Value);
+
+    /// <summary>Each run's step-0 value and standard error (mean over its step-0 rows), for the runs among <paramref name="points"/>.</summary>
+    public IReadOnlyList<(double Value, double StdError)> FloorRuns(IReadOnlyList<LawPoint> points)
+    {
+        var runs = points.Select(p => p.Cluster).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        var used = StepZero.Where(e => e.Cluster is { } run && runs.Contains(run)).ToList();
+        if (used.Count == 0) used = [.. StepZero];
+        return [.. used.GroupBy(e => e.Cluster ?? "").Select(g => (g.Average(e => e.Value), g.Average(e => e.StdError)))];
+    }
     public IReadOnlyCollection<string> ScaleParameters { get; } = ["B", "C_mid"];
 
     /// <summary>The floor and ceiling of a pass-rate fit are rates (intervals use the logit scale only when every estimate is in (0, 1)).</summary>
@@ -24,16 +54,18 @@ public sealed class RlSigmoidLaw : IScalingLaw
     {
         var x = points.Select(p => Math.Log10(p.Compute)).ToArray();
         var y = points.Select(p => p.Value).ToArray();
-        bool bounded = IsRate(y);
-        var starts = warmStart is null ? Starts(x, y, bounded) : [warmStart.InternalVector.ToArray()];
-        var result = MultiStartMinimizer.Minimize(v => Objective(v, x, y, bounded), starts);
+        double? floor = FloorIsMeasured ? MeasuredFloor(points) : null;
+        bool bounded = IsRate(y) && floor is null or (>= 0 and <= 1);
+        var starts = warmStart is null ? Starts(x, y, bounded, floor is not null) : [warmStart.InternalVector.ToArray()];
+        var result = MultiStartMinimizer.Minimize(v => Objective(v, x, y, bounded, floor), starts);
         var v = result.Minimizer;
+        var o = floor is null ? 1 : 0; // v = [R0, A, b, m], or [A, b, m] when the floor is measured
         var parameters = new Dictionary<string, double>
         {
-            ["R0"] = bounded ? Logistic(v[0]) : v[0],
-            ["A"] = bounded ? Logistic(v[1]) : v[1],
-            ["B"] = Math.Exp(v[2]),
-            ["C_mid"] = Math.Pow(10, v[3]),
+            ["R0"] = floor ?? (bounded ? Logistic(v[0]) : v[0]),
+            ["A"] = bounded ? Logistic(v[o]) : v[o],
+            ["B"] = Math.Exp(v[o + 1]),
+            ["C_mid"] = Math.Pow(10, v[o + 2]),
         };
         return new LawFit(Name, points.Count, parameters, result.Value, v);
     }
@@ -63,24 +95,29 @@ public sealed class RlSigmoidLaw : IScalingLaw
         return Math.Log(p / (1 - p));
     }
 
-    private static IEnumerable<double[]> Starts(double[] x, double[] y, bool bounded)
+    private static IEnumerable<double[]> Starts(double[] x, double[] y, bool bounded, bool floorMeasured)
     {
         double yMin = y.Min(), yMax = y.Max(), range = Math.Max(yMax - yMin, 1e-6);
         var sortedX = x.Order().ToArray();
-        foreach (var r0 in new[] { yMin, yMin - 0.1 * range })
+        foreach (var r0 in floorMeasured ? [double.NaN] : new[] { yMin, yMin - 0.1 * range })
             foreach (var ceiling in new[] { yMax, yMax + 0.5 * range })
                 foreach (var slope in new[] { 0.5, 1.0, 2.0, 4.0 })
                     foreach (var q in new[] { 0.1, 0.3, 0.5, 0.7, 0.9 })
-                        yield return [bounded ? Logit(r0) : r0, bounded ? Logit(ceiling) : ceiling, Math.Log(slope), sortedX[(int)(q * (sortedX.Length - 1))]];
+                    {
+                        double[] rest = [bounded ? Logit(ceiling) : ceiling, Math.Log(slope), sortedX[(int)(q * (sortedX.Length - 1))]];
+                        yield return floorMeasured ? rest : [bounded ? Logit(r0) : r0, .. rest];
+                    }
     }
 
-    private static (double, double[]) Objective(double[] v, double[] x, double[] y, bool bounded)
+    /// <summary>Half the residual sum of squares and its gradient; v = [R0, A, b, m], or [A, b, m] with a measured floor.</summary>
+    private static (double, double[]) Objective(double[] v, double[] x, double[] y, bool bounded, double? measuredFloor)
     {
+        var o = measuredFloor is null ? 1 : 0;
         // With the logistic link, d(R0)/d(v0) = R0 (1 − R0); likewise for A.
-        double r0 = bounded ? Logistic(v[0]) : v[0], ceiling = bounded ? Logistic(v[1]) : v[1];
+        double r0 = measuredFloor ?? (bounded ? Logistic(v[0]) : v[0]), ceiling = bounded ? Logistic(v[o]) : v[o];
         double dr0 = bounded ? r0 * (1 - r0) : 1, dCeiling = bounded ? ceiling * (1 - ceiling) : 1;
-        double slope = Math.Exp(v[2]), mid = v[3];
-        var gradient = new double[4];
+        double slope = Math.Exp(v[o + 1]), mid = v[o + 2];
+        var gradient = new double[v.Length];
         var total = 0.0;
         for (var i = 0; i < x.Length; i++)
         {
@@ -89,10 +126,10 @@ public sealed class RlSigmoidLaw : IScalingLaw
             var residual = r0 + (ceiling - r0) * s - y[i];
             total += 0.5 * residual * residual;
             var ds = s * (1 - s) * (ceiling - r0);
-            gradient[0] += residual * (1 - s) * dr0;
-            gradient[1] += residual * s * dCeiling;
-            gradient[2] += residual * ds * slope * Ln10 * (x[i] - mid);
-            gradient[3] -= residual * ds * slope * Ln10;
+            if (o == 1) gradient[0] += residual * (1 - s) * dr0;
+            gradient[o] += residual * s * dCeiling;
+            gradient[o + 1] += residual * ds * slope * Ln10 * (x[i] - mid);
+            gradient[o + 2] -= residual * ds * slope * Ln10;
         }
         return (total, gradient);
     }

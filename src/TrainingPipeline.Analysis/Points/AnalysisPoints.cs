@@ -17,4 +17,11 @@ public sealed record AnalysisPoints(
     /// </summary>
     public IReadOnlyDictionary<string, IReadOnlyList<LawPoint>> PretrainOtherEvalSets { get; init; } =
         new Dictionary<string, IReadOnlyList<LawPoint>>();
+
+    /// <summary>
+    /// Per RL group (the keys of <see cref="RlGroups"/>): its runs' step-0 pass@1 evaluations, at zero RL compute and so
+    /// not in the group's points; rl-sigmoid measures its floor R0 from them instead of fitting it.
+    /// </summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<LawPoint>> RlStepZero { get; init; } =
+        new Dictionary<string, IReadOnlyList<LawPoint>>();
 }

@@ -87,13 +87,22 @@ public static class ResultsPoints
         if (rlEvals.Count < allRlEvals.Count)
             notes.Add($"{allRlEvals.Count - rlEvals.Count} RL pass@1 evals are not finite numbers; left out");
         var skipped = rlEvals.Count(e => e.RunFlops <= 0);
-        if (skipped > 0) notes.Add($"{skipped} RL pass@1 evals at zero RL compute (before the first update) are not on the log-compute axis; left out of the RL fits");
+        if (skipped > 0)
+            notes.Add($"{skipped} RL pass@1 evals at zero RL compute (before the first update) are not on the log-compute axis; left out of the RL fits, " +
+                      "except that the step-0 evals measure rl-sigmoid's floor R0 (the mean over runs of their step-0 pass@1)");
         var positive = rlEvals.Where(e => e.RunFlops > 0).ToList();
         var cohorts = RlCohorts(rlRuns, notes);
+        string GroupOf(EvalRow e) => $"{e.EvalSet} / {e.Split}{cohorts[e.RunId]}";
+        static LawPoint Point(EvalRow e) => new(e.RunFlops, e.Value, Cluster: e.RunId, StdError: e.Stderr, Step: e.Step);
         var groups = positive
-            .GroupBy(e => $"{e.EvalSet} / {e.Split}{cohorts[e.RunId]}")
+            .GroupBy(GroupOf)
             .OrderBy(g => g.Key, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => (IReadOnlyList<LawPoint>)[.. g.Select(e => new LawPoint(e.RunFlops, e.Value, Cluster: e.RunId, StdError: e.Stderr, Step: e.Step))]);
+            .ToDictionary(g => g.Key, g => (IReadOnlyList<LawPoint>)[.. g.Select(Point)]);
+        // Step 0 is the base model each run starts from, evaluated before the first update (TrainingLoop always does).
+        var stepZero = rlEvals.Where(e => e.Step == 0 && e.RunFlops <= 0)
+            .GroupBy(GroupOf)
+            .Where(g => groups.ContainsKey(g.Key))
+            .ToDictionary(g => g.Key, g => (IReadOnlyList<LawPoint>)[.. g.Select(Point)]);
         var heldOut = positive.Where(e => e.Split == HeldOut)
             .GroupBy(e => (e.RunId, e.Step))
             .Select(g => new RlHeldOutPoint(cohorts[g.Key.RunId], g.Key.RunId, g.Key.Step, g.First().RunFlops, g.Average(e => e.Value)))
@@ -103,6 +112,7 @@ public static class ResultsPoints
         return new AnalysisPoints(fitted is null ? [] : byEvalSets[fitted], curves, groups, heldOut, summaries, notes)
         {
             PretrainOtherEvalSets = byEvalSets.Where(g => g.Key != fitted).ToDictionary(g => g.Key, g => g.Value),
+            RlStepZero = stepZero,
         };
     }
 

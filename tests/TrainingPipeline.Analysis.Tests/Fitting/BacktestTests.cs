@@ -32,7 +32,7 @@ public class BacktestTests
     {
         var points = SyntheticData.Sigmoid(seed: 0, count: 6);
         Assert.Null(Backtest.Run(new RlSigmoidLaw(), points, 0.25, out var reason));
-        Assert.Contains("need ≥ 8 points — twice the law's 4 parameters — at ≥ 5 distinct steps", reason);
+        Assert.Contains("need ≥ 8 points — twice the law's 4 fitted parameters — at ≥ 5 distinct steps", reason);
     }
 
     [Fact]

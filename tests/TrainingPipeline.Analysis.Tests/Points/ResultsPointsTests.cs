@@ -174,6 +174,9 @@ public sealed class ResultsPointsTests : IDisposable
         Assert.Contains(points.Notes, n => n.Contains("running"));
         Assert.Equal(1e6, Assert.Single(points.RlGroups["arith / held_out"]).Compute);
         Assert.Contains(points.Notes, n => n.Contains("zero RL compute"));
+        // The step-0 eval is kept aside for the group: rl-sigmoid measures its floor R0 from it.
+        var stepZero = Assert.Single(points.RlStepZero["arith / held_out"]);
+        Assert.Equal((0.1, "rl", 0L), (stepZero.Value, stepZero.Cluster, stepZero.Step));
     }
 
     [Fact]

@@ -84,7 +84,7 @@ public sealed class ContaminationCheckTests : IDisposable
     public void RlPromptsScannedCountsThePromptsOfEveryDynamicSamplingRound()
     {
         // 4 steps × 2 prompts × up to 3 rounds: the check draws (and the row must count) 24 prompts, not steps × prompts.
-        var plan = TempWorkspace.Plan(Spec.Replace("\"eval_problems\": 300", "\"eval_problems\": 300, \"dynamic_sampling\": true, \"dynamic_sampling_max_rounds\": 3",
+        var plan = TestPlans.RealPlan(Spec.Replace("\"eval_problems\": 300", "\"eval_problems\": 300, \"dynamic_sampling\": true, \"dynamic_sampling_max_rounds\": 3",
             StringComparison.Ordinal));
         var result = ContaminationCheck.Run(plan);
         Assert.Equal(24, Assert.Single(Assert.Single(result.ByRun).Value).RlPromptsScanned);
@@ -110,7 +110,7 @@ public sealed class ContaminationCheckTests : IDisposable
     [Fact]
     public void AnUnrewardedFamilyIsUnrewardedOnlyInLineagesThatPreTrainedOnIt()
     {
-        var plan = TempWorkspace.Plan(TwoLineages);
+        var plan = TestPlans.RealPlan(TwoLineages);
         var rlRuns = plan.Runs.Where(r => r.Rl is not null).ToList();
         Assert.Equal(2, rlRuns.Count);
         var result = ContaminationCheck.Run(plan);

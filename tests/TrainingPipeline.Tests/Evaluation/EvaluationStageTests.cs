@@ -75,7 +75,7 @@ public sealed class EvaluationStageTests : IDisposable
     [Fact]
     public void EvaluatedProblemsFoundInTrainingDataStopTheVerbUnlessTheSpecAllowsIt()
     {
-        var plan = TempWorkspace.Plan(WorkedSums);
+        var plan = TestPlans.RealPlan(WorkedSums);
         var env = _workspace.Environment();
         new PipelineRunner(env).Run(plan);
         int evals = ResultsReader.ReadEvals(env.ResultsRoot).Count;
@@ -87,7 +87,7 @@ public sealed class EvaluationStageTests : IDisposable
         Assert.Equal(evals, ResultsReader.ReadEvals(env.ResultsRoot).Count);
         Assert.Empty(ResultsReader.ReadContamination(env.ResultsRoot));
 
-        var allowed = TempWorkspace.Plan(WorkedSums.Replace("\"seed\": 7,", "\"seed\": 7, \"allow_contamination\": true,", StringComparison.Ordinal));
+        var allowed = TestPlans.RealPlan(WorkedSums.Replace("\"seed\": 7,", "\"seed\": 7, \"allow_contamination\": true,", StringComparison.Ordinal));
         var outcome = new EvaluationStage(env, allowed, "leak.json").Run(request);
         var row = Assert.Single(ResultsReader.ReadContamination(env.ResultsRoot));
         Assert.Equal((EvaluationStage.Stage, 3L, 3L), (row.Stage, row.EvalPrompts, row.Contaminated));
