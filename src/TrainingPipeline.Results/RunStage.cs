@@ -56,15 +56,16 @@ public readonly record struct RunStage
     /// <summary>Reads a wire string; false for anything <see cref="ToString"/> cannot have written.</summary>
     public static bool TryParse(string? text, out RunStage stage)
     {
-        stage = text switch
+        if (text == "rl") stage = Rl;
+        else if (text == "eval") stage = Eval;
+        else if (text is not null && text.StartsWith(PretrainPrefix, StringComparison.Ordinal) && text.Length > PretrainPrefix.Length)
+            stage = new(StageKind.Pretrain, text[PretrainPrefix.Length..]);
+        else
         {
-            "rl" => Rl,
-            "eval" => Eval,
-            not null when text.StartsWith(PretrainPrefix, StringComparison.Ordinal) && text.Length > PretrainPrefix.Length =>
-                new(StageKind.Pretrain, text[PretrainPrefix.Length..]),
-            _ => default,
-        };
-        return text is "rl" or "eval" || stage.Phase is not null;
+            stage = default;
+            return false;
+        }
+        return true;
     }
 
     public static RunStage Parse(string text) => TryParse(text, out var stage) ? stage

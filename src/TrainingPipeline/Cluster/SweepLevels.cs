@@ -1,5 +1,5 @@
-using TrainingPipeline.Results;
 using TrainingPipeline.Config;
+using TrainingPipeline.Results;
 
 namespace TrainingPipeline.Cluster;
 

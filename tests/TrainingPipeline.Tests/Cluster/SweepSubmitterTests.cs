@@ -1,9 +1,9 @@
 using TrainingPipeline.Cluster;
 using TrainingPipeline.Pipeline;
+using TrainingPipeline.Results;
+using TrainingPipeline.Tests.Config;
 using TrainingPipeline.Tests.Pipeline;
 using TrainingPipeline.Tests.Training;
-using TrainingPipeline.Tests.Config;
-using TrainingPipeline.Results;
 
 namespace TrainingPipeline.Tests.Cluster;
 

@@ -1,7 +1,7 @@
 using TrainingPipeline.Config;
 using TrainingPipeline.Model;
-using static TrainingPipeline.Tests.Config.TestPlans;
 using TrainingPipeline.Results;
+using static TrainingPipeline.Tests.Config.TestPlans;
 
 namespace TrainingPipeline.Tests.Config;
 
@@ -18,6 +18,20 @@ public class RunPlanTests
         Assert.All(plan.Runs, r => Assert.Matches("^[0-9a-f]{16}$", r.Id));
         Assert.Contains("\"corpus_breadth\":3", plan.Runs[2].ConfigJson);
         Assert.Contains("\"rl_breadth\":1", plan.Runs[2].ConfigJson);
+    }
+
+    /// <summary>Typed stages still record the wire strings in config_json and in the identity its id hashes.</summary>
+    [Fact]
+    public void ConfigJsonAndIdentityRecordTheStagesWireString()
+    {
+        var plan = Plan(SpecLoaderTests.Valid);
+        Assert.Equal([StageKind.Pretrain, StageKind.Pretrain, StageKind.Rl], plan.Runs.Select(r => r.Stage.Kind));
+        foreach (var run in plan.Runs)
+        {
+            var json = System.Text.Json.Nodes.JsonNode.Parse(run.ConfigJson)!;
+            Assert.Equal(run.Stage.ToString(), (string?)json["stage"]);
+            Assert.Equal(run.Stage.ToString(), (string?)json["identity"]!["stage"]);
+        }
     }
 
     [Fact]

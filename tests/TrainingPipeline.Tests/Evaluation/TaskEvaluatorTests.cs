@@ -1,9 +1,9 @@
 using TrainingPipeline.Data;
 using TrainingPipeline.Evaluation;
 using TrainingPipeline.Model;
+using TrainingPipeline.Results;
 using TrainingPipeline.Tasks;
 using static TorchSharp.torch;
-using TrainingPipeline.Results;
 
 namespace TrainingPipeline.Tests.Evaluation;
 
