@@ -23,10 +23,10 @@ internal static class AnalysisHook
     public static void NoteUnfinishedRuns(string resultsRoot, TextWriter log)
     {
         if (!Directory.Exists(resultsRoot)) return;
-        var unfinished = ResultsReader.ReadRuns(resultsRoot).Where(r => r.Status != ResultTables.StatusCompleted).ToList();
+        var unfinished = ResultsReader.ReadRuns(resultsRoot).Where(r => r.Status != RunStatus.Completed).ToList();
         if (unfinished.Count == 0) return;
         log.WriteLine($"note: the analysis covers {unfinished.Count} run(s) not completed, with the rows they have stored so far: " +
-            string.Join(", ", unfinished.Select(r => $"{r.RunId} ({r.Stage}, {r.Status})")) +
+            string.Join(", ", unfinished.Select(r => $"{r.RunId} ({r.Stage}, {RunStatuses.Name(r.Status)})")) +
             ". A run marked running is being trained by another invocation, or was killed; re-run the analysis " +
             "(analyze run <pipeline>) once every run is completed.");
     }

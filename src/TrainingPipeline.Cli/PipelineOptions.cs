@@ -91,7 +91,7 @@ internal sealed class PipelineOptions
         bool fresh = parsed.GetValue(Fresh);
         var pending = plan.Runs
             .Where(r => (include?.Invoke(r) ?? true)
-                        && (fresh || Results.RunLedger.LatestStatus(env.ResultsRoot, r.Id) != Results.ResultTables.StatusCompleted))
+                        && (fresh || Results.RunLedger.LatestStatus(env.ResultsRoot, r.Id) != Results.RunStatus.Completed))
             .ToList();
         MemoryCheck.Check(plan with { Runs = pending }, parsed.GetValue(Pipeline)!.FullName, MemoryCheck.AvailableBytes,
             modelInHostMemory: env.Device.type == TorchSharp.DeviceType.CPU);

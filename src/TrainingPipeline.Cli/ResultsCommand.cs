@@ -40,11 +40,11 @@ internal static class ResultsCommand
             throw new BadInputException(root, "steps/evals", $"{duplicates.Count} key(s) are stored more than once (two writers shared this folder?)",
                 $"repair with `results check {root} --repair` (keeps the newest row of each key)");
 
-        var statuses = ResultsReader.ReadRuns(root).ToDictionary(r => r.RunId, r => r.Status);
+        var statuses = ResultsReader.ReadRuns(root).ToDictionary(r => r.RunId, r => (RunStatus?)r.Status);
         string output = Path.GetDirectoryName(root) ?? root;
         foreach (var runId in duplicates.Select(d => d.RunId).Distinct())
         {
-            if (statuses.GetValueOrDefault(runId) != ResultTables.StatusCompleted)
+            if (statuses.GetValueOrDefault(runId) != RunStatus.Completed)
             {
                 Console.WriteLine($"run {runId}: not repaired, it is not completed (resume it with `run`, then repair)");
                 continue;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using TrainingPipeline.Config;
 using TrainingPipeline.Pipeline;
+using TrainingPipeline.Results;
 
 namespace TrainingPipeline.Cli;
 
@@ -14,10 +15,10 @@ internal static class RunCommand
         include: null, analyze: true);
 
     public static Command CreatePretrain() => Build("pretrain", "Run only the pre-training phases of a pipeline.",
-        include: r => r.Stage.StartsWith("pretrain_", StringComparison.Ordinal), analyze: false);
+        include: r => r.Stage.Kind == StageKind.Pretrain, analyze: false);
 
     public static Command CreateRl() => Build("rl", "Run only the RL stage of a pipeline (its pre-training runs must be complete).",
-        include: r => r.Stage == "rl", analyze: false);
+        include: r => r.Stage.Kind == StageKind.Rl, analyze: false);
 
     private static Command Build(string name, string description, Func<PlannedRun, bool>? include, bool analyze)
     {

@@ -65,8 +65,8 @@ internal static partial class SweepCommand
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{"run_id",-18}{"stage",-18}{"results",-13}{"slurm task",-16}slurm state"));
             foreach (var row in rows)
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{row.RunId,-18}{row.Stage,-18}{row.ResultsStatus,-13}{row.SlurmTask ?? "-",-16}{row.SlurmState}"));
-            int done = rows.Count(r => r.ResultsStatus == ResultTables.StatusCompleted);
+                    $"{row.RunId,-18}{row.Stage,-18}{(row.ResultsStatus is { } status ? RunStatuses.Name(status) : "no rows"),-13}{row.SlurmTask ?? "-",-16}{row.SlurmState}"));
+            int done = rows.Count(r => r.ResultsStatus == RunStatus.Completed);
             Console.WriteLine($"{done}/{rows.Count} runs completed; {submissions.Count} submission(s) under {SweepSubmission.RootFor(output)}" +
                 (accounting is null && ids.Count > 0 ? "; sacct unavailable (no accounting), so finished tasks show as 'left the queue'" : ""));
             return Program.Success;

@@ -36,7 +36,7 @@ public sealed class PretrainTrainer(PretrainTrainerOptions options) : IEstimator
             throw new BadInputException(nameof(PretrainTrainerOptions), nameof(Options.Tokens), $"{Options.Tokens} is not positive", "give a token budget, e.g. 100000");
         var training = (Options.Training ?? new PretrainSection([])) with { Phases = [] };
         var mixture = new SortedDictionary<string, double>(StringComparer.Ordinal) { [domain.Id] = 1.0 };
-        var config = new PretrainRunConfig("pretrain_mlnet", null, Options.Seed, Options.Model, "byte", "mlnet", mixture,
+        var config = new PretrainRunConfig(RunStage.Pretrain("mlnet"), null, Options.Seed, Options.Model, "byte", "mlnet", mixture,
             Options.Tokens, [], false, training, Options.Precision);
         var (id, json) = RunPlan.Identify(config);
         return new PlannedRun(id, config.Stage, null, json, config, null, new Dictionary<string, string>());
@@ -77,9 +77,9 @@ public sealed class GrpoTrainer(GrpoTrainerOptions options) : IEstimator<CausalL
         };
         CheckRl(rl);
         // Corpus breadth: the policy's pre-training mixture is one data view (or unknown): 1.
-        var config = new RlRunConfig("rl", policy.RunId, Options.Seed, policy.Options.Model, "byte", rl, 1, Options.Precision);
+        var config = new RlRunConfig(RunStage.Rl, policy.RunId, Options.Seed, policy.Options.Model, "byte", rl, 1, Options.Precision);
         var (id, json) = RunPlan.Identify(config);
-        var run = new PlannedRun(id, "rl", policy.RunId, json, null, config, new Dictionary<string, string>());
+        var run = new PlannedRun(id, config.Stage, policy.RunId, json, null, config, new Dictionary<string, string>());
         return TrainerRuns.Train(folders, Options.Device, run, policy.Options.Model, Options.TaskFamily,
             domains: null, families: name => name == family.Name ? family : TaskRegistry.Get(name));
     }

@@ -31,6 +31,7 @@ public sealed class RunRecord
     public DateTime StartedAt { get; set; }
     [JsonPropertyName("ended_at"), ParquetTimestamp(ParquetTimestampResolution.Microseconds)]
     public DateTime? EndedAt { get; set; }
+    /// <summary>A <see cref="RunStatus"/> as its word (<see cref="RunStatuses.Name"/>).</summary>
     [JsonPropertyName("status")] public string Status { get; set; } = "";
     /// <summary>What a reader of this run's numbers must know about its settings (e.g. that clip-higher had no
     /// effect), one note per line; null when there is none and in files written before the column.</summary>
@@ -149,9 +150,4 @@ public static class ResultTables
     /// the <c>unrewarded</c> split and the <c>contamination</c> table. Rows without the column are version 1.
     /// </summary>
     public const int SchemaVersion = 2;
-
-    public const string StatusRunning = "running";
-    public const string StatusCompleted = "completed";
-    public const string StatusFailed = "failed";
-    public const string StatusInterrupted = "interrupted";
 }

@@ -25,13 +25,13 @@ public static class ResultsReader
             .Select(r => new RunRow(
                 r.RunId,
                 r.OptionalString("experiment") ?? "",
-                r.String("stage"),
+                r.Stage("stage"),
                 r.OptionalString("parent_run_id"),
                 r.OptionalString("config_json") ?? "{}",
                 r.Values.ContainsKey("seed") ? r.Long("seed") : 0,
                 r.Values.ContainsKey("params_total") ? r.Count("params_total") : 0,
                 r.Count("params_non_embedding"),
-                r.String("status"),
+                r.Status("status"),
                 r.Timestamp("written_at")))
             .GroupBy(r => r.RunId)
             .Select(g => g.MaxBy(r => r.WrittenAt)!)
@@ -41,7 +41,7 @@ public static class ResultsReader
         [.. PartFileRows.Read(resultsDirectory, "steps")
             .Select(r => new StepRow(
                 r.RunId,
-                r.String("stage"),
+                r.Stage("stage"),
                 r.Count("step"),
                 r.Count("tokens"),
                 r.Amount("flops"),
@@ -56,7 +56,7 @@ public static class ResultsReader
         [.. PartFileRows.Read(resultsDirectory, "evals")
             .Select(r => new EvalRow(
                 r.RunId,
-                r.String("stage"),
+                r.Stage("stage"),
                 r.Count("step"),
                 r.Amount("flops"),
                 r.Amount("run_flops"),
@@ -79,7 +79,7 @@ public static class ResultsReader
     public static IReadOnlyList<ContaminationRow> ReadContamination(string resultsDirectory) =>
         [.. PartFileRows.Read(resultsDirectory, ResultTables.Contamination)
             .Select(r => new ContaminationRow(r.RunId, r.String("eval_set"), r.String("split"), r.Count("eval_prompts"),
-                r.Count("contaminated"), r.Timestamp("written_at"), r.OptionalString("stage") ?? ContaminationRow.TrainingStage))
+                r.Count("contaminated"), r.Timestamp("written_at"), r.OptionalString("stage") is null ? ContaminationRow.TrainingStage : r.Stage("stage")))
             .GroupBy(c => (c.RunId, c.Stage, c.EvalSet, c.Split))
             .Select(g => g.MaxBy(c => c.WrittenAt)!)
             .OrderBy(c => c.RunId, StringComparer.Ordinal).ThenBy(c => c.EvalSet, StringComparer.Ordinal)];
@@ -89,8 +89,14 @@ public static class ResultsReader
 /// <param name="Stage">Whose evaluations were checked: <c>rl</c> (the RL stage's, written by <c>run</c>) or <c>eval</c>
 /// (the <c>eval</c> verb's).</param>
 public sealed record ContaminationRow(string RunId, string EvalSet, string Split, long EvalPrompts, long Contaminated, DateTime WrittenAt,
-    string Stage = ContaminationRow.TrainingStage)
+    RunStage Stage)
 {
+    /// <summary>A row of the training stage (as rows written before the <c>stage</c> column read).</summary>
+    public ContaminationRow(string RunId, string EvalSet, string Split, long EvalPrompts, long Contaminated, DateTime WrittenAt)
+        : this(RunId, EvalSet, Split, EvalPrompts, Contaminated, WrittenAt, TrainingStage)
+    {
+    }
+
     /// <summary>The stage of rows that check the training stage's own evaluations (and of rows without the column).</summary>
-    public const string TrainingStage = "rl";
+    public static RunStage TrainingStage => RunStage.Rl;
 }

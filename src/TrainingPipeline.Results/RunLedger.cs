@@ -6,11 +6,12 @@ namespace TrainingPipeline.Results;
 public static class RunLedger
 {
     /// <summary>The status of the run's newest row, or null when the dataset has no row for it.</summary>
-    public static string? LatestStatus(string resultsRoot, string runId)
+    public static RunStatus? LatestStatus(string resultsRoot, string runId)
     {
         string folder = ResultsWriter.PartitionFolder(resultsRoot, ResultTables.Runs, runId);
         if (!Directory.Exists(folder)) return null;
         RunRecord? latest = null;
+        string latestFile = "";
         foreach (var file in Directory.GetFiles(folder, "*.parquet"))
         {
             IList<RunRecord> rows;
@@ -25,9 +26,9 @@ public static class RunLedger
                     "the results dataset is damaged; restore it or re-run with --fresh");
             }
             foreach (var row in rows)
-                if (latest is null || row.WrittenAt > latest.WrittenAt) latest = row;
+                if (latest is null || row.WrittenAt > latest.WrittenAt) (latest, latestFile) = (row, file);
         }
-        return latest?.Status;
+        return latest is null ? null : RunStatuses.Read(latest.Status, latestFile, "status");
     }
 
     /// <summary>Deletes every table partition of a run (used by --fresh).</summary>

@@ -28,7 +28,7 @@ public class ContaminationNoteTests
     public void TheEvalVerbsChecksAreNotTheRlRunsCount()
     {
         // The eval verb checked other problems of the same run (stage eval): the laws do not fit those rows.
-        var note = AnalysisStage.ContaminationNote([Row("a", "addition", 500, 0), Row("a", "addition", 3, 3) with { Stage = "eval" }]);
+        var note = AnalysisStage.ContaminationNote([Row("a", "addition", 500, 0), Row("a", "addition", 3, 3) with { Stage = RunStage.Eval }]);
         Assert.Equal("contamination: 0 of 500 evaluation prompts (1 RL runs) occur in training data", note);
     }
 

@@ -88,7 +88,7 @@ public sealed class ResultsReaderTests : IDisposable
 
         var run = Assert.Single(data.Runs);
         Assert.Equal("abc", run.RunId);
-        Assert.Equal("completed", run.Status);
+        Assert.Equal(RunStatus.Completed, run.Status);
         Assert.Equal(1000, run.ParamsNonEmbedding);
         Assert.Equal([1L, 2, 3, 4], data.Steps.Select(s => s.Step));
         Assert.Equal(3.5, data.Steps.Single(s => s.Step == 3).Loss);

@@ -42,7 +42,7 @@ public sealed class ResultsWriterTests : IDisposable
         writer.Append(ResultTables.Runs, "runa", new[] { new RunRecord
         {
             Experiment = "t", Stage = "pretrain_narrow", ConfigJson = "{}", ConfigHash = "runa", Seed = 7,
-            StartedAt = DateTime.UtcNow, Status = ResultTables.StatusCompleted, WrittenAt = DateTime.UtcNow,
+            StartedAt = DateTime.UtcNow, Status = RunStatuses.Name(RunStatus.Completed), WrittenAt = DateTime.UtcNow,
         } });
         writer.AppendSteps(ResultTables.Evals, "runa", 2, 2, new[] { new EvalRecord
         {

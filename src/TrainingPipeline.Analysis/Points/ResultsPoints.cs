@@ -1,4 +1,5 @@
 using TrainingPipeline.Analysis.Fitting;
+using TrainingPipeline.Results;
 using TrainingPipeline.Results.Reading;
 
 namespace TrainingPipeline.Analysis.Points;
@@ -36,7 +37,7 @@ public static class ResultsPoints
 
         var pretrain = new List<(string Group, int Phase, LawPoint Point)>();
         var curves = new List<LossCurvePoint>();
-        foreach (var run in data.Runs.Where(r => r.Stage.StartsWith("pretrain", StringComparison.Ordinal)))
+        foreach (var run in data.Runs.Where(r => r.Stage.IsPretrain))
         {
             var allLossEvals = evalsByRun[run.RunId].Where(e => e.Metric == "loss" && e.Split == InDistribution).ToList();
             var lossEvals = allLossEvals.Where(e => double.IsFinite(e.Value)).ToList();
@@ -44,9 +45,9 @@ public static class ResultsPoints
                 notes.Add($"run {run.RunId}: {allLossEvals.Count - lossEvals.Count} loss evals are not finite (a diverged evaluation?); left out");
             foreach (var atStep in lossEvals.GroupBy(e => e.Step).OrderBy(g => g.Key))
                 curves.Add(new LossCurvePoint(run.RunId, run.ParamsNonEmbedding, atStep.Max(e => e.Flops), atStep.Average(e => e.Value)));
-            if (run.Status != "completed")
+            if (run.Status != RunStatus.Completed)
             {
-                notes.Add($"pre-training run {run.RunId} is {run.Status}; left out of the loss fits");
+                notes.Add($"pre-training run {run.RunId} is {RunStatuses.Name(run.Status)}; left out of the loss fits");
                 continue;
             }
             if (lossEvals.Count == 0)
@@ -77,11 +78,11 @@ public static class ResultsPoints
 
         // Only completed runs are pooled: a run still in progress has evaluations at low compute only and would pull
         // the fit towards its partial curve (and a crashed one may never finish).
-        foreach (var unfinished in data.Runs.Where(r => r.Stage == "rl" && r.Status != "completed"))
-            notes.Add($"RL run {unfinished.RunId} is {unfinished.Status}; left out of the RL fits until it completes");
-        var rlRuns = data.Runs.Where(r => r.Stage == "rl" && r.Status == "completed").ToList();
+        foreach (var unfinished in data.Runs.Where(r => r.Stage.Kind == StageKind.Rl && r.Status != RunStatus.Completed))
+            notes.Add($"RL run {unfinished.RunId} is {RunStatuses.Name(unfinished.Status)}; left out of the RL fits until it completes");
+        var rlRuns = data.Runs.Where(r => r.Stage.Kind == StageKind.Rl && r.Status == RunStatus.Completed).ToList();
         // Only the RL stage's own evaluations: rows of the `eval` verb (stage "eval") may use other settings.
-        var allRlEvals = rlRuns.SelectMany(r => evalsByRun[r.RunId]).Where(e => e.Stage == "rl" && e.Metric == "pass@1").ToList();
+        var allRlEvals = rlRuns.SelectMany(r => evalsByRun[r.RunId]).Where(e => e.Stage.Kind == StageKind.Rl && e.Metric == "pass@1").ToList();
         var rlEvals = allRlEvals.Where(e => double.IsFinite(e.Value)).ToList();
         if (rlEvals.Count < allRlEvals.Count)
             notes.Add($"{allRlEvals.Count - rlEvals.Count} RL pass@1 evals are not finite numbers; left out");
@@ -106,7 +107,7 @@ public static class ResultsPoints
             .GroupBy(e => (e.RunId, e.Step))
             .Select(g => new RlHeldOutPoint(cohorts[g.Key.RunId], g.Key.RunId, g.Key.Step, g.First().RunFlops, g.Average(e => e.Value)))
             .ToList();
-        var summaries = rlRuns.Select(r => Summarize(r, evalsByRun[r.RunId].Where(e => e.Stage == "rl" && e.Metric == "pass@1" && double.IsFinite(e.Value)).ToList()))
+        var summaries = rlRuns.Select(r => Summarize(r, evalsByRun[r.RunId].Where(e => e.Stage.Kind == StageKind.Rl && e.Metric == "pass@1" && double.IsFinite(e.Value)).ToList()))
             .OfType<RlRunSummary>().ToList();
         return new AnalysisPoints(fitted is null ? [] : byEvalSets[fitted], curves, groups, heldOut, summaries, notes)
         {
@@ -201,7 +202,7 @@ public static class ResultsPoints
     {
         int phase = 0;
         var seen = new HashSet<string>();
-        for (RunRow? current = run; current is not null && current.Stage.StartsWith("pretrain", StringComparison.Ordinal) && seen.Add(current.RunId);)
+        for (RunRow? current = run; current is not null && current.Stage.IsPretrain && seen.Add(current.RunId);)
         {
             phase++;
             current = current.ParentRunId is { } parent && runs.TryGetValue(parent, out var p) ? p : null;
@@ -218,7 +219,7 @@ public static class ResultsPoints
         var root = run;
         var seen = new HashSet<string> { run.RunId };
         while (root.ParentRunId is { } parent && runs.TryGetValue(parent, out var p)
-               && p.Stage.StartsWith("pretrain", StringComparison.Ordinal) && seen.Add(p.RunId))
+               && p.Stage.IsPretrain && seen.Add(p.RunId))
             root = p;
         return root.RunId;
     }
@@ -227,7 +228,7 @@ public static class ResultsPoints
     {
         var total = 0.0;
         var seen = new HashSet<string>();
-        for (RunRow? current = run; current is not null && current.Stage.StartsWith("pretrain", StringComparison.Ordinal);)
+        for (RunRow? current = run; current is not null && current.Stage.IsPretrain;)
         {
             if (!seen.Add(current.RunId) || !finalTokens.TryGetValue(current.RunId, out var tokens)) return null;
             total += tokens;

@@ -3,7 +3,7 @@ namespace TrainingPipeline.Results.Reading;
 /// <summary>One (step, eval set, split, metric) evaluation.</summary>
 public sealed record EvalRow(
     string RunId,
-    string Stage,
+    RunStage Stage,
     long Step,
     double Flops,
     double RunFlops,

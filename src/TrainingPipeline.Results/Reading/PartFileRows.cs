@@ -19,6 +19,12 @@ internal static class PartFileRows
             var other => throw Wrong(column, other, "a string"),
         };
 
+        /// <summary>A stage's wire string, parsed (<see cref="RunStage.Read"/>).</summary>
+        public RunStage Stage(string column) => RunStage.Read(String(column), $"{File} (row {Index})", column);
+
+        /// <summary>A run status's word, parsed (<see cref="RunStatuses.Read"/>).</summary>
+        public RunStatus Status(string column) => RunStatuses.Read(String(column), $"{File} (row {Index})", column);
+
         public string? OptionalString(string column) =>
             Values.TryGetValue(column, out var v) && v is not null ? String(column) : null;
 

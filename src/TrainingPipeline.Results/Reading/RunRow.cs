@@ -4,11 +4,11 @@ namespace TrainingPipeline.Results.Reading;
 public sealed record RunRow(
     string RunId,
     string Experiment,
-    string Stage,
+    RunStage Stage,
     string? ParentRunId,
     string ConfigJson,
     long Seed,
     long ParamsTotal,
     long ParamsNonEmbedding,
-    string Status,
+    RunStatus Status,
     DateTime WrittenAt);

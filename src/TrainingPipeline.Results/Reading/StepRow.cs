@@ -3,7 +3,7 @@ namespace TrainingPipeline.Results.Reading;
 /// <summary>One optimizer step or RL iteration (the columns the analysis stage uses).</summary>
 public sealed record StepRow(
     string RunId,
-    string Stage,
+    RunStage Stage,
     long Step,
     long Tokens,
     double Flops,

@@ -1,4 +1,5 @@
 using TrainingPipeline.Config;
+using TrainingPipeline.Results;
 
 namespace TrainingPipeline.Cluster;
 
@@ -23,5 +24,10 @@ public static class SweepLevels
     }
 
     /// <summary>The CLI verb that trains a run of this stage without running the analysis stage.</summary>
-    public static string VerbFor(PlannedRun run) => run.Stage == "rl" ? "rl" : "pretrain";
+    public static string VerbFor(PlannedRun run) => run.Stage.Kind switch
+    {
+        StageKind.Pretrain => "pretrain",
+        StageKind.Rl => "rl",
+        _ => throw new InvalidOperationException($"run {run.Id} has stage {run.Stage}, which no training verb runs"),
+    };
 }

@@ -4,7 +4,8 @@ using TrainingPipeline.Results;
 namespace TrainingPipeline.Cluster;
 
 /// <summary>One run's state: from the results dataset (the truth about training) and from Slurm (where its task is).</summary>
-public sealed record RunSlurmStatus(string RunId, string Stage, string ResultsStatus, string? SlurmTask, string SlurmState);
+/// <param name="ResultsStatus">The run's status in the results; null when they hold no row for it.</param>
+public sealed record RunSlurmStatus(string RunId, RunStage Stage, RunStatus? ResultsStatus, string? SlurmTask, string SlurmState);
 
 /// <summary>Joins a plan's runs with the results dataset and the Slurm states of their latest submitted tasks.</summary>
 public static class SweepStatus
@@ -18,7 +19,7 @@ public static class SweepStatus
         var rows = new List<RunSlurmStatus>();
         foreach (var run in plan.Runs)
         {
-            string results = RunLedger.LatestStatus(resultsRoot, run.Id) ?? "no rows";
+            var results = RunLedger.LatestStatus(resultsRoot, run.Id);
             string? task = LatestTask(submissions, run.Id);
             string slurm = task is null ? NotSubmitted
                 : queue.TryGetValue(task, out var queued) ? Describe(queued)

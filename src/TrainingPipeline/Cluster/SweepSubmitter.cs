@@ -16,7 +16,7 @@ public sealed class SweepSubmitter(CliInvocation cli, SlurmSubmitOptions options
     /// <param name="sbatch">Submits a script (sbatch arguments) and returns the job id; null for a dry run.</param>
     public SweepSubmission Submit(RunPlan plan, string resultsRoot, Func<IReadOnlyList<string>, string>? sbatch)
     {
-        var pending = plan.Runs.Where(r => RunLedger.LatestStatus(resultsRoot, r.Id) != ResultTables.StatusCompleted).ToList();
+        var pending = plan.Runs.Where(r => RunLedger.LatestStatus(resultsRoot, r.Id) != RunStatus.Completed).ToList();
         var submittedAt = DateTime.UtcNow;
         string folder = Path.Combine(SweepSubmission.RootFor(cli.Output),
             submittedAt.ToString("yyyyMMdd-HHmmss-fff", CultureInfo.InvariantCulture));

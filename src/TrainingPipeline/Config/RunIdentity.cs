@@ -41,7 +41,7 @@ public static class RunIdentity
     public static PretrainIdentity For(PretrainRunConfig config, Func<string, Data.IDomain>? resolveDomain = null)
     {
         var t = config.Training;
-        return new PretrainIdentity(Version, config.Stage, config.ParentRunId, config.Seed, config.Model, config.Tokenizer,
+        return new PretrainIdentity(Version, config.Stage.ToString(), config.ParentRunId, config.Seed, config.Model, config.Tokenizer,
             config.Mixture, config.Tokens, config.ResetOptimizer,
             new PretrainOptimisation(t.BatchSize, t.GradAccum, t.Lr, t.MinLrRatio, t.Schedule, t.WarmupSteps,
                 t.WsdDecayFraction, t.WeightDecay, t.Beta1, t.Beta2, t.GradClip),
@@ -81,7 +81,7 @@ public static class RunIdentity
     public static RlIdentity For(RlRunConfig config)
     {
         var r = config.Rl;
-        return new RlIdentity(Version, config.Stage, config.ParentRunId, config.Seed, config.Model, config.Tokenizer,
+        return new RlIdentity(Version, config.Stage.ToString(), config.ParentRunId, config.Seed, config.Model, config.Tokenizer,
             new RlOptimisation(r.Tasks, r.Algorithm, r.Difficulty, r.DifficultySchedule, r.Steps, r.PromptsPerStep,
                 r.GroupSize, r.MaxNewTokens, r.Temperature, r.Lr, r.UpdateEpochs, r.ClipLow, r.ClipHigh, r.KlCoef,
                 r.ScaleByStd, r.LossAggregation, r.DynamicSampling, r.DynamicSamplingMaxRounds, r.OverlongPenalty,

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using TrainingPipeline.Model;
 using TrainingPipeline.RL;
+using TrainingPipeline.Results;
 
 namespace TrainingPipeline.Config;
 
@@ -12,7 +13,7 @@ namespace TrainingPipeline.Config;
 /// </summary>
 public interface IRunConfig
 {
-    string Stage { get; }
+    RunStage Stage { get; }
     string? ParentRunId { get; }
     long Seed { get; }
     ModelConfig Model { get; }
@@ -27,7 +28,7 @@ public interface IRunConfig
 /// <paramref name="PhaseLrSchedule"/> is null for the default <c>rewarm</c>.
 /// </summary>
 public sealed record PretrainRunConfig(
-    string Stage,
+    RunStage Stage,
     string? ParentRunId,
     long Seed,
     ModelConfig Model,
@@ -47,7 +48,7 @@ public sealed record PretrainRunConfig(
 
 /// <summary>An RL run's fully resolved config (<c>config_json</c>); its id hashes <see cref="RlIdentity"/>. Precision as in <see cref="PretrainRunConfig"/>.</summary>
 public sealed record RlRunConfig(
-    string Stage,
+    RunStage Stage,
     string ParentRunId,
     long Seed,
     ModelConfig Model,
@@ -77,7 +78,7 @@ public sealed record RlRunConfig(
 /// </summary>
 public sealed record PlannedRun(
     string Id,
-    string Stage,
+    RunStage Stage,
     string? ParentId,
     string ConfigJson,
     PretrainRunConfig? Pretrain,
@@ -123,7 +124,7 @@ public sealed record RunPlan(string Experiment, PipelineSpec Spec, IReadOnlyList
             foreach (var phase in spec.Pretrain.Phases)
             {
                 var mixture = new SortedDictionary<string, double>(spec.Corpora[phase.Corpus].Domains.ToDictionary(), StringComparer.Ordinal);
-                var config = new PretrainRunConfig("pretrain_" + phase.Name, parent, spec.Seed, model, spec.Tokenizer,
+                var config = new PretrainRunConfig(RunStage.Pretrain(phase.Name), parent, spec.Seed, model, spec.Tokenizer,
                     phase.Name, mixture, phase.Tokens, (spec.HeldOutDomains ?? []).Order(StringComparer.Ordinal).ToList(),
                     phase.ResetOptimizer, training, precision,
                     phase.LrSchedule == PhaseLrSchedule.Rewarm ? null : phase.LrSchedule);
@@ -142,13 +143,13 @@ public sealed record RunPlan(string Experiment, PipelineSpec Spec, IReadOnlyList
                     Tasks = TaskMixture.Expand(rl.Tasks, rl.HeldOutTasks),
                     HeldOutTasks = (rl.HeldOutTasks ?? []).Order(StringComparer.Ordinal).ToList(),
                 };
-                var config = new RlRunConfig("rl", parent, spec.Seed, model, spec.Tokenizer, sorted, breadth, precision)
+                var config = new RlRunConfig(RunStage.Rl, parent, spec.Seed, model, spec.Tokenizer, sorted, breadth, precision)
                 {
                     PretrainedFamilies = Evaluation.EvalSplits.PretrainedFamilies(lineage),
                 };
                 var (id, json) = Identify(config);
                 string legacy = LegacyRunIds.Of(config with { ParentRunId = legacyParent! });
-                Add(new PlannedRun(id, "rl", parent, json, null, config, point.Axes, legacy));
+                Add(new PlannedRun(id, config.Stage, parent, json, null, config, point.Axes, legacy));
             }
         }
         return new RunPlan(points[0].Spec.Name, points[0].Spec, runs);

@@ -42,7 +42,7 @@ public sealed record EvaluationTarget(PlannedRun Run, IReadOnlyList<EvaluatedFam
 public static class ContaminationCheck
 {
     /// <summary>The stage of the rows that check the RL stage's own evaluations (as <c>run</c> writes them).</summary>
-    public const string TrainingStage = ContaminationRow.TrainingStage;
+    public static RunStage TrainingStage => ContaminationRow.TrainingStage;
 
     /// <summary>Checks the evaluations of every RL run of the plan, as the RL stage will run them.</summary>
     public static ContaminationResult Run(RunPlan plan, Func<string, ITaskFamily>? families = null, Func<string, IDomain>? resolveDomain = null)
@@ -56,7 +56,7 @@ public static class ContaminationCheck
     /// Checks the given evaluations (e.g. the <c>eval</c> verb's: any run, any families and settings) against each
     /// run's own training data; the rows carry <paramref name="stage"/>.
     /// </summary>
-    public static ContaminationResult Run(RunPlan plan, IReadOnlyList<EvaluationTarget> targets, string stage,
+    public static ContaminationResult Run(RunPlan plan, IReadOnlyList<EvaluationTarget> targets, RunStage stage,
         Func<string, ITaskFamily>? families = null, Func<string, IDomain>? resolveDomain = null)
     {
         var family = families ?? TaskRegistry.Get;
@@ -76,7 +76,7 @@ public static class ContaminationCheck
             foreach (var phase in PretrainingChain(target.Run, byId).Where(a => !foundInCorpus.ContainsKey(a.Id)))
             {
                 var config = phase.Pretrain!;
-                var spec = new CorpusSpec(config.Stage, config.Mixture.Select(m => new DomainWeight(m.Key, m.Value)).ToList(), config.Tokens, config.Seed);
+                var spec = new CorpusSpec(config.Stage.ToString(), config.Mixture.Select(m => new DomainWeight(m.Key, m.Value)).ToList(), config.Tokens, config.Seed);
                 string key = $"{config.Tokenizer}|{spec.Name}|{string.Join(",", spec.Domains)}|{spec.TokenBudget}|{spec.Seed}";
                 if (!foundBySpec.TryGetValue(key, out var scanned))
                 {
@@ -112,7 +112,7 @@ public static class ContaminationCheck
             bool InRl(string prompt) => rlKeys.Contains(ProblemKeys.Key(prompt));
             byRun[run.Id] = evalSets[run.Id].Select(set => new ContaminationRecord
             {
-                Stage = stage,
+                Stage = stage.ToString(),
                 EvalSet = set.Family,
                 Split = set.Split,
                 Difficulty = set.Difficulty,
@@ -150,7 +150,7 @@ public static class ContaminationCheck
         var recorded = ResultsReader.ReadContamination(results.Root).ToLookup(r => (r.RunId, r.Stage));
         foreach (var (runId, rows) in result.ByRun)
         {
-            string stage = rows.FirstOrDefault()?.Stage ?? TrainingStage;
+            var stage = rows.FirstOrDefault()?.Stage is { } written ? RunStage.Parse(written) : TrainingStage;
             var known = recorded[(runId, stage)].Select(r => (r.EvalSet, r.Split, r.EvalPrompts, r.Contaminated)).ToHashSet();
             bool same = known.Count == rows.Count && rows.All(r => known.Contains((r.EvalSet, r.Split, r.EvalPrompts, r.Contaminated)));
             if (!same) results.Append(ResultTables.Contamination, runId, rows.ToList());

@@ -30,7 +30,7 @@ public sealed record EvaluationOutcome(IReadOnlyList<EvaluatedMetric> Metrics, C
 /// </summary>
 public sealed class EvaluationStage(RunEnvironment env, RunPlan plan, string source)
 {
-    public const string Stage = "eval";
+    public static RunStage Stage => RunStage.Eval;
 
     private sealed record RunToEvaluate(PlannedRun Run, CheckpointStore Store, TaskEvalOptions Options,
         IReadOnlyList<EvaluatedFamily> Families);

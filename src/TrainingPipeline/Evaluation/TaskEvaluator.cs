@@ -18,9 +18,9 @@ public sealed record TaskMetric(string Family, string Metric, double Value, long
     double? Temperature = null, int? MaxNewTokens = null, int? Difficulty = null)
 {
     /// <summary>This metric as an <c>evals</c> row of a run at <paramref name="step"/>, with the run's FLOPs so far.</summary>
-    public EvalRecord ToRecord(string stage, long step, TrainingState state, string split) => new()
+    public EvalRecord ToRecord(RunStage stage, long step, TrainingState state, string split) => new()
     {
-        Stage = stage,
+        Stage = stage.ToString(),
         Step = step,
         Flops = state.ParentFlops + state.RunFlops,
         RunFlops = state.RunFlops,

@@ -80,7 +80,7 @@ public sealed class PipelineRunner(RunEnvironment env, Func<string, Data.IDomain
                     RunLedger.Forget(env.ResultsRoot, id);
                 }
             }
-            if (RunLedger.LatestStatus(env.ResultsRoot, run.Id) == ResultTables.StatusCompleted)
+            if (RunLedger.LatestStatus(env.ResultsRoot, run.Id) == RunStatus.Completed)
             {
                 env.Progress.Log($"[{run.Stage} {run.Id}] already completed: skipped");
                 outcomes.Add(new RunOutcome(run, RunOutcomeKind.Skipped));
@@ -92,9 +92,12 @@ public sealed class PipelineRunner(RunEnvironment env, Func<string, Data.IDomain
         return outcomes;
     }
 
-    private Action<PlannedRun> StageFor(PlannedRun run, string experiment) => run.Stage switch
+    private Action<PlannedRun> StageFor(PlannedRun run, string experiment) => run.Stage.Kind switch
     {
-        "rl" => new RL.RlStage(env, experiment, families).Run,
-        _ => new PretrainStage(env, experiment, domains).Run,
+        StageKind.Pretrain => new PretrainStage(env, experiment, domains).Run,
+        StageKind.Rl => new RL.RlStage(env, experiment, families).Run,
+        // Plans hold training runs only: the eval verb's stage never reaches the runner.
+        StageKind.Eval => throw new InvalidOperationException($"run {run.Id} has stage {run.Stage}, which trains nothing"),
+        _ => throw new InvalidOperationException($"run {run.Id} has unknown stage kind {run.Stage.Kind}"),
     };
 }

@@ -19,30 +19,30 @@ public sealed class RunRecorder(RunEnvironment environment, string experiment, P
     /// </summary>
     public void Track(Action train)
     {
-        Record(ResultTables.StatusRunning);
+        Record(RunStatus.Running);
         try
         {
             train();
         }
         catch (OperationCanceledException)
         {
-            Record(ResultTables.StatusInterrupted);
+            Record(RunStatus.Interrupted);
             throw;
         }
         catch
         {
-            Record(ResultTables.StatusFailed);
+            Record(RunStatus.Failed);
             throw;
         }
-        Record(ResultTables.StatusCompleted);
+        Record(RunStatus.Completed);
     }
 
-    public void Record(string status)
+    public void Record(RunStatus status)
     {
         var row = new RunRecord
         {
             Experiment = experiment,
-            Stage = run.Stage,
+            Stage = run.Stage.ToString(),
             ParentRunId = run.ParentId,
             ConfigJson = run.ConfigJson,
             ConfigHash = run.Id,
@@ -60,8 +60,8 @@ public sealed class RunRecorder(RunEnvironment environment, string experiment, P
             Machine = Provenance.Machine,
             Device = environment.Device.ToString(),
             StartedAt = _startedAt,
-            EndedAt = status is ResultTables.StatusRunning ? null : DateTime.UtcNow,
-            Status = status,
+            EndedAt = status == RunStatus.Running ? null : DateTime.UtcNow,
+            Status = RunStatuses.Name(status),
             Notes = notes,
             WrittenAt = DateTime.UtcNow,
         };

@@ -106,7 +106,7 @@ public sealed class RlStage(RunEnvironment env, string experiment, Func<string, 
             double tokensPerSecond = generated / Math.Max(seconds, 1e-9);
             return new StepOutcome(state, new StepRecord
             {
-                Stage = run.Stage,
+                Stage = run.Stage.ToString(),
                 Step = step,
                 Tokens = state.Tokens,
                 Flops = state.ParentFlops + runFlops,

@@ -35,7 +35,7 @@ public sealed class PretrainStage(RunEnvironment env, string experiment, Func<st
         long totalSteps = Math.Max(1, (config.Tokens + tokensPerStep - 1) / tokensPerStep);
 
         var corpus = TokenCorpus.Materialize(
-            new CorpusSpec(config.Stage, config.Mixture.Select(m => new DomainWeight(m.Key, m.Value)).ToList(), config.Tokens, config.Seed),
+            new CorpusSpec(config.Stage.ToString(), config.Mixture.Select(m => new DomainWeight(m.Key, m.Value)).ToList(), config.Tokens, config.Seed),
             tokenizer, env.Datasets, new MaterializeOptions(ResolveDomain: _domains));
         long evalTokens = (long)training.EvalBatches * batch * (context + 1) * 2;
         var evalSets = EvalCorpora(config, tokenizer, corpus, evalTokens);
@@ -101,7 +101,7 @@ public sealed class PretrainStage(RunEnvironment env, string experiment, Func<st
             double tokensPerSecond = tokensPerStep / Math.Max(seconds, 1e-9);
             return new StepOutcome(state, new StepRecord
             {
-                Stage = run.Stage,
+                Stage = run.Stage.ToString(),
                 Step = step,
                 Tokens = state.Tokens,
                 Flops = state.ParentFlops + state.RunFlops,
@@ -173,7 +173,7 @@ public sealed class PretrainStage(RunEnvironment env, string experiment, Func<st
         }
     }
 
-    private IEnumerable<EvalRecord> Evaluate(Gpt model, List<EvalSet> sets, PretrainRunConfig config, TrainingState state, string stage)
+    private IEnumerable<EvalRecord> Evaluate(Gpt model, List<EvalSet> sets, PretrainRunConfig config, TrainingState state, RunStage stage)
     {
         var rows = new List<EvalRecord>();
         foreach (var set in sets)
@@ -182,7 +182,7 @@ public sealed class PretrainStage(RunEnvironment env, string experiment, Func<st
                 config.Training.EvalBatches, env.Device);
             rows.Add(new EvalRecord
             {
-                Stage = stage,
+                Stage = stage.ToString(),
                 Step = state.Step,
                 Flops = state.ParentFlops + state.RunFlops,
                 RunFlops = state.RunFlops,

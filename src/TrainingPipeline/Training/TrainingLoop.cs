@@ -93,7 +93,7 @@ public sealed class TrainingLoop(RunEnvironment env, string experiment, PlannedR
             long flushedThrough = state.Step;
             var sinceCheckpoint = Stopwatch.StartNew();
             var session = Stopwatch.StartNew();
-            env.Progress.Started(run.Id, run.Stage, stage.TotalSteps, stage.Description);
+            env.Progress.Started(run.Id, run.Stage.ToString(), stage.TotalSteps, stage.Description);
             if (stage.StartNote is { } note) env.Progress.Log($"[{run.Stage} {run.Id}] {note}");
 
             // Rows reach the results only together with the checkpoint that covers them, so a resume never repeats
@@ -125,14 +125,14 @@ public sealed class TrainingLoop(RunEnvironment env, string experiment, PlannedR
                 state = outcome.State;
                 steps.Add(outcome.Record);
                 if (stage.EvaluatesAt(step)) evals.AddRange(stage.Evaluate(state));
-                env.Progress.Update(new ProgressUpdate(run.Id, run.Stage, step, stage.TotalSteps, stage.ProgressMetric,
+                env.Progress.Update(new ProgressUpdate(run.Id, run.Stage.ToString(), step, stage.TotalSteps, stage.ProgressMetric,
                     outcome.ProgressValue, outcome.TokensPerSecond, session.Elapsed));
                 if (step % stage.CheckpointEvery == 0 || sinceCheckpoint.Elapsed.TotalMinutes >= stage.CheckpointMinutes)
                     Flush(step);
             }
             Flush(stage.TotalSteps);
         });
-        env.Progress.Finished(run.Id, run.Stage, stage.Summary(state));
+        env.Progress.Finished(run.Id, run.Stage.ToString(), stage.Summary(state));
         return state;
     }
 }

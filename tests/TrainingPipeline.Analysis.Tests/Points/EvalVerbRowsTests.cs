@@ -25,7 +25,7 @@ public sealed class EvalVerbRowsTests : IDisposable
             .Flush();
 
         var data = ResultsReader.Read(_results);
-        Assert.Equal(["eval", "rl"], data.Evals.Select(e => e.Stage).Order());
+        Assert.Equal(["eval", "rl"], data.Evals.Select(e => e.Stage.ToString()).Order());
         var points = ResultsPoints.From(data);
         Assert.Equal(0.2, Assert.Single(points.RlGroups["arith / in_distribution"]).Value);
         Assert.Equal(0.2, Assert.Single(points.RlRuns).InDistribution);

@@ -39,14 +39,14 @@ public sealed class ResultsPointsTests : IDisposable
     {
         // One stage name for all, so the four points form one law: the grouping by stage is tested elsewhere.
         var builder = new ResultsFolderBuilder(_results)
-            .Run("base", "pretrain", 1000)
-            .Step("base", "pretrain", 1, 1000, 6e6, 6e6)
-            .Eval("base", "pretrain", 1, 6e6, 6e6, "web", "in_distribution", "loss", 4.0);
+            .Run("base", "pretrain_main", 1000)
+            .Step("base", "pretrain_main", 1, 1000, 6e6, 6e6)
+            .Eval("base", "pretrain_main", 1, 6e6, 6e6, "web", "in_distribution", "loss", 4.0);
         foreach (var (id, tokens) in new[] { ("sweep-a", 1000L), ("sweep-b", 2000L) })
-            builder.Run(id, "pretrain", 1000, parent: "base").Step(id, "pretrain", 1, tokens, 6e6 + 6e3 * tokens, 6e3 * tokens)
-                .Eval(id, "pretrain", 1, 6e6 + 6e3 * tokens, 6e3 * tokens, "web", "in_distribution", "loss", 3.5);
-        builder.Run("other", "pretrain", 1000).Step("other", "pretrain", 1, 4000, 2.4e7, 2.4e7)
-            .Eval("other", "pretrain", 1, 2.4e7, 2.4e7, "web", "in_distribution", "loss", 3.4).Flush();
+            builder.Run(id, "pretrain_main", 1000, parent: "base").Step(id, "pretrain_main", 1, tokens, 6e6 + 6e3 * tokens, 6e3 * tokens)
+                .Eval(id, "pretrain_main", 1, 6e6 + 6e3 * tokens, 6e3 * tokens, "web", "in_distribution", "loss", 3.5);
+        builder.Run("other", "pretrain_main", 1000).Step("other", "pretrain_main", 1, 4000, 2.4e7, 2.4e7)
+            .Eval("other", "pretrain_main", 1, 2.4e7, 2.4e7, "web", "in_distribution", "loss", 3.4).Flush();
 
         var points = ResultsPoints.From(ResultsReader.Read(_results));
 
@@ -139,9 +139,9 @@ public sealed class ResultsPointsTests : IDisposable
         // code+web", so an order by name would pick the narrow phase; the sweep's result is the later, broad phase.
         var builder = new ResultsFolderBuilder(_results);
         foreach (var (id, tokens) in new[] { ("a", 1000L), ("b", 2000L) })
-            builder.Run($"narrow-{id}", "pretrain", 1000)
-                .Step($"narrow-{id}", "pretrain", 1, tokens, 6e3 * tokens, 6e3 * tokens)
-                .Eval($"narrow-{id}", "pretrain", 1, 6e3 * tokens, 6e3 * tokens, "code", "in_distribution", "loss", 4.0)
+            builder.Run($"narrow-{id}", "pretrain_narrow", 1000)
+                .Step($"narrow-{id}", "pretrain_narrow", 1, tokens, 6e3 * tokens, 6e3 * tokens)
+                .Eval($"narrow-{id}", "pretrain_narrow", 1, 6e3 * tokens, 6e3 * tokens, "code", "in_distribution", "loss", 4.0)
                 .Run($"broad-{id}", "pretrain_broad", 1000, parent: $"narrow-{id}")
                 .Step($"broad-{id}", "pretrain_broad", 1, tokens, 1.2e4 * tokens, 6e3 * tokens)
                 .Eval($"broad-{id}", "pretrain_broad", 1, 1.2e4 * tokens, 6e3 * tokens, "code", "in_distribution", "loss", 3.0)
@@ -153,7 +153,7 @@ public sealed class ResultsPointsTests : IDisposable
         // The broad points are clustered by their lineage, the narrow run each continues.
         Assert.Equal(["narrow-a", "narrow-b"], points.Pretrain.Select(p => p.Cluster).Order());
         Assert.Equal([2000.0, 4000.0], points.Pretrain.Select(p => p.Tokens).Order());
-        Assert.Equal("pretrain · code", Assert.Single(points.PretrainOtherEvalSets).Key);
+        Assert.Equal("pretrain_narrow · code", Assert.Single(points.PretrainOtherEvalSets).Key);
     }
 
     [Fact]

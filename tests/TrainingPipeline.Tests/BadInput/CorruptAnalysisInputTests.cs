@@ -152,7 +152,7 @@ public sealed class CorruptAnalysisInputTests : IDisposable
             writer.Append(ResultTables.Runs, id, [new RunRecord
             {
                 Experiment = "e", Stage = "pretrain_narrow", ConfigJson = "{}", ParamsTotal = n * 2, ParamsNonEmbedding = n,
-                Status = ResultTables.StatusCompleted, WrittenAt = T0,
+                Status = RunStatuses.Name(RunStatus.Completed), WrittenAt = T0,
             }]);
             writer.AppendSteps(ResultTables.Steps, id, 1, 1, [new StepRecord { Stage = "pretrain_narrow", Step = 1, Tokens = 1_000_000, Flops = 6e6 * n, RunFlops = 6e6 * n, Loss = 3, WrittenAt = T0 }]);
             var record = new EvalRecord

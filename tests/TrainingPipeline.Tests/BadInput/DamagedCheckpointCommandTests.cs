@@ -72,7 +72,7 @@ public sealed class DamagedCheckpointCommandTests : IClassFixture<DamagedCheckpo
         public string[] Folders => ["--out", Output, "--models", Models, "--datasets", Path.Combine(_workspace.Root, "datasets")];
 
         /// <summary>The d_model 16 chain's runs: narrow, broad, rl.</summary>
-        public PlannedRun Run(string stage, int point = 0) => Plan.Runs.Where(r => r.Stage == stage).ElementAt(point);
+        public PlannedRun Run(string stage, int point = 0) => Plan.Runs.Where(r => r.Stage.ToString() == stage).ElementAt(point);
 
         public string RunFolder(PlannedRun run) => Path.Combine(Models, Plan.Experiment, run.Id);
 
@@ -253,7 +253,7 @@ public sealed class DamagedCheckpointCommandTests : IClassFixture<DamagedCheckpo
             Assert.Contains($"[pretrain_broad {broad.Id}] --relocated", stdout);
             Assert.Contains($"[pretrain_broad {broad.Id}] resuming from step", stdout);
             var dataset = ResultsReader.Read(Path.Combine(output, "results"));
-            Assert.All(dataset.Runs, r => Assert.Equal(ResultTables.StatusCompleted, r.Status));
+            Assert.All(dataset.Runs, r => Assert.Equal(RunStatus.Completed, r.Status));
             Assert.Empty(ResultsCheck.FindDuplicates(Path.Combine(output, "results")));
         }
         finally

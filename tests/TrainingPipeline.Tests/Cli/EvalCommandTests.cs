@@ -55,10 +55,10 @@ public sealed class EvalCommandTests : IDisposable
         var run = InProcessCli.Run(["run", pipeline, .. Dirs()]);
         Assert.True(run.Exit == 0, run.Out + run.Err);
         var runs = ResultsReader.ReadRuns(Results);
-        var rlRuns = runs.Where(r => r.Stage == "rl").Select(r => r.RunId).ToHashSet();
+        var rlRuns = runs.Where(r => r.Stage == RunStage.Rl).Select(r => r.RunId).ToHashSet();
         Assert.Equal(2, rlRuns.Count);
         var stageFinal = ResultsReader.ReadEvals(Results)
-            .Where(e => rlRuns.Contains(e.RunId) && e.Stage == "rl" && e.Step == 2 && e.Metric.StartsWith("pass@", StringComparison.Ordinal))
+            .Where(e => rlRuns.Contains(e.RunId) && e.Stage == RunStage.Rl && e.Step == 2 && e.Metric.StartsWith("pass@", StringComparison.Ordinal))
             .ToDictionary(Key);
         Assert.Equal(2 * 3 * 2, stageFinal.Count); // 2 runs × (addition, string-ops, sorting) × (pass@1, pass@3)
         // Labels come from the run's lineage: sorting is listed as unrewarded, but this lineage never pre-trained on it.
@@ -68,7 +68,7 @@ public sealed class EvalCommandTests : IDisposable
 
         var eval = InProcessCli.Run(["eval", pipeline, "--json", .. Dirs()]);
         Assert.True(eval.Exit == 0, eval.Out + eval.Err);
-        var verb = ResultsReader.ReadEvals(Results).Where(e => e.Stage == "eval" && rlRuns.Contains(e.RunId)).ToList();
+        var verb = ResultsReader.ReadEvals(Results).Where(e => e.Stage == RunStage.Eval && rlRuns.Contains(e.RunId)).ToList();
         var verbPassAtK = verb.Where(e => e.Metric.StartsWith("pass@", StringComparison.Ordinal)).ToDictionary(Key);
         Assert.Equal(stageFinal.Keys.Order(), verbPassAtK.Keys.Order());
         foreach (var (key, own) in stageFinal)
@@ -78,10 +78,10 @@ public sealed class EvalCommandTests : IDisposable
         }
         // The last pre-training phase, evaluated by `eval`, scores as its RL child did at step 0 (same weights, settings, seed).
         var all = ResultsReader.ReadEvals(Results);
-        foreach (var child in runs.Where(r => r.Stage == "rl"))
+        foreach (var child in runs.Where(r => r.Stage == RunStage.Rl))
         {
-            var stepZero = all.Where(e => e.RunId == child.RunId && e.Stage == "rl" && e.Step == 0 && e.Metric.StartsWith("pass@", StringComparison.Ordinal)).ToList();
-            var parentRows = all.Where(e => e.RunId == child.ParentRunId && e.Stage == "eval" && e.Metric.StartsWith("pass@", StringComparison.Ordinal))
+            var stepZero = all.Where(e => e.RunId == child.RunId && e.Stage == RunStage.Rl && e.Step == 0 && e.Metric.StartsWith("pass@", StringComparison.Ordinal)).ToList();
+            var parentRows = all.Where(e => e.RunId == child.ParentRunId && e.Stage == RunStage.Eval && e.Metric.StartsWith("pass@", StringComparison.Ordinal))
                 .ToDictionary(e => (e.EvalSet, e.Split, e.Metric));
             Assert.Equal(6, stepZero.Count);
             Assert.All(stepZero, e => Assert.Equal((e.Value, e.Stderr), (parentRows[(e.EvalSet, e.Split, e.Metric)].Value, parentRows[(e.EvalSet, e.Split, e.Metric)].Stderr)));
@@ -99,7 +99,7 @@ public sealed class EvalCommandTests : IDisposable
         var overridden = InProcessCli.Run(["eval", pipeline, "--temperature", "0.5", "--max-new-tokens", "3", "--samples", "4", "--tasks", "addition", .. Dirs()]);
         Assert.True(overridden.Exit == 0, overridden.Out + overridden.Err);
         // The overridden rows sit beside the RL stage's own rows of the same key and never replace them.
-        var afterOverride = ResultsReader.ReadEvals(Results).Where(e => e.Stage == "rl" && e.Step == 2).ToDictionary(Key);
+        var afterOverride = ResultsReader.ReadEvals(Results).Where(e => e.Stage == RunStage.Rl && e.Step == 2).ToDictionary(Key);
         Assert.All(stageFinal, own => Assert.Equal(own.Value.Value, afterOverride[own.Key].Value));
         var records = PartRecords();
         Assert.Contains(records, r => r.Stage == "eval" && r.Temperature == 0.5 && r.MaxNewTokens == 3 && r.SamplesPerProblem == 4 && r.Metric == "pass@1");
@@ -119,10 +119,10 @@ public sealed class EvalCommandTests : IDisposable
         Assert.Equal(8, namedRows.Count); // 4 runs (2 pre-training, 2 RL) × 2 families
         Assert.All(namedRows, r => Assert.Equal(r.Family == "addition" ? ResultTables.OtherDifficulty : ResultTables.Untrained, r.Split));
         var checks = ResultsReader.ReadContamination(Results)
-            .Where(c => c.Stage == "eval" && (c.EvalSet == "list-ops" || c.Split == ResultTables.OtherDifficulty)).ToList();
+            .Where(c => c.Stage == RunStage.Eval && (c.EvalSet == "list-ops" || c.Split == ResultTables.OtherDifficulty)).ToList();
         Assert.Equal(8, checks.Count);
         Assert.All(checks, c => Assert.Equal((3L, 0L), (c.EvalPrompts, c.Contaminated)));
-        Assert.Equal(6, ResultsReader.ReadContamination(Results).Count(c => c.Stage == "rl")); // run's own rows stay
+        Assert.Equal(6, ResultsReader.ReadContamination(Results).Count(c => c.Stage == RunStage.Rl)); // run's own rows stay
 
         // pass_k above the overridden samples is bad input naming the setting.
         var bad = InProcessCli.Run(["eval", pipeline, "--samples", "2", .. Dirs()]);

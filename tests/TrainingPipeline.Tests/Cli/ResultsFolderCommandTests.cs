@@ -38,7 +38,7 @@ public sealed class ResultsFolderCommandTests : IDisposable
     };
 
     /// <summary>Six runs of growing size (enough for the analysis to fit), each with 3 steps and an eval at step 3.</summary>
-    private ResultsWriter WriteRuns(string status = ResultTables.StatusCompleted)
+    private ResultsWriter WriteRuns(RunStatus status = RunStatus.Completed)
     {
         var writer = new ResultsWriter(Results);
         for (int i = 0; i < 6; i++)
@@ -48,7 +48,7 @@ public sealed class ResultsFolderCommandTests : IDisposable
             writer.Append(ResultTables.Runs, id, [new RunRecord
             {
                 Experiment = "e", Stage = "pretrain_narrow", ConfigJson = "{}", ParamsTotal = n * 2, ParamsNonEmbedding = n,
-                Status = status, WrittenAt = T0,
+                Status = RunStatuses.Name(status), WrittenAt = T0,
             }]);
             writer.AppendSteps(ResultTables.Steps, id, 1, 3, [Step(1, 3, T0), Step(2, 2.5, T0), Step(3, 2.2, T0)]);
             writer.AppendSteps(ResultTables.Evals, id, 3, 3, [Eval(3, n, 2 + 40 * Math.Pow(6e6 * n, -0.1), T0)]);
@@ -99,7 +99,7 @@ public sealed class ResultsFolderCommandTests : IDisposable
     public void DuplicatesOfARunThatIsNotCompletedAreNotRepaired()
     {
         var writer = WriteRuns();
-        writer.Append(ResultTables.Runs, "run0", [new RunRecord { Experiment = "e", Stage = "pretrain_narrow", ConfigJson = "{}", Status = ResultTables.StatusRunning, WrittenAt = T0.AddMinutes(2) }]);
+        writer.Append(ResultTables.Runs, "run0", [new RunRecord { Experiment = "e", Stage = "pretrain_narrow", ConfigJson = "{}", Status = RunStatuses.Name(RunStatus.Running), WrittenAt = T0.AddMinutes(2) }]);
         writer.AppendSteps(ResultTables.Steps, "run0", 1, 1, [Step(1, 3.5, T0.AddMinutes(1))]);
 
         var (exit, stdout, stderr) = InProcessCli.Run("results", "check", Results, "--repair");
@@ -138,7 +138,7 @@ public sealed class ResultsFolderCommandTests : IDisposable
         writer.Append(ResultTables.Runs, "run5", [new RunRecord
         {
             Experiment = "e", Stage = "pretrain_narrow", ConfigJson = "{}", ParamsTotal = 640_000, ParamsNonEmbedding = 320_000,
-            Status = ResultTables.StatusRunning, WrittenAt = T0.AddMinutes(1),
+            Status = RunStatuses.Name(RunStatus.Running), WrittenAt = T0.AddMinutes(1),
         }]);
 
         var (exit, stdout, stderr) = InProcessCli.Run("analyze", "report", "--results", Results, "--out", Report, "--bootstrap", "0");

@@ -62,7 +62,7 @@ public sealed class RunCommandTests : IDisposable
         var dataset = ResultsReader.Read(results);
         // Two sweep points × (narrow, broad, rl) = 6 runs, all completed, each pre-training step stored once.
         Assert.Equal(6, dataset.Runs.Count);
-        Assert.All(dataset.Runs, r => Assert.Equal(ResultTables.StatusCompleted, r.Status));
+        Assert.All(dataset.Runs, r => Assert.Equal(RunStatus.Completed, r.Status));
         Assert.Equal(dataset.Steps.Count, dataset.Steps.Select(s => (s.RunId, s.Step)).Distinct().Count());
         Assert.Contains(dataset.Evals, e => e.Split == ResultTables.HeldOut && e.Metric == "pass@1" && e.EvalSet == "subtraction");
         Assert.True(File.Exists(Path.Combine(_workspace.Root, "out", "analysis", "report.html")), output);
@@ -76,7 +76,7 @@ public sealed class RunCommandTests : IDisposable
         var eval = Cli(new[] { "eval", pipeline, "--problems", "2", "--pass-k", "1", "--json" }.Concat(Dirs()).ToArray());
         Assert.True(eval.Exit == 0, eval.Err);
         Assert.Equal(6 * 2 * 2, eval.Out.Trim().Split('\n').Length);
-        Assert.Contains(ResultsReader.Read(results).Evals, e => e.Stage == "eval" && e.EvalSet == "subtraction" && e.Split == ResultTables.HeldOut);
+        Assert.Contains(ResultsReader.Read(results).Evals, e => e.Stage == RunStage.Eval && e.EvalSet == "subtraction" && e.Split == ResultTables.HeldOut);
     }
 
     [Fact]

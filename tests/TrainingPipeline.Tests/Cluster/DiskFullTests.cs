@@ -80,14 +80,14 @@ public sealed class DiskFullTests : IDisposable
         Assert.Contains("a checkpoint needs at least 64 MiB. The previous checkpoint is intact: free space and re-run to resume.", output);
         Assert.Equal(10, store.ReadState().Step);
         Assert.Empty(Directory.GetDirectories(store.RunDirectory, "*.tmp"));
-        Assert.Equal(ResultTables.StatusFailed, RunLedger.LatestStatus(env.ResultsRoot, narrow.Id));
+        Assert.Equal(RunStatus.Failed, RunLedger.LatestStatus(env.ResultsRoot, narrow.Id));
 
         // 3. Space freed: the same command resumes from step 10 and finishes both runs.
         File.Delete(filler);
         (code, output) = CliProcess.Run(_workspace.Root, TimeSpan.FromMinutes(1), args);
         Assert.True(code == 0, output);
         Assert.Contains("resuming from step 10", output);
-        Assert.All(plan.Runs, r => Assert.Equal(ResultTables.StatusCompleted, RunLedger.LatestStatus(env.ResultsRoot, r.Id)));
+        Assert.All(plan.Runs, r => Assert.Equal(RunStatus.Completed, RunLedger.LatestStatus(env.ResultsRoot, r.Id)));
         using var db = new DuckDBConnection("DataSource=:memory:");
         db.Open();
         using var cmd = db.CreateCommand();

@@ -54,10 +54,10 @@ public sealed class SlurmSweepTests(ITestOutputHelper output) : IDisposable
         output.WriteLine($"sweep of {plan.Runs.Count} runs: submitted and finished on Slurm in {clock.Elapsed.TotalSeconds:F1} s");
 
         string results = Path.Combine(Out, "results");
-        Assert.All(plan.Runs, run => Assert.Equal(ResultTables.StatusCompleted, RunLedger.LatestStatus(results, run.Id)));
+        Assert.All(plan.Runs, run => Assert.Equal(RunStatus.Completed, RunLedger.LatestStatus(results, run.Id)));
         // Every pre-training step stored exactly once across the tasks' writes into the shared dataset.
         foreach (var (run, steps, distinct) in StepCounts(results))
-            if (plan.Runs.Single(r => r.Id == run).Stage != "rl") Assert.True(steps == 24 && distinct == 24, $"{run}: {steps} rows, {distinct} steps");
+            if (plan.Runs.Single(r => r.Id == run).Stage != RunStage.Rl) Assert.True(steps == 24 && distinct == 24, $"{run}: {steps} rows, {distinct} steps");
         // The analysis job ran the ordinary `run`, which found every run complete.
         string analysisLog = Directory.GetFiles(Path.Combine(submission.Folder, "logs"), "*analysis*").Single();
         Assert.Equal(plan.Runs.Count, File.ReadAllLines(analysisLog).Count(l => l.Contains(" skipped ", StringComparison.Ordinal)));
@@ -109,7 +109,7 @@ public sealed class SlurmSweepTests(ITestOutputHelper output) : IDisposable
         Assert.Contains("restart 1", log);
         Assert.Contains("resuming from step", log);
         string results = Path.Combine(Out, "results");
-        Assert.Equal(ResultTables.StatusCompleted, RunLedger.LatestStatus(results, narrow.Id));
+        Assert.Equal(RunStatus.Completed, RunLedger.LatestStatus(results, narrow.Id));
         var narrowSteps = StepCounts(results).Single(s => s.Run == narrow.Id);
         Assert.Equal((480L, 480L), (narrowSteps.Rows, narrowSteps.Distinct));
     }
@@ -123,7 +123,7 @@ public sealed class SlurmSweepTests(ITestOutputHelper output) : IDisposable
         while (clock.Elapsed < Deadline)
         {
             bool queued = SlurmClient.Squeue(submission.Jobs.Select(j => j.JobId)).Count > 0;
-            if (!queued && ids.All(id => RunLedger.LatestStatus(results, id) == ResultTables.StatusCompleted)) return;
+            if (!queued && ids.All(id => RunLedger.LatestStatus(results, id) == RunStatus.Completed)) return;
             if (!queued) break; // nothing left to run, yet runs are missing: report below
             Thread.Sleep(500);
         }

@@ -1,8 +1,9 @@
 using TrainingPipeline.Cluster;
 using TrainingPipeline.Pipeline;
+using TrainingPipeline.Results;
+using TrainingPipeline.Tests.Config;
 using TrainingPipeline.Tests.Pipeline;
 using TrainingPipeline.Tests.Training;
-using TrainingPipeline.Tests.Config;
 
 namespace TrainingPipeline.Tests.Cluster;
 
@@ -32,8 +33,8 @@ public sealed class SweepSubmitterTests : IDisposable
         Assert.Contains("--dependency=afterok:102", calls[2]);
 
         // Level 0 holds both narrow runs, level 1 both broad runs, in the order of the run list that task i reads.
-        var narrow = plan.Runs.Where(r => r.Stage == "pretrain_narrow").Select(r => r.Id).ToList();
-        var broad = plan.Runs.Where(r => r.Stage == "pretrain_broad").Select(r => r.Id).ToList();
+        var narrow = plan.Runs.Where(r => r.Stage == RunStage.Pretrain("narrow")).Select(r => r.Id).ToList();
+        var broad = plan.Runs.Where(r => r.Stage == RunStage.Pretrain("broad")).Select(r => r.Id).ToList();
         Assert.Equal(narrow, submission.Jobs[0].RunIds);
         Assert.Equal(broad, submission.Jobs[1].RunIds);
         string runList = File.ReadAllText(Path.Combine(submission.Folder, "level-1.runs"));
@@ -63,7 +64,7 @@ public sealed class SweepSubmitterTests : IDisposable
     {
         var plan = TestPlans.RealPlan(PretrainStageTests.TwoPhases);
         var env = _workspace.Environment();
-        new PipelineRunner(env).Run(plan, include: r => r.Stage == "pretrain_narrow");
+        new PipelineRunner(env).Run(plan, include: r => r.Stage == RunStage.Pretrain("narrow"));
 
         int calls = 0;
         var submission = new SweepSubmitter(Cli(), new SlurmSubmitOptions())
@@ -110,7 +111,7 @@ public sealed class SweepSubmitterTests : IDisposable
         var rows = SweepStatus.Collect(plan, results, SweepSubmission.LoadAll(Path.Combine(_workspace.Root, "out")), queue, accounting: null);
 
         var narrow0 = rows.Single(r => r.RunId == second.Jobs[0].RunIds[0]);
-        Assert.Equal(("13_0", "RUNNING", "no rows"), (narrow0.SlurmTask, narrow0.SlurmState, narrow0.ResultsStatus));
+        Assert.Equal(("13_0", "RUNNING", (RunStatus?)null), (narrow0.SlurmTask, narrow0.SlurmState, narrow0.ResultsStatus));
         var broad1 = rows.Single(r => r.RunId == second.Jobs[1].RunIds[1]);
         Assert.Equal(("14_1", "PENDING (Dependency)"), (broad1.SlurmTask, broad1.SlurmState));
         var narrow1 = rows.Single(r => r.RunId == second.Jobs[0].RunIds[1]);

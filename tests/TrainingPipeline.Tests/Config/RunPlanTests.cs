@@ -1,5 +1,6 @@
 using TrainingPipeline.Config;
 using TrainingPipeline.Model;
+using TrainingPipeline.Results;
 using static TrainingPipeline.Tests.Config.TestPlans;
 
 namespace TrainingPipeline.Tests.Config;
@@ -10,7 +11,7 @@ public class RunPlanTests
     public void ChainsPhasesThenRlWithParents()
     {
         var plan = Plan(SpecLoaderTests.Valid);
-        Assert.Equal(new[] { "pretrain_narrow", "pretrain_broad", "rl" }, plan.Runs.Select(r => r.Stage));
+        Assert.Equal(new[] { "pretrain_narrow", "pretrain_broad", "rl" }, plan.Runs.Select(r => r.Stage.ToString()));
         Assert.Null(plan.Runs[0].ParentId);
         Assert.Equal(plan.Runs[0].Id, plan.Runs[1].ParentId);
         Assert.Equal(plan.Runs[1].Id, plan.Runs[2].ParentId);
@@ -19,11 +20,25 @@ public class RunPlanTests
         Assert.Contains("\"rl_breadth\":1", plan.Runs[2].ConfigJson);
     }
 
+    /// <summary>Typed stages still record the wire strings in config_json and in the identity its id hashes.</summary>
+    [Fact]
+    public void ConfigJsonAndIdentityRecordTheStagesWireString()
+    {
+        var plan = Plan(SpecLoaderTests.Valid);
+        Assert.Equal([StageKind.Pretrain, StageKind.Pretrain, StageKind.Rl], plan.Runs.Select(r => r.Stage.Kind));
+        foreach (var run in plan.Runs)
+        {
+            var json = System.Text.Json.Nodes.JsonNode.Parse(run.ConfigJson)!;
+            Assert.Equal(run.Stage.ToString(), (string?)json["stage"]);
+            Assert.Equal(run.Stage.ToString(), (string?)json["identity"]!["stage"]);
+        }
+    }
+
     [Fact]
     public void CategoryKeysExpandToTheirFamiliesWithoutTheHeldOutOnes()
     {
         var plan = Plan(SpecLoaderTests.Valid.Replace("\"tasks\": { \"addition\": 1 }", "\"tasks\": { \"addition\": 1, \"category:logic\": 1 }"));
-        var tasks = plan.Runs.Single(r => r.Stage == "rl").Rl!.Rl.Tasks;
+        var tasks = plan.Runs.Single(r => r.Stage == RunStage.Rl).Rl!.Rl.Tasks;
 
         var logic = TrainingPipeline.Tasks.TaskRegistry.All.Where(f => f.Category == TrainingPipeline.Tasks.TaskCategory.Logic && f.Name != "sorting")
             .Select(f => f.Name).ToList();
@@ -32,7 +47,7 @@ public class RunPlanTests
         Assert.DoesNotContain("sorting", tasks.Keys); // held out in the spec
         Assert.Equal(1.0, tasks["addition"]);
         Assert.All(logic, name => Assert.Equal(1.0 / logic.Count, tasks[name], 12));
-        Assert.Contains($"\"rl_breadth\":{logic.Count + 1}", plan.Runs.Single(r => r.Stage == "rl").ConfigJson);
+        Assert.Contains($"\"rl_breadth\":{logic.Count + 1}", plan.Runs.Single(r => r.Stage == RunStage.Rl).ConfigJson);
     }
 
     [Fact]
@@ -56,7 +71,7 @@ public class RunPlanTests
         Assert.Equal(Plan(SpecLoaderTests.Valid).Runs.Select(r => r.Id), small.Runs.Select(r => r.Id));
         Assert.All(small.Runs, r => Assert.Contains(large.Runs, l => l.Id == r.Id));
         // The narrow phase does not depend on the broad phase's budget: one narrow run serves both points.
-        Assert.Single(large.Runs, r => r.Stage == "pretrain_narrow");
+        Assert.Single(large.Runs, r => r.Stage == RunStage.Pretrain("narrow"));
         Assert.Equal(5, large.Runs.Count);
     }
 

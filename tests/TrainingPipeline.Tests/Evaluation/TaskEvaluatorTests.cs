@@ -1,6 +1,7 @@
 using TrainingPipeline.Data;
 using TrainingPipeline.Evaluation;
 using TrainingPipeline.Model;
+using TrainingPipeline.Results;
 using TrainingPipeline.Tasks;
 using static TorchSharp.torch;
 
@@ -21,7 +22,7 @@ public sealed class TaskEvaluatorTests
         Assert.All(metrics, m => Assert.Equal(2, m.N));
         Assert.Equal(5, metrics.Single(m => m.Metric == "pass@1").SamplesPerProblem);
         Assert.Equal(1, metrics.Single(m => m.Metric == "greedy_accuracy").SamplesPerProblem);
-        Assert.Equal(5, metrics.Single(m => m.Metric == "pass@1").ToRecord("rl", 0, new TrainingPipeline.Training.TrainingState("r", 0, 0, 0, 0, 0, 0, null, "/tmp"), "in_distribution").SamplesPerProblem);
+        Assert.Equal(5, metrics.Single(m => m.Metric == "pass@1").ToRecord(RunStage.Rl, 0, new TrainingPipeline.Training.TrainingState("r", 0, 0, 0, 0, 0, 0, null, "/tmp"), "in_distribution").SamplesPerProblem);
     }
 
     /// <summary>Addition's problems, scored by a coin a random model can win: a completion whose first character has an even code.</summary>

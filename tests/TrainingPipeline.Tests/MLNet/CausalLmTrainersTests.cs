@@ -50,8 +50,8 @@ public sealed class CausalLmTrainersTests : IDisposable
 
         var pretrainRun = Assert.Single(ResultsReader.ReadRuns(results));
         Assert.Equal(pretrained.RunId, pretrainRun.RunId);
-        Assert.Equal(ResultTables.StatusCompleted, pretrainRun.Status);
-        Assert.Equal("pretrain_mlnet", pretrainRun.Stage);
+        Assert.Equal(RunStatus.Completed, pretrainRun.Status);
+        Assert.Equal(RunStage.Pretrain("mlnet"), pretrainRun.Stage);
         var steps = ResultFiles.Steps(results, pretrained.RunId);
         Assert.Equal(Enumerable.Range(1, 16).Select(i => (long)i), steps.Select(s => s.Step)); // 2048 tokens / (4 × 32)
         Assert.True(steps[^1].Loss < steps[0].Loss, $"loss should fall: {steps[0].Loss} → {steps[^1].Loss}");
@@ -76,10 +76,10 @@ public sealed class CausalLmTrainersTests : IDisposable
         using var tuned = _ml.CausalLm().Trainers.Grpo(new GrpoTrainerOptions(Folders, pretrained, "addition", rl)).Fit(prompts);
 
         var runs = ResultsReader.ReadRuns(results);
-        var rlRun = Assert.Single(runs, r => r.Stage == "rl");
+        var rlRun = Assert.Single(runs, r => r.Stage == RunStage.Rl);
         Assert.Equal(tuned.RunId, rlRun.RunId);
         Assert.Equal(pretrained.RunId, rlRun.ParentRunId);
-        Assert.Equal(ResultTables.StatusCompleted, rlRun.Status);
+        Assert.Equal(RunStatus.Completed, rlRun.Status);
         var rlSteps = ResultFiles.Steps(results, tuned.RunId);
         Assert.Equal(new long[] { 1, 2 }, rlSteps.Select(s => s.Step));
         Assert.All(rlSteps, s => Assert.NotNull(s.RewardMean));

@@ -77,10 +77,10 @@ public sealed class StoredRunIdsTests : IDisposable
         var plan = TestPlans.RealPlan(PretrainStageTests.TwoPhases);
         var env = _workspace.Environment();
         var old = AsOlderVersion(plan);
-        var first = new PipelineRunner(env).Run(old, include: r => r.Stage == "pretrain_narrow");
+        var first = new PipelineRunner(env).Run(old, include: r => r.Stage == RunStage.Pretrain("narrow"));
         Assert.Equal(RunOutcomeKind.Completed, Assert.Single(first).Outcome);
         string legacyNarrow = plan.Runs[0].LegacyId!;
-        Assert.Equal(ResultTables.StatusCompleted, RunLedger.LatestStatus(env.ResultsRoot, legacyNarrow));
+        Assert.Equal(RunStatus.Completed, RunLedger.LatestStatus(env.ResultsRoot, legacyNarrow));
 
         var outcomes = new PipelineRunner(env).Run(plan); // the new version's plan, unbound
         Assert.Equal(new[] { RunOutcomeKind.Skipped, RunOutcomeKind.Completed }, outcomes.Select(o => o.Outcome));
@@ -94,7 +94,7 @@ public sealed class StoredRunIdsTests : IDisposable
         Assert.NotEmpty(ResultFiles.Steps(env.ResultsRoot, plan.Runs[1].Id));
 
         // --fresh forgets both ids and starts over under the current ones.
-        var fresh = new PipelineRunner(env).Run(plan, fresh: true, include: r => r.Stage == "pretrain_narrow");
+        var fresh = new PipelineRunner(env).Run(plan, fresh: true, include: r => r.Stage == RunStage.Pretrain("narrow"));
         Assert.Equal(plan.Runs[0].Id, Assert.Single(fresh).Run.Id);
         Assert.Null(RunLedger.LatestStatus(env.ResultsRoot, legacyNarrow));
         Assert.False(Directory.Exists(env.RunDirectory(plan.Experiment, legacyNarrow)));
@@ -113,7 +113,7 @@ public sealed class StoredRunIdsTests : IDisposable
             Assert.ThrowsAny<OperationCanceledException>(() => new PipelineRunner(interrupted).Run(AsOlderVersion(plan)));
         }
         string legacyNarrow = plan.Runs[0].LegacyId!;
-        Assert.Equal(ResultTables.StatusInterrupted, RunLedger.LatestStatus(env.ResultsRoot, legacyNarrow));
+        Assert.Equal(RunStatus.Interrupted, RunLedger.LatestStatus(env.ResultsRoot, legacyNarrow));
 
         var outcomes = new PipelineRunner(env).Run(plan);
         Assert.Equal(new[] { RunOutcomeKind.Completed, RunOutcomeKind.Completed }, outcomes.Select(o => o.Outcome));

@@ -58,9 +58,9 @@ public sealed class RlStageTests : IDisposable
 
     private static PlannedRun PlanRun(RlSection rl, Precision precision = Precision.Fp32)
     {
-        var config = new RlRunConfig("rl", "parent0000000000", 11, Tiny, "byte", rl, 1, precision);
+        var config = new RlRunConfig(RunStage.Rl, "parent0000000000", 11, Tiny, "byte", rl, 1, precision);
         var (id, json) = RunPlan.Identify(config);
-        return new PlannedRun(id, "rl", "parent0000000000", json, null, config, new Dictionary<string, string>());
+        return new PlannedRun(id, config.Stage, "parent0000000000", json, null, config, new Dictionary<string, string>());
     }
 
     private void SaveParent(RunEnvironment env)
@@ -155,7 +155,7 @@ public sealed class RlStageTests : IDisposable
             GroupSize: 2, MaxNewTokens: 2, ClipHigh: clipHigh, EvalEvery: 1000, EvalProblems: 2, PassK: 1, CheckpointEvery: 5));
         Stage(env).Run(run);
         var rows = ResultFiles.Runs(env.ResultsRoot, run.Id);
-        Assert.Equal([ResultTables.StatusRunning, ResultTables.StatusCompleted], rows.Select(r => r.Status));
+        Assert.Equal([RunStatus.Running, RunStatus.Completed], rows.Select(r => RunStatuses.Read(r.Status, "runs", "status")));
         if (noted) Assert.All(rows, r => Assert.Contains("clip-higher", r.Notes, StringComparison.Ordinal));
         else Assert.All(rows, r => Assert.Null(r.Notes));
     }

@@ -162,14 +162,14 @@ public sealed class FaultInjectionTests(ITestOutputHelper output) : IDisposable
     /// <summary>Whether a stop point can still be met in a folder: its stage has a run that is not complete.</summary>
     private static bool StillAhead(KillPoint point, string workspace, RunPlan plan)
     {
-        string? stage = point.Site switch
+        StageKind? stage = point.Site switch
         {
-            FaultInjection.Sites.PretrainStep or FaultInjection.Sites.EvalLoss => "pretrain_",
-            FaultInjection.Sites.RlSampled or FaultInjection.Sites.EvalTask => "rl",
+            FaultInjection.Sites.PretrainStep or FaultInjection.Sites.EvalLoss => StageKind.Pretrain,
+            FaultInjection.Sites.RlSampled or FaultInjection.Sites.EvalTask => StageKind.Rl,
             _ => null,
         };
-        return stage is null || plan.Runs.Any(r => r.Stage.StartsWith(stage, StringComparison.Ordinal)
-            && RunLedger.LatestStatus(KillHarness.Results(workspace), r.Id) != ResultTables.StatusCompleted);
+        return stage is null || plan.Runs.Any(r => r.Stage.Kind == stage
+            && RunLedger.LatestStatus(KillHarness.Results(workspace), r.Id) != RunStatus.Completed);
     }
 
     /// <summary>
@@ -200,7 +200,7 @@ public sealed class FaultInjectionTests(ITestOutputHelper output) : IDisposable
             var store = new CheckpointStore(Path.Combine(KillHarness.Models(workspace), plan.Experiment, runId));
             Assert.True(store.ReadState().Step == step, context);
             Assert.Equal(step, MaxStep(db, results, runId));
-            Assert.Equal(ResultTables.StatusInterrupted, RunLedger.LatestStatus(results, runId));
+            Assert.Equal(RunStatus.Interrupted, RunLedger.LatestStatus(results, runId));
         }
         return saved.Count;
     }
@@ -219,7 +219,7 @@ public sealed class FaultInjectionTests(ITestOutputHelper output) : IDisposable
                 $"{workspace}: {expected.Table} holds {actual.RawRows - actual.Rows.Count} superseded rows that readers must drop:\n" +
                 TableSnapshot.Duplicates(db, results, expected.Table));
         }
-        Assert.All(plan.Runs, run => Assert.Equal(ResultTables.StatusCompleted, RunLedger.LatestStatus(results, run.Id)));
+        Assert.All(plan.Runs, run => Assert.Equal(RunStatus.Completed, RunLedger.LatestStatus(results, run.Id)));
         var temporary = Directory.EnumerateFileSystemEntries(KillHarness.Models(workspace), "*.tmp", SearchOption.AllDirectories).ToList();
         Assert.True(temporary.Count == 0, "temporary checkpoint files left after a completed run: " + string.Join(", ", temporary));
     }

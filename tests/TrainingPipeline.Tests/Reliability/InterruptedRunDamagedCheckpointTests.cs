@@ -116,7 +116,7 @@ public sealed class InterruptedRunDamagedCheckpointTests : IDisposable
 
         // The same state, untouched, still resumes and completes.
         Assert.Equal(0, Cli("--run-id", Narrow).Exit);
-        Assert.Equal(ResultTables.StatusCompleted, RunLedger.LatestStatus(Results, Narrow));
+        Assert.Equal(RunStatus.Completed, RunLedger.LatestStatus(Results, Narrow));
     }
 
     [Fact]

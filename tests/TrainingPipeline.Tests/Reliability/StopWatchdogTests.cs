@@ -48,6 +48,6 @@ public sealed class StopWatchdogTests : IDisposable
         var (resumed, output) = harness.Complete(_workspace.Root);
         Assert.True(resumed == 0, output);
         var results = ResultsReader.Read(KillHarness.Results(_workspace.Root));
-        Assert.All(results.Runs, r => Assert.Equal(ResultTables.StatusCompleted, r.Status));
+        Assert.All(results.Runs, r => Assert.Equal(RunStatus.Completed, r.Status));
     }
 }

@@ -93,7 +93,7 @@ public sealed class PretrainStageTests : IDisposable
         var stopper = new StopAt(plan.Runs[0].Id, 10, cancel);
         var interrupted = _workspace.Environment(stopper, cancel.Token, output: "resumed") with { Models = Path.Combine(_workspace.Root, "models2") };
         Assert.Throws<OperationCanceledException>(() => new PipelineRunner(interrupted).Run(plan));
-        Assert.Equal(ResultTables.StatusInterrupted, RunLedger.LatestStatus(interrupted.ResultsRoot, plan.Runs[0].Id));
+        Assert.Equal(RunStatus.Interrupted, RunLedger.LatestStatus(interrupted.ResultsRoot, plan.Runs[0].Id));
         var resumed = interrupted with { Progress = NullProgress.Instance, Cancellation = default };
         new PipelineRunner(resumed).Run(plan);
 

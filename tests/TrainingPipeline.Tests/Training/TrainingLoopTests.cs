@@ -43,10 +43,10 @@ public sealed class TrainingLoopTests : IDisposable
         {
             stepped.Add(step);
             var next = state with { Step = step, Tokens = state.Tokens + 10 };
-            return new StepOutcome(next, new StepRecord { Stage = run.Stage, Step = step, Tokens = next.Tokens, Loss = step }, step, 1);
+            return new StepOutcome(next, new StepRecord { Stage = run.Stage.ToString(), Step = step, Tokens = next.Tokens, Loss = step }, step, 1);
         },
         EvaluatesAt = step => step == 3 || step == 5,
-        Evaluate = state => [new EvalRecord { Stage = run.Stage, Step = state.Step, EvalSet = "count", Split = "id", Metric = "loss", Value = state.Step }],
+        Evaluate = state => [new EvalRecord { Stage = run.Stage.ToString(), Step = state.Step, EvalSet = "count", Split = "id", Metric = "loss", Value = state.Step }],
         Summary = state => $"{state.Step} steps",
         CheckpointEvery = 2,
     };
@@ -74,7 +74,7 @@ public sealed class TrainingLoopTests : IDisposable
         Assert.Equal([0L, 3, 5], ResultsReader.ReadEvals(env.ResultsRoot).Select(e => e.Step).Order());
         using var probe = new Gpt(run.Config.Model);
         Assert.Equal(50, new CheckpointStore(env.RunDirectory("loop", run.Id)).Load(run.Id, probe, null).Tokens);
-        Assert.Equal(ResultTables.StatusCompleted, Assert.Single(ResultsReader.ReadRuns(env.ResultsRoot)).Status);
+        Assert.Equal(RunStatus.Completed, Assert.Single(ResultsReader.ReadRuns(env.ResultsRoot)).Status);
     }
 
     [Fact]
@@ -86,7 +86,7 @@ public sealed class TrainingLoopTests : IDisposable
         Assert.ThrowsAny<OperationCanceledException>(() => RunLoop(run, interrupted));
         // Step 3 is not a checkpoint step (every 2): the cancellation flushed it with its own checkpoint.
         Assert.Equal([1L, 2, 3], ResultsReader.ReadSteps(interrupted.ResultsRoot).Select(s => s.Step).Order());
-        Assert.Equal(ResultTables.StatusInterrupted, Assert.Single(ResultsReader.ReadRuns(interrupted.ResultsRoot)).Status);
+        Assert.Equal(RunStatus.Interrupted, Assert.Single(ResultsReader.ReadRuns(interrupted.ResultsRoot)).Status);
 
         var (end, stepped) = RunLoop(run, _workspace.Environment());
         Assert.Equal([4L, 5], stepped);
