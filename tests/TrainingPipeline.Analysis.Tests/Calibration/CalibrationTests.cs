@@ -53,9 +53,10 @@ public class CalibrationTests(ITestOutputHelper output)
     [Fact]
     public void PercentileBootstrapOverFewRunsUnderCovers()
     {
-        // The textbook choice the harness rejected: resampling 3 runs with replacement gives intervals far too narrow.
+        // The textbook choice the harness rejected: resampling 3 runs with replacement gives intervals far too narrow
+        // (74% at 200 data sets); 50 data sets show that, and the time goes to the claims the analysis relies on.
         var design = Design with { Runs = 3 };
-        var coverage = CalibrationHarness.Coverage(new RlLogLinearLaw(), CalibrationHarness.LogLinear, CalibrationHarness.LogLinearTruth, design, DataSets, seed: 3,
+        var coverage = CalibrationHarness.Coverage(new RlLogLinearLaw(), CalibrationHarness.LogLinear, CalibrationHarness.LogLinearTruth, design, DataSets / 4, seed: 3,
             RunIntervalMethod.PercentileBootstrap);
         output.WriteLine(coverage.ToString());
         Assert.True(coverage.Covered["b"] < 0.90, $"percentile bootstrap over 3 runs covered b in {coverage.Covered["b"]:P1}");
@@ -258,7 +259,7 @@ public class HingeCalibrationTests(ITestOutputHelper output)
     {
         // The null the harness rejected: even a slope change of −0.8 per decade is detected in ~20% of data sets at 3 runs,
         // against ~99% for the t test over runs' slope changes, and p cannot go below 1/(simulations + 1).
-        var rates = CalibrationHarness.Hinge(CalibrationHarness.HingeTruth(-0.8), Design with { Runs = 3 }, CalibrationScale.DataSets / 2, seed: 8,
+        var rates = CalibrationHarness.Hinge(CalibrationHarness.HingeTruth(-0.8), Design with { Runs = 3 }, CalibrationScale.DataSets / 4, seed: 8,
             HingeNull.WildClusterWebb, nullSimulations: 49);
         output.WriteLine($"wild cluster bootstrap, 3 runs, slope change −0.8: {rates}");
         Assert.True(rates.Significant < 0.5, $"detected in {rates.Significant:P1}");
@@ -336,10 +337,10 @@ public class BacktestCalibrationTests(ITestOutputHelper output)
     public static readonly SimulationDesign SaturationDesign = new(Runs: 8, Steps: 400);
 
     /// <summary>
-    /// With R0 measured, 200 data sets per truth (~0.05 s a data set); with R0 fitted (~0.3 s a data set under load)
-    /// 100 in CI, to keep the harness under 2 minutes, and half the long version's count in <c>bench/calibration.sh</c>.
+    /// 200 data sets per claim, R0 measured or fitted (issue 14 asks ≥ 200 per claim; the fitted floor's ~0.3 s a data set is
+    /// paid for by running the rejected methods' tests on fewer data sets).
     /// </summary>
-    private static int DataSets(bool stepZero) => stepZero ? CalibrationScale.DataSets : CalibrationScale.DataSets / 2;
+    private static int DataSets(bool stepZero) => CalibrationScale.DataSets;
 
     [Theory]
     [InlineData(true)]
