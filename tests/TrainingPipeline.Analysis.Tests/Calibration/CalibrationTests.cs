@@ -6,7 +6,7 @@ using Xunit.Abstractions;
 namespace TrainingPipeline.Analysis.Tests.Calibration;
 
 /// <summary>
-/// The calibration harness in CI: the real analysis on 100–400 simulated data sets per claim, seeded
+/// The calibration harness in CI: the real analysis on 200–400 simulated data sets per claim (50–100 for the rejected methods), seeded
 /// (docs/analysis.md, "Calibration"). The longer version is <c>bench/calibration.sh</c>.
 /// </summary>
 public class CalibrationTests(ITestOutputHelper output)
@@ -325,7 +325,7 @@ public class JackknifeCoverageTests(ITestOutputHelper output)
 
 /// <summary>
 /// The backtest's law preference read as a saturation test (docs/analysis.md, "Calibration"): "saturation detected"
-/// when the paired comparison prefers the sigmoid, otherwise "log-linear adequate". At the documented minimum design
+/// when the paired comparison prefers the sigmoid, otherwise "no saturation detected". At the documented minimum design
 /// for that call — 8 seeds, 20 evaluations, 200 problems, run walk 0.08, runs 10× the compute of the sigmoid's
 /// midpoint (400 steps, midpoint at step 40) — saturation must be detected in ≥ 80% of sigmoid data sets and
 /// called falsely in ≤ 5% of log-linear ones, both with R0 measured at step 0 (what the analysis stage does) and
