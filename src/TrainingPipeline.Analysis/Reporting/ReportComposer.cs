@@ -106,7 +106,7 @@ public static class ReportComposer
     {
         if (linear is null || sigmoid is null) return "no verdict: both laws are needed";
         var verdict = LawComparison.Compare(linear, sigmoid);
-        // "log-linear adequate" is a statement about a test; when none was made (a failed fit, no backtest, < 3 runs) say so.
+        // "no saturation detected" is a statement about a test; when none was made (a failed fit, no backtest, < 3 runs) say so.
         if (!verdict.Tested) return $"no verdict: {verdict.Reason["no preference: ".Length..]}";
         if (verdict.Preferred == RlSigmoidLaw.LawName) return $"{RlSigmoidLaw.LawName}: saturation detected";
         // Nested laws: "no saturation" is all the test can say, and below the calibrated design it misses most ceilings.
