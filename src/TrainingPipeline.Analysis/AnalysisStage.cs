@@ -125,6 +125,7 @@ public static class AnalysisStage
     private static void TryRunInflection(string group, IReadOnlyList<RlHeldOutPoint> points, AnalysisOptions options,
         List<InflectionAnalysis> inflections, List<string> notes)
     {
+        points = HingePoints(points, options.EarlyComputeFraction);
         // Distinct steps, not distinct x: FLOPs per step differ slightly between runs, which must not count as more levels.
         if (HingeRegression.NotTestableReason([.. points.Select(p => p.RunId)], [.. points.Select(p => p.Step)]) is { } reason)
         {
@@ -134,6 +135,13 @@ public static class AnalysisStage
         inflections.Add(HingeRegression.AnalyzeRuns(group, "log10 RL compute", [.. points.Select(p => p.RunId)], [.. points.Select(p => p.Step)],
             [.. points.Select(p => Math.Log10(p.Compute))], [.. points.Select(p => p.Value)], Math.Max(options.Bootstrap, 199), options.Seed));
     }
+
+    /// <summary>
+    /// The evaluations the hinge test along compute sees: the same early low-compute regime the RL laws leave out is left
+    /// out here (per run), so that the barely-moved first updates are not read as a bend against the rest of the run.
+    /// </summary>
+    internal static IReadOnlyList<RlHeldOutPoint> HingePoints(IReadOnlyList<RlHeldOutPoint> points, double earlyComputeFraction) =>
+        EarlyRegime.Discard(points, p => p.Compute, p => p.RunId, earlyComputeFraction);
 
     /// <summary>The contamination check's count over every RL run (rows of the <c>eval</c> verb's check aside): the report
     /// states it whether or not it is zero.</summary>

@@ -15,11 +15,15 @@ public static class EarlyRegime
     /// </summary>
     public const double DefaultFraction = 0.1;
 
-    public static IReadOnlyList<LawPoint> Discard(IReadOnlyList<LawPoint> points, double fraction)
+    public static IReadOnlyList<LawPoint> Discard(IReadOnlyList<LawPoint> points, double fraction) =>
+        Discard(points, p => p.Compute, p => p.Cluster, fraction);
+
+    /// <summary>The same cut on any points that carry a compute and (optionally) a run id: the hinge test uses it too.</summary>
+    public static IReadOnlyList<T> Discard<T>(IReadOnlyList<T> points, Func<T, double> compute, Func<T, string?> run, double fraction)
     {
         if (fraction <= 0) return points;
-        var globalMax = points.Count == 0 ? 0 : points.Max(p => p.Compute);
-        var runMax = points.Where(p => p.Cluster is not null).GroupBy(p => p.Cluster!).ToDictionary(g => g.Key, g => g.Max(p => p.Compute));
-        return [.. points.Where(p => p.Compute >= fraction * (p.Cluster is { } run ? runMax[run] : globalMax))];
+        var globalMax = points.Count == 0 ? 0 : points.Max(compute);
+        var runMax = points.Where(p => run(p) is not null).GroupBy(p => run(p)!).ToDictionary(g => g.Key, g => g.Max(compute));
+        return [.. points.Where(p => compute(p) >= fraction * (run(p) is { } id ? runMax[id] : globalMax))];
     }
 }

@@ -49,5 +49,8 @@ public sealed record InflectionAnalysis(
     /// <summary>Why the breakpoint has no interval (null when it has one).</summary>
     public string? BreakpointNote { get; init; }
 
+    /// <summary>A caution on the design (null when none): at exactly the gate's minimum the test is slightly liberal.</summary>
+    public string? DesignNote { get; init; }
+
     public bool BreakIsSignificant => PValue < 0.05;
 }

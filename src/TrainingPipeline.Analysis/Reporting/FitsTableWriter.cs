@@ -36,7 +36,7 @@ public static class FitsTableWriter
                 rows.Add(Row("hinge", group, estimate, inflection.PointCount, inflection.Fit.SumOfSquares, null, writtenAt,
                     inflection.ResamplingUnit, estimate == inflection.Breakpoint ? inflection.BreakpointNote : null, inflection.Runs));
             rows.Add(Row("hinge", group, new ParameterEstimate("p_value_vs_no_break", inflection.PValue, double.NaN, double.NaN),
-                inflection.PointCount, inflection.Fit.SumOfSquares, null, writtenAt, inflection.ResamplingUnit, inflection.NullModel, inflection.Runs));
+                inflection.PointCount, inflection.Fit.SumOfSquares, null, writtenAt, inflection.ResamplingUnit, JoinNotes(inflection.NullModel, inflection.DesignNote), inflection.Runs));
         }
         var folder = Path.Combine(fitsDirectory, $"analysis_id={analysisId}");
         Directory.CreateDirectory(folder);

@@ -6,7 +6,7 @@ using Xunit.Abstractions;
 namespace TrainingPipeline.Analysis.Tests.Calibration;
 
 /// <summary>
-/// The calibration harness in CI: the real analysis on 100–400 simulated data sets per claim, seeded
+/// The calibration harness in CI: the real analysis on 200–400 simulated data sets per claim (50–100 for the rejected methods), seeded
 /// (docs/analysis.md, "Calibration"). The longer version is <c>bench/calibration.sh</c>.
 /// </summary>
 public class CalibrationTests(ITestOutputHelper output)
@@ -53,9 +53,10 @@ public class CalibrationTests(ITestOutputHelper output)
     [Fact]
     public void PercentileBootstrapOverFewRunsUnderCovers()
     {
-        // The textbook choice the harness rejected: resampling 3 runs with replacement gives intervals far too narrow.
+        // The textbook choice the harness rejected: resampling 3 runs with replacement gives intervals far too narrow
+        // (74% at 200 data sets); 50 data sets show that, and the time goes to the claims the analysis relies on.
         var design = Design with { Runs = 3 };
-        var coverage = CalibrationHarness.Coverage(new RlLogLinearLaw(), CalibrationHarness.LogLinear, CalibrationHarness.LogLinearTruth, design, DataSets, seed: 3,
+        var coverage = CalibrationHarness.Coverage(new RlLogLinearLaw(), CalibrationHarness.LogLinear, CalibrationHarness.LogLinearTruth, design, DataSets / 4, seed: 3,
             RunIntervalMethod.PercentileBootstrap);
         output.WriteLine(coverage.ToString());
         Assert.True(coverage.Covered["b"] < 0.90, $"percentile bootstrap over 3 runs covered b in {coverage.Covered["b"]:P1}");
@@ -258,7 +259,7 @@ public class HingeCalibrationTests(ITestOutputHelper output)
     {
         // The null the harness rejected: even a slope change of −0.8 per decade is detected in ~20% of data sets at 3 runs,
         // against ~99% for the t test over runs' slope changes, and p cannot go below 1/(simulations + 1).
-        var rates = CalibrationHarness.Hinge(CalibrationHarness.HingeTruth(-0.8), Design with { Runs = 3 }, CalibrationScale.DataSets / 2, seed: 8,
+        var rates = CalibrationHarness.Hinge(CalibrationHarness.HingeTruth(-0.8), Design with { Runs = 3 }, CalibrationScale.DataSets / 4, seed: 8,
             HingeNull.WildClusterWebb, nullSimulations: 49);
         output.WriteLine($"wild cluster bootstrap, 3 runs, slope change −0.8: {rates}");
         Assert.True(rates.Significant < 0.5, $"detected in {rates.Significant:P1}");
@@ -324,7 +325,7 @@ public class JackknifeCoverageTests(ITestOutputHelper output)
 
 /// <summary>
 /// The backtest's law preference read as a saturation test (docs/analysis.md, "Calibration"): "saturation detected"
-/// when the paired comparison prefers the sigmoid, otherwise "log-linear adequate". At the documented minimum design
+/// when the paired comparison prefers the sigmoid, otherwise "no saturation detected". At the documented minimum design
 /// for that call — 8 seeds, 20 evaluations, 200 problems, run walk 0.08, runs 10× the compute of the sigmoid's
 /// midpoint (400 steps, midpoint at step 40) — saturation must be detected in ≥ 80% of sigmoid data sets and
 /// called falsely in ≤ 5% of log-linear ones, both with R0 measured at step 0 (what the analysis stage does) and
@@ -336,10 +337,10 @@ public class BacktestCalibrationTests(ITestOutputHelper output)
     public static readonly SimulationDesign SaturationDesign = new(Runs: 8, Steps: 400);
 
     /// <summary>
-    /// With R0 measured, 200 data sets per truth (~0.05 s a data set); with R0 fitted (~0.3 s a data set under load)
-    /// 100 in CI, to keep the harness under 2 minutes, and half the long version's count in <c>bench/calibration.sh</c>.
+    /// 200 data sets per claim, R0 measured or fitted (issue 14 asks ≥ 200 per claim; the fitted floor's ~0.3 s a data set is
+    /// paid for by running the rejected methods' tests on fewer data sets).
     /// </summary>
-    private static int DataSets(bool stepZero) => stepZero ? CalibrationScale.DataSets : CalibrationScale.DataSets / 2;
+    private static int DataSets(bool stepZero) => CalibrationScale.DataSets;
 
     [Theory]
     [InlineData(true)]

@@ -23,6 +23,21 @@ public class LawComparisonTests
     }
 
     [Fact]
+    public void WithoutThreeRunsACeilingBelowTheObservedMaximumIsWithheld()
+    {
+        // No interval to call the fit failed, but an estimate below what the runs reached is not printed as a value.
+        LawPoint P(double c, double v, string run) => new(c, v, Cluster: run);
+        List<LawPoint> points = [P(1, 0.3, "a"), P(2, 0.7, "a"), P(1, 0.3, "b"), P(2, 0.72, "b")];
+        List<ParameterEstimate> below = [new("R0", 0.1, double.NaN, double.NaN), new("A", 0.6, double.NaN, double.NaN, 0.01)];
+        Assert.Contains("A withheld", LawAnalysis.WithholdCeilingBelowObserved(below, points));
+        Assert.True(double.IsNaN(below[1].Value));
+        Assert.Equal(0.1, below[0].Value);
+        List<ParameterEstimate> above = [new("A", 0.75, double.NaN, double.NaN, 0.01)];
+        Assert.Null(LawAnalysis.WithholdCeilingBelowObserved(above, points));
+        Assert.Equal(0.75, above[0].Value);
+    }
+
+    [Fact]
     public void NoPreferenceWithoutThreeRuns()
     {
         var points = SyntheticData.Sigmoid(seed: 0, count: 30).Select((p, i) => p with { Cluster = $"run{i % 2}" }).ToList();
