@@ -234,7 +234,8 @@ public sealed class PromptIndex
                 // in an equivalent form, e.g. a task document's "Answer: …") holds it, whatever examples are shown.
                 if (answer is null)
                     throw new ArgumentException($"the code-synthesis prompt '{prompt}' needs its answer (target program) to be indexed", nameof(answers));
-                Add(answer.Trim(), prompt, isPrompt: false);
+                // Ending at a line end: "print a * b" is a prefix of the other target "print a * b + 3".
+                Add(answer.Trim() + "\n", prompt, isPrompt: true);
                 var target = ProblemKeys.SynthesisKey(answer);
                 if (!_byTarget.TryGetValue(target, out var sharing)) _byTarget[target] = sharing = [];
                 sharing.Add(prompt);

@@ -182,7 +182,8 @@ public sealed class ContaminationCheckTests : IDisposable
     [InlineData("Program for:\n7 -> 23\nAnswer: n = read(); print 2 + n * 3\n", true)]              // renamed, commuted
     [InlineData("Fix:\nx = read(); print 3 * x + 4\n1 -> 5\nAnswer: `x = read(); print 3 * x + 2`\n", true)]  // a repair's answer
     [InlineData("so the program is\nv = read()\nprint v * 3 + 2\n\nDone.\n", true)]              // over lines
-    [InlineData("we use x = read(); print 3 * x + 2 here\n", true)]                                   // verbatim anywhere
+    [InlineData("we use x = read(); print 3 * x + 2\n", true)]                                        // verbatim, ending a line
+    [InlineData("Answer: x = read(); print 3 * x + 2 + 1\n", false)]                                 // a longer program
     [InlineData("Program for:\n1 -> 5\n", true)]                                                     // the eval prompt itself
     [InlineData("Program for:\n0 -> -2\nAnswer: x = read(); print 3 * x - 2\n", false)]            // another target
     [InlineData("Answer: x = read(); print 3 * x + 25\n", false)]                                    // not inside a longer number
