@@ -100,16 +100,16 @@ public static class ContaminationCheck
             var run = target.Run;
             var corpora = PretrainingChain(run, byId).Select(a => foundInCorpus[a.Id]).ToList();
             var inPretraining = corpora.SelectMany(c => c.Found).ToHashSet(StringComparer.Ordinal);
-            // An RL prompt equivalent to an eval problem (same canonical key) counts as the eval problem itself.
+            // An RL prompt equivalent to an eval problem (same canonical key) counts as the eval problem itself; for
+            // code-synthesis that is any RL prompt of the same target program (ProblemKeys.Key(TaskProblem)).
             var rlKeys = new HashSet<string>(StringComparer.Ordinal);
             long rlPrompts = 0;
             if (run.Rl is { } rl)
                 foreach (var problem in RlStage.TrainingProblems(rl, family))
                 {
-                    rlKeys.Add(ProblemKeys.Key(problem.Prompt));
+                    rlKeys.Add(ProblemKeys.Key(problem));
                     rlPrompts++;
                 }
-            bool InRl(string prompt) => rlKeys.Contains(ProblemKeys.Key(prompt));
             byRun[run.Id] = evalSets[run.Id].Select(set => new ContaminationRecord
             {
                 Stage = stage.ToString(),
@@ -118,8 +118,8 @@ public static class ContaminationCheck
                 Difficulty = set.Difficulty,
                 EvalPrompts = set.Prompts.Count,
                 InPretraining = set.Prompts.Count(inPretraining.Contains),
-                InRlPrompts = set.Prompts.Count(InRl),
-                Contaminated = set.Prompts.Count(p => inPretraining.Contains(p) || InRl(p)),
+                InRlPrompts = set.Keys.Count(rlKeys.Contains),
+                Contaminated = set.Prompts.Zip(set.Keys).Count(p => inPretraining.Contains(p.First) || rlKeys.Contains(p.Second)),
                 DocumentsScanned = corpora.Sum(c => c.Documents),
                 // Prompts drawn, every dynamic-sampling round included: not steps × prompts_per_step.
                 RlPromptsScanned = rlPrompts,
@@ -157,7 +157,8 @@ public static class ContaminationCheck
         }
     }
 
-    private sealed record EvalSet(string Family, string Split, int Difficulty, IReadOnlyList<string> Prompts, IReadOnlyList<string> Answers);
+    private sealed record EvalSet(string Family, string Split, int Difficulty, IReadOnlyList<string> Prompts, IReadOnlyList<string> Answers,
+        IReadOnlyList<string> Keys);
 
     /// <summary>The families an RL run evaluates, labelled by its lineage, with the RL stage's evaluation options.</summary>
     private static EvaluationTarget RlEvaluations(PlannedRun run, Func<string, ITaskFamily> family)
@@ -174,7 +175,8 @@ public static class ContaminationCheck
         var (f, split, options) = evaluated;
         var problems = TaskEvaluator.Problems(f, options, "pipeline", "$.rl.eval_problems");
         return new EvalSet(f.Name, split, Math.Min(options.Difficulty, f.MaxDifficulty),
-            problems.Select(p => PromptIndex.Normalize(p.Prompt)).ToList(), problems.Select(p => p.Answer).ToList());
+            problems.Select(p => PromptIndex.Normalize(p.Prompt)).ToList(), problems.Select(p => p.Answer).ToList(),
+            problems.Select(ProblemKeys.Key).ToList());
     }
 
     /// <summary>The pre-training phases whose documents the run was trained on: itself when it is a phase, and its ancestors.</summary>
@@ -192,7 +194,9 @@ public static class ContaminationCheck
 /// <see cref="ProblemKeys.AnswerStatements"/>), (3) a worked statement of an equivalent problem, including reduction
 /// steps such as "= 6 * 72" then "= 432" (<see cref="ProblemKeys.StatedProblemKeys"/>, one-digit facts included), or (4) a line that is an equivalent problem (same canonical key, e.g.
 /// "What is 38 + 47?"; <see cref="ProblemKeys.Key"/>), or a program prompt equivalent to an eval program ("Run:" …
-/// "Output?", "Fix:" and its program line; renamed variables, other layout). Texts are compared with CRLF read as LF. (1) and (2) are one
+/// "Output?", "Fix:" and its program line; renamed variables, other layout), or (5) for a code-synthesis problem, its
+/// target program written verbatim anywhere or, up to names, layout and operand order, on a line or paragraph (so a
+/// prompt with other examples for the same target, with its answer, counts). Texts are compared with CRLF read as LF. (1) and (2) are one
 /// Aho–Corasick pass over the document, so the cost is linear in the corpus size whatever the number of problems.
 /// </summary>
 public sealed class PromptIndex
@@ -203,6 +207,8 @@ public sealed class PromptIndex
     private readonly Dictionary<string, List<string>> _byKey = new(StringComparer.Ordinal);
     /// <summary>The prompts indexed with their answer, by canonical key: only these are looked for as worked statements.</summary>
     private readonly Dictionary<string, List<string>> _statedByKey = new(StringComparer.Ordinal);
+    /// <summary>Code-synthesis prompts by the key of their target program (<see cref="ProblemKeys.SynthesisKey"/>).</summary>
+    private readonly Dictionary<string, List<string>> _byTarget = new(StringComparer.Ordinal);
 
     /// <param name="prompts">The evaluation prompts.</param>
     /// <param name="answers">Each prompt's answer (by normalized prompt), to index its answer statements; optional.</param>
@@ -220,8 +226,23 @@ public sealed class PromptIndex
         foreach (var prompt in prompts.Select(Normalize).Distinct(StringComparer.Ordinal))
         {
             Add(prompt + "\n", prompt, isPrompt: true);
+            string? answer = null;
+            answers?.TryGetValue(prompt, out answer);
+            if (ProblemKeys.IsSynthesisPrompt(prompt))
+            {
+                // A code-synthesis problem is its target program: the program written anywhere (verbatim, or on a line
+                // in an equivalent form, e.g. a task document's "Answer: …") holds it, whatever examples are shown.
+                if (answer is null)
+                    throw new ArgumentException($"the code-synthesis prompt '{prompt}' needs its answer (target program) to be indexed", nameof(answers));
+                // Ending at a line end: "print a * b" is a prefix of the other target "print a * b + 3".
+                Add(answer.Trim() + "\n", prompt, isPrompt: true);
+                var target = ProblemKeys.SynthesisKey(answer);
+                if (!_byTarget.TryGetValue(target, out var sharing)) _byTarget[target] = sharing = [];
+                sharing.Add(prompt);
+                continue;
+            }
             var key = ProblemKeys.Key(prompt);
-            if (answers is not null && answers.TryGetValue(prompt, out var answer))
+            if (answer is not null)
             {
                 foreach (var statement in ProblemKeys.AnswerStatements(prompt, answer)) Add(statement, prompt, isPrompt: false);
                 if (!_statedByKey.TryGetValue(key, out var stated)) _statedByKey[key] = stated = [];
@@ -265,7 +286,35 @@ public sealed class PromptIndex
         foreach (var program in ProgramPrompts(text))
             if (_byKey.TryGetValue(ProblemKeys.Key(program), out var owners))
                 foreach (var prompt in owners) found.Add(prompt);
+        if (_byTarget.Count > 0)
+            foreach (var program in WrittenPrograms(text))
+                if (_byTarget.TryGetValue(ProblemKeys.SynthesisKey(program), out var owners))
+                    foreach (var prompt in owners) found.Add(prompt);
     }
+
+    /// <summary>
+    /// Texts that may write a program reading inputs (every synthesis target calls <c>read()</c>): each line holding
+    /// <c>read()</c>, without an answer label or backticks, and that line with the rest of its paragraph (a program
+    /// laid out over lines). Only those that parse can match a target.
+    /// </summary>
+    private static IEnumerable<string> WrittenPrograms(string text)
+    {
+        if (!text.Contains("read()", StringComparison.Ordinal)) yield break;
+        var lines = text.Split('\n');
+        for (int i = 0; i < lines.Length; i++)
+        {
+            if (!lines[i].Contains("read()", StringComparison.Ordinal)) continue;
+            var line = lines[i].Trim();
+            foreach (var label in AnswerLabels)
+                if (line.StartsWith(label, StringComparison.OrdinalIgnoreCase)) { line = line[label.Length..]; break; }
+            yield return line.Trim().Trim('`');
+            var end = i + 1;
+            while (end < lines.Length && lines[end].Trim().Length > 0) end++;
+            if (end > i + 1) yield return string.Join('\n', lines[i..end]);
+        }
+    }
+
+    private static readonly string[] AnswerLabels = ["Answer:", "Final answer:", "**Answer:**", "####"];
 
     /// <summary>
     /// The program prompts of a text, whose equivalent forms span lines: code-trace's "Run:" … "Output?" block and

@@ -20,7 +20,9 @@ namespace TrainingPipeline.Tasks;
 /// string-ops <c>sort</c> and <c>count-a</c>: the letters are sorted;</item>
 /// <item>word-problem: the arithmetic without names, objects or verbs (<see cref="WordProblemKeys"/>);</item>
 /// <item>code-trace and code-repair: the program up to names, layout and commutative operand order
-/// (<see cref="ProgramKeys"/>); a repair's examples are not part of its key.</item>
+/// (<see cref="ProgramKeys"/>); a repair's examples are not part of its key;</item>
+/// <item>code-synthesis: its target program (the answer) in that canonical form. Its prompt shows only examples, so
+/// this key needs the answer: <see cref="Key(TaskProblem)"/> or <see cref="Key(string, string)"/>.</item>
 /// </list>
 /// Every other prompt is its own key.
 /// </summary>
@@ -44,7 +46,32 @@ public static partial class ProblemKeys
         return WordProblemKeys.MayBeOne(line);
     }
 
-    /// <summary>The canonical key of a one- or multi-line prompt.</summary>
+    /// <summary>How a code-synthesis prompt starts: its examples do not name the problem, its target program does.</summary>
+    public const string SynthesisPrefix = "Program for:\n";
+
+    /// <summary>Whether a prompt is a code-synthesis prompt, whose key is its target program (<see cref="Key(string, string)"/>).</summary>
+    public static bool IsSynthesisPrompt(string prompt) => prompt.StartsWith(SynthesisPrefix, StringComparison.Ordinal);
+
+    /// <summary>The canonical key of a generated problem: what every split, distinct draw and contamination count uses.</summary>
+    public static string Key(TaskProblem problem) => Key(problem.Prompt, problem.Answer);
+
+    /// <summary>
+    /// The canonical key of a problem given its prompt and answer. A code-synthesis problem ("Program for:" and
+    /// examples) is keyed by its target program, canonical up to names, layout and commutative operands: every prompt
+    /// of one target (other examples shown) is one problem with one answer, so it lands in one split. Every other
+    /// problem is keyed by its prompt (<see cref="Key(string)"/>).
+    /// </summary>
+    public static string Key(string prompt, string answer) =>
+        IsSynthesisPrompt(prompt) ? SynthesisKey(answer) : Key(prompt);
+
+    /// <summary>The key of a code-synthesis problem whose target program is <paramref name="program"/>.</summary>
+    public static string SynthesisKey(string program) =>
+        "Program for: " + (ProgramKeys.Canonical(program) ?? program.Trim());
+
+    /// <summary>
+    /// The canonical key of a one- or multi-line prompt. A code-synthesis prompt does not determine its problem (two
+    /// targets can show the same examples), so it is only its own key here: splits use <see cref="Key(TaskProblem)"/>.
+    /// </summary>
     public static string Key(string prompt)
     {
         var text = prompt.TrimEnd('\n');

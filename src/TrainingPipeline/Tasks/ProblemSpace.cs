@@ -26,7 +26,7 @@ public static class ProblemSpace
         int eval = 0, sinceNew = 0;
         for (long seed = 0; keys.Count < Cap && sinceNew < Math.Max(DrawsWithoutNew, 5 * keys.Count); seed++)
         {
-            var key = ProblemKeys.Key(family.Generate(seed, difficulty).Prompt);
+            var key = ProblemKeys.Key(family.Generate(seed, difficulty));
             if (!keys.Add(key)) { sinceNew++; continue; }
             sinceNew = 0;
             if (ProblemSplits.OfKey(key) == ProblemSplit.Eval) eval++;

@@ -38,8 +38,15 @@ public static class ProblemSplits
         _ => throw new BadInputException(source, field, $"unknown split '{name}'", "use train or eval"),
     };
 
-    /// <summary>The split of the problem whose prompt is <paramref name="prompt"/>: a function of its canonical key.</summary>
+    /// <summary>
+    /// The split of the problem whose prompt is <paramref name="prompt"/>: a function of its canonical key. For
+    /// prompts that determine their problem (a domain's document line); a generated problem's split is
+    /// <see cref="Of(TaskProblem)"/> (code-synthesis is keyed by its target program, not its prompt).
+    /// </summary>
     public static ProblemSplit Of(string prompt) => OfKey(ProblemKeys.Key(prompt));
+
+    /// <summary>The split of a generated problem (<see cref="ProblemKeys.Key(TaskProblem)"/>).</summary>
+    public static ProblemSplit Of(TaskProblem problem) => OfKey(ProblemKeys.Key(problem));
 
     /// <summary>The split of a canonical key (<see cref="ProblemKeys.Key"/>).</summary>
     public static ProblemSplit OfKey(string key)
@@ -65,7 +72,7 @@ public static class ProblemSplits
         for (int attempt = 0; attempt < MaxAttempts; attempt++)
         {
             var problem = family.Generate(attempt == 0 ? seed : SplitMix64.Combine(seed, attempt), difficulty);
-            if (Of(problem.Prompt) == split) return problem;
+            if (Of(problem) == split) return problem;
         }
         throw new BadInputException($"task family '{family.Name}'", "difficulty",
             $"{MaxAttempts} problems in a row at difficulty {difficulty} fell outside the {Name(split)} split: the problem space is too small to split",
@@ -89,7 +96,7 @@ public static class ProblemSplits
         for (long index = 0; chosen.Count < count; index++)
         {
             var problem = family.Generate(SplitMix64.Combine(seed, index), difficulty);
-            var key = ProblemKeys.Key(problem.Prompt);
+            var key = ProblemKeys.Key(problem);
             seenAll.Add(key);
             if (OfKey(key) == split && seenInSplit.Add(key))
             {

@@ -172,6 +172,56 @@ public sealed class ContaminationCheckTests : IDisposable
         Assert.Equal(expected, found.Count == 1);
     }
 
+    /// <summary>
+    /// A code-synthesis eval problem is its target program: a training document holds it when it writes that program
+    /// (verbatim, renamed or re-ordered, on a line or laid out over lines), e.g. a train-looking prompt with other
+    /// examples for the same target and its answer. Before targets were keys, only the prompt text itself was found.
+    /// </summary>
+    [Theory]
+    [InlineData("Program for:\n0 -> 2\n4 -> 14\nAnswer: x = read(); print 3 * x + 2\n", true)]      // other examples, same target
+    [InlineData("Program for:\n7 -> 23\nAnswer: n = read(); print 2 + n * 3\n", true)]              // renamed, commuted
+    [InlineData("Fix:\nx = read(); print 3 * x + 4\n1 -> 5\nAnswer: `x = read(); print 3 * x + 2`\n", true)]  // a repair's answer
+    [InlineData("so the program is\nv = read()\nprint v * 3 + 2\n\nDone.\n", true)]              // over lines
+    [InlineData("we use x = read(); print 3 * x + 2\n", true)]                                        // verbatim, ending a line
+    [InlineData("Answer: x = read(); print 3 * x + 2 + 1\n", false)]                                 // a longer program
+    [InlineData("Program for:\n1 -> 5\n", true)]                                                     // the eval prompt itself
+    [InlineData("Program for:\n0 -> -2\nAnswer: x = read(); print 3 * x - 2\n", false)]            // another target
+    [InlineData("Answer: x = read(); print 3 * x + 25\n", false)]                                    // not inside a longer number
+    public void ACodeSynthesisTargetProgramIsFoundInAnyForm(string document, bool expected)
+    {
+        var index = new PromptIndex(["Program for:\n1 -> 5\n"],
+            new Dictionary<string, string> { ["Program for:\n1 -> 5"] = "x = read(); print 3 * x + 2" });
+        var found = new HashSet<string>();
+        index.FindIn(document, found);
+        Assert.Equal(expected, found.Count == 1);
+    }
+
+    private const string SynthesisSpec = """
+        {
+          "name": "synthesis-leak",
+          "corpora": { "tasks": { "domains": { "task:code-synthesis@2": 1 } } },
+          "model": { "preset": "nano-50k", "context_length": 96 },
+          "pretrain": { "batch_size": 4, "phases": [ { "name": "base", "corpus": "tasks", "tokens": 100000 } ] },
+          "rl": { "tasks": { "code-synthesis": 1 }, "difficulty": 2, "steps": 4, "prompts_per_step": 8, "eval_problems": 20 }
+        }
+        """;
+
+    /// <summary>
+    /// A corpus of code-synthesis problems of every target (the split ignored) holds every eval target, each shown with
+    /// other examples than the eval prompt: all are counted. The built-in task corpus and RL (train targets) hold none.
+    /// </summary>
+    [Fact]
+    public void CodeSynthesisEvalTargetsInTrainingDataAreCountedWhateverTheExamples()
+    {
+        var plan = TestPlans.RealPlan(SynthesisSpec);
+        var clean = Assert.Single(Assert.Single(ContaminationCheck.Run(plan).ByRun).Value);
+        Assert.Equal((20L, 0L, 0L), (clean.EvalPrompts, clean.InPretraining, clean.InRlPrompts));
+        IDomain Leaky(string id) =>
+            id == "task:code-synthesis@2" ? new LeakyTaskDomain(TaskRegistry.Get("code-synthesis"), 2) : SpecResolver.ResolveDomain(id);
+        var leaked = Assert.Single(Assert.Single(ContaminationCheck.Run(plan, resolveDomain: Leaky).ByRun).Value);
+        Assert.Equal(20, leaked.InPretraining);
+    }
+
     [Fact]
     public void TheAutomatonFindsEveryOccurrenceOfOverlappingPatterns()
     {

@@ -46,6 +46,42 @@ public class ProblemSplitsTests
         Assert.Empty(shared);
     }
 
+    /// <summary>
+    /// Code-synthesis shows only examples, so its problem is its target program: at levels 1–3, no eval problem's target
+    /// (canonical up to names, layout and commutative operands) is the target of a train problem. When the split was by
+    /// prompt, every eval target was also a train target (24, 144 and 27 targets at levels 1–3).
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void NoCodeSynthesisEvalTargetIsATrainTarget(int difficulty)
+    {
+        var family = TaskRegistry.Get("code-synthesis");
+        var problems = Enumerable.Range(0, 3000).Select(seed => family.Generate(seed, difficulty)).ToList();
+        var evalTargets = problems.Where(p => ProblemSplits.Of(p) == ProblemSplit.Eval).Select(p => ProblemKeys.SynthesisKey(p.Answer)).ToHashSet();
+        var trainTargets = problems.Where(p => ProblemSplits.Of(p) == ProblemSplit.Train).Select(p => ProblemKeys.SynthesisKey(p.Answer)).ToHashSet();
+        Assert.NotEmpty(evalTargets);
+        Assert.NotEmpty(trainTargets);
+        Assert.Empty(evalTargets.Intersect(trainTargets));
+        // What training and evaluation actually draw: 2,000 train problems against every eval problem of the level.
+        var train = Enumerable.Range(0, 2000).Select(seed => ProblemSplits.Generate(family, seed, difficulty, ProblemSplit.Train))
+            .Select(p => ProblemKeys.SynthesisKey(p.Answer)).ToHashSet();
+        var eval = ProblemSplits.DrawDistinct(family, 0, difficulty, ProblemSplit.Eval, evalTargets.Count, "test", "n");
+        Assert.DoesNotContain(eval, p => train.Contains(ProblemKeys.SynthesisKey(p.Answer)));
+    }
+
+    [Fact]
+    public void CodeSynthesisIsKeyedByItsTargetProgramUpToNamesAndOperandOrder()
+    {
+        var a = new TaskProblem("code-synthesis", 2, 0, "Program for:\n1 -> 5\n", "Answer: x = read(); print 3 * x + 2\n", "x = read(); print 3 * x + 2");
+        var b = a with { Prompt = "Program for:\n0 -> 2\n4 -> 14\n", Answer = "y = read(); print 2 + y * 3" };
+        var c = a with { Answer = "x = read(); print 3 * x - 2" };
+        Assert.Equal(ProblemKeys.Key(a), ProblemKeys.Key(b));
+        Assert.NotEqual(ProblemKeys.Key(a), ProblemKeys.Key(c));
+        Assert.Equal(ProblemSplits.Of(a), ProblemSplits.Of(b));
+    }
+
     [Fact]
     public void ATooSmallEvalSplitIsRefusedWithTheSpaceSize()
     {
