@@ -12,7 +12,8 @@ namespace TrainingPipeline.Tasks;
 /// subtraction, multiplication, fractions, chained-arithmetic, the arith-expr domain): the factors of each product
 /// and the signed terms of the sum are sorted, and the three prefixes share one form; <c>(a + b) mod m</c> and
 /// <c>(a * b) mod m</c> sort their operands;</item>
-/// <item>boolean-logic: the operands of <c>and</c>/<c>or</c> are sorted, recursively;</item>
+/// <item>boolean-logic (and the logic-bool domain's <c>Evaluate: …</c> and <c>= …</c> lines, read with not &gt; and &gt;
+/// or): the operands of <c>and</c>/<c>or</c> are sorted, recursively;</item>
 /// <item>graph-reachability: the edge list is sorted; ordering-puzzle: each clue is written with <c>&lt;</c> and the
 /// clues are sorted;</item>
 /// <item>sorting and the order-free list-ops (max, min, sum, count-even, second-largest): the list is sorted (the
@@ -34,7 +35,7 @@ public static partial class ProblemKeys
     /// <summary>How every prompt with equivalent forms starts: other lines are their own key.</summary>
     private static readonly string[] PrefixesWithEquivalents =
     [
-        "What is ", "Compute: ", "Evaluate: ", "Eval: ", "Edges: ", "Clues: ", "Sort: ", "reverse ",
+        "What is ", "Compute: ", "Evaluate: ", "Eval: ", "= ", "Edges: ", "Clues: ", "Sort: ", "reverse ",
         .. OrderFreeListOps.Select(op => op + " of "), .. OrderFreeStringOps.Select(op => op + ": "),
     ];
 
@@ -118,7 +119,8 @@ public static partial class ProblemKeys
     /// "What is 5 * 40?" and "12 + 3 * 4 = 24" in a word problem's solution states "Compute: 12 + 3 * 4"; (2) a reduction line <c>= E</c> (E an
     /// expression without parentheses, as arith-expr writes its worked steps) followed by reduction lines ending in
     /// <c>= c</c> with c the value of E, e.g. "= 6 * 72" then "= 432" states "What is 6 * 72?", and "= 3 + 5 * 2",
-    /// "= 3 + 10", "= 13" states "Compute: 3 + 5 * 2" too; (3) two adjacent lines writing integer expressions (a
+    /// "= 3 + 10", "= 13" states "Compute: 3 + 5 * 2" too; (4) a boolean reduction line <c>= E</c> of the logic-bool
+    /// domain states boolean-logic's <c>Eval: E</c>; (3) two adjacent lines writing integer expressions (a
     /// reduction step "= E", chained-arithmetic's bare step, or the "Evaluate: E"/"Compute: E" line being reduced) of
     /// which the second replaces one span of the first by its value: "= 27 * 20 - 4" then "= 540 - 4" states
     /// "What is 27 * 20?", and "= (3 + 14) * 5" then "= 17 * 5" states "What is 3 + 14?". Statements whose operands all have one digit are skipped
@@ -145,6 +147,10 @@ public static partial class ProblemKeys
             yield return "What is " + Canonical(reduced) + "?";
         }
         if (!text.Contains("\n= ", StringComparison.Ordinal)) yield break;
+        // (4) logic-bool's "= E" reduction line states boolean-logic's "Eval: E": the lines below reduce it to its answer.
+        foreach (var line in lines)
+            if (line.StartsWith("= ", StringComparison.Ordinal) && line.IndexOf(' ', 2) > 0 && BooleanKey(line) is { } boolean)
+                yield return boolean;
         for (int i = 0; i < lines.Length; i++)
         {
             if (!lines[i].StartsWith("= ", StringComparison.Ordinal)) continue;
@@ -334,16 +340,20 @@ public static partial class ProblemKeys
         return $"What is ({operands[0]} {inner[1]} {operands[1]}{text[close..]}";
     }
 
+    /// <summary>
+    /// boolean-logic's "Eval: E" and the logic-bool domain's "Evaluate: E" and "= E" reduction lines (E over T, F,
+    /// not, and, or and parentheses) share the "Eval: " key: the domain writes the family's problems in its own words.
+    /// </summary>
     private static string? BooleanKey(string text)
     {
-        const string prefix = "Eval: ";
-        if (!text.StartsWith(prefix, StringComparison.Ordinal)) return null;
+        var prefix = BooleanPrefixes.FirstOrDefault(p => text.StartsWith(p, StringComparison.Ordinal));
+        if (prefix is null) return null;
         var tokens = text[prefix.Length..].Replace("(", " ( ").Replace(")", " ) ").Split(' ', StringSplitOptions.RemoveEmptyEntries);
         int position = 0;
         try
         {
             var key = ParseOr(tokens, ref position);
-            return position == tokens.Length ? prefix + key : null;
+            return position == tokens.Length ? "Eval: " + key : null;
         }
         catch (FormatException)
         {
@@ -351,14 +361,24 @@ public static partial class ProblemKeys
         }
     }
 
-    /// <summary>The prompts' operators have no precedence of their own: a top-level chain is read left to right.</summary>
-    private static string ParseOr(string[] tokens, ref int position)
+    private static readonly string[] BooleanPrefixes = ["Eval: ", "Evaluate: ", "= "];
+
+    /// <summary>
+    /// Precedence not &gt; and &gt; or, left-associative, as logic-bool prints unbracketed chains; boolean-logic brackets
+    /// every inner operator, so both read an equal tree to one key.
+    /// </summary>
+    private static string ParseOr(string[] tokens, ref int position) =>
+        ParseChain(tokens, ref position, "or", (string[] t, ref int p) => ParseChain(t, ref p, "and", ParseUnary));
+
+    private delegate string Parser(string[] tokens, ref int position);
+
+    private static string ParseChain(string[] tokens, ref int position, string op, Parser operand)
     {
-        var left = ParseUnary(tokens, ref position);
-        while (position < tokens.Length && tokens[position] is "and" or "or")
+        var left = operand(tokens, ref position);
+        while (position < tokens.Length && tokens[position] == op)
         {
-            var op = tokens[position++];
-            var right = ParseUnary(tokens, ref position);
+            position++;
+            var right = operand(tokens, ref position);
             left = string.CompareOrdinal(left, right) <= 0 ? $"({left} {op} {right})" : $"({right} {op} {left})";
         }
         return left;

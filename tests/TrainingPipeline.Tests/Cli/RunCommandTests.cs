@@ -117,4 +117,17 @@ public sealed class RunCommandTests : IDisposable
         Assert.Equal(2, bad.Exit);
         Assert.Contains("use fp32 or bf16", bad.Err);
     }
+
+    [Fact]
+    public void PlanRefusesHoldingOutBooleanLogicWhenPreTrainingOnLogicBool()
+    {
+        // The referee's spec: logic-bool writes boolean-logic's problems as "Evaluate: E" with the reduction below.
+        string spec = Tiny.Replace("\"task:addition\": 1, \"task:code-trace\": 1, \"sort-trace\": 1", "\"task:addition@3\": 1, \"logic-bool@2\": 1, \"logic-bool@3\": 1")
+            .Replace("\"held_out_tasks\": [\"subtraction\"]", "\"held_out_tasks\": [\"boolean-logic\"]");
+        Assert.Contains("logic-bool@3", spec);
+        var (exit, output, error) = Cli("plan", Write(spec));
+        Assert.True(exit == 2, $"exit {exit}\n{output}\n{error}");
+        Assert.Contains("$.rl.held_out_tasks[0]", error);
+        Assert.Contains("renders 'boolean-logic'", error);
+    }
 }

@@ -64,6 +64,8 @@ public class EvaluationRulesTests
     [InlineData("algebra-linear", "linear-equation")]
     [InlineData("sort-trace@3", "sorting")]
     [InlineData("list-ops", "list-ops")]
+    [InlineData("logic-bool@2", "boolean-logic")]
+    [InlineData("logic-bool@3", "boolean-logic")]
     public void AHeldOutFamilyRenderedByAGeneratedDomainIsRefused(string domain, string family)
     {
         string spec = Spec.Replace("task:addition@2", "task:string-ops@2").Replace("\"task:sorting@2\": 1, ", "")

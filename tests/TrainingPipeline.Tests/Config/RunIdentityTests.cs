@@ -42,6 +42,10 @@ public class RunIdentityTests
     // Every run that pre-trained on task:code-trace@2 (all of quickstart.json and rl-scaling.json, the broad runs of
     // narrow-to-broad.json) and its RL descendants changed id; the narrow runs (task:addition@2, task:subtraction@2)
     // and every version-0 id did not.
+    // Regenerated on purpose in issue 13 part K: logic-bool renders boolean-logic (its "Evaluate: E" is the family's
+    // "Eval: E") and now draws only the train split (logic-bool v2), so the runs that pre-trained on it and their RL
+    // descendants changed id (narrow-to-broad 7, 8, 10-13; quickstart 1, 2, 4, 5); every other id and every version-0
+    // id did not.
     private const string GoldenIds = """
         narrow-to-broad.json 0 pretrain_narrow 3f2c73f6ad3c1c5b 7149095eed86b2a2
         narrow-to-broad.json 1 rl e3c248fcf7cbf5a5 3af5f772f4e9492d
@@ -50,19 +54,19 @@ public class RunIdentityTests
         narrow-to-broad.json 4 rl 18df3c0858d83760 2d7c18d96d3bf14f
         narrow-to-broad.json 5 rl face8137180dbbbf 617666940470d5bc
         narrow-to-broad.json 6 pretrain_narrow cb5c90ed0aafd8b0 66852022b1406738
-        narrow-to-broad.json 7 pretrain_broad 0648961aa5ced3ad 2843f0c7a412a451
-        narrow-to-broad.json 8 rl c933ea4757fce114 69cf71c86433d234
+        narrow-to-broad.json 7 pretrain_broad 30f6d25ea8b12e67 2843f0c7a412a451
+        narrow-to-broad.json 8 rl f73a90bf976e2db8 69cf71c86433d234
         narrow-to-broad.json 9 pretrain_narrow 70c63772d70a64dc 267dbcfb630dda72
-        narrow-to-broad.json 10 pretrain_broad bf570b68f156f441 b18f940295d79efc
-        narrow-to-broad.json 11 rl 96a83c507e2bb4ea 0b6a5e8e0245114a
-        narrow-to-broad.json 12 rl 4d5dbd33abed9fdf 05512f65ae4ad8dc
-        narrow-to-broad.json 13 rl 60d2e9ad47147725 2e2f2818142cdbc5
+        narrow-to-broad.json 10 pretrain_broad 2f47148454b431a6 b18f940295d79efc
+        narrow-to-broad.json 11 rl f2011e4298a5ad95 0b6a5e8e0245114a
+        narrow-to-broad.json 12 rl 00fc25b3b19d2154 05512f65ae4ad8dc
+        narrow-to-broad.json 13 rl 982544078d5ecb95 2e2f2818142cdbc5
         quickstart.json 0 pretrain_narrow eb7fd2efa7972331 0da8c25f36c8e3ee
-        quickstart.json 1 pretrain_broad efd8a15867db90c7 db84b1788765813b
-        quickstart.json 2 rl 511788142d89779f 78760018a1bbc87b
+        quickstart.json 1 pretrain_broad 105df206c0d924d9 db84b1788765813b
+        quickstart.json 2 rl 8b2d14ef9cc61341 78760018a1bbc87b
         quickstart.json 3 pretrain_narrow d18402608fcbffcf 64701e85728fcea3
-        quickstart.json 4 pretrain_broad 35dbea32f39ecf5c efe5937955a097b4
-        quickstart.json 5 rl e01741301f68e238 3c962a14633f57c5
+        quickstart.json 4 pretrain_broad 3660ace075afaf39 efe5937955a097b4
+        quickstart.json 5 rl 7d694e572643f0df 3c962a14633f57c5
         rl-scaling.json 0 pretrain_base 925f51dbde4ac41f 35f76e5206001b50
         rl-scaling.json 1 rl 434b75410aa00afd 2a4227aac848cd9f
         rl-scaling.json 2 rl 128969cf50a8786c 1c095facc81f1d61

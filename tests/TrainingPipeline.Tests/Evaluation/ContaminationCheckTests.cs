@@ -230,4 +230,29 @@ public sealed class ContaminationCheckTests : IDisposable
         automaton.Search("ushers his", (pattern, end) => matches.Add((automaton.Patterns[pattern], end)));
         Assert.Equal([("s", 2), ("she", 4), ("he", 4), ("hers", 6), ("s", 6), ("his", 10), ("s", 10)], matches);
     }
+
+    [Theory]
+    // logic-bool writes boolean-logic's "Eval: E" as "Evaluate: E" and reduces it in "= E" lines (not > and > or).
+    [InlineData("Evaluate: (T or F) and not F\n= T and not F\n= T and T\n= T\nAnswer: T\n", 1)]
+    [InlineData("Evaluate: not F and (F or T)\n", 1)]           // and/or operands commute
+    [InlineData("Evaluate: (T and T or F) and T\n= (T or F) and T\n= T and T\n= T\nAnswer: T\n", 1)]  // a reduction line
+    [InlineData("Evaluate: T and F or T and (T or F) and not F\n", 0)]
+    [InlineData("Evaluate: T or (F and T)\n= T or F\n= T\nAnswer: T\n", 0)]   // another tree
+    public void ALogicBoolDocumentHoldingABooleanLogicEvalExpressionIsCounted(string document, int expected)
+    {
+        var index = new PromptIndex(["Eval: (T or F) and not F\n", "Eval: (F or T) and T\n"],
+            new Dictionary<string, string> { ["Eval: (T or F) and not F"] = "true", ["Eval: (F or T) and T"] = "true" });
+        var found = new HashSet<string>();
+        index.FindIn(document, found);
+        Assert.Equal(expected, found.Count);
+    }
+
+    [Theory]
+    [InlineData("Evaluate: T and F or T", "Eval: (T and F) or T", true)]
+    [InlineData("Evaluate: T or F and T", "Eval: T or (F and T)", true)]
+    [InlineData("Evaluate: T or F and T", "Eval: (T or F) and T", false)]
+    [InlineData("= F and T and not T", "Eval: (F and T) and not T", true)]
+    [InlineData("= F and (T and not T)", "Eval: (F and T) and not T", false)]
+    public void LogicBoolLinesShareBooleanLogicKeysExactlyWhenTheTreesAreEqual(string line, string prompt, bool equal) =>
+        Assert.Equal(equal, ProblemKeys.Key(line) == ProblemKeys.Key(prompt));
 }

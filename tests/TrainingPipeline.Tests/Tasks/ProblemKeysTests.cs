@@ -169,7 +169,7 @@ public sealed class ProblemKeysTests(ITestOutputHelper output)
     public void DomainsNeverWriteAnEvalProblemOfAFamilyTheyRender()
     {
         var rendering = DomainRegistry.All.OfType<GeneratedDomain>().Where(d => d.RendersFamilies.Count > 0).ToList();
-        Assert.Equal(["algebra-linear", "arith-add", "arith-expr", "arith-mul", "list-ops", "sort-trace"],
+        Assert.Equal(["algebra-linear", "arith-add", "arith-expr", "arith-mul", "list-ops", "logic-bool", "sort-trace"],
             rendering.Select(d => d.BaseId).Order(StringComparer.Ordinal));
         foreach (var baseDomain in rendering)
             foreach (var familyName in baseDomain.RendersFamilies)

@@ -44,6 +44,9 @@ public class ProblemSplitsTests
         Assert.Equal(500, evalPrompts.Distinct().Count());
         var shared = train.Select(Prompt).Where(evalPrompts.ToHashSet().Contains).ToList();
         Assert.Empty(shared);
+        // Equivalent problems ("47 + 38" and "38 + 47") are one problem: no canonical key is in both splits either.
+        var evalKeys = evalPrompts.Select(ProblemKeys.Key).ToHashSet(StringComparer.Ordinal);
+        Assert.DoesNotContain(train.Select(Prompt).Select(ProblemKeys.Key), evalKeys.Contains);
     }
 
     /// <summary>

@@ -10,6 +10,12 @@ public sealed class BooleanLogicDomain(int difficulty = 1) : GeneratedDomain(
     "logic-bool", "logic", "Boolean expressions (T, F, not, and, or) reduced step by step, ending 'Answer: T' or 'F'.",
     difficulty, maxDifficulty: 6)
 {
+    /// <summary>Its "Evaluate: E" is boolean-logic's "Eval: E" whenever both bracket E alike (docs/tasks.md).</summary>
+    public override IReadOnlyList<string> RendersFamilies => ["boolean-logic"];
+
+    /// <summary>2: drawn from the train split since boolean-logic's problems are keyed in its words.</summary>
+    protected override int GeneratorVersion => 2;
+
     protected override string Generate(SplitMix64 random)
     {
         var tree = Build(random, Difficulty + 1);
