@@ -25,7 +25,8 @@ public enum LossAggregation
 /// Loss and the statistics logged with it (plain numbers, computed without gradient). <c>ClipFraction</c> is the
 /// share of completion tokens whose clip is active, i.e. whose gradient the clip removes.
 /// </summary>
-public sealed record PolicyLossResult(Tensor Loss, double PolicyLoss, double Kl, double ClipFraction);
+/// <summary><see cref="Kl"/> is null without a reference model (kl_coef = 0): no KL was computed, so none is reported.</summary>
+public sealed record PolicyLossResult(Tensor Loss, double PolicyLoss, double? Kl, double ClipFraction);
 
 /// <summary>
 /// PPO-style clipped surrogate over completion tokens, with an optional k3 KL penalty to a reference policy:
@@ -62,7 +63,7 @@ public static class PolicyLoss
         using var noGrad = no_grad();
         double tokens = Math.Max(1.0, mask.sum().item<float>());
         double policyLoss = Aggregate(-minimum(unclipped, clipped), mask, options).item<float>();
-        double klMean = kl is null ? 0 : (kl * mask).sum().item<float>() / tokens;
+        double? klMean = kl is null ? null : (kl * mask).sum().item<float>() / tokens;
         // A clip is active only where it changes the objective (as TRL counts it): a ratio below 1 − ε_low matters
         // for a negative advantage, above 1 + ε_high for a positive one; elsewhere min() takes the unclipped term.
         var lowActive = (ratio < 1 - options.ClipLow).logical_and(a < 0);

@@ -308,7 +308,8 @@ public sealed class RlStage(RunEnvironment env, string experiment, Func<string, 
             if (reference is not null) referenceLogProbs = batch.LogProbs(reference, rl.Temperature).LogProbs.detach();
         }
         var objective = RlAlgorithms.ObjectiveFor(rl);
-        double policyLoss = 0, gradNorm = 0, kl = 0, entropy = 0, clip = 0;
+        double policyLoss = 0, gradNorm = 0, entropy = 0, clip = 0;
+        double? kl = null;
         for (int epoch = 0; epoch < rl.UpdateEpochs; epoch++)
         {
             using var epochScope = NewDisposeScope();

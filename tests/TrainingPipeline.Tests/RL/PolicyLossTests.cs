@@ -86,12 +86,21 @@ public class PolicyLossTests
         var logp = tensor(new float[] { -1, -2, -3, -0.5f }).view(2, 2);
         var adv = zeros(2);
         var same = PolicyLoss.Compute(logp, logp, logp, adv, Mask(), Options(klCoef: 0.1));
-        Assert.Equal(0.0, same.Kl, 9);
+        Assert.Equal(0.0, same.Kl!.Value, 9);
         var reference = logp - 0.3f;
         var differs = PolicyLoss.Compute(logp, logp, reference, adv, Mask(), Options(klCoef: 0.1));
         double k3 = Math.Exp(-0.3) + 0.3 - 1; // e^(ref−logp) − (ref−logp) − 1 with ref − logp = −0.3
-        Assert.Equal(k3, differs.Kl, 5);
+        Assert.Equal(k3, differs.Kl!.Value, 5);
         Assert.Equal(0.1 * k3, differs.Loss.item<float>(), 5);
+    }
+
+    [Fact]
+    public void WithoutAReferenceModelNoKlIsReported()
+    {
+        using var scope = NewDisposeScope();
+        var logp = tensor(new float[] { -1, -2, -3, -0.5f }).view(2, 2);
+        // kl_coef = 0 loads no reference: a KL of 0 would read as "the policy has not moved", which nothing measured.
+        Assert.Null(PolicyLoss.Compute(logp, logp, null, zeros(2), Mask(), Options()).Kl);
     }
 
     [Fact]

@@ -295,6 +295,18 @@ public sealed class RlStageTests : IDisposable
         Assert.True(steps[^1].FlopsReference > 0);
     }
 
+    [Fact]
+    public void WithoutAReferenceModelTheKlColumnIsNull()
+    {
+        var env = _workspace.Environment();
+        SaveParent(env);
+        var run = RlRun(3, klCoef: 0);
+        Stage(env).Run(run);
+        var steps = ResultFiles.Steps(env.ResultsRoot, run.Id);
+        Assert.All(steps, s => Assert.Null(s.Kl)); // kl_coef = 0: no reference, no KL measured (not 0)
+        Assert.All(steps, s => Assert.NotNull(s.Loss));
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)] // extra rounds are seeded by (seed, step, round): a resume must draw them again exactly
