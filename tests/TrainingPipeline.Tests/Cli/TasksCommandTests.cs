@@ -16,7 +16,10 @@ public class TasksCommandTests
         var lines = TasksCommand.SampleLines("code-synthesis", 2, 5, 10).ToList();
         Assert.Equal(5, lines.Count);
         var first = JsonDocument.Parse(lines[0]).RootElement;
-        Assert.Equal(TaskRegistry.Get("code-synthesis").Generate(10, 2).Prompt, first.GetProperty("prompt").GetString());
+        // The default split is train: the first line is seed 10's first train-split problem (the raw draw may be eval).
+        var expected = ProblemSplits.Generate(TaskRegistry.Get("code-synthesis"), 10, 2, ProblemSplit.Train);
+        Assert.Equal(expected.Prompt, first.GetProperty("prompt").GetString());
+        Assert.Equal(ProblemSplit.Train, ProblemSplits.Of(expected));
 
         var data = Temp(lines);
         var answers = lines.Select(l => JsonDocument.Parse(l).RootElement.GetProperty("answer").GetString()!).ToList();
