@@ -10,14 +10,14 @@ namespace TrainingPipeline.Analysis.Fitting;
 /// </summary>
 public static class LawComparison
 {
-    /// <param name="Tested">False when no comparison was made (a failed fit, a missing backtest, fewer than 3 runs):
-    /// then nothing was tested and no verdict may be read from it.</param>
     /// <summary>
     /// Seeds at which the harness calibrated the saturation call (≥ 80% detection, bend inside the fitted half): with fewer,
     /// "no saturation detected" misses most ceilings (3–45% detection), and the report says so.
     /// </summary>
     public const int CalibratedMinimumRuns = 8;
 
+    /// <param name="Tested">False when no comparison was made (a failed fit, a missing backtest, fewer than 3 runs):
+    /// then nothing was tested and no verdict may be read from it.</param>
     public sealed record Verdict(string? Preferred, string Reason, bool Tested = true);
 
     public static Verdict Compare(FittedLaw first, FittedLaw second)

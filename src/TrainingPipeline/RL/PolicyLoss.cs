@@ -23,9 +23,9 @@ public enum LossAggregation
 
 /// <summary>
 /// Loss and the statistics logged with it (plain numbers, computed without gradient). <c>ClipFraction</c> is the
-/// share of completion tokens whose clip is active, i.e. whose gradient the clip removes.
+/// share of completion tokens whose clip is active, i.e. whose gradient the clip removes. <c>Kl</c> is null without a
+/// reference model (kl_coef = 0): no KL was computed, so none is reported.
 /// </summary>
-/// <summary><see cref="Kl"/> is null without a reference model (kl_coef = 0): no KL was computed, so none is reported.</summary>
 public sealed record PolicyLossResult(Tensor Loss, double PolicyLoss, double? Kl, double ClipFraction);
 
 /// <summary>
