@@ -22,6 +22,23 @@ public sealed record Generation(int[][] Tokens, bool[] Truncated);
 /// </summary>
 public static class Sampler
 {
+    /// <summary>
+    /// <paramref name="samplesPerPrompt"/> completions of each prompt, prompt-major (row p·samples + j is sample j of
+    /// prompt p). Prompts may differ in length; each row's limit is the smaller of the options' and its context room.
+    /// </summary>
+    public static Generation Generate(Gpt model, IReadOnlyList<int[]> prompts, SamplingOptions options, Generator? rng, int samplesPerPrompt)
+    {
+        var tokens = new List<int[]>();
+        var truncated = new List<bool>();
+        foreach (var prompt in prompts)
+        {
+            var one = Generate(model, Enumerable.Repeat(prompt, samplesPerPrompt).ToList(), options, rng);
+            tokens.AddRange(one.Tokens);
+            truncated.AddRange(one.Truncated);
+        }
+        return new Generation([.. tokens], [.. truncated]);
+    }
+
     public static Generation Generate(Gpt model, IReadOnlyList<int[]> prompts, SamplingOptions options, Generator? rng)
     {
         int batch = prompts.Count;
