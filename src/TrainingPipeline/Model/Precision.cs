@@ -131,11 +131,15 @@ public sealed class MixedPrecision
         ComputeType = precision == Precision.Bf16 ? ScalarType.BFloat16 : null;
     }
 
-    /// <summary>x·Wᵀ in the compute dtype, from the float32 master weight (the cast is differentiated).</summary>
-    public Tensor Linear(Tensor x, Linear layer)
+    /// <summary>
+    /// x·Wᵀ in the compute dtype, from the float32 master weight (the cast is differentiated), or from the weight's
+    /// cast held by <paramref name="casts"/> while a generation reuses one cast per weight.
+    /// </summary>
+    public Tensor Linear(Tensor x, Linear layer, WeightCasts? casts = null)
     {
         if (ComputeType is not { } low) return layer.forward(x);
-        return F.linear(x.to_type(low), layer.weight!.to_type(low), layer.bias?.to_type(low));
+        var weight = casts?.Get(layer, low) ?? layer.weight!.to_type(low);
+        return F.linear(x.to_type(low), weight, layer.bias?.to_type(low));
     }
 
     /// <summary>An activation entering a matrix product, in the compute dtype.</summary>
@@ -152,4 +156,47 @@ public sealed class MixedPrecision
 
     /// <summary>The output head in float32: logits (and everything computed from them) are never bf16.</summary>
     public static Tensor Logits(Tensor x, Tensor weight) => F.linear(x, weight);
+}
+
+/// <summary>
+/// Low-precision copies of weights made once and reused while active (<see cref="Gpt.CastWeightsOnce"/>): generation
+/// feeds one token at a time, and casting every weight at every token cost more than the bf16 products saved.
+/// </summary>
+public sealed class WeightCasts
+{
+    private Dictionary<Linear, Tensor>? _casts;
+
+    internal static readonly IDisposable None = new Scope(null);
+
+    internal int Count => _casts?.Count ?? 0;
+
+    internal IDisposable Begin()
+    {
+        if (_casts is not null) throw new InvalidOperationException("weight casts are already active");
+        _casts = new Dictionary<Linear, Tensor>(ReferenceEqualityComparer.Instance);
+        return new Scope(this);
+    }
+
+    /// <summary>The cast of <paramref name="layer"/>'s weight while active and no gradient is recorded, else null.</summary>
+    internal Tensor? Get(Linear layer, ScalarType dtype)
+    {
+        if (_casts is null || is_grad_enabled()) return null;
+        if (!_casts.TryGetValue(layer, out var cast))
+        {
+            cast = layer.weight!.to_type(dtype).DetachFromDisposeScope();
+            _casts[layer] = cast;
+        }
+        return cast;
+    }
+
+    private void End()
+    {
+        foreach (var cast in _casts?.Values ?? Enumerable.Empty<Tensor>()) cast.Dispose();
+        _casts = null;
+    }
+
+    private sealed class Scope(WeightCasts? owner) : IDisposable
+    {
+        public void Dispose() => owner?.End();
+    }
 }

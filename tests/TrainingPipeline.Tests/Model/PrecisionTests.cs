@@ -98,7 +98,7 @@ public class PrecisionTests
         using var noGrad = no_grad();
         var idx = randint(50, new long[] { 2, 12 });
         var full = model.forward(idx);
-        using var cache = new KvCache(model.Config.NLayer);
+        using var cache = new KvCache(model.Config.NLayer, model.Config.ContextLength);
         var prefill = model.Forward(idx.narrow(1, 0, 8), cache);
         Assert.True(allclose(prefill, full.narrow(1, 0, 8), rtol: 0, atol: 1e-6)); // same computation
         for (int t = 8; t < 12; t++)
