@@ -67,20 +67,27 @@ public static class TaskEvaluator
         var greedy = new double[problems.Count];
         var correct = new int[problems.Count];
         using var rng = new Generator((ulong)ProblemSeed(options.Seed, family.Name, -1));
-        for (int i = 0; i < problems.Count; i++)
+        // A prompt longer than the context scores 0; the others are generated together, in batches (Sampler), each
+        // prompt prefilled once for all its samples.
+        var prompts = problems.Select(codec.EncodePrompt).ToArray();
+        var fitting = Enumerable.Range(0, problems.Count).Where(i => model.Config.ContextLength - prompts[i].Length > 0).ToArray();
+        if (fitting.Length > 0)
         {
-            var prompt = codec.EncodePrompt(problems[i]);
-            int room = Math.Min(options.MaxNewTokens, model.Config.ContextLength - prompt.Length);
-            if (room <= 0) continue; // a prompt longer than the context scores 0
+            var fittingPrompts = fitting.Select(i => prompts[i]).ToList();
             if (options.Greedy)
             {
-                var greedyOut = Sampler.Generate(model, new[] { prompt },
-                    new SamplingOptions(room, Temperature: 0, StopSequences: codec.StopSequences), null);
-                greedy[i] = family.Score(problems[i], codec.DecodeCompletion(greedyOut.Tokens[0])).Reward >= 1 ? 1 : 0;
+                var greedyOut = Sampler.Generate(model, fittingPrompts,
+                    new SamplingOptions(options.MaxNewTokens, Temperature: 0, StopSequences: codec.StopSequences), null);
+                for (int f = 0; f < fitting.Length; f++)
+                    greedy[fitting[f]] = Solves(family, problems[fitting[f]], codec, greedyOut.Tokens[f]) ? 1 : 0;
             }
-            var sampled = Sampler.Generate(model, Enumerable.Repeat(prompt, samples).ToList(),
-                new SamplingOptions(room, Temperature: options.Temperature, StopSequences: codec.StopSequences), rng);
-            correct[i] = sampled.Tokens.Count(t => family.Score(problems[i], codec.DecodeCompletion(t)).Reward >= 1);
+            var sampled = Sampler.Generate(model, fittingPrompts,
+                new SamplingOptions(options.MaxNewTokens, Temperature: options.Temperature, StopSequences: codec.StopSequences), rng, samples);
+            for (int f = 0; f < fitting.Length; f++)
+            {
+                var problem = problems[fitting[f]];
+                correct[fitting[f]] = Enumerable.Range(f * samples, samples).Count(row => Solves(family, problem, codec, sampled.Tokens[row]));
+            }
             FaultInjection.At(FaultInjection.Sites.EvalTask);
         }
         int difficulty = Math.Min(options.Difficulty, family.MaxDifficulty);
@@ -91,6 +98,9 @@ public static class TaskEvaluator
             metrics.Add(Summarize(family.Name, GreedyAccuracy, greedy, 1) with { Temperature = 0, MaxNewTokens = options.MaxNewTokens, Difficulty = difficulty });
         return metrics;
     }
+
+    private static bool Solves(ITaskFamily family, TaskProblem problem, TaskCodec codec, int[] completion) =>
+        family.Score(problem, codec.DecodeCompletion(completion)).Reward >= 1;
 
     /// <summary>
     /// pass@1 and (k ≥ 2) pass@k from per-problem counts of correct completions out of <paramref name="samples"/>:

@@ -262,23 +262,30 @@ public sealed class RlStage(RunEnvironment env, string experiment, Func<string, 
         var rl = config.Rl;
         var rng = RoundRng(config.Seed, step, round);
         using var generator = new Generator((ulong)rng.NextSeed());
-        var rollouts = new List<Rollout>();
+        var drawn = new List<(ITaskFamily Family, TaskProblem Problem, int[] Prompt)>();
         for (int g = 0; g < rl.PromptsPerStep; g++)
         {
             var (family, problem) = DrawProblem(rng, mixture, totalWeight, rl, step);
             var prompt = codec.EncodePrompt(problem);
-            int room = Math.Min(rl.MaxNewTokens, config.Model.ContextLength - prompt.Length);
-            if (room <= 0)
+            if (config.Model.ContextLength - prompt.Length <= 0)
                 throw new InvalidOperationException($"a {family.Name} prompt of {prompt.Length} tokens does not fit the context of {config.Model.ContextLength}; " +
                     "use a longer model.context_length or a lower rl.difficulty (or difficulty_schedule)");
-            var generation = Sampler.Generate(model, Enumerable.Repeat(prompt, rl.GroupSize).ToList(),
-                new SamplingOptions(room, rl.Temperature, StopSequences: codec.StopSequences), generator);
+            drawn.Add((family, problem, prompt));
+        }
+        // All groups of the round in one batched generation: each prompt is prefilled once for its group.
+        var generation = Sampler.Generate(model, drawn.Select(d => d.Prompt).ToList(),
+            new SamplingOptions(rl.MaxNewTokens, rl.Temperature, StopSequences: codec.StopSequences), generator, rl.GroupSize);
+        var rollouts = new List<Rollout>();
+        for (int g = 0; g < drawn.Count; g++)
+        {
+            var (family, problem, prompt) = drawn[g];
             for (int j = 0; j < rl.GroupSize; j++)
             {
-                var verdict = family.Score(problem, codec.DecodeCompletion(generation.Tokens[j]));
-                double reward = verdict.Reward - OverlongPenalty.For(generation.Tokens[j].Length, generation.Truncated[j],
+                int row = g * rl.GroupSize + j;
+                var verdict = family.Score(problem, codec.DecodeCompletion(generation.Tokens[row]));
+                double reward = verdict.Reward - OverlongPenalty.For(generation.Tokens[row].Length, generation.Truncated[row],
                     rl.MaxNewTokens, rl.OverlongPenalty, rl.OverlongBuffer);
-                rollouts.Add(new Rollout(g, family, problem, prompt, generation.Tokens[j], generation.Truncated[j], verdict, reward));
+                rollouts.Add(new Rollout(g, family, problem, prompt, generation.Tokens[row], generation.Truncated[row], verdict, reward));
             }
         }
         return rollouts;
