@@ -74,7 +74,8 @@ public sealed class RlStage(RunEnvironment env, string experiment, Func<string, 
             double sampleSeconds = sampleTimer.Elapsed.TotalSeconds;
             FaultInjection.At(FaultInjection.Sites.RlSampled);
             long generated = batch.Sampled.Sum(r => (long)r.CompletionTokens.Length);
-            // Every row of a group prefills its prompt, then feeds back all but its last sampled token.
+            // The FLOP convention counts every rollout's prompt, though the sampler prefills it once per group
+            // (results-schema.md, "FLOP convention"), then all but its last sampled token.
             double sequenceForward = RolloutFlops.Forward(config.Model, batch.Sampled);
             counters[FlopsSampling] = counters.GetValueOrDefault(FlopsSampling) + sequenceForward;
 
