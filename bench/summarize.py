@@ -119,6 +119,8 @@ def main():
     widths = [max(len(r[i]) for r in [header, *body]) for i in range(len(header))]
     for r in [header, *body]:
         print("  ".join(c.ljust(w) for c, w in zip(r, widths)))
+    if not args.include_loaded and any(not any(stacks.values()) for stacks in values.values()):
+        print("(every row of some measurement was above the load gate: --include-loaded shows them)")
     print("\nMarkdown (medians (min–max, n)):\n")
     print("| " + " | ".join(header) + " |")
     print("|" + "---|" * len(header))
