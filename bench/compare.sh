@@ -36,6 +36,8 @@ fi
 python="${PYTHON:-/usr/bin/python3}"   # Debian's interpreter: it sees python3-torch
 load_max="${LOAD_MAX:-0.5}"
 load_wait="${LOAD_WAIT:-300}"
+if ! [[ "$load_wait" =~ ^[0-9]+$ ]]; then echo "compare.sh: LOAD_WAIT must be whole seconds (e.g. 300), not '$load_wait'" >&2; exit 2; fi
+if ! [[ "$load_max" =~ ^-?[0-9]+([.][0-9]+)?$ ]]; then echo "compare.sh: LOAD_MAX must be a number (e.g. 0.5), not '$load_max'" >&2; exit 2; fi
 
 if [ -n "${TS_DLL:-}" ]; then
     dll="$TS_DLL"
