@@ -18,23 +18,26 @@ public sealed record BenchOptions(
     Precision Precision = Precision.Fp32,
     double Minutes = 60)
 {
-    /// <summary>Measurements run when no --only is given. <c>memory</c> (1,000 steps) and <c>soak</c> (an hour) run on request only.</summary>
+    /// <summary>
+    /// Measurements run when no --only is given. <c>memory</c> and <c>memory_rl</c> (1,000 steps each) and <c>soak</c>
+    /// (an hour) run on request only.
+    /// </summary>
     public static readonly string[] DefaultMeasurements =
-        ["matmul_gflops", "loader", "train_S", "mfu_S", "train_M", "mfu_M", "sample_S_nocache", "sample_S_kv", "kv_speedup"];
+        ["matmul_gflops", "loader", "train_S", "mfu_S", "train_M", "mfu_M", "sample_S_nocache", "sample_S_kv", "kv_speedup", "rl_step_S", "eval_S"];
 
-    public static readonly string[] AllMeasurements = [.. DefaultMeasurements, "memory", "soak", "profile_S", "profile_M"];
+    public static readonly string[] AllMeasurements = [.. DefaultMeasurements, "memory", "memory_rl", "soak", "profile_S", "profile_M"];
 
     private static readonly Option<string?> OnlyOption = new("--only")
     {
         HelpName = "NAME[,NAME…]",
-        Description = "measurements to run (default: all but memory, soak and profile_*): " + string.Join(' ', AllMeasurements),
+        Description = "measurements to run (default: all but memory, memory_rl, soak and profile_*): " + string.Join(' ', AllMeasurements),
     };
 
     private static readonly Option<int?> StepsOption = new("--steps")
     {
         CustomParser = result => PositiveInt(result, "--steps"),
         HelpName = "N",
-        Description = "timed training steps (default 20 for S, 8 for M, 1000 for memory)",
+        Description = "timed steps (default 20 for train_S, 8 for train_M, 5 for rl_step_S, 1000 for memory and memory_rl)",
     };
 
     private static readonly Option<int> ThreadsOption = new("--threads")

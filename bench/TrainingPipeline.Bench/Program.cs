@@ -88,6 +88,41 @@ foreach (bool useKvCache in new[] { false, true })
 if (options.Wants("kv_speedup") && kvSpeedupNumerator is double cached && kvSpeedupDenominator is double uncached)
     JsonLine.Write("kv_speedup", new Dictionary<string, object?> { ["value"] = cached / uncached });
 
+if (options.Wants("rl_step_S"))
+{
+    var rl = RlStepThroughput.Measure(options.Attention, options.Steps ?? RlStepThroughput.DefaultTimedSteps, options.Seed, options.Precision);
+    JsonLine.Write("rl_step_S", new Dictionary<string, object?>
+    {
+        ["value"] = rl.SamplesPerSecond,
+        ["unit"] = "samples/s",
+        ["median_step_s"] = rl.MedianStepSeconds,
+        ["median_sample_s"] = rl.MedianSampleSeconds,
+        ["median_update_s"] = rl.MedianUpdateSeconds,
+        ["steps"] = rl.Steps,
+        ["first_mean_reward"] = rl.FirstMeanReward,
+        ["attention"] = attention,
+        ["precision"] = precision,
+    });
+}
+
+if (options.Wants("eval_S"))
+{
+    var eval = EvalThroughput.Measure(options.Attention, options.Seed, options.Precision);
+    JsonLine.Write("eval_S", new Dictionary<string, object?>
+    {
+        ["value"] = eval.ProblemsPerSecond,
+        ["unit"] = "problems/s",
+        ["problems"] = eval.Problems,
+        ["samples"] = EvalThroughput.Samples,
+        ["max_new_tokens"] = EvalThroughput.MaxNewTokens,
+        ["seconds"] = eval.Seconds,
+        ["pass_at_1"] = eval.PassAt1,
+        ["greedy_accuracy"] = eval.GreedyAccuracy,
+        ["attention"] = attention,
+        ["precision"] = precision,
+    });
+}
+
 foreach (var shape in new[] { BenchShape.S, BenchShape.M })
 {
     if (!options.Wants($"profile_{shape.Name}")) continue;
@@ -99,6 +134,23 @@ if (options.Wants("memory"))
 {
     var memory = MemoryGrowth.Measure(options.Attention, options.Steps ?? 1000, options.Seed);
     JsonLine.Write("memory", new Dictionary<string, object?>
+    {
+        ["value"] = memory.RssEndMb - memory.RssWarmMb,
+        ["unit"] = "MB",
+        ["rss_warm_mb"] = memory.RssWarmMb,
+        ["rss_end_mb"] = memory.RssEndMb,
+        ["rss_checkpoints_mb"] = memory.RssAtCheckpointsMb.Select(m => Math.Round(m, 1)).ToArray(),
+        ["live_tensors_warm"] = memory.LiveTensorsWarm,
+        ["live_tensors_end"] = memory.LiveTensorsEnd,
+        ["steps"] = memory.Steps,
+        ["seconds"] = memory.Seconds,
+    });
+}
+
+if (options.Wants("memory_rl"))
+{
+    var memory = MemoryGrowth.MeasureRl(options.Attention, options.Steps ?? 1000, options.Seed, options.Precision);
+    JsonLine.Write("memory_rl", new Dictionary<string, object?>
     {
         ["value"] = memory.RssEndMb - memory.RssWarmMb,
         ["unit"] = "MB",

@@ -14,23 +14,23 @@ namespace TrainingPipeline.Bench;
 public sealed class TrainingRig : IDisposable
 {
     private const int DistinctBatches = 4;
-    private readonly Gpt model;
-    private readonly OptimizerHelper optimizer;
-    private readonly Tensor[] inputs;
-    private readonly Tensor[] targets;
-    private int next;
+    private readonly Gpt _model;
+    private readonly OptimizerHelper _optimizer;
+    private readonly Tensor[] _inputs;
+    private readonly Tensor[] _targets;
+    private int _next;
 
     public BenchShape Shape { get; }
-    public ModelConfig Config => model.Config;
+    public ModelConfig Config => _model.Config;
 
     public TrainingRig(BenchShape shape, AttentionKernel attention, int seed, Precision precision = Precision.Fp32)
     {
         Shape = shape;
         manual_seed(seed);
-        model = new Gpt(shape.Model(attention), precision);
-        model.train();
-        var (decay, noDecay) = model.WeightDecayGroups();
-        optimizer = optim.AdamW(new[]
+        _model = new Gpt(shape.Model(attention), precision);
+        _model.train();
+        var (decay, noDecay) = _model.WeightDecayGroups();
+        _optimizer = optim.AdamW(new[]
         {
             new AdamW.ParamGroup(decay, new AdamW.Options { weight_decay = 0.1 }),
             new AdamW.ParamGroup(noDecay, new AdamW.Options { weight_decay = 0 }),
@@ -38,12 +38,12 @@ public sealed class TrainingRig : IDisposable
 
         // Random tokens, drawn up front so the timed loop measures the model, not the token source.
         var generator = new Generator((ulong)seed + 1000);
-        inputs = new Tensor[DistinctBatches];
-        targets = new Tensor[DistinctBatches];
+        _inputs = new Tensor[DistinctBatches];
+        _targets = new Tensor[DistinctBatches];
         for (int i = 0; i < DistinctBatches; i++)
         {
-            inputs[i] = randint(BenchShape.VocabSize, new long[] { shape.Batch, shape.Context }, generator: generator);
-            targets[i] = randint(BenchShape.VocabSize, new long[] { shape.Batch * shape.Context }, generator: generator);
+            _inputs[i] = randint(BenchShape.VocabSize, new long[] { shape.Batch, shape.Context }, generator: generator);
+            _targets[i] = randint(BenchShape.VocabSize, new long[] { shape.Batch * shape.Context }, generator: generator);
         }
     }
 
@@ -51,20 +51,20 @@ public sealed class TrainingRig : IDisposable
     public float Step()
     {
         using var scope = NewDisposeScope();
-        int batch = next++ % DistinctBatches;
-        optimizer.zero_grad();
-        var logits = model.forward(inputs[batch]);
-        var loss = F.cross_entropy(logits.view(-1, BenchShape.VocabSize), targets[batch]);
+        int batch = _next++ % DistinctBatches;
+        _optimizer.zero_grad();
+        var logits = _model.forward(_inputs[batch]);
+        var loss = F.cross_entropy(logits.view(-1, BenchShape.VocabSize), _targets[batch]);
         loss.backward();
-        nn.utils.clip_grad_norm_(model.parameters(), 1.0);
-        optimizer.step();
+        nn.utils.clip_grad_norm_(_model.parameters(), 1.0);
+        _optimizer.step();
         return loss.item<float>();
     }
 
     public void Dispose()
     {
-        foreach (var t in inputs.Concat(targets)) t.Dispose();
-        optimizer.Dispose();
-        model.Dispose();
+        foreach (var t in _inputs.Concat(_targets)) t.Dispose();
+        _optimizer.Dispose();
+        _model.Dispose();
     }
 }

@@ -7,12 +7,19 @@ bias, Linear without), causal self-attention, GELU (exact, erf) MLP 4x, final La
 embedding, GPT-2 initialisation. Training step mirrors PretrainStage: cross-entropy, backward, clip_grad_norm_(1.0),
 AdamW (decay on matrices only), loss read back every step.
 
+rl_step_S mirrors bench/TrainingPipeline.Bench/RlStepThroughput.cs: prefill each of 8 prompts once, repeat its KV cache
+to the group of 8, sample 32 tokens per row with torch.multinomial, reward = fraction of completion tokens below 128,
+GRPO advantages, one token-level clipped policy-gradient step (AdamW, clip_grad_norm_ 1.0).
+
+KV cache (--kv-cache): "prealloc" (default) writes keys/values in place into buffers allocated once per generation
+(nanochat's engine.py KVCache); "cat" grows them with torch.cat every token. See docs/performance.md for the choice.
+
 Run with Debian's interpreter: /usr/bin/python3 bench/reference/gpt_bench.py [--only ...] [--threads 2]
 """
 import argparse
 import json
 import math
-import os
+import statistics
 import sys
 import time
 
@@ -25,8 +32,11 @@ SHAPES = {  # name: (layers, heads, width, context, batch) -- must match BenchSh
     "S": (4, 4, 128, 128, 32),
     "M": (6, 6, 384, 256, 8),
 }
-DEFAULT = ["matmul_gflops", "train_S", "mfu_S", "train_M", "mfu_M", "sample_S_nocache", "sample_S_kv", "kv_speedup"]
+DEFAULT = ["matmul_gflops", "train_S", "mfu_S", "train_M", "mfu_M", "sample_S_nocache", "sample_S_kv", "kv_speedup", "rl_step_S"]
 ALL = DEFAULT + ["memory", "profile_S", "profile_M"]
+# Measured by the TorchSharp side only: accepted here (compare.sh passes the same --only to both) and skipped.
+TORCHSHARP_ONLY = ["loader", "eval_S", "memory_rl", "soak"]
+RL_PROMPTS, RL_PROMPT_LENGTH, RL_GROUP, RL_NEW_TOKENS = 8, 16, 8, 32  # must match RlStepThroughput.cs
 HAS_SDPA = hasattr(F, "scaled_dot_product_attention")  # PyTorch >= 2.0; Debian bookworm ships 1.13
 
 
@@ -37,15 +47,13 @@ class Attention(nn.Module):
         self.c_attn = nn.Linear(d, 3 * d, bias=False)
         self.c_proj = nn.Linear(d, d, bias=False)
 
-    def forward(self, x, cache=None):
+    def forward(self, x, cache=None, layer=0):
         b, t, _ = x.shape
         q, k, v = self.c_attn(x).split(self.d, dim=2)
         q, k, v = (z.view(b, t, self.heads, self.d // self.heads).transpose(1, 2) for z in (q, k, v))
         if cache is not None:
-            if "k" in cache:
-                k = torch.cat([cache["k"], k], 2)
-                v = torch.cat([cache["v"], v], 2)
-            cache["k"], cache["v"] = k, v
+            k, v = cache.append(layer, k, v)
+        # Several positions at once only in a prefill from an empty cache (asserted in Gpt.forward): plain causal.
         causal = t > 1
         if self.kernel == "sdpa":
             y = F.scaled_dot_product_attention(q, k, v, is_causal=causal)
@@ -68,8 +76,8 @@ class Block(nn.Module):
         self.c_fc = nn.Linear(d, 4 * d, bias=False)
         self.c_proj = nn.Linear(4 * d, d, bias=False)
 
-    def forward(self, x, cache=None):
-        x = x + self.attn(self.ln_1(x), cache)
+    def forward(self, x, cache=None, layer=0):
+        x = x + self.attn(self.ln_1(x), cache, layer)
         return x + self.c_proj(F.gelu(self.c_fc(self.ln_2(x))))
 
 
@@ -91,12 +99,62 @@ class Gpt(nn.Module):
                 else:
                     p.normal_(0, 0.02)
 
-    def forward(self, idx, caches=None, offset=0):
+    def forward(self, idx, cache=None):
         t = idx.shape[1]
+        offset = 0 if cache is None else cache.length
+        assert t == 1 or offset == 0, "multi-token forward only as a prefill from an empty cache"
         x = self.wte(idx) + self.wpe(torch.arange(offset, offset + t))
         for i, block in enumerate(self.h):
-            x = block(x, None if caches is None else caches[i])
+            x = block(x, cache, i)
+        if cache is not None:
+            cache.length += t
         return F.linear(self.ln_f(x), self.wte.weight)
+
+
+class CatCache:
+    """Keys/values per layer, grown with torch.cat every token (a copy of the whole prefix per layer per token)."""
+
+    def __init__(self, layers):
+        self.k, self.v, self.length = [None] * layers, [None] * layers, 0
+
+    def append(self, layer, k, v):
+        if self.k[layer] is not None:
+            k, v = torch.cat([self.k[layer], k], 2), torch.cat([self.v[layer], v], 2)
+        self.k[layer], self.v[layer] = k, v
+        return k, v
+
+    def repeat_rows(self, repeats):
+        """Each batch row repeated `repeats` times in place of itself (row-major groups), e.g. a prompt's to its group."""
+        self.k = [k.repeat_interleave(repeats, 0) for k in self.k]
+        self.v = [v.repeat_interleave(repeats, 0) for v in self.v]
+
+
+class PreallocCache:
+    """nanochat's engine.py KVCache: one (layers, 2, batch, heads, positions, head_dim) buffer allocated per
+    generation; each step writes its keys/values in place and attends over the filled prefix (a view, no copy)."""
+
+    def __init__(self, layers, batch, heads, positions, head_dim):
+        self.kv = torch.empty(layers, 2, batch, heads, positions, head_dim)
+        self.length = 0
+
+    def append(self, layer, k, v):
+        end = self.length + k.shape[2]
+        self.kv[layer, 0, :, :, self.length:end] = k
+        self.kv[layer, 1, :, :, self.length:end] = v
+        return self.kv[layer, 0, :, :, :end], self.kv[layer, 1, :, :, :end]
+
+    def repeat_rows(self, repeats):
+        layers, _, batch, heads, positions, head_dim = self.kv.shape
+        grown = torch.empty(layers, 2, batch * repeats, heads, positions, head_dim)
+        grown[:, :, :, :, :self.length] = self.kv[:, :, :, :, :self.length].repeat_interleave(repeats, 2)
+        self.kv = grown
+
+
+def new_cache(kind, model, batch, positions):
+    if kind == "cat":
+        return CatCache(len(model.h))
+    heads = model.h[0].attn.heads
+    return PreallocCache(len(model.h), batch, heads, positions, model.h[0].attn.d // heads)
 
 
 def make_training(shape, kernel, seed):
@@ -159,34 +217,88 @@ def measure_matmul(minimum_seconds=2.0, n=1024):
 
 
 @torch.no_grad()
-def generate(model, prompts, max_new, use_cache):
-    """Greedy decoding as Sampler.Generate: prefill, then 64 picks with 63 further forwards."""
+def generate(model, prompts, max_new, use_cache, kv_cache="prealloc", samples_per_prompt=1, generator=None):
+    """Decoding as Sampler.Generate: prefill each prompt once, then max_new picks with max_new - 1 further forwards.
+    Greedy without a generator, else torch.multinomial at temperature 1. With samples_per_prompt > 1 the prompt's
+    cache and last logits are repeated to its group (rows prompt-major), as nanochat's engine does."""
     model.eval()
-    caches = [dict() for _ in model.h] if use_cache else None
+    batch = prompts.shape[0] * samples_per_prompt
+    cache = new_cache(kv_cache, model, prompts.shape[0], prompts.shape[1] + max_new) if use_cache else None
     sequence = prompts
-    logits = model(sequence, caches)[:, -1]
+    logits = model(sequence, cache)[:, -1]
+    if samples_per_prompt > 1:
+        logits = logits.repeat_interleave(samples_per_prompt, 0)
+        sequence = sequence.repeat_interleave(samples_per_prompt, 0)
+        if cache is not None:
+            cache.repeat_rows(samples_per_prompt)
     out = []
     for step in range(max_new):
-        nxt = logits.argmax(-1)
+        if generator is None:
+            nxt = logits.argmax(-1)
+        else:
+            nxt = torch.multinomial(F.softmax(logits, -1), 1, replacement=True, generator=generator).view(batch)
         out.append(nxt)
         if step == max_new - 1:
             break
         column = nxt.view(-1, 1)
-        offset = sequence.shape[1]
         sequence = torch.cat([sequence, column], 1)
-        logits = (model(column, caches, offset) if use_cache else model(sequence))[:, -1]
+        logits = (model(column, cache) if use_cache else model(sequence))[:, -1]
     return torch.stack(out, 1)
 
 
-def measure_sampling(kernel, use_cache, seed, minimum_seconds=2.0, batch=32, prompt=16, new=64):
+def measure_rl_step(kernel, kv_cache, steps, seed, warmup=2):
+    """rl_step_S: 64 / the median step time over `steps` timed steps after `warmup` untimed ones."""
+    layers, heads, d, context, _ = SHAPES["S"]
+    torch.manual_seed(seed)
+    model = Gpt(layers, heads, d, context, kernel)
+    model.train()
+    optimizer = torch.optim.AdamW(model.parameters(), lr=1e-4, betas=(0.9, 0.95), weight_decay=0.0)  # RlStage's
+    prompts = torch.randint(VOCAB, (RL_PROMPTS, RL_PROMPT_LENGTH), generator=torch.Generator().manual_seed(seed))
+    sampling = torch.Generator().manual_seed(seed + 2000)
+    rows = RL_PROMPTS * RL_GROUP
+    mask = torch.zeros(rows, RL_PROMPT_LENGTH + RL_NEW_TOKENS - 1)
+    mask[:, RL_PROMPT_LENGTH - 1:] = 1  # targets that are completion tokens
+
+    def step():
+        start = time.perf_counter()
+        completions = generate(model, prompts, RL_NEW_TOKENS, True, kv_cache, RL_GROUP, sampling)  # [64, 32]
+        sampled = time.perf_counter()
+        model.train()
+        rewards = (completions < 128).float().mean(1)  # the cheap rule RlStepThroughput.Reward uses
+        grouped = rewards.view(RL_PROMPTS, RL_GROUP)
+        mean, std = grouped.mean(1, keepdim=True), grouped.std(1, keepdim=True)  # std with n - 1, as Advantages.GroupStd
+        advantages = torch.where(std == 0, torch.zeros_like(grouped), (grouped - mean) / (std + 1e-6)).view(rows, 1)
+        sequence = torch.cat([prompts.repeat_interleave(RL_GROUP, 0), completions], 1)
+        inputs, targets = sequence[:, :-1], sequence[:, 1:]
+        optimizer.zero_grad(set_to_none=False)
+        logp = F.log_softmax(model(inputs).float(), -1).gather(-1, targets.unsqueeze(-1)).squeeze(-1)
+        ratio = (logp - logp.detach()).exp()  # one update per batch: the sampling policy is the current one
+        per_token = -torch.minimum(ratio * advantages, ratio.clamp(0.8, 1.2) * advantages)
+        loss = (per_token * mask).sum() / mask.sum().clamp_min(1)  # token-level aggregation
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        optimizer.step()
+        loss.item()
+        return sampled - start, time.perf_counter() - sampled, rewards.mean().item()
+
+    first_reward = step()[2]
+    for _ in range(1, warmup):
+        step()
+    timings = [step() for _ in range(steps)]
+    median = statistics.median(s + u for s, u, _ in timings)
+    return (rows / median, median, statistics.median(s for s, _, _ in timings), statistics.median(u for _, u, _ in timings),
+            first_reward)
+
+
+def measure_sampling(kernel, use_cache, seed, kv_cache="prealloc", minimum_seconds=2.0, batch=32, prompt=16, new=64):
     layers, heads, d, context, _ = SHAPES["S"]
     torch.manual_seed(seed)
     model = Gpt(layers, heads, d, context, kernel)
     prompts = torch.randint(VOCAB, (batch, prompt), generator=torch.Generator().manual_seed(seed))
-    first = generate(model, prompts, new, use_cache)
+    first = generate(model, prompts, new, use_cache, kv_cache)
     rounds, start = 0, time.perf_counter()
     while True:
-        generate(model, prompts, new, use_cache)
+        generate(model, prompts, new, use_cache, kv_cache)
         rounds += 1
         if time.perf_counter() - start >= minimum_seconds:
             break
@@ -229,14 +341,18 @@ def main():
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--attention", choices=["sdpa", "manual"], default="manual")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--kv-cache", choices=["prealloc", "cat"], default="prealloc",
+                        help="KV cache of sample_S_kv and rl_step_S: buffers written in place (default) or torch.cat per token")
     args = parser.parse_args()
     only = set(s.strip() for s in args.only.split(",") if s.strip())
-    unknown = only - set(ALL)
+    unknown = only - set(ALL) - set(TORCHSHARP_ONLY)
     if unknown:
         parser.error(f"unknown measurement(s) {sorted(unknown)}")
+    if only & set(TORCHSHARP_ONLY):
+        print(f"pytorch bench: skipping {sorted(only & set(TORCHSHARP_ONLY))} (TorchSharp side only)", file=sys.stderr)
     kernel = args.attention if (args.attention == "manual" or HAS_SDPA) else "manual"
     torch.set_num_threads(args.threads)
-    print(f"pytorch bench: torch {torch.__version__}, threads {torch.get_num_threads()}, attention {kernel}"
+    print(f"pytorch bench: torch {torch.__version__}, threads {torch.get_num_threads()}, attention {kernel}, kv cache {args.kv_cache}"
           + ("" if kernel == args.attention else " (no scaled_dot_product_attention in this PyTorch)"), file=sys.stderr)
 
     roofline = None
@@ -260,11 +376,18 @@ def main():
         name = "sample_S_kv" if use_cache else "sample_S_nocache"
         if name not in only and "kv_speedup" not in only:
             continue
-        rate, rounds, seconds, first = measure_sampling(kernel, use_cache, args.seed)
+        rate, rounds, seconds, first = measure_sampling(kernel, use_cache, args.seed, args.kv_cache)
         rates[use_cache] = rate
-        emit(name, tokens_per_s=rate, rounds=rounds, seconds=seconds, first_tokens=" ".join(map(str, first)), attention=kernel)
+        emit(name, tokens_per_s=rate, rounds=rounds, seconds=seconds, first_tokens=" ".join(map(str, first)), attention=kernel,
+             **({"kv_cache": args.kv_cache} if use_cache else {}))
     if "kv_speedup" in only and len(rates) == 2:
         emit("kv_speedup", value=rates[True] / rates[False])
+
+    if "rl_step_S" in only:
+        steps = args.steps or 5
+        rate, step, sample, update, first_reward = measure_rl_step(kernel, args.kv_cache, steps, args.seed)
+        emit("rl_step_S", value=rate, unit="samples/s", median_step_s=step, median_sample_s=sample, median_update_s=update,
+             steps=steps, first_mean_reward=first_reward, attention=kernel, kv_cache=args.kv_cache)
 
     for shape in ("S", "M"):
         if f"profile_{shape}" in only:

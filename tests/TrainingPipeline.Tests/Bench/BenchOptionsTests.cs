@@ -36,7 +36,21 @@ public class BenchOptionsTests
         Assert.Equal(7, options.Seed);
     }
 
+    [Fact]
+    public void Issue16MeasurementsAreKnownAndTheLongOnesRunOnRequestOnly()
+    {
+        var options = BenchOptions.Parse(["--only", "rl_step_S,eval_S,memory_rl"]);
+        Assert.Equal(["eval_S", "memory_rl", "rl_step_S"], options.Only.Order());
+        // rl_step_S and eval_S are part of every default comparison; memory_rl (1,000 RL steps) only when asked for.
+        Assert.Contains("rl_step_S", BenchOptions.DefaultMeasurements);
+        Assert.Contains("eval_S", BenchOptions.DefaultMeasurements);
+        Assert.DoesNotContain("memory_rl", BenchOptions.DefaultMeasurements);
+        Assert.Contains("memory_rl", BenchOptions.AllMeasurements);
+        Assert.DoesNotContain("memory_rl", BenchOptions.Parse([]).Only);
+    }
+
     [Theory]
+    [InlineData("unknown measurement(s) rl_step_M", "--only", "rl_step_S,rl_step_M")]
     [InlineData("unknown measurement(s) bogus", "--only", "train_S,bogus")]
     [InlineData("--steps must be a positive integer, not '0'", "--steps", "0")]
     [InlineData("--threads must be a positive integer, not '-1'", "--threads", "-1")]
