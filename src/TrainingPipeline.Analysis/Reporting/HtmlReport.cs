@@ -14,7 +14,7 @@ public static class HtmlReport
         "table{border-collapse:collapse;margin:1em 0;font-size:14px}th,td{border:1px solid #ccc;padding:4px 8px;text-align:right}" +
         "th{background:#f3f3f3}td:first-child,th:first-child{text-align:left}figure{margin:1.5em 0}img{max-width:100%}" +
         "figcaption{font-size:13px;color:#555}" +
-        "#report-card-table td{text-align:left;vertical-align:top}#report-card-table{font-size:13px}";
+        "#report-card-table td,#report-card-table th{text-align:left;vertical-align:top}#report-card-table{font-size:13px}";
 
     public static string Render(ReportDocument document)
     {

@@ -96,7 +96,7 @@ public static class ReportCard
         double before = changes.Average(c => c.Before), after = changes.Average(c => c.After);
         var direction = after < before ? "fell" : "did not fall";
         var unit = tokenizer == "byte" ? "nats per token = per byte, byte tokenizer" : $"nats per token, {tokenizer} tokenizer";
-        return string.Create(CultureInfo.InvariantCulture, $"loss {direction} by {(before - after) / before:P0} at the largest size ({unit})");
+        return string.Create(CultureInfo.InvariantCulture, $"loss {direction} by {100 * (before - after) / before:F0}% at the largest size ({unit})");
     }
 
     private static ReportCardRow RlRow(string stage, List<RunRow> runs, ILookup<string, StepRow> steps, ILookup<string, EvalRow> evals)
