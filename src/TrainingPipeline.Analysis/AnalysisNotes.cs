@@ -25,17 +25,21 @@ public sealed class AnalysisNotes
     /// its wording when it is the only one, <paramref name="detail"/> what names it in the aggregated line.</summary>
     public void Add(string headline, string text, string detail) => _entries.Add(("\u0001" + headline, text, detail));
 
-    public IReadOnlyList<string> Lines() => Aggregate(_entries);
+    public IReadOnlyList<string> Lines() => Aggregate(_entries, withDetails: true);
+
+    /// <summary>As <see cref="Lines"/>, but an aggregated line without its details ("headline (×n)"), for the report card.</summary>
+    public IReadOnlyList<string> Headlines() => Aggregate(_entries, withDetails: false);
 
     /// <summary>Aggregates plain notes: identical texts become one line with a count.</summary>
-    public static IReadOnlyList<string> Aggregate(IEnumerable<string> texts) => Aggregate(texts.Select(t => (t, t, (string?)null)));
+    public static IReadOnlyList<string> Aggregate(IEnumerable<string> texts) => Aggregate(texts.Select(t => (t, t, (string?)null)), withDetails: true);
 
-    private static IReadOnlyList<string> Aggregate(IEnumerable<(string Key, string Text, string? Detail)> entries) =>
+    private static IReadOnlyList<string> Aggregate(IEnumerable<(string Key, string Text, string? Detail)> entries, bool withDetails) =>
         [.. entries.GroupBy(e => e.Key, StringComparer.Ordinal).Select(group =>
         {
             var notes = group.ToList();
             if (notes.Count == 1) return notes[0].Text;
             if (!group.Key.StartsWith('\u0001')) return $"{notes[0].Text} (×{notes.Count})";
+            if (!withDetails) return $"{group.Key[1..]} (×{notes.Count})";
             var details = notes.Select(n => n.Detail!).ToList();
             var shown = string.Join("; ", details.Take(DetailsShown));
             var more = details.Count > DetailsShown ? $"; … and {details.Count - DetailsShown} more" : "";

@@ -72,7 +72,7 @@ public static class AnalysisStage
         // Everything is computed and rendered before the first file is written, and every file is written to a
         // temporary name and renamed: input the analysis cannot use stops it with nothing half-written.
         var noteLines = notes.Lines();
-        var card = ReportCard.Build(data, points, laws, notFitted.Lines(), contamination);
+        var card = ReportCard.Build(data, points, laws, notFitted.Headlines(), contamination);
         var document = ReportComposer.Compose(new ReportInputs(analysisId, resultsDir, options, data.Runs.Count, points, laws, inflections, noteLines, figures) { Card = card });
         var markdown = MarkdownReport.Render(document);
         var html = HtmlReport.Render(document);

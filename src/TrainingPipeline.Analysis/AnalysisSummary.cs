@@ -28,8 +28,14 @@ public sealed record AnalysisSummary(
         var text = new StringBuilder();
         if (Card.Count > 0)
         {
+            // A terminal is too narrow for the card's six columns: one block per row, the figures indented under it.
             text.AppendLine("Report card");
-            AppendTable(text, [[.. ReportCard.Header], .. Card.Select(r => r.Cells.ToArray())]);
+            foreach (var row in Card)
+            {
+                text.AppendLine(string.Join(" · ", new[] { row.Stage.PadRight(16), row.Ran, row.Volume, row.WallTime }.Where(c => c.Length > 0)));
+                if (row.BeforeAfter.Length > 0) text.AppendLine("    " + row.BeforeAfter);
+                text.AppendLine("    → " + row.Reading);
+            }
             text.AppendLine();
         }
         var rows = new List<string[]> { new[] { "law", "group", "parameter", "value", "95% CI", "resampled", "n", "backtest RMSE" } };

@@ -25,7 +25,7 @@ public static class ReportCard
     public static IReadOnlyList<string> Header { get; } =
         ["stage", "what ran", "tokens / samples", "wall time", "before → after (uncertainty)", "reading"];
 
-    /// <param name="notFitted">Aggregated notes on the laws that could not be fitted (<see cref="AnalysisNotes"/>).</param>
+    /// <param name="notFitted">Aggregated notes on the laws that could not be fitted, without their details (<see cref="AnalysisNotes.Headlines"/>).</param>
     public static IReadOnlyList<ReportCardRow> Build(ResultsDataset data, AnalysisPoints points, IReadOnlyList<FittedLaw> laws,
         IReadOnlyList<string> notFitted, IReadOnlyList<ContaminationRow> contamination)
     {
@@ -46,7 +46,7 @@ public static class ReportCard
         rows.AddRange(laws.Select(LawRow));
         if (notFitted.Count > 0)
             rows.Add(new ReportCardRow("laws not fitted", $"{notFitted.Count} reason{(notFitted.Count == 1 ? "" : "s")}", "", "",
-                string.Join("; ", notFitted), "a law needs more points or runs than these results hold (docs/analysis.md, \"Design\")"));
+                string.Join("; ", notFitted), "a law needs more points or runs than these results hold: the groups are named in the notes below"));
         rows.Add(ContaminationRowOf(contamination));
         return rows;
     }
@@ -68,7 +68,9 @@ public static class ReportCard
             var key = (Tokens(largest), ResultsPoints.Canonical(ResultsPoints.CohortSettings(largest.ConfigJson)));
             return [.. ofSize.Where(r => (Tokens(r), ResultsPoints.Canonical(ResultsPoints.CohortSettings(r.ConfigJson))) == key)
                 .Select(r => BeforeAfter(evals[r.RunId].Where(e => e.Stage == r.Stage && e.Metric == "loss" && e.Split == ResultsPoints.InDistribution)))
-                .OfType<Change>()];
+                .OfType<Change>()
+                // The loss evaluator records s.e. 0 when it had one batch (nothing to estimate a spread from): unknown, not exact.
+                .Select(c => c.AfterStdError == 0 ? c with { AfterStdError = double.NaN } : c)];
         }
         var shownSizes = sizes.Count <= 2 ? sizes : [sizes[0], sizes[^1]];
         var cells = shownSizes.Select(size =>
@@ -187,7 +189,8 @@ public static class ReportCard
             var (delta, low, high) = DeltaInterval(changes);
             return $"{values}, change {Signed(delta)} [{Signed(low)}, {Signed(high)}] ({changes.Count} runs, 95% t over runs)";
         }
-        var se = changes.Count == 1 && double.IsFinite(changes[0].AfterStdError) ? $"; eval s.e. {F(changes[0].AfterStdError)}" : "";
+        var se = changes.Count == 1 && double.IsFinite(changes[0].AfterStdError)
+            ? $"; eval s.e. {changes[0].AfterStdError.ToString("G2", CultureInfo.InvariantCulture)}" : "";
         return changes.Count == 1 ? $"{values} (1 run{se})" : $"{values} (mean of {changes.Count} runs; no run-level interval below {RunLevelIntervals.MinimumRuns})";
     }
 

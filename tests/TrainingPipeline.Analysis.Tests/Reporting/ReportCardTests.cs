@@ -35,7 +35,7 @@ public sealed class ReportCardTests : IDisposable
         // Token budgets 2e6, 6e6, 2e7 per size: 3 × 28M tokens; each size shows its largest budget, one run (one seed).
         Assert.Equal("84M tokens", pretrain.Volume);
         Assert.Contains("N 1M, 20M tokens: ", pretrain.BeforeAfter);
-        Assert.Contains("(1 run; eval s.e. 0.007)", pretrain.BeforeAfter); // two sets of s.e. 0.01: √2 · 0.01 / 2
+        Assert.Contains("(1 run; eval s.e. 0.0071)", pretrain.BeforeAfter); // two sets of s.e. 0.01: √2 · 0.01 / 2
         Assert.StartsWith("loss fell by", pretrain.Reading);
         Assert.Contains("the largest model ends lower than the smallest", pretrain.Reading);
 
@@ -51,8 +51,13 @@ public sealed class ReportCardTests : IDisposable
         Assert.Equal($"{summary.Laws.First(l => l.Law == "rl-loglinear").PointCount} points, 3 runs", loglinear.Volume);
         Assert.Equal("n/a", card[^1].BeforeAfter); // the builder writes no contamination table: said, not invented
 
-        // The card is the first thing printed and the first section of both reports.
-        Assert.StartsWith("Report card", summary.ToTable());
+        // The card is the first thing printed (one block per row: a terminal is too narrow for six columns) and the
+        // first section of both reports.
+        var printed = summary.ToTable().Split(Environment.NewLine);
+        Assert.Equal("Report card", printed[0]);
+        Assert.Equal("pretrain_narrow  · 9 runs · N 100k, 300k, 1M · 1 seed · 84M tokens · " + pretrain.WallTime, printed[1]);
+        Assert.Equal("    " + pretrain.BeforeAfter, printed[2]);
+        Assert.Equal("    → " + pretrain.Reading, printed[3]);
         var markdown = File.ReadAllText(summary.ReportMarkdownPath);
         Assert.True(markdown.IndexOf("## Report card", StringComparison.Ordinal) < markdown.IndexOf("## Overview", StringComparison.Ordinal));
         Assert.Contains("| pretrain_narrow | 9 runs · N 100k, 300k, 1M · 1 seed | 84M tokens |", markdown);
@@ -121,6 +126,7 @@ public sealed class ReportCardTests : IDisposable
         notes.Add("alone", "the full wording of a single note", "unused");
 
         Assert.Equal(["same (×2)", "only text", "k (×7): d2; d3; d4; d5; d6; d7; … and 1 more", "the full wording of a single note"], notes.Lines());
+        Assert.Equal(["same (×2)", "only text", "k (×7)", "the full wording of a single note"], notes.Headlines());
         Assert.Equal(["a (×3)", "b"], AnalysisNotes.Aggregate(["a", "b", "a", "a"]));
     }
 
