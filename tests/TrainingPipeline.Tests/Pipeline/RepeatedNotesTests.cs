@@ -48,3 +48,37 @@ public sealed class RepeatedNotesTests
         Assert.Equal("note: message", output.ToString().Trim());
     }
 }
+
+/// <summary>The runner prints a small domain's evaluation note once per invocation, not once per run.</summary>
+public sealed class RepeatedNotesInTheRunnerTests : IDisposable
+{
+    private readonly TempWorkspace _workspace = new();
+
+    public void Dispose() => _workspace.Dispose();
+
+    // Two phases that both evaluate task:addition@1 (100 problems: too few for a disjoint evaluation set of 40 batches).
+    private const string Spec = """
+        {
+          "name": "notes",
+          "seed": 5,
+          "threads": 1,
+          "corpora": { "narrow": { "domains": { "task:addition@1": 1 } }, "broad": { "domains": { "task:addition@1": 1, "sort-trace": 1 } } },
+          "model": { "n_layer": 1, "n_head": 2, "d_model": 16, "context_length": 16 },
+          "pretrain": { "batch_size": 2, "eval_batches": 40, "phases": [
+            { "name": "narrow", "corpus": "narrow", "tokens": 64 }, { "name": "broad", "corpus": "broad", "tokens": 64 } ] }
+        }
+        """;
+
+    [Fact]
+    public void ASmallDomainNotedByEveryRunIsPrintedOnceWithACount()
+    {
+        var output = new StringWriter();
+        var env = _workspace.Environment(new LineProgress(output));
+
+        new PipelineRunner(env).Run(Config.TestPlans.RealPlan(Spec));
+
+        var notes = output.ToString().Split('\n').Where(l => l.StartsWith("note:", StringComparison.Ordinal)).ToList();
+        Assert.Single(notes, l => l.StartsWith("note: domain 'task:addition@1' has too few distinct documents", StringComparison.Ordinal));
+        Assert.Single(notes, l => l.StartsWith($"note: {PretrainStage.TooFewDocumentsNote} (×", StringComparison.Ordinal) && l.Contains("task:addition@1 (×2)"));
+    }
+}
