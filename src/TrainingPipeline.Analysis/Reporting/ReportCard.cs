@@ -143,8 +143,12 @@ public static class ReportCard
         var resampled = hasInterval
             ? $"95% CIs resampling {law.ResamplingUnit}s ({law.IntervalMethod})"
             : law.IntervalNote ?? "no interval";
+        var slope = law.Law == RlLogLinearLaw.LawName ? law.Parameters.FirstOrDefault(p => p.Name == "b") : null;
         var reading = law.Failed ? $"failed fit ({law.FailureNote}): not a result"
             : !hasInterval ? "an estimate without a run-level interval: not a result to quote"
+            // Zero-width intervals: every run gave the same points (e.g. a score that never moved), not a measured law.
+            : law.Parameters.All(p => p.CiLow == p.CiHigh) ? "zero-width intervals: the runs agree exactly (a score that never moved?), not a measured law"
+            : slope is not null && slope.CiLow <= 0 && slope.CiHigh >= 0 ? "no trend with compute shown: the slope b's interval includes 0"
             : law.Backtest is { } b ? $"fitted with intervals; backtest RMSE {AnalysisSummary.Format(b.RootMeanSquaredError)} on the top of the compute range"
             : "fitted with intervals; no backtest";
         return new ReportCardRow($"law {law.Law}", law.Group,

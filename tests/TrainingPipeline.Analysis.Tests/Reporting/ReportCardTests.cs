@@ -115,6 +115,25 @@ public sealed class ReportCardTests : IDisposable
         Assert.StartsWith("clean", ReportCard.Build(data, points, [], [], [clean]).Single().Reading);
     }
 
+    [Theory]
+    [InlineData(0.0625, 0.0625, 0.0, 0.0, "zero-width intervals: the runs agree exactly (a score that never moved?), not a measured law")]
+    [InlineData(0.2, 0.4, -0.33, 0.35, "no trend with compute shown: the slope b's interval includes 0")]
+    [InlineData(0.2, 0.4, 0.01, 0.05, "fitted with intervals; no backtest")]
+    [InlineData(double.NaN, double.NaN, double.NaN, double.NaN, "an estimate without a run-level interval: not a result to quote")]
+    public void ALawsReadingSaysWhenItShowsNothing(double aLow, double aHigh, double bLow, double bHigh, string reading)
+    {
+        // The quickstart's old RL fits (issue 17): "a 0.0625 [0.0625, 0.0625], b 0 [0, 0]" and "b −0.003 [−0.33, 0.35]".
+        var fit = new LawFit(RlLogLinearLaw.LawName, 9, new Dictionary<string, double> { ["a"] = 0.3, ["b"] = 0.01 }, 0, []);
+        var law = new FittedLaw(RlLogLinearLaw.LawName, "arith / in_distribution", fit,
+            [new ParameterEstimate("a", 0.3, aLow, aHigh), new ParameterEstimate("b", 0.01, bLow, bHigh)], [], 0, 0, "run", null, "no backtest")
+        { Runs = 3, IntervalMethod = "jackknife-t over runs" };
+        var data = new Results.Reading.ResultsDataset(Results, [], [], []);
+
+        var row = ReportCard.Build(data, TrainingPipeline.Analysis.Points.ResultsPoints.From(data), [law], [], [])[0];
+
+        Assert.Equal(("law rl-loglinear", "9 points, 3 runs", reading), (row.Stage, row.Volume, row.Reading));
+    }
+
     [Fact]
     public void NotesAggregateByTextAndByHeadline()
     {
