@@ -21,22 +21,25 @@ public static class AnalysisStage
         var data = ResultsReader.Read(resultsDir);
         log.WriteLine($"analyze: {data.Runs.Count} runs, {data.Steps.Count} steps, {data.Evals.Count} evals in {resultsDir}");
         var points = ResultsPoints.From(data);
-        var notes = new List<string>(points.Notes);
+        var notes = new AnalysisNotes();
+        notes.AddRange(points.Notes);
+        var notFitted = new AnalysisNotes();
         var laws = new List<FittedLaw>();
         var figures = new List<ReportFigure>();
         if (data.Runs.Count == 0) notes.Add("the results folder has no runs yet");
-        notes.Add(ContaminationNote(ResultsReader.ReadContamination(resultsDir)));
+        var contamination = ResultsReader.ReadContamination(resultsDir);
+        notes.Add(ContaminationNote(contamination));
 
         // Pre-training points are clustered by lineage (ResultsPoints): chained phases and sweep points sharing a parent
         // are checkpoints of one model, so the lineage, not the phase run, is what the intervals resample.
         var pretrainLaws = ScalingLaws.OfKind(LawKind.Pretraining);
-        var pretrainFits = pretrainLaws.Select(law => TryFit(law.CreateFor(options), points.Pretrain, "pretrain", options, resultsDir, notes, log, RunLevelIntervals.Lineage)).ToList();
+        var pretrainFits = pretrainLaws.Select(law => TryFit(law.CreateFor(options), points.Pretrain, "pretrain", options, resultsDir, notes, notFitted, log, RunLevelIntervals.Lineage)).ToList();
         laws.AddRange(pretrainFits.OfType<FittedLaw>());
         foreach (var (group, groupPoints) in points.PretrainOtherEvalSets)
-            laws.AddRange(pretrainLaws.Select(law => TryFit(law.CreateFor(options), groupPoints, group, options, resultsDir, notes, log, RunLevelIntervals.Lineage))
+            laws.AddRange(pretrainLaws.Select(law => TryFit(law.CreateFor(options), groupPoints, group, options, resultsDir, notes, notFitted, log, RunLevelIntervals.Lineage))
                 .OfType<FittedLaw>());
         if (points.LossCurves.Count > 0 || points.Pretrain.Count > 0)
-            figures.Add(ReportPlots.LossVsCompute(points.LossCurves, points.Pretrain, pretrainFits));
+            figures.Add(ReportPlots.LossVsCompute(points.LossCurves, points.Pretrain, pretrainFits, ReportCard.Tokenizer(data)));
         foreach (var (law, fitted) in pretrainLaws.Zip(pretrainFits))
             if (fitted is not null && law.ExtraFigure is { } figure) figures.Add(figure(fitted, points.Pretrain));
 
@@ -44,7 +47,7 @@ public static class AnalysisStage
         foreach (var (group, groupPoints) in points.RlGroups)
         {
             var stepZero = points.RlStepZero.GetValueOrDefault(group);
-            var rlFits = ScalingLaws.OfKind(LawKind.Rl).Select(law => TryFit(law.CreateFor(options), groupPoints, group, options, resultsDir, notes, log, stepZero: stepZero)).ToList();
+            var rlFits = ScalingLaws.OfKind(LawKind.Rl).Select(law => TryFit(law.CreateFor(options), groupPoints, group, options, resultsDir, notes, notFitted, log, stepZero: stepZero)).ToList();
             laws.AddRange(rlFits.OfType<FittedLaw>());
             figures.Add(ReportPlots.RlScore(group, groupPoints, rlFits, index++));
         }
@@ -68,7 +71,9 @@ public static class AnalysisStage
         var analysisId = $"{now.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture)}-{Guid.NewGuid().ToString("N")[..6]}";
         // Everything is computed and rendered before the first file is written, and every file is written to a
         // temporary name and renamed: input the analysis cannot use stops it with nothing half-written.
-        var document = ReportComposer.Compose(new ReportInputs(analysisId, resultsDir, options, data.Runs.Count, points, laws, inflections, notes, figures));
+        var noteLines = notes.Lines();
+        var card = ReportCard.Build(data, points, laws, notFitted.Headlines(), contamination);
+        var document = ReportComposer.Compose(new ReportInputs(analysisId, resultsDir, options, data.Runs.Count, points, laws, inflections, noteLines, figures) { Card = card });
         var markdown = MarkdownReport.Render(document);
         var html = HtmlReport.Render(document);
         var fitsPath = FitsTableWriter.Write(Path.Combine(resultsDir, "fits"), analysisId, laws, inflections, now);
@@ -79,7 +84,7 @@ public static class AnalysisStage
         WriteAtomically(markdownPath, Encoding.UTF8.GetBytes(markdown));
         WriteAtomically(htmlPath, Encoding.UTF8.GetBytes(html));
         log.WriteLine($"analyze: {laws.Count} laws, {inflections.Count} inflection analyses; report {htmlPath}");
-        return new AnalysisSummary(analysisId, laws, inflections, notes, markdownPath, htmlPath, fitsPath);
+        return new AnalysisSummary(analysisId, laws, inflections, noteLines, markdownPath, htmlPath, fitsPath) { Card = card };
     }
 
     private static void WriteAtomically(string path, byte[] bytes)
@@ -90,11 +95,14 @@ public static class AnalysisStage
     }
 
     private static FittedLaw? TryFit(IScalingLaw law, IReadOnlyList<LawPoint> points, string group, AnalysisOptions options,
-        string source, List<string> notes, TextWriter log, string replicateUnit = RunLevelIntervals.Run, IReadOnlyList<LawPoint>? stepZero = null)
+        string source, AnalysisNotes notes, AnalysisNotes notFitted, TextWriter log, string replicateUnit = RunLevelIntervals.Run, IReadOnlyList<LawPoint>? stepZero = null)
     {
         if (points.Count < law.MinimumPoints)
         {
-            notes.Add($"not enough points for {law.Name} on {group} (have {points.Count}, need ≥ {law.MinimumPoints})");
+            // One group per eval set × split × cohort: the same shortfall repeats, so it is aggregated by law.
+            foreach (var list in new[] { notes, notFitted })
+                list.Add($"not enough points for {law.Name} (need ≥ {law.MinimumPoints})",
+                    $"not enough points for {law.Name} on {group} (have {points.Count}, need ≥ {law.MinimumPoints})", $"{group} (have {points.Count})");
             return null;
         }
         try
@@ -104,13 +112,14 @@ public static class AnalysisStage
         }
         catch (BadInputException e)
         {
-            notes.Add($"cannot fit {law.Name} on {group}: {e.Message}");
+            foreach (var list in new[] { notes, notFitted })
+                list.Add($"cannot fit {law.Name}", $"cannot fit {law.Name} on {group}: {e.Message}", $"{group}: {e.Message}");
             return null;
         }
     }
 
     private static void TryBreadthInflection(string group, IReadOnlyList<RlRunSummary> runs, AnalysisOptions options,
-        List<InflectionAnalysis> inflections, List<string> notes)
+        List<InflectionAnalysis> inflections, AnalysisNotes notes)
     {
         long[] levels = [.. runs.Select(r => (long)r.Breadth!.Value)];
         if (HingeRegression.AcrossLevelsNotTestableReason(levels) is { } reason)
@@ -123,7 +132,7 @@ public static class AnalysisStage
     }
 
     private static void TryRunInflection(string group, IReadOnlyList<RlHeldOutPoint> points, AnalysisOptions options,
-        List<InflectionAnalysis> inflections, List<string> notes)
+        List<InflectionAnalysis> inflections, AnalysisNotes notes)
     {
         points = HingePoints(points, options.EarlyComputeFraction);
         // Distinct steps, not distinct x: FLOPs per step differ slightly between runs, which must not count as more levels.

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using TrainingPipeline.Analysis.Fitting;
 using TrainingPipeline.Analysis.Inflection;
+using TrainingPipeline.Analysis.Reporting;
 
 namespace TrainingPipeline.Analysis;
 
@@ -18,9 +19,25 @@ public sealed record AnalysisSummary(
     string ReportHtmlPath,
     string FitsPath)
 {
-    /// <summary>A plain-text table, one line per parameter, for the command line.</summary>
+    /// <summary>The report card (<see cref="ReportCard"/>), printed first.</summary>
+    public IReadOnlyList<ReportCardRow> Card { get; init; } = [];
+
+    /// <summary>The report card, then a plain-text table with one line per parameter, then the notes, for the command line.</summary>
     public string ToTable()
     {
+        var text = new StringBuilder();
+        if (Card.Count > 0)
+        {
+            // A terminal is too narrow for the card's six columns: one block per row, the figures indented under it.
+            text.AppendLine("Report card");
+            foreach (var row in Card)
+            {
+                text.AppendLine(string.Join(" · ", new[] { row.Stage.PadRight(16), row.Ran, row.Volume, row.WallTime }.Where(c => c.Length > 0)));
+                if (row.BeforeAfter.Length > 0) text.AppendLine("    " + row.BeforeAfter);
+                text.AppendLine("    → " + row.Reading);
+            }
+            text.AppendLine();
+        }
         var rows = new List<string[]> { new[] { "law", "group", "parameter", "value", "95% CI", "resampled", "n", "backtest RMSE" } };
         foreach (var law in Laws)
         {
@@ -35,15 +52,23 @@ public sealed record AnalysisSummary(
                 rows.Add(["hinge", group, p.Name, Format(p.Value), Interval(p), inflection.ResamplingUnit, inflection.PointCount.ToString(CultureInfo.InvariantCulture), "-"]);
             rows.Add(["hinge", group, "p (vs straight line)", Format(inflection.PValue), "", inflection.ResamplingUnit, inflection.PointCount.ToString(CultureInfo.InvariantCulture), "-"]);
         }
-        var widths = Enumerable.Range(0, rows[0].Length).Select(c => rows.Max(r => r[c].Length)).ToArray();
-        var text = new StringBuilder();
-        foreach (var row in rows) text.AppendLine(string.Join("  ", row.Select((cell, c) => cell.PadRight(widths[c]))).TrimEnd());
+        AppendTable(text, rows);
+        var lawNotes = new AnalysisNotes();
         foreach (var law in Laws.Where(l => l.IntervalNote is not null || l.Failed))
-            text.AppendLine($"note: {law.Law} on {law.Group}: {law.FailureNote ?? law.IntervalNote}");
-        foreach (var note in Notes) text.AppendLine("note: " + note);
+        {
+            var note = law.FailureNote ?? law.IntervalNote!;
+            lawNotes.Add(note, $"{law.Law} on {law.Group}: {note}", $"{law.Law} on {law.Group}");
+        }
+        foreach (var note in lawNotes.Lines().Concat(Notes)) text.AppendLine("note: " + note);
         text.AppendLine($"report: {ReportHtmlPath}");
         text.AppendLine($"fits:   {FitsPath}");
         return text.ToString();
+    }
+
+    private static void AppendTable(StringBuilder text, IReadOnlyList<string[]> rows)
+    {
+        var widths = Enumerable.Range(0, rows[0].Length).Select(c => rows.Max(r => r[c].Length)).ToArray();
+        foreach (var row in rows) text.AppendLine(string.Join("  ", row.Select((cell, c) => cell.PadRight(widths[c]))).TrimEnd());
     }
 
     internal static string Format(double value) =>

@@ -32,7 +32,11 @@ public static class ResultsReader
                 r.Values.ContainsKey("params_total") ? r.Count("params_total") : 0,
                 r.Count("params_non_embedding"),
                 r.Status("status"),
-                r.Timestamp("written_at")))
+                r.Timestamp("written_at"))
+            {
+                StartedAt = r.OptionalTimestamp("started_at"),
+                EndedAt = r.OptionalTimestamp("ended_at"),
+            })
             .GroupBy(r => r.RunId)
             .Select(g => g.MaxBy(r => r.WrittenAt)!)
             .OrderBy(r => r.RunId, StringComparer.Ordinal)];
@@ -47,7 +51,11 @@ public static class ResultsReader
                 r.Amount("flops"),
                 r.Amount("run_flops"),
                 r.OptionalDouble("loss"),
-                r.Timestamp("written_at")))
+                r.Timestamp("written_at"))
+            {
+                WallSeconds = r.OptionalDouble("wall_seconds"),
+                GroupsTrained = r.OptionalDouble("groups_trained"),
+            })
             .GroupBy(s => (s.RunId, s.Step))
             .Select(g => g.MaxBy(s => s.WrittenAt)!)
             .OrderBy(s => s.RunId, StringComparer.Ordinal).ThenBy(s => s.Step)];

@@ -158,4 +158,31 @@ public sealed class ResultsReaderTests : IDisposable
         var error = Assert.Throws<BadInputException>(() => ResultsReader.Read(_results));
         Assert.Contains("params_non_embedding", error.Message);
     }
+
+    [Fact]
+    public void TheReportCardsColumnsAreReadWhenWrittenAndAbsentOtherwise()
+    {
+        // Written by the pipeline's own writer: started_at / ended_at of runs, wall_seconds / groups_trained of steps.
+        var writer = new ResultsWriter(_results);
+        writer.Append(ResultTables.Runs, "rl-run", new[]
+        {
+            new RunRecord { Stage = "rl", ConfigJson = "{}", Status = "completed", StartedAt = T0, EndedAt = T0.AddSeconds(75), WrittenAt = T0.AddSeconds(75) },
+        });
+        writer.AppendSteps(ResultTables.Steps, "rl-run", 1, 1, new[]
+        {
+            new StepRecord { Stage = "rl", Step = 1, Tokens = 10, WallSeconds = 12.5, GroupsTrained = 3, WrittenAt = T0 },
+        });
+        var run = ResultsReader.ReadRuns(_results).Single();
+        var step = ResultsReader.ReadSteps(_results).Single();
+        Assert.Equal((T0, T0.AddSeconds(75)), (run.StartedAt, run.EndedAt));
+        Assert.Equal((12.5, 3.0), (step.WallSeconds, step.GroupsTrained));
+
+        // Files without the columns (older writers, other tools) read as unknown, not as zero.
+        Directory.Delete(_results, recursive: true);
+        Write("runs", "old", "part-0.parquet", Runs, RunRow("completed", 1));
+        Write("steps", "old", "part-0.parquet", Steps, StepRow(1, 2.0, 1));
+        Assert.Equal((null, null), (ResultsReader.ReadRuns(_results).Single().StartedAt, ResultsReader.ReadRuns(_results).Single().EndedAt));
+        Assert.True(double.IsNaN(ResultsReader.ReadSteps(_results).Single().WallSeconds));
+        Assert.True(double.IsNaN(ResultsReader.ReadSteps(_results).Single().GroupsTrained));
+    }
 }

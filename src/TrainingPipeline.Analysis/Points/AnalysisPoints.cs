@@ -24,4 +24,7 @@ public sealed record AnalysisPoints(
     /// </summary>
     public IReadOnlyDictionary<string, IReadOnlyList<LawPoint>> RlStepZero { get; init; } =
         new Dictionary<string, IReadOnlyList<LawPoint>>();
+
+    /// <summary>Per completed RL run: the suffix naming its cohort in group names (empty when all runs are one cohort).</summary>
+    public IReadOnlyDictionary<string, string> RlCohortOf { get; init; } = new Dictionary<string, string>();
 }

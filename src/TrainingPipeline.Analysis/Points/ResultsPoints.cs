@@ -44,7 +44,11 @@ public static class ResultsPoints
             if (lossEvals.Count < allLossEvals.Count)
                 notes.Add($"run {run.RunId}: {allLossEvals.Count - lossEvals.Count} loss evals are not finite (a diverged evaluation?); left out");
             foreach (var atStep in lossEvals.GroupBy(e => e.Step).OrderBy(g => g.Key))
-                curves.Add(new LossCurvePoint(run.RunId, run.ParamsNonEmbedding, atStep.Max(e => e.Flops), atStep.Average(e => e.Value)));
+                curves.Add(new LossCurvePoint(run.RunId, run.ParamsNonEmbedding, atStep.Max(e => e.Flops), atStep.Average(e => e.Value))
+                {
+                    Phase = run.Stage.ToString(),
+                    StdError = Math.Sqrt(atStep.Sum(e => e.Stderr * e.Stderr)) / atStep.Count(),
+                });
             if (run.Status != RunStatus.Completed)
             {
                 notes.Add($"pre-training run {run.RunId} is {RunStatuses.Name(run.Status)}; left out of the loss fits");
@@ -113,6 +117,7 @@ public static class ResultsPoints
         {
             PretrainOtherEvalSets = byEvalSets.Where(g => g.Key != fitted).ToDictionary(g => g.Key, g => g.Value),
             RlStepZero = stepZero,
+            RlCohortOf = cohorts,
         };
     }
 
@@ -184,7 +189,7 @@ public static class ResultsPoints
         else leaves[path] = node?.ToJsonString() ?? "null";
     }
 
-    private static string Canonical(Dictionary<string, string> settings) =>
+    internal static string Canonical(Dictionary<string, string> settings) =>
         string.Join("\n", settings.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}={kv.Value}"));
 
     private static RlRunSummary? Summarize(RunRow run, List<EvalRow> passAtOne)

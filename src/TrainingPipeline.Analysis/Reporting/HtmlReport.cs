@@ -10,10 +10,11 @@ namespace TrainingPipeline.Analysis.Reporting;
 public static class HtmlReport
 {
     private const string Style =
-        "body{font-family:system-ui,sans-serif;max-width:960px;margin:2em auto;padding:0 1em;color:#222}" +
+        "body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}" +
         "table{border-collapse:collapse;margin:1em 0;font-size:14px}th,td{border:1px solid #ccc;padding:4px 8px;text-align:right}" +
         "th{background:#f3f3f3}td:first-child,th:first-child{text-align:left}figure{margin:1.5em 0}img{max-width:100%}" +
-        "figcaption{font-size:13px;color:#555}";
+        "figcaption{font-size:13px;color:#555}" +
+        "#report-card-table td,#report-card-table th{text-align:left;vertical-align:top}#report-card-table{font-size:13px}";
 
     public static string Render(ReportDocument document)
     {
@@ -33,7 +34,7 @@ public static class HtmlReport
                         html.AppendLine($"<p>{Encode(p.Text)}</p>");
                         break;
                     case TableBlock t:
-                        html.Append("<table><thead><tr>");
+                        html.Append(t.Id is { } id ? $"<table id=\"{Encode(id)}\"><thead><tr>" : "<table><thead><tr>");
                         foreach (var h in t.Header) html.Append($"<th>{Encode(h)}</th>");
                         html.AppendLine("</tr></thead><tbody>");
                         foreach (var row in t.Rows)

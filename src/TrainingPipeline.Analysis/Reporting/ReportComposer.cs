@@ -14,7 +14,11 @@ public sealed record ReportInputs(
     IReadOnlyList<FittedLaw> Laws,
     IReadOnlyList<InflectionAnalysis> Inflections,
     IReadOnlyList<string> Notes,
-    IReadOnlyList<ReportFigure> Figures);
+    IReadOnlyList<ReportFigure> Figures)
+{
+    /// <summary>The report card's rows (<see cref="ReportCard"/>), shown first.</summary>
+    public IReadOnlyList<ReportCardRow> Card { get; init; } = [];
+}
 
 /// <summary>Lays the analysis out as report sections (overview, pre-training, RL, transfer, inflections, method).</summary>
 public static class ReportComposer
@@ -23,6 +27,7 @@ public static class ReportComposer
     {
         var sections = new List<ReportSection>
         {
+            new("report-card", "Report card", CardBlocks(inputs)),
             new("overview", "Overview", Overview(inputs)),
             new("pretraining", "Pre-training scaling laws", LawSection(inputs, "pretraining", [.. ScalingLaws.OfKind(LawKind.Pretraining).Select(l => l.Name)],
                 "No pre-training law could be fitted (see the notes above).")),
@@ -33,6 +38,19 @@ public static class ReportComposer
         };
         return new ReportDocument("Scaling analysis", sections);
     }
+
+    /// <summary>The id of the report card's table in report.html (the browser test looks for it).</summary>
+    public const string CardTableId = "report-card-table";
+
+    private static List<ReportBlock> CardBlocks(ReportInputs inputs) =>
+    [
+        new TableBlock(ReportCard.Header, [.. inputs.Card.Select(r => r.Cells)], CardTableId),
+        new ParagraphBlock("One row per pre-training phase, RL cohort and fitted law, from the results tables. Loss is the mean " +
+            "next-token cross-entropy over the in-distribution evaluation sets, in nats per token of the run's tokenizer; pass@1 is " +
+            "the sampled pass@1 on eval-split problems. Before → after is a run's first and last evaluation, averaged over runs; the " +
+            "change has a 95% t interval over runs (seeds) only with ≥ 3 runs, otherwise the card gives the run count and the " +
+            "evaluation s.e. (evaluation noise only). Wall time is started → ended summed over runs, evaluation included. Details and notes follow."),
+    ];
 
     private static List<ReportBlock> Overview(ReportInputs inputs)
     {

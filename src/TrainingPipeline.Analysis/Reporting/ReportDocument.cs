@@ -10,6 +10,7 @@ public abstract record ReportBlock;
 
 public sealed record ParagraphBlock(string Text) : ReportBlock;
 
-public sealed record TableBlock(IReadOnlyList<string> Header, IReadOnlyList<IReadOnlyList<string>> Rows) : ReportBlock;
+/// <param name="Id">The HTML id of the table (null: none); the report card's is <c>report-card</c>.</param>
+public sealed record TableBlock(IReadOnlyList<string> Header, IReadOnlyList<IReadOnlyList<string>> Rows, string? Id = null) : ReportBlock;
 
 public sealed record FigureBlock(ReportFigure Figure) : ReportBlock;

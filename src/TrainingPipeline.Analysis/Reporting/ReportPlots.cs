@@ -10,35 +10,71 @@ namespace TrainingPipeline.Analysis.Reporting;
 /// </summary>
 public static class ReportPlots
 {
-    private const int Width = 800;
-    private const int Height = 500;
+    /// <summary>Wide enough for the legend panel beside an 800-pixel data area.</summary>
+    public const int Width = 1040;
+    public const int Height = 500;
 
     /// <summary>One colour per law of a kind, in registry order (<see cref="ScalingLaws"/>).</summary>
     private static readonly Color[] LawColors = [Colors.Red, Colors.Blue, Colors.Green, Colors.Orange, Colors.Purple];
 
     private static Color LawColor(int index) => LawColors[index % LawColors.Length];
 
-    /// <param name="fits">The pre-training laws' fits on the main evaluation set, in registry order (null: not fitted).</param>
-    public static ReportFigure LossVsCompute(IReadOnlyList<LossCurvePoint> curves, IReadOnlyList<LawPoint> finals,
-        IReadOnlyList<FittedLaw?> fits)
+    /// <summary>One drawn segment of the loss curves: one run, which is one phase of one model.</summary>
+    public sealed record LossSegment(long ModelSize, string Phase, int PhaseIndex, string RunId, IReadOnlyList<LossCurvePoint> Points);
+
+    /// <summary>
+    /// The loss curves as segments, one per run, never joined across phases: a broad phase continues the narrow phase's
+    /// model but evaluates on its own (broader) corpus, so its first point is a different quantity from the narrow
+    /// phase's last one, not a jump in one curve. Phases are numbered in order of first compute (narrow before broad).
+    /// </summary>
+    public static IReadOnlyList<LossSegment> LossCurveSegments(IReadOnlyList<LossCurvePoint> curves)
     {
-        var plot = NewPlot("Loss vs compute per model size", "log10 compute (FLOPs)", "loss (nats/token)");
-        foreach (var size in curves.GroupBy(c => c.ModelSize).OrderBy(g => g.Key))
+        var phases = curves.Where(c => c.Compute > 0).GroupBy(c => c.Phase).OrderBy(g => g.Min(c => c.Compute)).Select(g => g.Key).ToList();
+        return [.. curves.Where(c => c.Compute > 0).GroupBy(c => c.RunId)
+            .Select(run => new LossSegment(run.First().ModelSize, run.First().Phase, phases.IndexOf(run.First().Phase), run.Key, [.. run.OrderBy(c => c.Compute)]))
+            .OrderBy(s => s.ModelSize).ThenBy(s => s.PhaseIndex).ThenBy(s => s.RunId, StringComparer.Ordinal)];
+    }
+
+    /// <summary>The loss axis' label: nats per token of the runs' tokenizer (for the byte tokenizer a token is a byte).</summary>
+    public static string LossAxisLabel(string tokenizer) =>
+        tokenizer == "byte" ? "loss (nats per token; byte tokenizer: token = byte)" : $"loss (nats per token, {tokenizer} tokenizer)";
+
+    /// <param name="fits">The pre-training laws' fits on the main evaluation set, in registry order (null: not fitted).</param>
+    /// <param name="tokenizer">The runs' tokenizer (config_json <c>tokenizer</c>), named on the loss axis.</param>
+    public static ReportFigure LossVsCompute(IReadOnlyList<LossCurvePoint> curves, IReadOnlyList<LawPoint> finals,
+        IReadOnlyList<FittedLaw?> fits, string tokenizer = "byte") =>
+        Render(LossVsComputePlot(curves, finals, fits, tokenizer), "pretraining", "Loss vs compute", "loss_vs_compute.png",
+            "In-distribution loss along each pre-training run with its evaluation standard error (one colour per model size; each phase " +
+            "its own segment and marker, evaluated on its own corpus: a broad phase's first point is not a jump from the narrow " +
+            "phase's last), the final points used in the fits, the fitted L(C) and the loss on the Chinchilla compute-optimal " +
+            "frontier L(N_opt(C), D_opt(C)). The x axis is log10 of the cumulative FLOPs.");
+
+    private static readonly MarkerShape[] PhaseMarkers = [MarkerShape.FilledCircle, MarkerShape.FilledSquare, MarkerShape.FilledTriangleUp, MarkerShape.FilledDiamond];
+    private static readonly LinePattern[] PhasePatterns = [LinePattern.Solid, LinePattern.Dashed, LinePattern.Dotted, LinePattern.DenselyDashed];
+
+    internal static Plot LossVsComputePlot(IReadOnlyList<LossCurvePoint> curves, IReadOnlyList<LawPoint> finals,
+        IReadOnlyList<FittedLaw?> fits, string tokenizer)
+    {
+        var plot = NewPlot("Loss vs compute per model size and phase", "log10 compute (FLOPs, log scale)", LossAxisLabel(tokenizer));
+        var sizes = curves.Select(c => c.ModelSize).Distinct().Order().ToList();
+        var labelled = new HashSet<(long, string)>();
+        foreach (var segment in LossCurveSegments(curves))
         {
-            foreach (var run in size.GroupBy(c => c.RunId))
-            {
-                var ordered = run.OrderBy(c => c.Compute).Where(c => c.Compute > 0).ToArray();
-                if (ordered.Length == 0) continue;
-                var line = plot.Add.Scatter(ordered.Select(c => Math.Log10(c.Compute)).ToArray(), ordered.Select(c => c.Loss).ToArray());
-                line.MarkerSize = 3;
-                line.Color = plot.Add.Palette.GetColor((int)(Math.Log2(size.Key) % 10));
-                line.LegendText = run.Key == size.First().RunId ? $"N = {size.Key:G3}" : "";
-            }
+            var xs = segment.Points.Select(c => Math.Log10(c.Compute)).ToArray();
+            var ys = segment.Points.Select(c => c.Loss).ToArray();
+            var color = plot.Add.Palette.GetColor(sizes.IndexOf(segment.ModelSize));
+            var line = plot.Add.Scatter(xs, ys);
+            line.MarkerSize = 5;
+            line.MarkerShape = PhaseMarkers[Math.Max(segment.PhaseIndex, 0) % PhaseMarkers.Length];
+            line.LinePattern = PhasePatterns[Math.Max(segment.PhaseIndex, 0) % PhasePatterns.Length];
+            line.Color = color;
+            line.LegendText = labelled.Add((segment.ModelSize, segment.Phase)) ? $"N = {ReportCard.Count(segment.ModelSize)} · {PhaseName(segment.Phase)}" : "";
+            AddErrorBars(plot, xs, ys, [.. segment.Points.Select(c => c.StdError)], color);
         }
         if (finals.Count > 0)
         {
             var final = plot.Add.ScatterPoints(finals.Select(p => Math.Log10(p.Compute)).ToArray(), finals.Select(p => p.Value).ToArray());
-            final.MarkerSize = 8;
+            final.MarkerSize = 9;
             final.MarkerShape = MarkerShape.OpenCircle;
             final.Color = Colors.Black;
             final.LegendText = "final points (fitted)";
@@ -51,14 +87,23 @@ public static class ReportPlots
             AddCurve(plot, lo, hi + 0.5, x => law.AlongCompute(fitted.Fit, Math.Pow(10, x)), law.CurveLabel, LawColor(i),
                 i == 0 ? LinePattern.Solid : LinePattern.Dashed);
         }
-        return Render(plot, "pretraining", "Loss vs compute", "loss_vs_compute.png",
-            "In-distribution loss along each pre-training run (one colour per model size), the final points used in the fits, " +
-            "the fitted L(C) and the loss on the Chinchilla compute-optimal frontier L(N_opt(C), D_opt(C)).", Alignment.UpperRight);
+        return plot;
+    }
+
+    private static string PhaseName(string stage) => stage.StartsWith("pretrain_", StringComparison.Ordinal) ? stage["pretrain_".Length..] : stage;
+
+    /// <summary>Vertical error bars of ± one standard error where it is known.</summary>
+    private static void AddErrorBars(Plot plot, double[] xs, double[] ys, double[] errors, Color color)
+    {
+        var keep = Enumerable.Range(0, xs.Length).Where(i => double.IsFinite(errors[i]) && errors[i] > 0).ToArray();
+        if (keep.Length == 0) return;
+        var bars = plot.Add.ErrorBar([.. keep.Select(i => xs[i])], [.. keep.Select(i => ys[i])], [.. keep.Select(i => errors[i])]);
+        bars.Color = color;
     }
 
     public static ReportFigure IsoLossContours(FittedLaw chinchilla, IReadOnlyList<LawPoint> points)
     {
-        var plot = NewPlot("Iso-loss contours of the Chinchilla fit", "log10 N (parameters)", "log10 D (tokens)");
+        var plot = NewPlot("Iso-loss contours of the Chinchilla fit", "log10 N (parameters, log scale)", "log10 D (tokens, log scale)");
         var law = new ChinchillaLaw();
         var fit = chinchilla.Fit;
         var (nLo, nHi) = Range(points.Select(p => Math.Log10(p.ModelSize)));
@@ -102,16 +147,18 @@ public static class ReportPlots
         data.Color = Colors.Black;
         data.LegendText = "trained models";
         return Render(plot, "pretraining", "Iso-loss contours", "iso_loss.png",
-            "Contours of the fitted L(N, D) with the compute-optimal allocation and the trained models.", Alignment.UpperLeft);
+            "Contours of the fitted L(N, D) with the compute-optimal allocation and the trained models.");
     }
 
     /// <param name="fits">The RL laws' fits on this group, in registry order (null: not fitted).</param>
     public static ReportFigure RlScore(string group, IReadOnlyList<LawPoint> points, IReadOnlyList<FittedLaw?> fits, int index)
     {
-        var plot = NewPlot($"RL score vs compute: {group}", "log10 RL compute (FLOPs)", "pass@1");
-        var data = plot.Add.ScatterPoints(points.Select(p => Math.Log10(p.Compute)).ToArray(), points.Select(p => p.Value).ToArray());
+        var plot = NewPlot($"RL score vs compute: {group}", "log10 RL compute (FLOPs, log scale)", "sampled pass@1");
+        double[] xs = [.. points.Select(p => Math.Log10(p.Compute))], ys = [.. points.Select(p => p.Value)];
+        var data = plot.Add.ScatterPoints(xs, ys);
         data.Color = Colors.Black;
-        data.LegendText = "evals";
+        data.LegendText = "evaluations (± 1 s.e.)";
+        AddErrorBars(plot, xs, ys, [.. points.Select(p => p.StdError)], Colors.Black);
         var (lo, hi) = Range(points.Select(p => Math.Log10(p.Compute)));
         for (var i = 0; i < fits.Count; i++)
         {
@@ -128,7 +175,7 @@ public static class ReportPlots
         if (cutoff is { } c) plot.Add.VerticalLine(Math.Log10(c), 1, Colors.Gray, LinePattern.Dotted);
         return Render(plot, "rl", $"RL score vs compute: {group}", $"rl_score_{index}.png",
             "Both laws fitted on all points (solid) and on the lower part of the compute range only (dashed, the backtest); " +
-            "the dotted line marks the backtest cut-off.", Alignment.UpperLeft);
+            "the dotted line marks the backtest cut-off; error bars are the evaluations' standard errors.");
     }
 
     public static ReportFigure Transfer(IReadOnlyList<RlRunSummary> runs)
@@ -164,6 +211,9 @@ public static class ReportPlots
                 : $"Segmented regression; breakpoint {analysis.Breakpoint.Value:G4}, no interval (the break is not significant).");
     }
 
+    /// <summary>Hides the legend inside the data area and shows its items in a panel on the right edge of the figure.</summary>
+    internal static void PlaceLegendOutside(Plot plot) => plot.ShowLegend(Edge.Right);
+
     private static Plot NewPlot(string title, string x, string y)
     {
         var plot = new Plot();
@@ -191,10 +241,10 @@ public static class ReportPlots
         return array.Length == 0 ? (0, 1) : (array.Min(), array.Max());
     }
 
-    private static ReportFigure Render(Plot plot, string section, string title, string fileName, string caption,
-        Alignment legend = Alignment.LowerRight)
+    /// <summary>Renders to PNG with the legend in a panel right of the data area, where it can cover no point.</summary>
+    private static ReportFigure Render(Plot plot, string section, string title, string fileName, string caption)
     {
-        plot.ShowLegend(legend);
+        PlaceLegendOutside(plot);
         return new ReportFigure(section, title, fileName, plot.GetImageBytes(Width, Height, ImageFormat.Png), caption);
     }
 }

@@ -74,6 +74,10 @@ internal static class PartFileRows
             var other => throw Wrong(column, other, "a timestamp"),
         };
 
+        /// <summary>A nullable timestamp column: null when the value is null or the column is absent.</summary>
+        public DateTime? OptionalTimestamp(string column) =>
+            Values.TryGetValue(column, out var v) && v is not null ? Timestamp(column) : null;
+
         private object Get(string column) =>
             Values.TryGetValue(column, out var v) && v is not null
                 ? v

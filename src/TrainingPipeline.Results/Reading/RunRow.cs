@@ -11,4 +11,11 @@ public sealed record RunRow(
     long ParamsTotal,
     long ParamsNonEmbedding,
     RunStatus Status,
-    DateTime WrittenAt);
+    DateTime WrittenAt)
+{
+    /// <summary>When the run first started (<c>started_at</c>); null when the column is absent.</summary>
+    public DateTime? StartedAt { get; init; }
+
+    /// <summary>When it completed or failed (<c>ended_at</c>); null while it runs or when the column is absent.</summary>
+    public DateTime? EndedAt { get; init; }
+}

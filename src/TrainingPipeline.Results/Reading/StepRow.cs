@@ -9,4 +9,11 @@ public sealed record StepRow(
     double Flops,
     double RunFlops,
     double Loss,
-    DateTime WrittenAt);
+    DateTime WrittenAt)
+{
+    /// <summary>Cumulative training seconds of the run at this step (<c>wall_seconds</c>, evaluation excluded); NaN when absent.</summary>
+    public double WallSeconds { get; init; } = double.NaN;
+
+    /// <summary>RL: prompt groups in this step's update (<c>groups_trained</c>); NaN for pre-training and when absent.</summary>
+    public double GroupsTrained { get; init; } = double.NaN;
+}

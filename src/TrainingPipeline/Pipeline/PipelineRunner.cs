@@ -38,6 +38,20 @@ public sealed class PipelineRunner(RunEnvironment env, Func<string, Data.IDomain
 {
     public IReadOnlyList<RunOutcome> Run(RunPlan plan, bool fresh = false, Func<PlannedRun, bool>? include = null)
     {
+        // Notes every run repeats (a small domain's evaluation set) are printed once and summarised with a count.
+        var notes = new RepeatedNotes(env.Progress);
+        try
+        {
+            return Run(plan, fresh, include, env with { Progress = notes });
+        }
+        finally
+        {
+            notes.Flush();
+        }
+    }
+
+    private IReadOnlyList<RunOutcome> Run(RunPlan plan, bool fresh, Func<PlannedRun, bool>? include, RunEnvironment env)
+    {
         // Runs an older version stored under their identity-version-0 ids keep them (StoredRunIds); --fresh forgets
         // both ids and trains under the current one. include sees the runs as the caller planned them.
         var bound = fresh ? plan : StoredRunIds.Bind(plan, env);
@@ -86,13 +100,13 @@ public sealed class PipelineRunner(RunEnvironment env, Func<string, Data.IDomain
                 outcomes.Add(new RunOutcome(run, RunOutcomeKind.Skipped));
                 continue;
             }
-            StageFor(run, plan.Experiment)(run);
+            StageFor(run, plan.Experiment, env)(run);
             outcomes.Add(new RunOutcome(run, RunOutcomeKind.Completed));
         }
         return outcomes;
     }
 
-    private Action<PlannedRun> StageFor(PlannedRun run, string experiment) => run.Stage.Kind switch
+    private Action<PlannedRun> StageFor(PlannedRun run, string experiment, RunEnvironment env) => run.Stage.Kind switch
     {
         StageKind.Pretrain => new PretrainStage(env, experiment, domains).Run,
         StageKind.Rl => new RL.RlStage(env, experiment, families).Run,

@@ -24,6 +24,10 @@ public interface IProgressSink
     void Update(ProgressUpdate update);
     void Finished(string runId, string stage, string summary);
     void Log(string message);
+
+    /// <summary>A note that may repeat across runs (<see cref="RepeatedNotes"/> prints it once and counts repeats under
+    /// <paramref name="headline"/>, naming <paramref name="subject"/>); plain sinks log <paramref name="message"/>.</summary>
+    void Note(string headline, string subject, string message) => Log(message);
 }
 
 /// <summary>Plain, greppable lines: used when output is redirected or CI is set.</summary>

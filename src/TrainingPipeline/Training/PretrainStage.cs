@@ -156,6 +156,10 @@ public sealed class PretrainStage(RunEnvironment env, string experiment, Func<st
     /// fewer distinct documents than that needs (e.g. one-digit sums: 100 problems) cannot give such a set; it is then
     /// evaluated on a sample from its own seed stream that may repeat training documents, and the log says so.
     /// </summary>
+    /// <summary>The headline under which <see cref="Pipeline.RepeatedNotes"/> counts this note across runs.</summary>
+    public const string TooFewDocumentsNote =
+        "domains with too few distinct documents for a disjoint evaluation set, measured on a separate sample that may repeat training documents";
+
     private TokenCorpus EvalCorpus(string domain, long seed, ITextTokenizer tokenizer, TokenCorpus training, long tokens)
     {
         var spec = new CorpusSpec("eval-" + domain, new[] { new DomainWeight(domain, 1) }, tokens, seed);
@@ -166,7 +170,7 @@ public sealed class PretrainStage(RunEnvironment env, string experiment, Func<st
         }
         catch (TooFewDistinctDocumentsException)
         {
-            env.Progress.Log($"note: domain '{domain}' has too few distinct documents for a disjoint evaluation set; " +
+            env.Progress.Note(TooFewDocumentsNote, domain, $"note: domain '{domain}' has too few distinct documents for a disjoint evaluation set; " +
                 "its loss is measured on a separate sample that may repeat training documents");
             return TokenCorpus.Materialize(spec with { Name = "evalsample-" + domain, Seed = SplitMix64.Combine(seed, 0x5EED) },
                 tokenizer, env.Datasets, new MaterializeOptions(CorpusRole.Training, ResolveDomain: _domains));

@@ -1,0 +1,276 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using TrainingPipeline.Analysis.Fitting;
+using TrainingPipeline.Analysis.Points;
+using TrainingPipeline.Results;
+using TrainingPipeline.Results.Reading;
+
+namespace TrainingPipeline.Analysis.Reporting;
+
+/// <summary>One row of the report card: what ran, how much, how long, what changed (with its uncertainty), and a reading.</summary>
+public sealed record ReportCardRow(string Stage, string Ran, string Volume, string WallTime, string BeforeAfter, string Reading)
+{
+    public IReadOnlyList<string> Cells => [Stage, Ran, Volume, WallTime, BeforeAfter, Reading];
+}
+
+/// <summary>
+/// The report card at the top of the printed summary and the reports (after nanochat's report card): one row per
+/// pre-training phase, per RL cohort, per fitted law, one for the laws that could not be fitted, and one for the
+/// contamination check. Everything comes from the results tables (runs, steps, evals, contamination) and the fits.
+/// Uncertainty is over runs (seeds) only when a cell has ≥ 3 of them; otherwise the card says how many runs there are
+/// and shows the evaluation's standard error, which is evaluation noise only.
+/// </summary>
+public static class ReportCard
+{
+    public static IReadOnlyList<string> Header { get; } =
+        ["stage", "what ran", "tokens / samples", "wall time", "before → after (uncertainty)", "reading"];
+
+    /// <param name="notFitted">Aggregated notes on the laws that could not be fitted, without their details (<see cref="AnalysisNotes.Headlines"/>).</param>
+    public static IReadOnlyList<ReportCardRow> Build(ResultsDataset data, AnalysisPoints points, IReadOnlyList<FittedLaw> laws,
+        IReadOnlyList<string> notFitted, IReadOnlyList<ContaminationRow> contamination)
+    {
+        var rows = new List<ReportCardRow>();
+        var stepsByRun = data.Steps.ToLookup(s => s.RunId);
+        var evalsByRun = data.Evals.ToLookup(e => e.RunId);
+        var runsById = data.Runs.ToDictionary(r => r.RunId);
+        var tokenizer = Tokenizer(data);
+
+        var pretrainRuns = data.Runs.Where(r => r.Stage.IsPretrain).ToList();
+        foreach (var phase in pretrainRuns.GroupBy(r => r.Stage.ToString()).OrderBy(g => g.Min(r => Depth(r, runsById))).ThenBy(g => g.Key, StringComparer.Ordinal))
+            rows.Add(PretrainRow(phase.Key, [.. phase], stepsByRun, evalsByRun, tokenizer));
+
+        var rlRuns = data.Runs.Where(r => r.Stage.Kind == StageKind.Rl).ToList();
+        foreach (var cohort in rlRuns.GroupBy(r => points.RlCohortOf.GetValueOrDefault(r.RunId) ?? " · not completed").OrderBy(g => g.Key, StringComparer.Ordinal))
+            rows.Add(RlRow("rl" + cohort.Key, [.. cohort], stepsByRun, evalsByRun));
+
+        rows.AddRange(laws.Select(LawRow));
+        if (notFitted.Count > 0)
+            rows.Add(new ReportCardRow("laws not fitted", $"{notFitted.Count} reason{(notFitted.Count == 1 ? "" : "s")}", "", "",
+                string.Join("; ", notFitted), "a law needs more points or runs than these results hold: the groups are named in the notes below"));
+        rows.Add(ContaminationRowOf(contamination));
+        return rows;
+    }
+
+    /// <summary>The runs' tokenizer as config_json records it (<c>byte</c> when no run names one, as before the field).</summary>
+    public static string Tokenizer(ResultsDataset data) =>
+        data.Runs.Select(r => ReadString(r.ConfigJson, "tokenizer")).FirstOrDefault(t => t is not null) ?? "byte";
+
+    private static ReportCardRow PretrainRow(string stage, List<RunRow> runs, ILookup<string, StepRow> steps, ILookup<string, EvalRow> evals, string tokenizer)
+    {
+        var sizes = runs.Select(r => r.ParamsNonEmbedding).Distinct().Order().ToList();
+        long Tokens(RunRow r) => FinalStep(steps[r.RunId])?.Tokens ?? 0;
+        // Replicates are runs that differ only in their seed: at one size, runs with other token budgets or settings are
+        // other experiments, so each size shows its largest-budget configuration and its seeds.
+        List<Change> Replicates(long size)
+        {
+            var ofSize = runs.Where(r => r.ParamsNonEmbedding == size).ToList();
+            var largest = ofSize.MaxBy(Tokens)!;
+            var key = (Tokens(largest), ResultsPoints.Canonical(ResultsPoints.CohortSettings(largest.ConfigJson)));
+            return [.. ofSize.Where(r => (Tokens(r), ResultsPoints.Canonical(ResultsPoints.CohortSettings(r.ConfigJson))) == key)
+                .Select(r => BeforeAfter(evals[r.RunId].Where(e => e.Stage == r.Stage && e.Metric == "loss" && e.Split == ResultsPoints.InDistribution)))
+                .OfType<Change>()
+                // The loss evaluator records s.e. 0 when it had one batch (nothing to estimate a spread from): unknown, not exact.
+                .Select(c => c.AfterStdError == 0 ? c with { AfterStdError = double.NaN } : c)];
+        }
+        var shownSizes = sizes.Count <= 2 ? sizes : [sizes[0], sizes[^1]];
+        var cells = shownSizes.Select(size =>
+        {
+            var budget = runs.Where(r => r.ParamsNonEmbedding == size).Max(Tokens);
+            return $"N {Count(size)}, {Count(budget)} tokens: {Describe(Replicates(size))}";
+        }).ToList();
+        var largestSize = Replicates(sizes[^1]);
+        var reading = largestSize.Count == 0 ? "no in-distribution loss evaluations recorded" : LossReading(largestSize, tokenizer);
+        if (sizes.Count > 1)
+        {
+            var smallestSize = Replicates(sizes[0]);
+            if (smallestSize.Count > 0 && largestSize.Count > 0)
+                reading += largestSize.Average(c => c.After) < smallestSize.Average(c => c.After)
+                    ? "; the largest model ends lower than the smallest"
+                    : "; the largest model does not end lower than the smallest";
+        }
+        return new ReportCardRow(stage, $"{Runs(runs)} · N {string.Join(", ", sizes.Select(Count))} · {Seeds(runs)}",
+            $"{Count(runs.Sum(Tokens))} tokens", WallTime(runs, steps),
+            "in-distribution loss (nats/token): " + string.Join("; ", cells), reading);
+    }
+
+    private static string LossReading(List<Change> changes, string tokenizer)
+    {
+        double before = changes.Average(c => c.Before), after = changes.Average(c => c.After);
+        var direction = after < before ? "fell" : "did not fall";
+        var unit = tokenizer == "byte" ? "nats per token = per byte, byte tokenizer" : $"nats per token, {tokenizer} tokenizer";
+        return string.Create(CultureInfo.InvariantCulture, $"loss {direction} by {100 * (before - after) / before:F0}% at the largest size ({unit})");
+    }
+
+    private static ReportCardRow RlRow(string stage, List<RunRow> runs, ILookup<string, StepRow> steps, ILookup<string, EvalRow> evals)
+    {
+        var completed = runs.Where(r => r.Status == RunStatus.Completed).ToList();
+        var splits = new[] { ResultsPoints.InDistribution, ResultsPoints.HeldOut, ResultTables.Unrewarded };
+        var cells = new List<string>();
+        string? reading = null;
+        foreach (var split in splits)
+        {
+            var changes = completed.Select(r => BeforeAfter(evals[r.RunId].Where(e => e.Stage.Kind == StageKind.Rl && e.Metric == "pass@1" && e.Split == split)))
+                .OfType<Change>().ToList();
+            if (changes.Count == 0) continue;
+            cells.Add($"{split} pass@1 {Describe(changes)}");
+            reading ??= RlReading(split, changes);
+        }
+        var samples = runs.Sum(r => Samples(r, steps[r.RunId]));
+        var volume = double.IsFinite(samples)
+            ? $"{Count((long)samples)} samples, {Count(runs.Sum(r => FinalStep(steps[r.RunId])?.Tokens ?? 0))} tokens trained"
+            : $"{Count(runs.Sum(r => FinalStep(steps[r.RunId])?.Tokens ?? 0))} tokens trained (samples not recorded: no groups_trained)";
+        var ran = $"{Runs(runs)} · N {string.Join(", ", runs.Select(r => r.ParamsNonEmbedding).Distinct().Order().Select(Count))} · {Seeds(runs)}" +
+            (completed.Count < runs.Count ? $" · {runs.Count - completed.Count} not completed (left out)" : "");
+        return new ReportCardRow(stage, ran, volume, WallTime(runs, steps), cells.Count == 0 ? "no pass@1 evaluations recorded" : string.Join("; ", cells),
+            reading ?? "no completed run has pass@1 evaluations");
+    }
+
+    private static string RlReading(string split, List<Change> changes)
+    {
+        if (changes.Count < RunLevelIntervals.MinimumRuns)
+            return $"{changes.Count} run{(changes.Count == 1 ? "" : "s")}: fewer than {RunLevelIntervals.MinimumRuns} seeds, so no claim about RL's effect";
+        var (_, low, high) = DeltaInterval(changes);
+        return low > 0 ? $"RL raised {split} pass@1 (the interval of the change over runs excludes 0)"
+            : high < 0 ? $"RL lowered {split} pass@1 (the interval of the change over runs excludes 0)"
+            : $"no change of {split} pass@1 shown (the interval of the change over runs includes 0)";
+    }
+
+    private static ReportCardRow LawRow(FittedLaw law)
+    {
+        var parameters = string.Join(", ", law.Parameters.Select(p => $"{p.Name} {(law.Failed ? "failed" : AnalysisSummary.Format(p.Value))}" +
+            (double.IsFinite(p.CiLow) ? $" {AnalysisSummary.Interval(p)}" : "")));
+        var hasInterval = law.Parameters.Any(p => double.IsFinite(p.CiLow));
+        var resampled = hasInterval
+            ? $"95% CIs resampling {law.ResamplingUnit}s ({law.IntervalMethod})"
+            : law.IntervalNote ?? "no interval";
+        var slope = law.Law == RlLogLinearLaw.LawName ? law.Parameters.FirstOrDefault(p => p.Name == "b") : null;
+        var reading = law.Failed ? $"failed fit ({law.FailureNote}): not a result"
+            : !hasInterval ? "an estimate without a run-level interval: not a result to quote"
+            // Zero-width intervals: every run gave the same points (e.g. a score that never moved), not a measured law.
+            : law.Parameters.All(p => p.CiLow == p.CiHigh) ? "zero-width intervals: the runs agree exactly (a score that never moved?), not a measured law"
+            : slope is not null && slope.CiLow <= 0 && slope.CiHigh >= 0 ? "no trend with compute shown: the slope b's interval includes 0"
+            : law.Backtest is { } b ? $"fitted with intervals; backtest RMSE {AnalysisSummary.Format(b.RootMeanSquaredError)} on the top of the compute range"
+            : "fitted with intervals; no backtest";
+        return new ReportCardRow($"law {law.Law}", law.Group,
+            $"{law.PointCount} points, {law.Runs} {ReportComposer.UnitPlural(law.ReplicateUnit, law.Runs)}", "", $"{parameters}; {resampled}", reading);
+    }
+
+    private static ReportCardRow ContaminationRowOf(IReadOnlyList<ContaminationRow> all)
+    {
+        var rows = all.Where(r => r.Stage == ContaminationRow.TrainingStage).ToList();
+        if (rows.Count == 0)
+            return new ReportCardRow("contamination", "no check recorded", "", "", "n/a", "results written before schema version 2 carry no contamination check");
+        long contaminated = rows.Sum(r => r.Contaminated), prompts = rows.Sum(r => r.EvalPrompts);
+        var runs = rows.Select(r => r.RunId).Distinct().Count();
+        return new ReportCardRow("contamination", $"{runs} RL run{(runs == 1 ? "" : "s")} checked", $"{prompts:N0} evaluation prompts", "",
+            string.Create(CultureInfo.InvariantCulture, $"{contaminated:N0} of {prompts:N0} occur in training data"),
+            contaminated == 0 ? "clean: no evaluation prompt occurs in the training data" : "contaminated: these scores are not clean evaluations");
+    }
+
+    /// <summary>A run's mean over eval sets at its first and its last evaluated step, with the last one's evaluation s.e.</summary>
+    private sealed record Change(double Before, double After, double AfterStdError, bool HasBefore);
+
+    private static Change? BeforeAfter(IEnumerable<EvalRow> rows)
+    {
+        var finite = rows.Where(e => double.IsFinite(e.Value)).ToList();
+        if (finite.Count == 0) return null;
+        long first = finite.Min(e => e.Step), last = finite.Max(e => e.Step);
+        var final = finite.Where(e => e.Step == last).ToList();
+        // The mean of k independent evaluations: its s.e. is the root of the summed variances over k.
+        var se = Math.Sqrt(final.Sum(e => double.IsFinite(e.Stderr) ? e.Stderr * e.Stderr : double.NaN)) / final.Count;
+        return new Change(finite.Where(e => e.Step == first).Average(e => e.Value), final.Average(e => e.Value), se, first != last);
+    }
+
+    /// <summary>"before → after" over runs: with ≥ 3 runs the change's 95% t interval over runs; else the run count and the
+    /// evaluation s.e. (evaluation noise only).</summary>
+    private static string Describe(List<Change> changes)
+    {
+        if (changes.Count == 0) return "no evaluations";
+        double before = changes.Average(c => c.Before), after = changes.Average(c => c.After);
+        var values = changes.All(c => c.HasBefore) ? $"{F(before)} → {F(after)}" : $"{F(after)} (one evaluation step)";
+        if (changes.Count >= RunLevelIntervals.MinimumRuns)
+        {
+            var (delta, low, high) = DeltaInterval(changes);
+            return $"{values}, change {Signed(delta)} [{Signed(low)}, {Signed(high)}] ({changes.Count} runs, 95% t over runs)";
+        }
+        var se = changes.Count == 1 && double.IsFinite(changes[0].AfterStdError)
+            ? $"; eval s.e. {changes[0].AfterStdError.ToString("G2", CultureInfo.InvariantCulture)}" : "";
+        return changes.Count == 1 ? $"{values} (1 run{se})" : $"{values} (mean of {changes.Count} runs; no run-level interval below {RunLevelIntervals.MinimumRuns})";
+    }
+
+    private static (double Mean, double Low, double High) DeltaInterval(List<Change> changes)
+    {
+        var deltas = changes.Select(c => c.After - c.Before).ToArray();
+        double mean = deltas.Average();
+        double se = Math.Sqrt(deltas.Sum(d => (d - mean) * (d - mean)) / (deltas.Length - 1) / deltas.Length);
+        double half = MathNet.Numerics.Distributions.StudentT.InvCDF(0, 1, deltas.Length - 1, 0.975) * se;
+        return (mean, mean - half, mean + half);
+    }
+
+    /// <summary>RL completions trained: groups trained per step × the run's group size (config_json rl.group_size).</summary>
+    private static double Samples(RunRow run, IEnumerable<StepRow> steps)
+    {
+        var groupSize = ReadNumber(run.ConfigJson, "rl", "group_size");
+        var groups = steps.Sum(s => s.GroupsTrained);
+        return groupSize is { } g ? groups * g : double.NaN;
+    }
+
+    /// <summary>Elapsed time from started_at to ended_at summed over runs (evaluation included); the steps' own training
+    /// seconds when a run has no end time.</summary>
+    private static string WallTime(List<RunRow> runs, ILookup<string, StepRow> steps)
+    {
+        double seconds = 0;
+        foreach (var run in runs)
+            seconds += run is { StartedAt: { } start, EndedAt: { } end } && end >= start
+                ? (end - start).TotalSeconds
+                : FinalStep(steps[run.RunId])?.WallSeconds is { } w && double.IsFinite(w) ? w : 0;
+        return Duration(seconds);
+    }
+
+    internal static string Duration(double seconds) =>
+        seconds < 60 ? string.Create(CultureInfo.InvariantCulture, $"{seconds:F1} s")
+        : seconds < 3600 ? string.Create(CultureInfo.InvariantCulture, $"{(int)(seconds / 60)} min {(int)(seconds % 60)} s")
+        : string.Create(CultureInfo.InvariantCulture, $"{(int)(seconds / 3600)} h {(int)(seconds % 3600 / 60)} min");
+
+    private static StepRow? FinalStep(IEnumerable<StepRow> steps) => steps.MaxBy(s => s.Step);
+
+    private static int Depth(RunRow run, Dictionary<string, RunRow> runs)
+    {
+        var depth = 0;
+        for (var current = run; current.ParentRunId is { } parent && runs.TryGetValue(parent, out var next) && depth < runs.Count; current = next) depth++;
+        return depth;
+    }
+
+    private static string Runs(List<RunRow> runs) => $"{runs.Count} run{(runs.Count == 1 ? "" : "s")}";
+
+    private static string Seeds(List<RunRow> runs)
+    {
+        var seeds = runs.Select(r => r.Seed).Distinct().Count();
+        return $"{seeds} seed{(seeds == 1 ? "" : "s")}";
+    }
+
+    /// <summary>A count with a k / M / G suffix and three significant figures (49,152 → "49.2k").</summary>
+    internal static string Count(long value) => value switch
+    {
+        >= 1_000_000_000 => string.Create(CultureInfo.InvariantCulture, $"{value / 1e9:G3}G"),
+        >= 1_000_000 => string.Create(CultureInfo.InvariantCulture, $"{value / 1e6:G3}M"),
+        >= 1_000 => string.Create(CultureInfo.InvariantCulture, $"{value / 1e3:G3}k"),
+        _ => value.ToString(CultureInfo.InvariantCulture),
+    };
+
+    private static string F(double value) => AnalysisSummary.Format(Math.Round(value, 3));
+
+    private static string Signed(double value) => (value >= 0 ? "+" : "") + F(value);
+
+    private static string? ReadString(string configJson, string name)
+    {
+        try { return (JsonNode.Parse(configJson) as JsonObject)?[name] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null; }
+        catch (System.Text.Json.JsonException) { return null; }
+    }
+
+    private static double? ReadNumber(string configJson, string section, string name)
+    {
+        try { return ((JsonNode.Parse(configJson) as JsonObject)?[section] as JsonObject)?[name] is JsonValue v && v.TryGetValue<double>(out var d) ? d : null; }
+        catch (System.Text.Json.JsonException) { return null; }
+    }
+}

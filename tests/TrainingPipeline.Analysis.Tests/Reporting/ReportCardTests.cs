@@ -1,0 +1,158 @@
+using TrainingPipeline.Analysis.Fitting;
+using TrainingPipeline.Analysis.Reporting;
+using TrainingPipeline.Analysis.Tests.TestData;
+using TrainingPipeline.Results;
+
+namespace TrainingPipeline.Analysis.Tests.Reporting;
+
+/// <summary>The report card (issue 17): its rows come from a small results dataset, intervals appear only with ≥ 3 seeds,
+/// and repeated notes are aggregated into one line with a count.</summary>
+public sealed class ReportCardTests : IDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("report-card").FullName;
+    private string Results => Path.Combine(_root, "results");
+    private string Output => Path.Combine(_root, "analysis");
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    private static readonly AnalysisOptions Quick = new(Bootstrap: 20, Seed: 1,
+        ChinchillaGrid: ChinchillaLaw.CoarseGrid, LossComputeGrid: LossComputeLaw.CoarseGrid, EarlyComputeFraction: 0);
+
+    [Fact]
+    public void TheCardHasARowPerPhaseRlCohortAndLawWithRunLevelIntervalsFromThreeSeeds()
+    {
+        var results = new ResultsFolderBuilder(Results);
+        SyntheticPipeline.WritePretraining(results, [1e5, 3e5, 1e6], [2e6, 6e6, 2e7]);
+        SyntheticPipeline.WriteRl(results, [4, 4, 4], parent: "pt-1000000-20000000");
+
+        var summary = AnalysisStage.Run(Results, Output, Quick, TextWriter.Null);
+
+        var card = summary.Card;
+        Assert.Equal(["pretrain_narrow", "rl", "law loss-compute", "law chinchilla", "law rl-loglinear", "law rl-sigmoid", "law rl-loglinear", "law rl-sigmoid", "contamination"],
+            card.Select(r => r.Stage));
+        var pretrain = card[0];
+        Assert.Equal("9 runs · N 100k, 300k, 1M · 1 seed", pretrain.Ran);
+        // Token budgets 2e6, 6e6, 2e7 per size: 3 × 28M tokens; each size shows its largest budget, one run (one seed).
+        Assert.Equal("84M tokens", pretrain.Volume);
+        Assert.Contains("N 1M, 20M tokens: ", pretrain.BeforeAfter);
+        Assert.Contains("(1 run; eval s.e. 0.0071)", pretrain.BeforeAfter); // two sets of s.e. 0.01: √2 · 0.01 / 2
+        Assert.StartsWith("loss fell by", pretrain.Reading);
+        Assert.Contains("the largest model ends lower than the smallest", pretrain.Reading);
+
+        // Three seeds of one RL configuration: the change before → after has a t interval over runs, and it excludes 0.
+        var rl = card[1];
+        Assert.Equal("3 runs · N 1M · 3 seeds", rl.Ran);
+        Assert.Matches(@"in_distribution pass@1 [0-9.]+ → [0-9.]+, change \+[0-9.]+ \[\+[0-9.]+, \+[0-9.]+\] \(3 runs, 95% t over runs\)", rl.BeforeAfter);
+        Assert.Equal("RL raised in_distribution pass@1 (the interval of the change over runs excludes 0)", rl.Reading);
+
+        // Laws carry their intervals and what was resampled.
+        var loglinear = card.First(r => r.Stage == "law rl-loglinear");
+        Assert.Matches(@"a [-0-9.e]+ \[[-0-9.e]+, [-0-9.e]+\], b [-0-9.e]+ \[[-0-9.e]+, [-0-9.e]+\]; 95% CIs resampling runs \(jackknife-t over runs\)", loglinear.BeforeAfter);
+        Assert.Equal($"{summary.Laws.First(l => l.Law == "rl-loglinear").PointCount} points, 3 runs", loglinear.Volume);
+        Assert.Equal("n/a", card[^1].BeforeAfter); // the builder writes no contamination table: said, not invented
+
+        // The card is the first thing printed (one block per row: a terminal is too narrow for six columns) and the
+        // first section of both reports.
+        var printed = summary.ToTable().Split(Environment.NewLine);
+        Assert.Equal("Report card", printed[0]);
+        Assert.Equal("pretrain_narrow  · 9 runs · N 100k, 300k, 1M · 1 seed · 84M tokens · " + pretrain.WallTime, printed[1]);
+        Assert.Equal("    " + pretrain.BeforeAfter, printed[2]);
+        Assert.Equal("    → " + pretrain.Reading, printed[3]);
+        var markdown = File.ReadAllText(summary.ReportMarkdownPath);
+        Assert.True(markdown.IndexOf("## Report card", StringComparison.Ordinal) < markdown.IndexOf("## Overview", StringComparison.Ordinal));
+        Assert.Contains("| pretrain_narrow | 9 runs · N 100k, 300k, 1M · 1 seed | 84M tokens |", markdown);
+        var html = File.ReadAllText(summary.ReportHtmlPath);
+        Assert.Contains($"<table id=\"{ReportComposer.CardTableId}\">", html);
+    }
+
+    [Fact]
+    public void FewerThanThreeSeedsSayHowManyRunsAndClaimNothing()
+    {
+        var results = new ResultsFolderBuilder(Results);
+        SyntheticPipeline.WriteRl(results, [4, 4], parent: "pt");
+
+        var rl = AnalysisStage.Run(Results, Output, Quick, TextWriter.Null).Card.Single(r => r.Stage == "rl");
+
+        Assert.Contains("(mean of 2 runs; no run-level interval below 3)", rl.BeforeAfter);
+        Assert.DoesNotContain("[", rl.BeforeAfter);
+        Assert.Equal("2 runs: fewer than 3 seeds, so no claim about RL's effect", rl.Reading);
+    }
+
+    [Fact]
+    public void RepeatedNotFittedNotesAreOneLineWithACount()
+    {
+        // One run per breadth, two evaluations each: 3 breadths × 2 splits = 6 groups too small for either RL law.
+        var results = new ResultsFolderBuilder(Results);
+        SyntheticPipeline.WriteRl(results, [1, 2, 4], parent: "pt", steps: 2);
+
+        var summary = AnalysisStage.Run(Results, Output, Quick, TextWriter.Null);
+
+        var sigmoid = Assert.Single(summary.Notes, n => n.StartsWith("not enough points for rl-sigmoid", StringComparison.Ordinal));
+        Assert.StartsWith("not enough points for rl-sigmoid (need ≥ 5) (×6): arith / held_out · RL breadth 1 (have 2); ", sigmoid);
+        Assert.Single(summary.Notes, n => n.StartsWith("not enough points for rl-loglinear (need ≥ 3) (×6)", StringComparison.Ordinal));
+        var notFitted = summary.Card.Single(r => r.Stage == "laws not fitted");
+        Assert.Equal("4 reasons", notFitted.Ran); // both RL laws, and both pre-training laws (no pre-training runs)
+        Assert.Contains("(×6)", notFitted.BeforeAfter);
+        // The printed summary and the report carry the aggregated line once, not six lines.
+        var table = summary.ToTable();
+        Assert.Equal(1, CountOf(table, "note: not enough points for rl-sigmoid"));
+        Assert.Equal(1, CountOf(File.ReadAllText(summary.ReportMarkdownPath), "Note: not enough points for rl-sigmoid"));
+    }
+
+    [Fact]
+    public void TheContaminationRowCountsTheRlStagesCheck()
+    {
+        var clean = new ContaminationRow("rl-0", "addition", "in_distribution", 64, 0, DateTime.UtcNow);
+        var dirty = new ContaminationRow("rl-1", "addition", "in_distribution", 64, 3, DateTime.UtcNow);
+        var ofEvalVerb = new ContaminationRow("rl-1", "addition", "in_distribution", 64, 9, DateTime.UtcNow, RunStage.Eval);
+        var data = new Results.Reading.ResultsDataset(Results, [], [], []);
+        var points = TrainingPipeline.Analysis.Points.ResultsPoints.From(data);
+
+        var row = ReportCard.Build(data, points, [], [], [clean, dirty, ofEvalVerb]).Single();
+
+        Assert.Equal(("contamination", "2 RL runs checked", "128 evaluation prompts", "3 of 128 occur in training data"), (row.Stage, row.Ran, row.Volume, row.BeforeAfter));
+        Assert.StartsWith("contaminated", row.Reading);
+        Assert.StartsWith("clean", ReportCard.Build(data, points, [], [], [clean]).Single().Reading);
+    }
+
+    [Theory]
+    [InlineData(0.0625, 0.0625, 0.0, 0.0, "zero-width intervals: the runs agree exactly (a score that never moved?), not a measured law")]
+    [InlineData(0.2, 0.4, -0.33, 0.35, "no trend with compute shown: the slope b's interval includes 0")]
+    [InlineData(0.2, 0.4, 0.01, 0.05, "fitted with intervals; no backtest")]
+    [InlineData(double.NaN, double.NaN, double.NaN, double.NaN, "an estimate without a run-level interval: not a result to quote")]
+    public void ALawsReadingSaysWhenItShowsNothing(double aLow, double aHigh, double bLow, double bHigh, string reading)
+    {
+        // The quickstart's old RL fits (issue 17): "a 0.0625 [0.0625, 0.0625], b 0 [0, 0]" and "b −0.003 [−0.33, 0.35]".
+        var fit = new LawFit(RlLogLinearLaw.LawName, 9, new Dictionary<string, double> { ["a"] = 0.3, ["b"] = 0.01 }, 0, []);
+        var law = new FittedLaw(RlLogLinearLaw.LawName, "arith / in_distribution", fit,
+            [new ParameterEstimate("a", 0.3, aLow, aHigh), new ParameterEstimate("b", 0.01, bLow, bHigh)], [], 0, 0, "run", null, "no backtest")
+        { Runs = 3, IntervalMethod = "jackknife-t over runs" };
+        var data = new Results.Reading.ResultsDataset(Results, [], [], []);
+
+        var row = ReportCard.Build(data, TrainingPipeline.Analysis.Points.ResultsPoints.From(data), [law], [], [])[0];
+
+        Assert.Equal(("law rl-loglinear", "9 points, 3 runs", reading), (row.Stage, row.Volume, row.Reading));
+    }
+
+    [Fact]
+    public void NotesAggregateByTextAndByHeadline()
+    {
+        var notes = new AnalysisNotes();
+        notes.Add("same");
+        notes.Add("h", "only text", "d1");
+        notes.Add("same");
+        for (var i = 2; i <= 8; i++) notes.Add("k", $"text {i}", $"d{i}");
+        notes.Add("alone", "the full wording of a single note", "unused");
+
+        Assert.Equal(["same (×2)", "only text", "k (×7): d2; d3; d4; d5; d6; d7; … and 1 more", "the full wording of a single note"], notes.Lines());
+        Assert.Equal(["same (×2)", "only text", "k (×7)", "the full wording of a single note"], notes.Headlines());
+        Assert.Equal(["a (×3)", "b"], AnalysisNotes.Aggregate(["a", "b", "a", "a"]));
+    }
+
+    private static int CountOf(string text, string value)
+    {
+        var count = 0;
+        for (var i = text.IndexOf(value, StringComparison.Ordinal); i >= 0; i = text.IndexOf(value, i + 1, StringComparison.Ordinal)) count++;
+        return count;
+    }
+}
