@@ -67,29 +67,25 @@ public static class TaskEvaluator
         var greedy = new double[problems.Count];
         var correct = new int[problems.Count];
         using var rng = new Generator((ulong)ProblemSeed(options.Seed, family.Name, -1));
-        // A prompt longer than the context scores 0; the others are generated together, in batches (Sampler), each
-        // prompt prefilled once for all its samples.
+        // All problems are generated together, in batches (Sampler), each prompt prefilled once for all its samples.
         var prompts = problems.Select(codec.EncodePrompt).ToArray();
-        var fitting = Enumerable.Range(0, problems.Count).Where(i => model.Config.ContextLength - prompts[i].Length > 0).ToArray();
-        if (fitting.Length > 0)
+        // A prompt that leaves no room in the context cannot be answered: scoring it 0 would make pass@1 fall with
+        // prompt length for reasons that are not the model's, so it is an error, as in the RL stage.
+        int longest = prompts.Max(p => p.Length);
+        if (longest >= model.Config.ContextLength)
+            throw new InvalidOperationException($"a {family.Name} evaluation prompt of {longest} tokens does not fit the context of " +
+                $"{model.Config.ContextLength}; use a longer model.context_length or a lower rl.difficulty");
+        if (options.Greedy)
         {
-            var fittingPrompts = fitting.Select(i => prompts[i]).ToList();
-            if (options.Greedy)
-            {
-                var greedyOut = Sampler.Generate(model, fittingPrompts,
-                    new SamplingOptions(options.MaxNewTokens, Temperature: 0, StopSequences: codec.StopSequences), null);
-                for (int f = 0; f < fitting.Length; f++)
-                    greedy[fitting[f]] = Solves(family, problems[fitting[f]], codec, greedyOut.Tokens[f]) ? 1 : 0;
-            }
-            var sampled = Sampler.Generate(model, fittingPrompts,
-                new SamplingOptions(options.MaxNewTokens, Temperature: options.Temperature, StopSequences: codec.StopSequences), rng, samples);
-            for (int f = 0; f < fitting.Length; f++)
-            {
-                var problem = problems[fitting[f]];
-                correct[fitting[f]] = Enumerable.Range(f * samples, samples).Count(row => Solves(family, problem, codec, sampled.Tokens[row]));
-            }
-            FaultInjection.At(FaultInjection.Sites.EvalTask);
+            var greedyOut = Sampler.Generate(model, prompts,
+                new SamplingOptions(options.MaxNewTokens, Temperature: 0, StopSequences: codec.StopSequences), null);
+            for (int i = 0; i < problems.Count; i++) greedy[i] = Solves(family, problems[i], codec, greedyOut.Tokens[i]) ? 1 : 0;
         }
+        var sampled = Sampler.Generate(model, prompts,
+            new SamplingOptions(options.MaxNewTokens, Temperature: options.Temperature, StopSequences: codec.StopSequences), rng, samples);
+        for (int i = 0; i < problems.Count; i++)
+            correct[i] = Enumerable.Range(i * samples, samples).Count(row => Solves(family, problems[i], codec, sampled.Tokens[row]));
+        FaultInjection.At(FaultInjection.Sites.EvalTask);
         int difficulty = Math.Min(options.Difficulty, family.MaxDifficulty);
         var metrics = SampledMetrics(family.Name, correct, samples, options.PassK)
             .Select(m => m with { Temperature = options.Temperature, MaxNewTokens = options.MaxNewTokens, Difficulty = difficulty })

@@ -66,6 +66,10 @@ public sealed class Gpt : Module<Tensor, Tensor>
             throw new ArgumentException("a multi-token forward continues only an empty cache (prefill)");
         if (cache?.Padding is not null && t > 1)
             throw new ArgumentException("a left-padded cache takes one new token per row");
+        // A padded row's first column is padding: a query there would attend to nothing (softmax of all −∞, NaN) and
+        // poison the cache. Padded caches are filled by a prefill copy first (Sampler.Prefill).
+        if (cache?.Padding is not null && offset == 0)
+            throw new ArgumentException("a left-padded cache must be prefilled before it takes new tokens");
 
         using var scope = NewDisposeScope();
         var layout = pad is null ? new AttentionLayout(offset, null, null) : PaddedLayout(b, t, offset, pad, cache);

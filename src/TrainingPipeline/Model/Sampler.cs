@@ -79,10 +79,13 @@ public static class Sampler
         return new Generation([.. tokens], [.. truncated]);
     }
 
-    /// <summary>Rows one batch may hold: the cache budget over one row's keys and values (float32 bound), capped.</summary>
+    /// <summary>
+    /// Rows one batch may hold: the budget over one row's keys and values (float32 bound) plus a few vocabulary-sized
+    /// rows (logits, probabilities, the top-p sort), capped.
+    /// </summary>
     public static int RowsPerBatch(ModelConfig model, int capacity)
     {
-        long rowBytes = 2L * model.NLayer * capacity * model.DModel * sizeof(float);
+        long rowBytes = (2L * model.NLayer * capacity * model.DModel + 4L * model.VocabSize) * sizeof(float);
         return (int)Math.Clamp(CacheBudgetBytes / Math.Max(1, rowBytes), 1, MaxRowsPerBatch);
     }
 
@@ -105,20 +108,33 @@ public static class Sampler
                 padding[p * samples + j] = longest - prompts[p].Length;
             }
         }
-        int maxNew = (int)limits.Max();
-        var device = model.parameters().First().device;
         var results = new int[batch][];
         var truncated = new bool[batch];
 
         bool wasTraining = model.training;
         model.eval();
+        try
+        {
+            GenerateInto(model, prompts, samples, options, rng, limits, padding, results, truncated);
+        }
+        finally
+        {
+            if (wasTraining) model.train();
+        }
+        return new Generation(results, truncated);
+    }
+
+    private static void GenerateInto(Gpt model, IReadOnlyList<int[]> prompts, int samples, SamplingOptions options, Generator? rng,
+        long[] limits, long[] padding, int[][] results, bool[] truncated)
+    {
+        int batch = limits.Length, maxNew = (int)limits.Max(), longest = prompts.Max(p => p.Length);
+        var device = model.parameters().First().device;
         using var noGrad = no_grad();
         using var casts = model.CastWeightsOnce();
         using var cache = options.UseKvCache ? new KvCache(model.Config.NLayer, longest + maxNew - 1) : null;
         using var stops = new DeviceStops(options.StopSequences, device);
         using var outer = NewDisposeScope();
-
-        var rows = new RowState(batch, maxNew, limits, device);
+        using var rows = new RowState(batch, maxNew, limits, device);
         Tensor? sequence = null, sequencePadding = null; // the uncached path's left-padded tokens
         Tensor logits;
         if (cache is not null)
@@ -156,7 +172,12 @@ public static class Sampler
                         sequence.Dispose();
                         sequence = selected;
                     }
-                    if (sequencePadding is not null) sequencePadding = sequencePadding.index_select(0, kept).MoveToOuterDisposeScope();
+                    if (sequencePadding is not null)
+                    {
+                        var selected = sequencePadding.index_select(0, kept).MoveToOuterDisposeScope();
+                        sequencePadding.Dispose();
+                        sequencePadding = selected;
+                    }
                 }
             }
             var column = next.view(-1, 1);
@@ -172,9 +193,6 @@ public static class Sampler
             logits.Dispose();
             logits = newLogits.MoveToOuterDisposeScope();
         }
-        rows.Dispose();
-        if (wasTraining) model.train();
-        return new Generation(results, truncated);
     }
 
     /// <summary>
@@ -222,6 +240,15 @@ public static class Sampler
     internal static Tensor Pick(Tensor logits, SamplingOptions options, Generator? rng)
     {
         if (options.Temperature <= 0) return logits.argmax(-1);
+        var distribution = Distribution(logits, options);
+        if (distribution.device.type == TorchSharp.DeviceType.CPU || rng is null)
+            return multinomial(distribution, 1, replacement: true, generator: rng).view(-1);
+        return DrawOnHostNoise(distribution, rng);
+    }
+
+    /// <summary>The distribution tokens are drawn from: softmax(logits / T) after top-k and nucleus (top-p) filtering.</summary>
+    internal static Tensor Distribution(Tensor logits, SamplingOptions options)
+    {
         var scaled = logits.to_type(ScalarType.Float32) / options.Temperature;
         if (options.TopK > 0 && options.TopK < scaled.shape[1])
         {
@@ -237,7 +264,19 @@ public static class Sampler
             sorted = sorted.masked_fill(drop, float.NegativeInfinity);
             scaled = full_like(scaled, float.NegativeInfinity).scatter(-1, order, sorted);
         }
-        return multinomial(F.softmax(scaled, -1), 1, replacement: true, generator: rng).view(-1);
+        return F.softmax(scaled, -1);
+    }
+
+    /// <summary>
+    /// One draw per row from <paramref name="probabilities"/> on any device with a CPU generator (TorchSharp creates
+    /// only CPU generators, which libtorch rejects for a CUDA tensor): exponential noise drawn on the host, then
+    /// argmax(p / noise) on the device — libtorch's own algorithm for one multinomial sample, so the stream of draws is
+    /// the generator's whatever the device.
+    /// </summary>
+    internal static Tensor DrawOnHostNoise(Tensor probabilities, Generator rng)
+    {
+        var noise = empty(probabilities.shape, dtype: ScalarType.Float32).exponential_(1, generator: rng).to(probabilities.device);
+        return (probabilities / noise).argmax(-1);
     }
 
     /// <summary>
@@ -279,12 +318,13 @@ public static class Sampler
         public int[]? Harvest(int step, int[][] results, bool[] truncated, bool last)
         {
             var doneTensor = _stopped.logical_or(_limits.le(step + 1));
-            var done = doneTensor.data<bool>().ToArray();
+            // .cpu() first: data<T>() reads host memory only (a no-op copy on CPU; one transfer per check on a GPU).
+            var done = doneTensor.cpu().data<bool>().ToArray();
             int finished = done.Count(d => d);
             if (!last && finished * 2 < done.Length) return Enumerable.Range(0, done.Length).ToArray();
-            var tokens = _tokens.data<long>().ToArray();
-            var lengths = _lengths.data<long>().ToArray();
-            var stopped = _stopped.data<bool>().ToArray();
+            var tokens = _tokens.cpu().data<long>().ToArray();
+            var lengths = _lengths.cpu().data<long>().ToArray();
+            var stopped = _stopped.cpu().data<bool>().ToArray();
             long width = _tokens.shape[1];
             var keep = new List<int>();
             for (int row = 0; row < done.Length; row++)

@@ -102,4 +102,14 @@ public sealed class TaskEvaluatorTests
         Assert.Throws<ArgumentException>(() => TaskEvaluator.Evaluate(model, ByteTokenizer.Instance, TaskRegistry.Get("addition"),
             new TaskEvalOptions(Problems: 2, Difficulty: 1, Samples: 2, PassK: 4, MaxNewTokens: 3, Temperature: 1.0, Seed: 3), CPU));
     }
+
+    [Fact]
+    public void AProblemWhosePromptFillsTheContextIsAnErrorNotAZero()
+    {
+        // Scoring an unanswerable prompt 0 would lower pass@1 with prompt length, not with the model.
+        using var model = new Gpt(new ModelConfig(1, 2, 16, 8, ByteTokenizer.Instance.VocabSize));
+        var error = Assert.Throws<InvalidOperationException>(() => TaskEvaluator.Evaluate(model, ByteTokenizer.Instance, TaskRegistry.Get("addition"),
+            new TaskEvalOptions(Problems: 2, Difficulty: 1, Samples: 2, PassK: 1, MaxNewTokens: 3, Temperature: 1.0, Seed: 3), CPU));
+        Assert.Contains("does not fit the context of 8", error.Message);
+    }
 }

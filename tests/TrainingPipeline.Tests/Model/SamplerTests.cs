@@ -142,6 +142,122 @@ public class SamplerTests
         Assert.Contains(a.Truncated, t => !t); // some rows stopped early, so the compaction path ran
     }
 
+    public static TheoryData<double, int, double> Filters => new()
+    {
+        { 0.5, 0, 1.0 },
+        { 1.5, 0, 1.0 },
+        { 1.0, 3, 1.0 },
+        { 1.0, 0, 0.7 },
+    };
+
+    [Theory]
+    [MemberData(nameof(Filters))]
+    public void PickDrawsFromTheTemperedFilteredSoftmax(double temperature, int topK, double topP)
+    {
+        // The RL loss assumes completions come from softmax(logits / T) after top-k and top-p: check the empirical
+        // frequencies of 40,000 draws against that distribution, for the multinomial path and the host-noise path.
+        using var scope = NewDisposeScope();
+        float[] row = [2.0f, 1.5f, 1.0f, 0.5f, 0.0f, -0.5f, -1.0f, -3.0f];
+        var expected = Expected(row, temperature, topK, topP);
+        const int draws = 40_000;
+        var logits = tensor(row).view(1, -1).expand(draws, -1).contiguous();
+        var options = new SamplingOptions(1, temperature, topK, topP);
+        using var g1 = new Generator(21);
+        using var g2 = new Generator(22);
+        foreach (var picked in new[] { Sampler.Pick(logits, options, g1), HostNoisePick(logits, options, g2) })
+        {
+            var counts = new double[row.Length];
+            foreach (long token in picked.data<long>()) counts[token]++;
+            for (int v = 0; v < row.Length; v++)
+                Assert.InRange(counts[v] / draws, expected[v] - 0.012, expected[v] + 0.012); // ≥ 4.8 s.e. of a frequency
+        }
+    }
+
+    private static Tensor HostNoisePick(Tensor logits, SamplingOptions options, Generator rng)
+    {
+        // The path a GPU takes (a CPU generator's noise), forced here on the CPU: same filtering, then the noise draw.
+        return Sampler.DrawOnHostNoise(Sampler.Distribution(logits, options), rng);
+    }
+
+    private static double[] Expected(float[] row, double temperature, int topK, double topP)
+    {
+        var p = row.Select(x => Math.Exp(x / temperature)).ToArray();
+        double sum = p.Sum();
+        p = [.. p.Select(x => x / sum)];
+        var order = Enumerable.Range(0, p.Length).OrderByDescending(i => p[i]).ToArray();
+        var keep = new bool[p.Length];
+        double covered = 0;
+        for (int rank = 0; rank < order.Length; rank++)
+        {
+            int i = order[rank];
+            bool inTopK = topK <= 0 || rank < topK;
+            bool inTopP = topP >= 1.0 || covered <= topP; // dropped once the tokens ranked above it cover top_p
+            keep[i] = inTopK && inTopP;
+            covered += p[i];
+        }
+        double kept = Enumerable.Range(0, p.Length).Where(i => keep[i]).Sum(i => p[i]);
+        return [.. Enumerable.Range(0, p.Length).Select(i => keep[i] ? p[i] / kept : 0)];
+    }
+
+    [Fact]
+    public void RowsKeepTheirOwnPromptsThroughRepeatedCompactions()
+    {
+        // Context rooms of 8, 16, 24 and 40 tokens: at the checks after 8, 16 and 24 tokens half of the live rows are
+        // done, so the batch is compacted three times; every row must still be its prompt's own greedy continuation.
+        manual_seed(16);
+        using var model = new Gpt(Tiny(PositionKind.Rotary, AttentionKernel.Sdpa));
+        int[] Prompt(int length, int salt) => [.. Enumerable.Range(0, length).Select(t => (t * 7 + salt) % 40)];
+        int[][] prompts = [Prompt(40, 1), Prompt(40, 2), Prompt(40, 3), Prompt(40, 4), Prompt(32, 5), Prompt(32, 6), Prompt(24, 7), Prompt(8, 8)];
+        var options = new SamplingOptions(40, Temperature: 0);
+        var batched = Sampler.Generate(model, prompts, options, null, samplesPerPrompt: 2);
+        for (int p = 0; p < prompts.Length; p++)
+        {
+            var alone = Sampler.Generate(model, [prompts[p]], options, null).Tokens[0];
+            Assert.Equal(48 - prompts[p].Length, alone.Length);
+            Assert.Equal(alone, batched.Tokens[2 * p]);
+            Assert.Equal(alone, batched.Tokens[2 * p + 1]);
+        }
+    }
+
+    [Theory]
+    [InlineData(17)]
+    [InlineData(18)]
+    [InlineData(19)]
+    [InlineData(20)]
+    [InlineData(21)]
+    public void ARowPastItsLimitIsTruncatedWhateverItGeneratesWhileRidingAlong(int seed)
+    {
+        // The 30-token prompt may write 18 tokens in a context of 48; the 1-token prompt keeps the batch going to 40.
+        // Every token is a stop except those the two rows write within their limits, so the long row's discarded
+        // tokens after its limit are likely to end in a stop (over five seeds, almost surely): it must still be
+        // truncated at 18 tokens.
+        manual_seed(seed);
+        using var model = new Gpt(Tiny(PositionKind.Learned, AttentionKernel.Sdpa));
+        int[] longPrompt = [.. Enumerable.Range(0, 30).Select(t => (t * 3 + seed) % 40)];
+        int[][] prompts = [longPrompt, [seed % 40]];
+        var free = Sampler.Generate(model, prompts, new SamplingOptions(40, Temperature: 0), null);
+        var used = free.Tokens[0].Concat(free.Tokens[1]).ToHashSet();
+        int[][] stops = [.. Enumerable.Range(0, 40).Where(t => !used.Contains(t)).Select(t => new[] { t })];
+        Assert.NotEmpty(stops);
+        var stopped = Sampler.Generate(model, prompts, new SamplingOptions(40, Temperature: 0, StopSequences: stops), null);
+        Assert.Equal(free.Tokens[0], stopped.Tokens[0]);
+        Assert.Equal(18, stopped.Tokens[0].Length);
+        Assert.True(stopped.Truncated[0]);
+        Assert.Equal(free.Tokens[1], stopped.Tokens[1]);
+    }
+
+    [Fact]
+    public void APaddedCacheRefusesTokensBeforeItsPrefill()
+    {
+        manual_seed(18);
+        using var model = new Gpt(Tiny(PositionKind.Learned, AttentionKernel.Sdpa));
+        using var scope = NewDisposeScope();
+        using var cache = new KvCache(model.Config.NLayer, 8);
+        cache.SetPadding([0, 2], CPU);
+        var error = Assert.Throws<ArgumentException>(() => model.Forward(tensor(new long[] { 1, 2 }).view(2, 1), cache));
+        Assert.Contains("prefilled", error.Message);
+    }
+
     [Fact]
     public void Bf16GenerationWithWeightsCastOnceEqualsCastingAtEveryCall()
     {
