@@ -432,8 +432,13 @@ public sealed class RlStageTests : IDisposable
             using var model = new Gpt(Tiny);
             var end = new CheckpointStore(straight.RunDirectory("rl-test", run.Id)).Load(run.Id, model, null, loadOptimizer: false);
             Assert.NotEmpty(end.DroppedProblems!);
-            // A step whose mean pass rate reached the threshold had a group that did: a problem was dropped by then.
-            Assert.Contains(a.Take(5), s => s.PassRate >= dropSolvedThreshold);
+            // The same run stopped after 5 steps (an RL run's steps change none of its first steps' draws) had dropped
+            // problems already: the step-5 checkpoint the resume starts from carried them.
+            var fiveSteps = RlRun(5, lr: 0.02, dropSolvedThreshold: dropSolvedThreshold);
+            Stage(straight).Run(fiveSteps);
+            Assert.Equal(a.Take(5).Select(s => s.RewardMean), ResultFiles.Steps(straight.ResultsRoot, fiveSteps.Id).Select(s => s.RewardMean));
+            Assert.NotEmpty(new CheckpointStore(straight.RunDirectory("rl-test", fiveSteps.Id))
+                .Load(fiveSteps.Id, model, null, loadOptimizer: false).DroppedProblems!);
             Assert.Equal(end.DroppedProblems, new CheckpointStore(interrupted.RunDirectory("rl-test", run.Id))
                 .Load(run.Id, model, null, loadOptimizer: false).DroppedProblems);
         }
