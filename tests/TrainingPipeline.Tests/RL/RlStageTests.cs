@@ -22,15 +22,15 @@ public sealed class RlStageTests : IDisposable
     /// model does so about 26 times in 257, so RL has signal from the first step. The prompt numbers 100 problems, so
     /// that the train/eval split (ProblemSplits) has problems on both sides.
     /// </summary>
-    private sealed class FirstLetterFamily : ITaskFamily
+    private sealed class FirstLetterFamily(int problems = 100, string name = "first-letter") : ITaskFamily
     {
-        public string Name => "first-letter";
+        public string Name => name;
         public TaskCategory Category => TaskCategory.Logic;
         public string Description => "Start the answer with a lowercase letter.";
         public string PromptFormat => "'Letter N:' and a newline";
         public string AnswerFormat => "any text starting with a-z";
         public int MaxDifficulty => 1;
-        public TaskProblem Generate(long seed, int difficulty) => new(Name, 1, seed, $"Letter {(seed % 100 + 100) % 100:D2}:\n", "a\n", "a");
+        public TaskProblem Generate(long seed, int difficulty) => new(Name, 1, seed, $"Letter {(seed % problems + problems) % problems:D2}:\n", "a\n", "a");
         public Verdict Score(TaskProblem problem, string completion) =>
             completion.Length > 0 && completion[0] is >= 'a' and <= 'z' ? Verdict.Correct() : Verdict.Wrong();
     }
@@ -51,8 +51,8 @@ public sealed class RlStageTests : IDisposable
     private static readonly ModelConfig Tiny = new(1, 2, 16, 16, 257);
 
     private static PlannedRun RlRun(int steps, RlAlgorithm algorithm = RlAlgorithm.Grpo, double klCoef = 0, Precision precision = Precision.Fp32,
-        double temperature = 1.0, bool dynamicSampling = false, double lr = 0.02, double? dropSolvedThreshold = null) =>
-        PlanRun(new RlSection(new Dictionary<string, double> { ["first-letter"] = 1 }, Algorithm: algorithm, Steps: steps,
+        double temperature = 1.0, bool dynamicSampling = false, double lr = 0.02, double? dropSolvedThreshold = null, string family = "first-letter") =>
+        PlanRun(new RlSection(new Dictionary<string, double> { [family] = 1 }, Algorithm: algorithm, Steps: steps,
             PromptsPerStep: 4, GroupSize: 8, MaxNewTokens: 2, Lr: lr, KlCoef: klCoef, EvalEvery: 1000,
             EvalProblems: 4, PassK: 1, CheckpointEvery: 5, Temperature: temperature, DynamicSampling: dynamicSampling,
             DropSolvedThreshold: dropSolvedThreshold), precision);
@@ -110,6 +110,7 @@ public sealed class RlStageTests : IDisposable
     private RlStage Stage(RunEnvironment env) => new(env, "rl-test", name => name switch
     {
         "first-letter" => new FirstLetterFamily(),
+        "few-letters" => new FirstLetterFamily(problems: 40, name: "few-letters"),
         "never" => new NeverFamily(),
         _ => TaskRegistry.Get(name),
     });
@@ -405,7 +406,9 @@ public sealed class RlStageTests : IDisposable
         SaveParent(straight);
         // With dynamic sampling a smaller lr keeps the pass rate low enough that steps after the resume still need
         // extra rounds (at 0.02 the policy soon gives every group signal in its first round).
-        var run = RlRun(12, dynamicSampling: dynamicSampling, lr: dynamicSampling ? 0.002 : 0.02, dropSolvedThreshold: dropSolvedThreshold);
+        // Dropping is tested on 40 problems, so that draws after the resume do meet problems dropped before it.
+        var run = RlRun(12, dynamicSampling: dynamicSampling, lr: dynamicSampling ? 0.002 : 0.02, dropSolvedThreshold: dropSolvedThreshold,
+            family: dropSolvedThreshold is null ? "first-letter" : "few-letters");
         Stage(straight).Run(run);
 
         using var cancel = new CancellationTokenSource();
@@ -434,13 +437,20 @@ public sealed class RlStageTests : IDisposable
             Assert.NotEmpty(end.DroppedProblems!);
             // The same run stopped after 5 steps (an RL run's steps change none of its first steps' draws) had dropped
             // problems already: the step-5 checkpoint the resume starts from carried them.
-            var fiveSteps = RlRun(5, lr: 0.02, dropSolvedThreshold: dropSolvedThreshold);
+            var fiveSteps = RlRun(5, lr: 0.02, dropSolvedThreshold: dropSolvedThreshold, family: "few-letters");
             Stage(straight).Run(fiveSteps);
             Assert.Equal(a.Take(5).Select(s => s.RewardMean), ResultFiles.Steps(straight.ResultsRoot, fiveSteps.Id).Select(s => s.RewardMean));
             Assert.NotEmpty(new CheckpointStore(straight.RunDirectory("rl-test", fiveSteps.Id))
                 .Load(fiveSteps.Id, model, null, loadOptimizer: false).DroppedProblems!);
             Assert.Equal(end.DroppedProblems, new CheckpointStore(interrupted.RunDirectory("rl-test", run.Id))
                 .Load(run.Id, model, null, loadOptimizer: false).DroppedProblems);
+            // And dropping changed what was drawn after the resume: the run without it trains on other problems (the
+            // entropy shows it; reward and on-policy loss, functions of 0/1 rewards alone, often do not).
+            var keepAll = RlRun(12, lr: 0.02, family: "few-letters");
+            Stage(straight).Run(keepAll);
+            var without = ResultFiles.Steps(straight.ResultsRoot, keepAll.Id);
+            Assert.NotEqual(a.Skip(5).Select(s => s.Entropy), without.Skip(5).Select(s => s.Entropy));
+            Assert.Equal(a.Select(s => s.Entropy), b.Select(s => s.Entropy));
         }
     }
 }
