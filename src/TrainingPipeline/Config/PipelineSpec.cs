@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using TrainingPipeline.Model;
 using TrainingPipeline.RL;
 
@@ -115,7 +116,42 @@ public sealed record RlSection(
     int CheckpointEvery = 10,
     int EvalSamples = 8,
     bool EvalGreedy = true,
-    IReadOnlyList<string>? UnrewardedTasks = null);
+    IReadOnlyList<string>? UnrewardedTasks = null,
+    // The ScaleRL recipe's parts (Khatri et al. 2025; docs/pipelines.md, "ScaleRL recipe options"). Each is left out of
+    // the resolved config_json at its default (JsonIgnore / null), so that identity-version-0 ids stay as they were.
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] PolicyLossKind Loss = PolicyLossKind.ClippedSurrogate,
+    double? CispoMaxRatio = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] AdvantageNormalization AdvantageNormalization = AdvantageNormalization.Group,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] bool ZeroVarianceFilter = false,
+    double? DropSolvedThreshold = null)
+{
+    /// <summary>CISPO's default truncation bound ε_max on the importance weight (docs/pipelines.md).</summary>
+    public const double DefaultCispoMaxRatio = 4.0;
+
+    /// <summary>The truncation bound CISPO uses: <see cref="CispoMaxRatio"/>, or its default.</summary>
+    [JsonIgnore]
+    public double EffectiveCispoMaxRatio => CispoMaxRatio ?? DefaultCispoMaxRatio;
+}
+
+/// <summary>The values of <c>rl.loss</c>: which policy objective the update minimises.</summary>
+public enum PolicyLossKind
+{
+    /// <summary>PPO-style clipped surrogate (<see cref="ClippedSurrogateObjective"/>).</summary>
+    ClippedSurrogate,
+
+    /// <summary>Truncated importance-sampling REINFORCE (MiniMax-M1; <see cref="CispoObjective"/>).</summary>
+    Cispo,
+}
+
+/// <summary>The values of <c>rl.advantage_normalization</c>: which standard deviation GRPO divides by.</summary>
+public enum AdvantageNormalization
+{
+    /// <summary>Each group's own sample std (GRPO).</summary>
+    Group,
+
+    /// <summary>The sample std of every reward of the step's trained batch (ScaleRL).</summary>
+    Batch,
+}
 
 /// <summary>From RL step <c>Step</c> on, training problems have this difficulty (a curriculum).</summary>
 public sealed record DifficultyPoint(int Step, int Difficulty);

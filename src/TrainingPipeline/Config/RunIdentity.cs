@@ -85,7 +85,8 @@ public static class RunIdentity
             new RlOptimisation(r.Tasks, r.Algorithm, r.Difficulty, r.DifficultySchedule, r.Steps, r.PromptsPerStep,
                 r.GroupSize, r.MaxNewTokens, r.Temperature, r.Lr, r.UpdateEpochs, r.ClipLow, r.ClipHigh, r.KlCoef,
                 r.ScaleByStd, r.LossAggregation, r.DynamicSampling, r.DynamicSamplingMaxRounds, r.OverlongPenalty,
-                r.OverlongBuffer, r.GradClip),
+                r.OverlongBuffer, r.GradClip, r.Loss, r.Loss == PolicyLossKind.Cispo ? r.EffectiveCispoMaxRatio : null,
+                r.AdvantageNormalization, r.ZeroVarianceFilter, r.DropSolvedThreshold),
             config.Precision);
     }
 
@@ -173,7 +174,11 @@ public sealed record RlIdentity(
     RlOptimisation Rl,
     Precision Precision = Precision.Fp32);
 
-/// <summary>The RL settings that change what is sampled, rewarded and updated.</summary>
+/// <summary>
+/// The RL settings that change what is sampled, rewarded and updated. The ScaleRL options come last with defaults
+/// that keep the old computation, so every earlier id stays; CISPO's bound is written resolved (its default
+/// included) whenever the loss is CISPO, so a later change of that default cannot give two computations one id.
+/// </summary>
 public sealed record RlOptimisation(
     IReadOnlyDictionary<string, double> Tasks,
     RlAlgorithm Algorithm,
@@ -195,7 +200,12 @@ public sealed record RlOptimisation(
     int DynamicSamplingMaxRounds,
     double OverlongPenalty,
     int OverlongBuffer,
-    double GradClip);
+    double GradClip,
+    PolicyLossKind Loss = PolicyLossKind.ClippedSurrogate,
+    double? CispoMaxRatio = null,
+    AdvantageNormalization AdvantageNormalization = AdvantageNormalization.Group,
+    bool ZeroVarianceFilter = false,
+    double? DropSolvedThreshold = null);
 
 /// <summary>
 /// Identity version 0: the id as versions before <see cref="RunIdentity.Version"/> 1 computed it, a hash of the whole

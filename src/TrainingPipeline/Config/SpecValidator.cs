@@ -214,6 +214,7 @@ public static partial class SpecValidator
             "use rl.group_size ≥ 2 or set rl.dynamic_sampling to false");
         check(rl.DynamicSamplingMaxRounds is >= 1 and <= 1000, "$.rl.dynamic_sampling_max_rounds",
             $"must be 1–1000, got {rl.DynamicSamplingMaxRounds}", "use e.g. 8 (generation rounds per step, the first included)");
+        ValidateScaleRlOptions(rl, check);
         check(rl.EvalEvery >= 1, "$.rl.eval_every", $"must be ≥ 1, got {rl.EvalEvery}", "use e.g. 10");
         check(rl.EvalProblems is >= 1 and <= 1_000_000, "$.rl.eval_problems", $"must be between 1 and 1,000,000, got {rl.EvalProblems}", "use e.g. 64");
         check(rl.EvalSamples is >= 1 and <= MaxPassK, "$.rl.eval_samples", $"must be 1–{MaxPassK}, got {rl.EvalSamples}",
@@ -238,6 +239,31 @@ public static partial class SpecValidator
     }
 
     /// <summary>Every family an RL run evaluates: the rewarded mixture (categories expanded), held-out and unrewarded.</summary>
+    /// <summary>The ScaleRL recipe's options (docs/pipelines.md, "ScaleRL recipe options").</summary>
+    private static void ValidateScaleRlOptions(RlSection rl, Action<bool, string, string, string> check)
+    {
+        check(rl.CispoMaxRatio is null || rl.Loss == PolicyLossKind.Cispo, "$.rl.cispo_max_ratio",
+            "the truncation bound is CISPO's, but rl.loss is not cispo", "set rl.loss to \"cispo\" or remove cispo_max_ratio");
+        check(rl.CispoMaxRatio is null || (double.IsFinite(rl.CispoMaxRatio.Value) && rl.CispoMaxRatio > 1 && rl.CispoMaxRatio <= 1000),
+            "$.rl.cispo_max_ratio", $"must be in (1, 1000], got {rl.CispoMaxRatio}",
+            $"use e.g. {RlSection.DefaultCispoMaxRatio} (a bound ≤ 1 would truncate even on-policy tokens, whose weight is exactly 1)");
+        check(rl.AdvantageNormalization == AdvantageNormalization.Group || rl.Algorithm == RlAlgorithm.Grpo, "$.rl.advantage_normalization",
+            $"batch normalisation scales GRPO's group-relative advantages, but rl.algorithm is {RlAlgorithms.Name(rl.Algorithm)}",
+            "use rl.algorithm \"grpo\" or remove advantage_normalization");
+        check(rl.AdvantageNormalization == AdvantageNormalization.Group || rl.ScaleByStd, "$.rl.advantage_normalization",
+            "batch normalisation divides by a std, but rl.scale_by_std is false (no division at all)",
+            "set rl.scale_by_std to true or remove advantage_normalization");
+        check(!rl.ZeroVarianceFilter || rl.Algorithm != RlAlgorithm.Reinforce, "$.rl.zero_variance_filter",
+            "reinforce's batch-mean baseline gives a group whose rewards agree a non-zero advantage, so the filter would drop signal",
+            "use rl.algorithm \"grpo\" or \"rloo\", or set zero_variance_filter to false");
+        check(!rl.ZeroVarianceFilter || rl.GroupSize >= 2, "$.rl.zero_variance_filter",
+            $"a group of {rl.GroupSize} completion never varies, so every group would be filtered and no step would train",
+            "use rl.group_size ≥ 2 or set zero_variance_filter to false");
+        check(rl.DropSolvedThreshold is null || (double.IsFinite(rl.DropSolvedThreshold.Value) && rl.DropSolvedThreshold > 0 && rl.DropSolvedThreshold <= 1),
+            "$.rl.drop_solved_threshold", $"must be in (0, 1], got {rl.DropSolvedThreshold}",
+            "use 0.9 (ScaleRL's no-positive-resampling) or remove it to never drop problems");
+    }
+
     public static IReadOnlyList<string> EvaluatedFamilies(RlSection rl) =>
         TaskMixture.Expand(rl.Tasks, rl.HeldOutTasks).Keys.Concat(rl.HeldOutTasks ?? []).Concat(rl.UnrewardedTasks ?? []).Distinct().ToList();
 

@@ -3,14 +3,16 @@ using static TorchSharp.torch;
 namespace TrainingPipeline.RL;
 
 /// <summary>
-/// The settings of the clipped policy-gradient objective. <c>RolloutsPerStep</c> (prompts_per_step × group_size) and
-/// <c>MaxNewTokens</c> make the fixed denominator of the <c>constant</c> aggregation.
+/// The settings of the policy-gradient objectives. <c>RolloutsPerStep</c> (prompts_per_step × group_size) and
+/// <c>MaxNewTokens</c> make the fixed denominator of the <c>constant</c> aggregation; <c>GroupSize</c> tells the
+/// <c>prompt</c> aggregation which rows belong to one prompt; <c>CispoMaxRatio</c> is CISPO's truncation bound ε_max.
 /// </summary>
 public sealed record PolicyLossOptions(double ClipLow, double ClipHigh, double KlCoef, LossAggregation Aggregation, int MaxNewTokens,
-    int RolloutsPerStep)
+    int RolloutsPerStep, int GroupSize = 1, double CispoMaxRatio = Config.RlSection.DefaultCispoMaxRatio)
 {
     public static PolicyLossOptions From(Config.RlSection rl) =>
-        new(rl.ClipLow, rl.ClipHigh, rl.KlCoef, rl.LossAggregation, rl.MaxNewTokens, rl.PromptsPerStep * rl.GroupSize);
+        new(rl.ClipLow, rl.ClipHigh, rl.KlCoef, rl.LossAggregation, rl.MaxNewTokens, rl.PromptsPerStep * rl.GroupSize, rl.GroupSize,
+            rl.EffectiveCispoMaxRatio);
 }
 
 /// <summary>The values of <c>rl.loss_aggregation</c>: how per-token losses become one number (see <see cref="PolicyLoss"/>).</summary>
@@ -19,6 +21,9 @@ public enum LossAggregation
     Token,
     Sequence,
     Constant,
+
+    /// <summary>ScaleRL's prompt-level average: each prompt group's tokens averaged together, then the prompts.</summary>
+    Prompt,
 }
 
 /// <summary>
@@ -34,7 +39,9 @@ public sealed record PolicyLossResult(Tensor Loss, double PolicyLoss, double? Kl
 /// Aggregation: <c>token</c> averages over all completion tokens of the batch; <c>sequence</c> averages each
 /// completion's tokens, then the completions; <c>constant</c> (Dr. GRPO) divides the token sum by the fixed
 /// prompts_per_step × group_size × max_new_tokens, so long and short answers weigh alike per token, and a step that
-/// trains on fewer rollouts (dynamic sampling at its round bound) takes a proportionally smaller step, not a larger one.
+/// trains on fewer rollouts (dynamic sampling at its round bound) takes a proportionally smaller step, not a larger one;
+/// <c>prompt</c> (ScaleRL) averages the tokens of all completions of one prompt, then the prompts, so every prompt
+/// weighs alike whatever its completions' lengths.
 /// </summary>
 public static class PolicyLoss
 {
@@ -73,11 +80,24 @@ public static class PolicyLoss
         return new PolicyLossResult(loss, policyLoss, klMean, clipFraction);
     }
 
-    private static Tensor Aggregate(Tensor perToken, Tensor mask, PolicyLossOptions options) => options.Aggregation switch
+    /// <summary>Per-token losses [B, T] to one number, as <c>rl.loss_aggregation</c> says (shared by every objective).</summary>
+    internal static Tensor Aggregate(Tensor perToken, Tensor mask, PolicyLossOptions options) => options.Aggregation switch
     {
         LossAggregation.Token => (perToken * mask).sum() / mask.sum().clamp_min(1),
         LossAggregation.Sequence => ((perToken * mask).sum(1) / mask.sum(1).clamp_min(1)).mean(),
         LossAggregation.Constant => (perToken * mask).sum() / (options.RolloutsPerStep * (double)options.MaxNewTokens),
+        LossAggregation.Prompt => PromptMean(perToken, mask, options.GroupSize),
         _ => throw new ArgumentOutOfRangeException(nameof(options), options.Aggregation, "not a LossAggregation"),
     };
+
+    // Rows come group after group (RolloutBatch keeps the rollouts' order), so [B] per-row sums fold into [B/G, G].
+    private static Tensor PromptMean(Tensor perToken, Tensor mask, int groupSize)
+    {
+        long rows = perToken.shape[0];
+        if (groupSize < 1 || rows % groupSize != 0)
+            throw new ArgumentException($"prompt aggregation needs whole groups: {rows} completions, group size {groupSize}");
+        var groupLoss = (perToken * mask).sum(1).view(rows / groupSize, groupSize).sum(1);
+        var groupTokens = mask.sum(1).view(rows / groupSize, groupSize).sum(1).clamp_min(1);
+        return (groupLoss / groupTokens).mean();
+    }
 }

@@ -12,7 +12,8 @@ public enum RlAlgorithm
 
 /// <summary>
 /// What an RL algorithm is made of: how it estimates advantages, what objective it minimises, and the smallest group
-/// of completions per prompt its baseline needs. <paramref name="Objective"/> null = the GRPO family's clipped surrogate.
+/// of completions per prompt its baseline needs. <paramref name="Objective"/> null = the objective <c>rl.loss</c> names
+/// (the clipped surrogate by default, or CISPO).
 /// </summary>
 public sealed record RlAlgorithmDefinition(
     RlAlgorithm Algorithm,
@@ -29,7 +30,9 @@ public static class RlAlgorithms
 {
     public static IReadOnlyList<RlAlgorithmDefinition> All { get; } =
     [
-        new(RlAlgorithm.Grpo, 2, rl => new GroupRelativeAdvantages(rl.ScaleByStd)),
+        new(RlAlgorithm.Grpo, 2, rl => rl.AdvantageNormalization == AdvantageNormalization.Batch
+            ? new BatchNormalizedGroupAdvantages()
+            : new GroupRelativeAdvantages(rl.ScaleByStd)),
         new(RlAlgorithm.Rloo, 2, _ => new LeaveOneOutAdvantages()),
         new(RlAlgorithm.Reinforce, 1, _ => new BatchMeanAdvantages()),
     ];
@@ -41,7 +44,12 @@ public static class RlAlgorithms
     public static IAdvantageEstimator AdvantagesFor(RlSection rl) => For(rl.Algorithm).Advantages(rl);
 
     public static IPolicyObjective ObjectiveFor(RlSection rl) =>
-        For(rl.Algorithm).Objective?.Invoke(rl) ?? new ClippedSurrogateObjective(PolicyLossOptions.From(rl));
+        For(rl.Algorithm).Objective?.Invoke(rl) ?? rl.Loss switch
+        {
+            PolicyLossKind.ClippedSurrogate => new ClippedSurrogateObjective(PolicyLossOptions.From(rl)),
+            PolicyLossKind.Cispo => new CispoObjective(PolicyLossOptions.From(rl)),
+            _ => throw new ArgumentOutOfRangeException(nameof(rl), rl.Loss, "not a PolicyLossKind"),
+        };
 
     /// <summary>The snake_case name a pipeline file uses.</summary>
     public static string Name(RlAlgorithm algorithm) => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(algorithm.ToString());

@@ -69,8 +69,9 @@ public sealed class RlStage(RunEnvironment env, string experiment, Func<string, 
             int step = (int)longStep;
             // The FLOP counters travel in the state, so that a resumed run continues their sums.
             var counters = new Dictionary<string, double>(state.Counters ?? new Dictionary<string, double>());
+            var dropped = new HashSet<string>(state.DroppedProblems ?? [], StringComparer.Ordinal);
             var sampleTimer = Stopwatch.StartNew();
-            var batch = SampleStep(model, codec, mixture, totalWeight, config, step);
+            var batch = SampleStep(model, codec, mixture, totalWeight, config, step, dropped);
             double sampleSeconds = sampleTimer.Elapsed.TotalSeconds;
             FaultInjection.At(FaultInjection.Sites.RlSampled);
             long generated = batch.Sampled.Sum(r => (long)r.CompletionTokens.Length);
@@ -80,9 +81,10 @@ public sealed class RlStage(RunEnvironment env, string experiment, Func<string, 
             counters[FlopsSampling] = counters.GetValueOrDefault(FlopsSampling) + sequenceForward;
 
             var updateTimer = Stopwatch.StartNew();
-            var update = Update(model, reference, optimizer, batch.Trained, rl);
+            var (trained, advantages) = TrainedWithAdvantages(batch.Trained, rl);
+            var update = Update(model, reference, optimizer, trained, advantages, rl);
             double updateSeconds = updateTimer.Elapsed.TotalSeconds;
-            double trainedForward = RolloutFlops.Forward(config.Model, batch.Trained);
+            double trainedForward = RolloutFlops.Forward(config.Model, trained);
             // Forward + backward (3×) per epoch; the old-policy forward only when it is taken (update_epochs > 1).
             counters[FlopsTraining] = counters.GetValueOrDefault(FlopsTraining) +
                 trainedForward * (3.0 * rl.UpdateEpochs + (update.OldPolicyForward ? 1 : 0));
@@ -96,6 +98,7 @@ public sealed class RlStage(RunEnvironment env, string experiment, Func<string, 
                 RunFlops = runFlops,
                 WallSeconds = state.WallSeconds + seconds,
                 Counters = counters,
+                DroppedProblems = rl.DropSolvedThreshold is { } threshold ? DropSolved(dropped, batch.Sampled, rl.GroupSize, threshold) : null,
             };
 
             // Reward statistics describe the policy at this step: the first round's prompts_per_step groups, an
@@ -134,7 +137,7 @@ public sealed class RlStage(RunEnvironment env, string experiment, Func<string, 
                 FlopsReference = counters[FlopsReference],
                 FlopsParent = state.ParentFlops,
                 GenerationRounds = batch.Rounds,
-                GroupsTrained = batch.Trained.Count / rl.GroupSize,
+                GroupsTrained = trained.Count / rl.GroupSize,
                 WrittenAt = DateTime.UtcNow,
             }, rewardMean, tokensPerSecond);
         }
@@ -190,7 +193,8 @@ public sealed class RlStage(RunEnvironment env, string experiment, Func<string, 
     /// <summary>
     /// Every training prompt an RL run can draw, drawn again exactly as <see cref="Sample"/> draws them (the round's
     /// first seed goes to the sampling generator, then one family pick and one problem per prompt group). With dynamic
-    /// sampling every round up to the bound is included, a superset of the prompts a run actually uses.
+    /// sampling every round up to the bound is included, and with <c>drop_solved_threshold</c> every redraw a prompt
+    /// could need (<see cref="MaxRedraws"/>): a superset of the prompts a run actually uses.
     /// </summary>
     public static IEnumerable<TaskProblem> TrainingProblems(RlRunConfig config, Func<string, ITaskFamily> families)
     {
@@ -204,7 +208,13 @@ public sealed class RlStage(RunEnvironment env, string experiment, Func<string, 
             {
                 var rng = RoundRng(config.Seed, step, round);
                 _ = rng.NextSeed(); // the sampling generator's seed
-                for (int g = 0; g < rl.PromptsPerStep; g++) yield return DrawProblem(rng, mixture, totalWeight, rl, step).Problem;
+                for (int g = 0; g < rl.PromptsPerStep; g++)
+                {
+                    yield return DrawProblem(rng, mixture, totalWeight, rl, step).Problem;
+                    if (rl.DropSolvedThreshold is null) continue;
+                    for (int attempt = 1; attempt <= MaxRedraws; attempt++)
+                        yield return DrawProblem(RedrawRng(config.Seed, step, round, g, attempt), mixture, totalWeight, rl, step).Problem;
+                }
             }
         }
     }
@@ -214,6 +224,78 @@ public sealed class RlStage(RunEnvironment env, string experiment, Func<string, 
     {
         long stepSeed = SplitMix64.Combine(seed, step);
         return new SplitMix64(round == 0 ? stepSeed : SplitMix64.Combine(stepSeed, round));
+    }
+
+    /// <summary>
+    /// How many times a prompt whose problem was dropped (<c>drop_solved_threshold</c>) is redrawn before the run stops
+    /// with an error: a train split that many draws cannot find a fresh problem in is nearly exhausted for this policy.
+    /// </summary>
+    public const int MaxRedraws = 32;
+
+    /// <summary>
+    /// The generator of redraw <paramref name="attempt"/> of prompt <paramref name="prompt"/>: its own stream, so that the
+    /// round's other draws (and every run without dropped problems) are exactly what they were, and the contamination
+    /// check can enumerate every redraw.
+    /// </summary>
+    private static SplitMix64 RedrawRng(long seed, int step, int round, int prompt, int attempt)
+    {
+        long roundSeed = SplitMix64.Combine(SplitMix64.Combine(seed, step), round);
+        return new SplitMix64(SplitMix64.Combine(SplitMix64.Combine(roundSeed, prompt), attempt));
+    }
+
+    /// <summary>
+    /// A training problem for prompt <paramref name="prompt"/> of a round that is not in <paramref name="dropped"/>: the
+    /// round's own draw, else redraws from <see cref="RedrawRng"/>. A problem is recognised by its canonical key
+    /// (<see cref="ProblemKeys.Key(TaskProblem)"/>, what splits and contamination use), so an equivalent prompt is the same problem.
+    /// </summary>
+    internal static (ITaskFamily Family, TaskProblem Problem) DrawFreshProblem(SplitMix64 rng, List<(ITaskFamily Family, double Weight)> mixture,
+        double totalWeight, RlRunConfig config, int step, int round, int prompt, IReadOnlySet<string> dropped)
+    {
+        var drawn = DrawProblem(rng, mixture, totalWeight, config.Rl, step);
+        for (int attempt = 1; dropped.Count > 0 && dropped.Contains(ProblemKeys.Key(drawn.Problem)); attempt++)
+        {
+            if (attempt > MaxRedraws)
+                throw new InvalidOperationException(
+                    $"rl.drop_solved_threshold: at step {step} no problem the policy has not solved was found in {MaxRedraws + 1} draws " +
+                    $"({dropped.Count} problems dropped so far); the train split at this difficulty is nearly exhausted. " +
+                    "Use a higher rl.difficulty (or a difficulty_schedule), a broader task mixture, fewer rl.steps, or a higher threshold");
+            drawn = DrawProblem(RedrawRng(config.Seed, step, round, prompt, attempt), mixture, totalWeight, config.Rl, step);
+        }
+        return drawn;
+    }
+
+    /// <summary>
+    /// The dropped set after a step: every problem one of whose sampled groups (any round) had a pass rate (share of
+    /// completions the verifier accepts, reward ≥ 1, as <c>pass_rate</c> counts them) of at least the threshold. ScaleRL's
+    /// "no positive resampling". Sorted, so state.json is the same for the same set.
+    /// </summary>
+    internal static IReadOnlyList<string> DropSolved(IReadOnlySet<string> dropped, IReadOnlyList<Rollout> sampled, int groupSize, double threshold)
+    {
+        var next = new SortedSet<string>(dropped, StringComparer.Ordinal);
+        for (int start = 0; start < sampled.Count; start += groupSize)
+        {
+            int passed = 0;
+            for (int j = start; j < start + groupSize; j++) if (sampled[j].Verdict.Reward >= 1) passed++;
+            if (passed >= threshold * groupSize) next.Add(ProblemKeys.Key(sampled[start].Problem));
+        }
+        return [.. next];
+    }
+
+    /// <summary>
+    /// The rollouts the update trains on and their advantages. Advantages come from the whole trained batch (batch-level
+    /// normalisation sees every group); with <c>zero_variance_filter</c> the groups whose rewards (as the advantages see
+    /// them, any overlong penalty included) all agree are then left out, so they count in no loss denominator. Unlike
+    /// dynamic sampling nothing is resampled: the step trains on fewer groups (<c>groups_trained</c>).
+    /// </summary>
+    internal static (List<Rollout> Rollouts, double[] Advantages) TrainedWithAdvantages(List<Rollout> batch, RlSection rl)
+    {
+        if (batch.Count == 0) return (batch, []);
+        var rewards = batch.Select(r => r.Reward).ToArray();
+        var advantages = RlAlgorithms.AdvantagesFor(rl).Estimate(rewards, rl.GroupSize);
+        if (!rl.ZeroVarianceFilter) return (batch, advantages);
+        var kept = Advantages.GroupsWithSignal(rewards, rl.GroupSize)
+            .SelectMany(g => Enumerable.Range(g * rl.GroupSize, rl.GroupSize)).ToList();
+        return ([.. kept.Select(i => batch[i])], [.. kept.Select(i => advantages[i])]);
     }
 
     /// <summary>A step's completions: the first round, all rounds, and the groups the update trains on.</summary>
@@ -226,10 +308,10 @@ public sealed class RlStage(RunEnvironment env, string experiment, Func<string, 
     /// signal it has, possibly none; the steps table records <c>generation_rounds</c> and <c>groups_trained</c>.
     /// </summary>
     private StepBatch SampleStep(Gpt model, TaskCodec codec, List<(ITaskFamily Family, double Weight)> mixture, double totalWeight,
-        RlRunConfig config, int step)
+        RlRunConfig config, int step, IReadOnlySet<string> dropped)
     {
         var rl = config.Rl;
-        var first = Sample(model, codec, mixture, totalWeight, config, step, round: 0);
+        var first = Sample(model, codec, mixture, totalWeight, config, step, round: 0, dropped);
         if (!rl.DynamicSampling) return new StepBatch(first, first, first, 1);
         int wanted = rl.PromptsPerStep * rl.GroupSize;
         var sampled = new List<Rollout>(first);
@@ -240,7 +322,7 @@ public sealed class RlStage(RunEnvironment env, string experiment, Func<string, 
             foreach (int g in GroupsWithSignal(current, rl.GroupSize))
                 if (trained.Count < wanted) trained.AddRange(current.Skip(g * rl.GroupSize).Take(rl.GroupSize));
             if (trained.Count == wanted || round == rl.DynamicSamplingMaxRounds) return new StepBatch(first, sampled, trained, round);
-            current = Sample(model, codec, mixture, totalWeight, config, step, round);
+            current = Sample(model, codec, mixture, totalWeight, config, step, round, dropped);
             sampled.AddRange(current);
         }
     }
@@ -258,7 +340,7 @@ public sealed class RlStage(RunEnvironment env, string experiment, Func<string, 
     /// seeded by (seed, step), a later dynamic-sampling round by (seed, step, round), so resumes stay exact.
     /// </summary>
     private List<Rollout> Sample(Gpt model, TaskCodec codec, List<(ITaskFamily Family, double Weight)> mixture, double totalWeight,
-        RlRunConfig config, int step, int round)
+        RlRunConfig config, int step, int round, IReadOnlySet<string> dropped)
     {
         var rl = config.Rl;
         var rng = RoundRng(config.Seed, step, round);
@@ -266,7 +348,7 @@ public sealed class RlStage(RunEnvironment env, string experiment, Func<string, 
         var drawn = new List<(ITaskFamily Family, TaskProblem Problem, int[] Prompt)>();
         for (int g = 0; g < rl.PromptsPerStep; g++)
         {
-            var (family, problem) = DrawProblem(rng, mixture, totalWeight, rl, step);
+            var (family, problem) = DrawFreshProblem(rng, mixture, totalWeight, config, step, round, g, dropped);
             var prompt = codec.EncodePrompt(problem);
             if (config.Model.ContextLength - prompt.Length <= 0)
                 throw new InvalidOperationException($"a {family.Name} prompt of {prompt.Length} tokens does not fit the context of {config.Model.ContextLength}; " +
@@ -296,12 +378,12 @@ public sealed class RlStage(RunEnvironment env, string experiment, Func<string, 
     private sealed record UpdateStats(double? PolicyLoss, double? GradNorm, double? Kl, double? Entropy, double? ClipFraction,
         long TrainedTokens, bool OldPolicyForward, bool ReferenceForward);
 
-    /// <summary>Advantages, then <c>update_epochs</c> clipped policy-gradient steps on the batch.</summary>
-    private UpdateStats Update(Gpt model, Gpt? reference, TorchSharp.Modules.OptimizerHelper optimizer, List<Rollout> rollouts, RlSection rl)
+    /// <summary><c>update_epochs</c> policy-gradient steps on the batch with its advantages.</summary>
+    private UpdateStats Update(Gpt model, Gpt? reference, TorchSharp.Modules.OptimizerHelper optimizer, List<Rollout> rollouts,
+        double[] advantages, RlSection rl)
     {
-        // Dynamic sampling that found no group with signal within its rounds: nothing to learn from this step.
+        // Dynamic sampling or the zero-variance filter left no group with signal: nothing to learn from this step.
         if (rollouts.Count == 0) return new UpdateStats(null, null, null, null, null, 0, false, false);
-        var advantages = RlAlgorithms.AdvantagesFor(rl).Estimate([.. rollouts.Select(r => r.Reward)], rl.GroupSize);
 
         using var scope = NewDisposeScope();
         using var batch = new RolloutBatch(rollouts, env.Device);

@@ -6,7 +6,10 @@ using static TorchSharp.torch;
 
 namespace TrainingPipeline.Training;
 
-/// <summary>Everything besides tensors that a run needs to continue exactly where it stopped.</summary>
+/// <summary>
+/// Everything besides tensors that a run needs to continue exactly where it stopped. <c>DroppedProblems</c>: the
+/// problem keys an RL run with <c>rl.drop_solved_threshold</c> no longer samples (sorted; null when none).
+/// </summary>
 public sealed record TrainingState(
     string RunId,
     long Step,
@@ -17,7 +20,8 @@ public sealed record TrainingState(
     long LoaderPosition,
     string? SamplerRngState,
     string ResultsRoot,
-    IReadOnlyDictionary<string, double>? Counters = null);
+    IReadOnlyDictionary<string, double>? Counters = null,
+    IReadOnlyList<string>? DroppedProblems = null);
 
 /// <summary>
 /// A checkpoint is a folder <c>step-&lt;n&gt;/</c> holding model.bin, optimizer.bin and state.json (with SHA-256 of

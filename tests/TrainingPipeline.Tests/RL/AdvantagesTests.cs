@@ -16,6 +16,29 @@ public class AdvantagesTests
     }
 
     [Fact]
+    public void BatchNormalisationCentresByGroupAndScalesByTheWholeBatchsStd()
+    {
+        // Groups [1, 0] and [1, 1]: batch mean 0.75, sample std of all four sqrt((3·0.0625 + 0.5625)/3) = 0.5. Group means
+        // 0.5 and 1 → (0.5, −0.5, 0, 0) / 0.5. Per-group scaling would give ±0.5 / 0.7071 instead.
+        var a = new BatchNormalizedGroupAdvantages(epsilon: 0).Estimate([1, 0, 1, 1], 2);
+        Assert.Equal(new[] { 1.0, -1.0, 0, 0 }, a, new Tolerance(1e-12));
+        Assert.NotEqual(a[0], new GroupRelativeAdvantages(scaleByStd: true, epsilon: 0).Estimate([1, 0, 1, 1], 2)[0], 6);
+        // A batch whose rewards all agree has no signal: 0, never 0/0.
+        Assert.All(new BatchNormalizedGroupAdvantages().Estimate([1, 1, 1, 1], 2), x => Assert.Equal(0, x));
+    }
+
+    [Fact]
+    public void GrpoReadsTheAdvantageNormalisationFromTheSection()
+    {
+        var rl = new TrainingPipeline.Config.RlSection(new Dictionary<string, double> { ["addition"] = 1 });
+        Assert.IsType<GroupRelativeAdvantages>(RlAlgorithms.AdvantagesFor(rl));
+        Assert.IsType<BatchNormalizedGroupAdvantages>(RlAlgorithms.AdvantagesFor(rl with
+        {
+            AdvantageNormalization = TrainingPipeline.Config.AdvantageNormalization.Batch,
+        }));
+    }
+
+    [Fact]
     public void DrGrpoOnlyCentres()
     {
         var a = new GroupRelativeAdvantages(scaleByStd: false).Estimate(Rewards, 4);

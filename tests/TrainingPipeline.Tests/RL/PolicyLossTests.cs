@@ -116,4 +116,20 @@ public class PolicyLossTests
         Assert.True(grad[3] > 0, "and lowers those of the second");
         Assert.Equal(0f, grad[2]); // masked
     }
+    [Fact]
+    public void PromptAggregationAveragesEachPromptsTokensThenThePrompts()
+    {
+        using var scope = NewDisposeScope();
+        // Two prompts × two completions, ratio 1 so each token's loss is −A. Prompt 0: completions of 3 and 1 tokens,
+        // A = 1 and −1 → tokens −1, −1, −1, +1 → mean −0.5. Prompt 1: 1 and 1 token, A = 2 and 0 → −2, 0 → mean −1.
+        // Prompt level: (−0.5 − 1) / 2 = −0.75; token level would be (−2 − 2) / 6, sequence level (−1 + 1 − 2 + 0) / 4.
+        var logp = zeros(4, 3);
+        var mask = tensor(new float[] { 1, 1, 1, 1, 0, 0, 1, 0, 0, 1, 0, 0 }).view(4, 3);
+        var adv = tensor(new float[] { 1, -1, 2, 0 });
+        PolicyLossOptions With(LossAggregation aggregation) => Options(aggregation) with { GroupSize = 2 };
+        Assert.Equal(-0.75, PolicyLoss.Compute(logp, logp, null, adv, mask, With(LossAggregation.Prompt)).Loss.item<float>(), 6);
+        Assert.Equal(-4.0 / 6, PolicyLoss.Compute(logp, logp, null, adv, mask, With(LossAggregation.Token)).Loss.item<float>(), 6);
+        Assert.Equal(-0.5, PolicyLoss.Compute(logp, logp, null, adv, mask, With(LossAggregation.Sequence)).Loss.item<float>(), 6);
+        Assert.Throws<ArgumentException>(() => PolicyLoss.Compute(logp, logp, null, adv, mask, Options(LossAggregation.Prompt) with { GroupSize = 3 }));
+    }
 }

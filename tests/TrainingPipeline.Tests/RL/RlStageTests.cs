@@ -22,15 +22,15 @@ public sealed class RlStageTests : IDisposable
     /// model does so about 26 times in 257, so RL has signal from the first step. The prompt numbers 100 problems, so
     /// that the train/eval split (ProblemSplits) has problems on both sides.
     /// </summary>
-    private sealed class FirstLetterFamily : ITaskFamily
+    private sealed class FirstLetterFamily(int problems = 100, string name = "first-letter") : ITaskFamily
     {
-        public string Name => "first-letter";
+        public string Name => name;
         public TaskCategory Category => TaskCategory.Logic;
         public string Description => "Start the answer with a lowercase letter.";
         public string PromptFormat => "'Letter N:' and a newline";
         public string AnswerFormat => "any text starting with a-z";
         public int MaxDifficulty => 1;
-        public TaskProblem Generate(long seed, int difficulty) => new(Name, 1, seed, $"Letter {(seed % 100 + 100) % 100:D2}:\n", "a\n", "a");
+        public TaskProblem Generate(long seed, int difficulty) => new(Name, 1, seed, $"Letter {(seed % problems + problems) % problems:D2}:\n", "a\n", "a");
         public Verdict Score(TaskProblem problem, string completion) =>
             completion.Length > 0 && completion[0] is >= 'a' and <= 'z' ? Verdict.Correct() : Verdict.Wrong();
     }
@@ -51,10 +51,11 @@ public sealed class RlStageTests : IDisposable
     private static readonly ModelConfig Tiny = new(1, 2, 16, 16, 257);
 
     private static PlannedRun RlRun(int steps, RlAlgorithm algorithm = RlAlgorithm.Grpo, double klCoef = 0, Precision precision = Precision.Fp32,
-        double temperature = 1.0, bool dynamicSampling = false, double lr = 0.02) =>
-        PlanRun(new RlSection(new Dictionary<string, double> { ["first-letter"] = 1 }, Algorithm: algorithm, Steps: steps,
+        double temperature = 1.0, bool dynamicSampling = false, double lr = 0.02, double? dropSolvedThreshold = null, string family = "first-letter") =>
+        PlanRun(new RlSection(new Dictionary<string, double> { [family] = 1 }, Algorithm: algorithm, Steps: steps,
             PromptsPerStep: 4, GroupSize: 8, MaxNewTokens: 2, Lr: lr, KlCoef: klCoef, EvalEvery: 1000,
-            EvalProblems: 4, PassK: 1, CheckpointEvery: 5, Temperature: temperature, DynamicSampling: dynamicSampling), precision);
+            EvalProblems: 4, PassK: 1, CheckpointEvery: 5, Temperature: temperature, DynamicSampling: dynamicSampling,
+            DropSolvedThreshold: dropSolvedThreshold), precision);
 
     private static PlannedRun PlanRun(RlSection rl, Precision precision = Precision.Fp32)
     {
@@ -109,6 +110,7 @@ public sealed class RlStageTests : IDisposable
     private RlStage Stage(RunEnvironment env) => new(env, "rl-test", name => name switch
     {
         "first-letter" => new FirstLetterFamily(),
+        "few-letters" => new FirstLetterFamily(problems: 40, name: "few-letters"),
         "never" => new NeverFamily(),
         _ => TaskRegistry.Get(name),
     });
@@ -233,6 +235,93 @@ public sealed class RlStageTests : IDisposable
     }
 
     [Fact]
+    public void ZeroVarianceFilteringDropsGroupsWhoseRewardsAgreeAfterTheAdvantagesAreComputed()
+    {
+        // Group 0: all correct (no variance); group 1: one right; group 2: all wrong but the overlong penalty makes the
+        // shaped rewards differ, so its advantages are not 0 and it stays (the filter reads the rewards the advantages read).
+        var family = new FirstLetterFamily();
+        Rollout Make(int group, bool correct, double penalty) => new(group, family, family.Generate(group, 1), [1], [2, 3], false,
+            correct ? Verdict.Correct() : Verdict.Wrong(), (correct ? 1 : 0) - penalty);
+        var batch = new List<Rollout>
+        {
+            Make(0, true, 0), Make(0, true, 0),
+            Make(1, true, 0), Make(1, false, 0),
+            Make(2, false, 0), Make(2, false, 0.5),
+        };
+        var rl = new RlSection(new Dictionary<string, double> { ["first-letter"] = 1 }, GroupSize: 2,
+            AdvantageNormalization: AdvantageNormalization.Batch);
+        var (all, allAdvantages) = RlStage.TrainedWithAdvantages(batch, rl);
+        Assert.Equal(6, all.Count);
+        var (kept, advantages) = RlStage.TrainedWithAdvantages(batch, rl with { ZeroVarianceFilter = true });
+        Assert.Equal(batch.Skip(2), kept);
+        // Advantages come from the whole batch (its std includes group 0), then the filter selects.
+        Assert.Equal(allAdvantages.Skip(2), advantages);
+        Assert.Equal(0, allAdvantages[0]);
+    }
+
+    [Fact]
+    public void AZeroVarianceFilteredStepTrainsAndPaysForFewerGroupsWithoutResampling()
+    {
+        var env = _workspace.Environment();
+        SaveParent(env);
+        // One new token per completion (see DynamicSamplingPaysForEveryRoundAndReportsTheFirst): training FLOPs are
+        // groups_trained × 8 × 3 forwards; sampling is one round, as without the filter.
+        var run = PlanRun(new RlSection(new Dictionary<string, double> { ["first-letter"] = 1 }, Steps: 3, PromptsPerStep: 4,
+            GroupSize: 8, MaxNewTokens: 1, Lr: 1e-6, ZeroVarianceFilter: true, EvalEvery: 1000, EvalProblems: 4, PassK: 1, CheckpointEvery: 5));
+        Stage(env).Run(run);
+        var steps = ResultFiles.Steps(env.ResultsRoot, run.Id);
+        double perRollout = Tiny.ForwardFlops(11), training = 0;
+        foreach (var s in steps)
+        {
+            Assert.Equal(1L, s.GenerationRounds);
+            // First-round statistics are unfiltered: the groups with all-equal rewards are exactly the ones left out.
+            Assert.Equal(4 * (1 - s.ZeroStdFraction!.Value), s.GroupsTrained!.Value, 9);
+            training += s.GroupsTrained!.Value * 8 * 3 * perRollout;
+            Assert.Equal(training, s.FlopsTraining!.Value, 0);
+        }
+        Assert.Contains(steps, s => s.GroupsTrained < 4);
+    }
+
+    [Fact]
+    public void ProblemsSolvedAtTheThresholdAreDroppedByTheirKey()
+    {
+        var family = new FirstLetterFamily();
+        Rollout Make(int seed, bool correct) => new(0, family, family.Generate(seed, 1), [1], [2], false,
+            correct ? Verdict.Correct() : Verdict.Wrong(), correct ? 1 : 0);
+        // Problem 3: 3 of 4 right (0.75); problem 4: 2 of 4; problem 105 is problem 5 again ("Letter 05"), all right.
+        var sampled = new List<Rollout>
+        {
+            Make(3, true), Make(3, true), Make(3, true), Make(3, false),
+            Make(4, true), Make(4, true), Make(4, false), Make(4, false),
+            Make(105, true), Make(105, true), Make(105, true), Make(105, true),
+        };
+        var before = new HashSet<string> { "Letter 99:" };
+        Assert.Equal(new[] { "Letter 03:", "Letter 05:", "Letter 99:" }, RlStage.DropSolved(before, sampled, 4, 0.75));
+        Assert.Equal(new[] { "Letter 05:", "Letter 99:" }, RlStage.DropSolved(before, sampled, 4, 0.9));
+        Assert.Equal(ProblemKeys.Key(family.Generate(5, 1)), RlStage.DropSolved(new HashSet<string>(), sampled, 4, 1.0).Single());
+    }
+
+    [Fact]
+    public void ADroppedProblemIsRedrawnDeterministicallyAndAnExhaustedSplitIsAClearError()
+    {
+        var mixture = new List<(ITaskFamily Family, double Weight)> { (new FirstLetterFamily(), 1) };
+        var config = RlRun(5, dropSolvedThreshold: 0.9).Rl!;
+        var none = new HashSet<string>();
+        var first = RlStage.DrawFreshProblem(new SplitMix64(7), mixture, 1, config, 2, 0, 1, none).Problem;
+        var dropped = new HashSet<string> { ProblemKeys.Key(first) };
+        var redrawn = RlStage.DrawFreshProblem(new SplitMix64(7), mixture, 1, config, 2, 0, 1, dropped).Problem;
+        Assert.NotEqual(ProblemKeys.Key(first), ProblemKeys.Key(redrawn));
+        Assert.Equal(redrawn, RlStage.DrawFreshProblem(new SplitMix64(7), mixture, 1, config, 2, 0, 1, dropped).Problem);
+        // Every redraw is among the problems the contamination check enumerates for the run.
+        Assert.Contains(redrawn, RlStage.TrainingProblems(config, _ => new FirstLetterFamily()));
+
+        var everything = Enumerable.Range(0, 100).Select(i => $"Letter {i:D2}:").ToHashSet();
+        var e = Assert.Throws<InvalidOperationException>(() => RlStage.DrawFreshProblem(new SplitMix64(7), mixture, 1, config, 2, 0, 1, everything));
+        Assert.Contains("rl.drop_solved_threshold", e.Message);
+        Assert.Contains($"{RlStage.MaxRedraws + 1} draws", e.Message);
+    }
+
+    [Fact]
     public void AStepWithNoGroupWithSignalRecordsNoUpdateStatistics()
     {
         var env = _workspace.Environment();
@@ -308,15 +397,18 @@ public sealed class RlStageTests : IDisposable
     }
 
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)] // extra rounds are seeded by (seed, step, round): a resume must draw them again exactly
-    public void InterruptedRlResumesExactly(bool dynamicSampling)
+    [InlineData(false, null)]
+    [InlineData(true, null)] // extra rounds are seeded by (seed, step, round): a resume must draw them again exactly
+    [InlineData(false, 0.25)] // the problems dropped before the checkpoint travel with it (TrainingState.DroppedProblems)
+    public void InterruptedRlResumesExactly(bool dynamicSampling, double? dropSolvedThreshold)
     {
         var straight = _workspace.Environment(output: "straight");
         SaveParent(straight);
         // With dynamic sampling a smaller lr keeps the pass rate low enough that steps after the resume still need
         // extra rounds (at 0.02 the policy soon gives every group signal in its first round).
-        var run = RlRun(12, dynamicSampling: dynamicSampling, lr: dynamicSampling ? 0.002 : 0.02);
+        // Dropping is tested on 40 problems, so that draws after the resume do meet problems dropped before it.
+        var run = RlRun(12, dynamicSampling: dynamicSampling, lr: dynamicSampling ? 0.002 : 0.02, dropSolvedThreshold: dropSolvedThreshold,
+            family: dropSolvedThreshold is null ? "first-letter" : "few-letters");
         Stage(straight).Run(run);
 
         using var cancel = new CancellationTokenSource();
@@ -334,6 +426,31 @@ public sealed class RlStageTests : IDisposable
         Assert.Equal(a.Select(s => s.Loss), b.Select(s => s.Loss));
         Assert.Equal(a.Select(s => s.GenerationRounds), b.Select(s => s.GenerationRounds));
         Assert.Equal(a.Select(s => s.FlopsSampling), b.Select(s => s.FlopsSampling));
+        Assert.Equal(a.Select(s => s.PassRate), b.Select(s => s.PassRate));
         if (dynamicSampling) Assert.Contains(b.Skip(7), s => s.GenerationRounds > 1);
+        if (dropSolvedThreshold is not null)
+        {
+            // Problems were dropped before the step-5 checkpoint the resume starts from, so the resumed run had to
+            // restore them to draw what the straight run drew.
+            using var model = new Gpt(Tiny);
+            var end = new CheckpointStore(straight.RunDirectory("rl-test", run.Id)).Load(run.Id, model, null, loadOptimizer: false);
+            Assert.NotEmpty(end.DroppedProblems!);
+            // The same run stopped after 5 steps (an RL run's steps change none of its first steps' draws) had dropped
+            // problems already: the step-5 checkpoint the resume starts from carried them.
+            var fiveSteps = RlRun(5, lr: 0.02, dropSolvedThreshold: dropSolvedThreshold, family: "few-letters");
+            Stage(straight).Run(fiveSteps);
+            Assert.Equal(a.Take(5).Select(s => s.RewardMean), ResultFiles.Steps(straight.ResultsRoot, fiveSteps.Id).Select(s => s.RewardMean));
+            Assert.NotEmpty(new CheckpointStore(straight.RunDirectory("rl-test", fiveSteps.Id))
+                .Load(fiveSteps.Id, model, null, loadOptimizer: false).DroppedProblems!);
+            Assert.Equal(end.DroppedProblems, new CheckpointStore(interrupted.RunDirectory("rl-test", run.Id))
+                .Load(run.Id, model, null, loadOptimizer: false).DroppedProblems);
+            // And dropping changed what was drawn after the resume: the run without it trains on other problems (the
+            // entropy shows it; reward and on-policy loss, functions of 0/1 rewards alone, often do not).
+            var keepAll = RlRun(12, lr: 0.02, family: "few-letters");
+            Stage(straight).Run(keepAll);
+            var without = ResultFiles.Steps(straight.ResultsRoot, keepAll.Id);
+            Assert.NotEqual(a.Skip(5).Select(s => s.Entropy), without.Skip(5).Select(s => s.Entropy));
+            Assert.Equal(a.Select(s => s.Entropy), b.Select(s => s.Entropy));
+        }
     }
 }
