@@ -187,9 +187,9 @@ internal sealed class CausalSelfAttention : Module<Tensor, Tensor>
     public Tensor Forward(Tensor x, KvCache.Layer? cache, AttentionLayout layout)
     {
         long b = x.shape[0], t = x.shape[1];
-        // [b, t, 3d] → three [b, heads, t, hd] views (the same strides as split, view and transpose, in fewer calls).
-        var qkv = precision.Linear(x, c_attn, casts).view(b, t, 3, config.NHead, config.HeadDim).permute(2, 0, 3, 1, 4).unbind(0);
-        Tensor q = qkv[0], k = qkv[1], v = qkv[2];
+        var qkv = precision.Linear(x, c_attn, casts).split(config.DModel, dim: 2);
+        Tensor Heads(Tensor z) => z.view(b, t, config.NHead, config.HeadDim).transpose(1, 2); // [b, heads, t, hd]
+        Tensor q = Heads(qkv[0]), k = Heads(qkv[1]), v = Heads(qkv[2]);
         if (rotary is not null)
         {
             q = rotary.Apply(q, layout);

@@ -21,6 +21,9 @@ public sealed record TrainingState(
     string? SamplerRngState,
     string ResultsRoot,
     IReadOnlyDictionary<string, double>? Counters = null,
+    // Omitted when null: the manifest checksum is over the re-serialized state, so a field that older checkpoints
+    // lack must serialize to nothing at its default, or every older checkpoint would read as corrupt.
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     IReadOnlyList<string>? DroppedProblems = null);
 
 /// <summary>

@@ -74,6 +74,19 @@ public sealed class CheckpointStoreTests : IDisposable
     }
 
     [Fact]
+    public void AStateWithoutDroppedProblemsWritesNoSuchFieldSoOlderCheckpointsStillVerify()
+    {
+        // The manifest checksum is over the re-serialized state: a field added later must serialize to nothing at its
+        // default, or every checkpoint written before it (parents of new RL runs, resumable runs) reads as corrupt.
+        Assert.DoesNotContain("DroppedProblems", File.ReadAllText(StatePath));
+        var withDropped = State with { DroppedProblems = ["addition:1+2"] };
+        using var other = new TemporaryDirectory();
+        string runDirectory = Path.Combine(other.Path, RunId);
+        Save(runDirectory, Small, withDropped);
+        Assert.Equal(withDropped.DroppedProblems, Load(runDirectory).DroppedProblems);
+    }
+
+    [Fact]
     public void AnIntactCheckpointRoundTrips()
     {
         var loaded = Load(RunDirectory);
