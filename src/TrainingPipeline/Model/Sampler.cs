@@ -331,7 +331,10 @@ public static class Sampler
             {
                 if (!done[row] && !last) { keep.Add(row); continue; }
                 int original = _original[row];
-                results[original] = [.. tokens.Skip((int)(row * width)).Take((int)lengths[row]).Select(t => (int)t)];
+                // A slice, not Skip/Take: skipping walks every earlier row, quadratic in the batch at the last harvest.
+                var output = new int[lengths[row]];
+                for (int t = 0; t < output.Length; t++) output[t] = (int)tokens[row * width + t];
+                results[original] = output;
                 truncated[original] = !stopped[row];
             }
             return keep.Count == 0 ? null : [.. keep];
