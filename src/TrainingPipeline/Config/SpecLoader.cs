@@ -107,10 +107,14 @@ public static class SpecLoader
             throw new BadInputException(source, "$", "the pipeline must be a JSON object", "wrap the pipeline in { … }");
         CheckStrings(spec, "$", source);
 
-        var axes = ReadSweep(spec, source);
+        var grids = ReadSweep(spec, source);
         var points = new List<SweepPoint>();
-        foreach (var assignment in Cartesian(axes))
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var assignment in grids.SelectMany(Cartesian))
         {
+            // Grids of a list may overlap (extra seeds at some points of a main grid): each point once.
+            if (!seen.Add(string.Join("\n", assignment.Select(a => a.Path + "=" + (a.Value?.ToJsonString() ?? "null")).Order(StringComparer.Ordinal))))
+                continue;
             var point = (JsonObject)spec.DeepClone();
             var labels = new Dictionary<string, string>();
             foreach (var (axisPath, value) in assignment)
@@ -320,33 +324,54 @@ public static class SpecLoader
 
     private static string Shorten(string text) => text.Length <= 60 ? text : text[..60] + "…";
 
-    private static List<(string Path, JsonArray Values)> ReadSweep(JsonObject spec, string source)
+    /// <summary>
+    /// The sweep's grids: an object (path → values) is one grid, the cartesian product of its axes; a list of such
+    /// objects is the union of their grids (designs that are not one product: an IsoFLOP grid, where the token budget
+    /// depends on the model size, or extra seeds at a few points of a main grid).
+    /// </summary>
+    private static List<List<(string Path, JsonArray Values)>> ReadSweep(JsonObject spec, string source)
+    {
+        var grids = new List<List<(string, JsonArray)>>();
+        if (!spec.TryGetPropertyValue("sweep", out var sweepNode) || sweepNode is null) return [[]];
+        spec.Remove("sweep");
+        const string Example = "e.g. \"sweep\": {\"seed\": [1, 2]}, or a list of such grids: [{\"seed\": [1]}, {\"seed\": [2, 3]}]";
+        if (sweepNode is JsonArray list)
+        {
+            if (list.Count == 0) throw new BadInputException(source, "$.sweep", "is an empty list of grids", Example);
+            for (int i = 0; i < list.Count; i++)
+            {
+                if (list[i] is not JsonObject grid)
+                    throw new BadInputException(source, $"$.sweep[{i}]", "must be an object of path → list of values", Example);
+                grids.Add(ReadGrid(grid, $"$.sweep[{i}]", source));
+            }
+        }
+        else if (sweepNode is JsonObject sweep) grids.Add(ReadGrid(sweep, "$.sweep", source));
+        else throw new BadInputException(source, "$.sweep", "must be an object of path → list of values, or a list of such objects", Example);
+        long points = grids.Sum(axes => axes.Aggregate(1L, (n, a) => n * a.Item2.Count));
+        if (points > 100_000)
+            throw new BadInputException(source, "$.sweep", $"expands to {points} points", "use fewer axes or values (at most 100,000 points)");
+        return grids;
+    }
+
+    private static List<(string Path, JsonArray Values)> ReadGrid(JsonObject sweep, string where, string source)
     {
         var axes = new List<(string, JsonArray)>();
-        if (!spec.TryGetPropertyValue("sweep", out var sweepNode) || sweepNode is null) return axes;
-        spec.Remove("sweep");
-        if (sweepNode is not JsonObject sweep)
-            throw new BadInputException(source, "$.sweep", "must be an object of path → list of values", "e.g. \"sweep\": {\"seed\": [1, 2]}");
         foreach (var (axisPath, values) in sweep)
         {
             if (values is not JsonArray list || list.Count == 0)
-                throw new BadInputException(source, $"$.sweep.{axisPath}", "must be a non-empty list of values",
+                throw new BadInputException(source, $"{where}.{axisPath}", "must be a non-empty list of values",
                     $"e.g. \"{axisPath}\": [value1, value2]");
             if (list.Count > 10_000)
-                throw new BadInputException(source, $"$.sweep.{axisPath}", $"has {list.Count} values", "use at most 10,000 values per axis");
-            CheckSweepPath(axisPath, source);
+                throw new BadInputException(source, $"{where}.{axisPath}", $"has {list.Count} values", "use at most 10,000 values per axis");
+            CheckSweepPath(axisPath, $"{where}.{axisPath}", source);
             axes.Add((axisPath, list));
         }
-        long points = axes.Aggregate(1L, (n, a) => n * a.Item2.Count);
-        if (points > 100_000)
-            throw new BadInputException(source, "$.sweep", $"expands to {points} points", "use fewer axes or values (at most 100,000 points)");
         return axes;
     }
 
     /// <summary>A sweep path must name a pipeline setting: a typo would otherwise add an unknown key to every point.</summary>
-    private static void CheckSweepPath(string axisPath, string source)
+    private static void CheckSweepPath(string axisPath, string where, string source)
     {
-        string where = $"$.sweep.{axisPath}";
         var segments = SpecSchema.Parse(axisPath);
         if (segments is null || segments.Count == 0 || segments[0].Key is null)
             throw new BadInputException(source, where, $"'{axisPath}' is not a valid path",
