@@ -46,6 +46,7 @@ public class RunIdentityTests
     // "Eval: E") and now draws only the train split (logic-bool v2), so the runs that pre-trained on it and their RL
     // descendants changed id (narrow-to-broad 7, 8, 10-13; quickstart 1, 2, 4, 5); every other id and every version-0
     // id did not.
+    // Issue 18 added pretrain-scaling.json (new lines only; every other id unchanged).
     private const string GoldenIds = """
         narrow-to-broad.json 0 pretrain_narrow 3f2c73f6ad3c1c5b 7149095eed86b2a2
         narrow-to-broad.json 1 rl e3c248fcf7cbf5a5 3af5f772f4e9492d
@@ -61,6 +62,30 @@ public class RunIdentityTests
         narrow-to-broad.json 11 rl f2011e4298a5ad95 0b6a5e8e0245114a
         narrow-to-broad.json 12 rl 00fc25b3b19d2154 05512f65ae4ad8dc
         narrow-to-broad.json 13 rl 982544078d5ecb95 2e2f2818142cdbc5
+        pretrain-scaling.json 0 pretrain_broad f8c9e187ad3e7895 b9f5df941c822e43
+        pretrain-scaling.json 1 pretrain_broad fbde8f0bb49cfe3b 80bb65305bfa0e91
+        pretrain-scaling.json 2 pretrain_broad 4a0168bfbb461ee1 54b2ee25f3ccae01
+        pretrain-scaling.json 3 pretrain_broad 7fb26d208cb6546a 4472dfcb659f7a8a
+        pretrain-scaling.json 4 pretrain_broad 85138dc375244b2c be91860e10160c6b
+        pretrain-scaling.json 5 pretrain_broad 02921974496fd76e 354d0536c2837c11
+        pretrain-scaling.json 6 pretrain_broad 62bc4a4c7ef3bd88 ceb0273c06cd551b
+        pretrain-scaling.json 7 pretrain_broad db206ac00472d5a9 8cfd43e83988d98b
+        pretrain-scaling.json 8 pretrain_broad e481720d09e27584 6602edb5f94d619d
+        pretrain-scaling.json 9 pretrain_broad 6ae202c09b9d52fb 6a02d58c74fef5c9
+        pretrain-scaling.json 10 pretrain_broad 2fcee49d4c2965cf cbeb2128b17b759d
+        pretrain-scaling.json 11 pretrain_broad a5e1c62c319e620d 94f6c12189878727
+        pretrain-scaling.json 12 pretrain_broad 4e5d45d4d833801a 2bcf1fd64e06a805
+        pretrain-scaling.json 13 pretrain_broad 79c4ffa3e08758dc d3579baf666d0a7f
+        pretrain-scaling.json 14 pretrain_broad 383916a8ff95c703 df32db630ffb8035
+        pretrain-scaling.json 15 pretrain_broad e0204d01f4584a98 f01c300410e75100
+        pretrain-scaling.json 16 pretrain_broad 7bb4186ff1d64224 c8bc36e0ff9db299
+        pretrain-scaling.json 17 pretrain_broad f9d6f8e7659e1c76 e106091b9f7a0b01
+        pretrain-scaling.json 18 pretrain_broad 1da9690a6782466c 333f82a996791f73
+        pretrain-scaling.json 19 pretrain_broad bc156c7e7c9a74cf 10b70a9da9af2f28
+        pretrain-scaling.json 20 pretrain_broad 56b503cda315cc7e 21153f6b3c9ed6b2
+        pretrain-scaling.json 21 pretrain_broad 43c2b1ab2c33dae2 c2c6048af4f8c1f1
+        pretrain-scaling.json 22 pretrain_broad d6c5d11f407a7c3e b7d32df7e839031d
+        pretrain-scaling.json 23 pretrain_broad 07646e5897be08bb b9ae637138860a3e
         quickstart.json 0 pretrain_narrow eb7fd2efa7972331 0da8c25f36c8e3ee
         quickstart.json 1 pretrain_broad 105df206c0d924d9 db84b1788765813b
         quickstart.json 2 rl 8b2d14ef9cc61341 78760018a1bbc87b
