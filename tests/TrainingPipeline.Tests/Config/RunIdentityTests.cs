@@ -46,7 +46,7 @@ public class RunIdentityTests
     // "Eval: E") and now draws only the train split (logic-bool v2), so the runs that pre-trained on it and their RL
     // descendants changed id (narrow-to-broad 7, 8, 10-13; quickstart 1, 2, 4, 5); every other id and every version-0
     // id did not.
-    // Issue 18 added pretrain-scaling.json (new lines only; every other id unchanged).
+    // Issue 18 added pretrain-scaling.json and pretrain-scaling-gpu.json (new lines only; every other id unchanged).
     private const string GoldenIds = """
         narrow-to-broad.json 0 pretrain_narrow 3f2c73f6ad3c1c5b 7149095eed86b2a2
         narrow-to-broad.json 1 rl e3c248fcf7cbf5a5 3af5f772f4e9492d
@@ -62,6 +62,27 @@ public class RunIdentityTests
         narrow-to-broad.json 11 rl f2011e4298a5ad95 0b6a5e8e0245114a
         narrow-to-broad.json 12 rl 00fc25b3b19d2154 05512f65ae4ad8dc
         narrow-to-broad.json 13 rl 982544078d5ecb95 2e2f2818142cdbc5
+        pretrain-scaling-gpu.json 0 pretrain_broad a2e9fefe47548528 236b732b71297500
+        pretrain-scaling-gpu.json 1 pretrain_broad e66091db4d13bb0a 814375fe4c19c766
+        pretrain-scaling-gpu.json 2 pretrain_broad 124ae0a6166ff464 ab44a5e1df5562d6
+        pretrain-scaling-gpu.json 3 pretrain_broad ffeb7288486ed539 7f98611f51cd5250
+        pretrain-scaling-gpu.json 4 pretrain_broad 6fd0e0838def538e b9434d828721851f
+        pretrain-scaling-gpu.json 5 pretrain_broad 40d81840f74086f0 5a83623b07601fd3
+        pretrain-scaling-gpu.json 6 pretrain_broad b5e4378713ba1308 303150233f0c33d0
+        pretrain-scaling-gpu.json 7 pretrain_broad 183f35a61c80d84b 1bc622d171d4345e
+        pretrain-scaling-gpu.json 8 pretrain_broad cb0ac6b7b567a6cf 9588c2465be1e8b3
+        pretrain-scaling-gpu.json 9 pretrain_broad 544e0d2cdb51fcb2 b8bf2fa83adb3b15
+        pretrain-scaling-gpu.json 10 pretrain_broad f0f400f7a2e243d1 145580d1800b170d
+        pretrain-scaling-gpu.json 11 pretrain_broad 5619cee015538b74 f3695ba315dad1f7
+        pretrain-scaling-gpu.json 12 pretrain_broad 69ca7501777b617c 88cde467a23f2a19
+        pretrain-scaling-gpu.json 13 pretrain_broad 8f99ddc2e22f3960 39834819c696bfd5
+        pretrain-scaling-gpu.json 14 pretrain_broad 31ebb152a3dbe145 5c7f3af27dcfd994
+        pretrain-scaling-gpu.json 15 pretrain_broad efa2e66812ddaae8 bd10df32e3978bbb
+        pretrain-scaling-gpu.json 16 pretrain_broad d39d39dcfbb7d7f9 02648181f524acce
+        pretrain-scaling-gpu.json 17 pretrain_broad 8f596c79bcce2075 cbfc777a6f58b293
+        pretrain-scaling-gpu.json 18 pretrain_broad 7e5c95e3167c2dc2 bd12da1234d973c1
+        pretrain-scaling-gpu.json 19 pretrain_broad cb0dc4bd0019c3f8 495ad36b70cf7582
+        pretrain-scaling-gpu.json 20 pretrain_broad 26743c751522b266 88f1739e252874e9
         pretrain-scaling.json 0 pretrain_broad f8c9e187ad3e7895 b9f5df941c822e43
         pretrain-scaling.json 1 pretrain_broad fbde8f0bb49cfe3b 80bb65305bfa0e91
         pretrain-scaling.json 2 pretrain_broad 4a0168bfbb461ee1 54b2ee25f3ccae01
