@@ -11,9 +11,13 @@ internal static class AnalysisHook
     {
         NoteUnfinishedRuns(env.ResultsRoot, Console.Out);
         var summary = TrainingPipeline.Analysis.AnalysisStage.Run(env.ResultsRoot, Path.Combine(env.Output, "analysis"),
-            new TrainingPipeline.Analysis.AnalysisOptions(analysis.Bootstrap, analysis.Seed, analysis.BacktestFraction), Console.Out);
+            Options(analysis), Console.Out);
         Console.WriteLine(summary.ToTable());
     }
+
+    /// <summary>The analysis stage's options from a pipeline's <c>analysis</c> section.</summary>
+    public static TrainingPipeline.Analysis.AnalysisOptions Options(AnalysisSection analysis) =>
+        new(analysis.Bootstrap, analysis.Seed, analysis.BacktestFraction, EarlyComputeFraction: analysis.DiscardBelow);
 
     /// <summary>
     /// Says which runs of the dataset are not completed, before an analysis covers them: with folders shared by

@@ -29,7 +29,7 @@ internal static class AnalyzeCommand
             ResultsFolder.Require(Path.Combine(output, "results"), "--out");
             AnalysisHook.NoteUnfinishedRuns(Path.Combine(output, "results"), Console.Error);
             var summary = AnalysisStage.Run(Path.Combine(output, "results"), Path.Combine(output, "analysis"),
-                new AnalysisOptions(analysis.Bootstrap, analysis.Seed, analysis.BacktestFraction), Console.Error);
+                AnalysisHook.Options(analysis), Console.Error);
             Console.WriteLine(summary.ToTable());
         }));
         return command;

@@ -157,4 +157,8 @@ public enum AdvantageNormalization
 public sealed record DifficultyPoint(int Step, int Difficulty);
 
 /// <summary>What the analysis stage does with the results once every run is done.</summary>
-public sealed record AnalysisSection(int Bootstrap = 200, long Seed = 0, double BacktestFraction = 0.5);
+/// <summary>
+/// The analysis stage's settings. <paramref name="DiscardBelow"/>: RL points below this fraction of their run's RL compute
+/// are left out of the RL laws (the early regime; 0.1 is the analysis stage's default, <c>EarlyRegime.DefaultFraction</c>).
+/// </summary>
+public sealed record AnalysisSection(int Bootstrap = 200, long Seed = 0, double BacktestFraction = 0.5, double DiscardBelow = 0.1);

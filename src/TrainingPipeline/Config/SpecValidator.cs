@@ -106,6 +106,7 @@ public static partial class SpecValidator
         {
             Check(analysis.Bootstrap is >= 0 and <= 100_000, "$.analysis.bootstrap", $"must be 0–100000, got {analysis.Bootstrap}", "use e.g. 200");
             Check(analysis.BacktestFraction is > 0 and < 1, "$.analysis.backtest_fraction", $"must be in (0, 1), got {analysis.BacktestFraction}", "use e.g. 0.5");
+            Check(analysis.DiscardBelow is >= 0 and < 1, "$.analysis.discard_below", $"must be in [0, 1), got {analysis.DiscardBelow}", "use e.g. 0.1 (0 keeps every evaluation)");
         }
     }
 
