@@ -29,7 +29,7 @@ public sealed class PretrainStage(RunEnvironment env, string experiment, Func<st
         var config = run.Pretrain ?? throw new ArgumentException("not a pre-training run", nameof(run));
         Precisions.EnsureSupported(config.Precision, env.Device);
         var training = config.Training;
-        var tokenizer = SpecResolver.ResolveTokenizer(config.Tokenizer);
+        var tokenizer = SpecResolver.ResolveTokenizer(config, env.Datasets, _domains);
         int batch = training.BatchSize, context = config.Model.ContextLength, accum = training.GradAccum;
         long tokensPerStep = (long)batch * context * accum;
         long totalSteps = Math.Max(1, (config.Tokens + tokensPerStep - 1) / tokensPerStep);
@@ -39,6 +39,7 @@ public sealed class PretrainStage(RunEnvironment env, string experiment, Func<st
             tokenizer, env.Datasets, new MaterializeOptions(ResolveDomain: _domains));
         long evalTokens = (long)training.EvalBatches * batch * (context + 1) * 2;
         var evalSets = EvalCorpora(config, tokenizer, corpus, evalTokens);
+        var tokenBytes = TokenBytes.Lengths(tokenizer);
 
         manual_seed(config.Seed);
         using var model = new Gpt(config.Model, config.Precision);
@@ -123,7 +124,7 @@ public sealed class PretrainStage(RunEnvironment env, string experiment, Func<st
             ProgressMetric = "loss",
             Step = Step,
             EvaluatesAt = step => step % training.EvalEvery == 0 || step == totalSteps,
-            Evaluate = at => Evaluate(model, evalSets, config, at, run.Stage),
+            Evaluate = at => Evaluate(model, evalSets, tokenBytes, config, at, run.Stage),
             Summary = end => FormattableString.Invariant(
                 $"{end.Tokens:N0} tokens, {end.ParentFlops + end.RunFlops:E2} FLOPs, {end.WallSeconds:F1} s"),
             CheckpointEvery = training.CheckpointEvery,
@@ -177,28 +178,34 @@ public sealed class PretrainStage(RunEnvironment env, string experiment, Func<st
         }
     }
 
-    private IEnumerable<EvalRecord> Evaluate(Gpt model, List<EvalSet> sets, PretrainRunConfig config, TrainingState state, RunStage stage)
+    private IEnumerable<EvalRecord> Evaluate(Gpt model, List<EvalSet> sets, int[] tokenBytes, PretrainRunConfig config, TrainingState state, RunStage stage)
     {
         var rows = new List<EvalRecord>();
         foreach (var set in sets)
         {
-            var estimate = LossEvaluator.Evaluate(model, set.Corpus, config.Training.BatchSize, config.Model.ContextLength,
+            var estimate = LossEvaluator.Evaluate(model, set.Corpus, tokenBytes, config.Training.BatchSize, config.Model.ContextLength,
                 config.Training.EvalBatches, env.Device);
-            rows.Add(new EvalRecord
-            {
-                Stage = stage.ToString(),
-                Step = state.Step,
-                Flops = state.ParentFlops + state.RunFlops,
-                RunFlops = state.RunFlops,
-                EvalSet = set.Name,
-                Split = set.Split,
-                Metric = "loss",
-                Value = estimate.Loss,
-                N = estimate.Tokens,
-                Stderr = estimate.Stderr,
-                WrittenAt = DateTime.UtcNow,
-            });
+            rows.Add(LossRow(stage, state, set, "loss", estimate.Loss, estimate.Tokens, estimate.Stderr));
+            rows.Add(LossRow(stage, state, set, BitsPerByteMetric, estimate.BitsPerByte, estimate.Bytes, estimate.BitsPerByteStderr));
         }
         return rows;
     }
+
+    /// <summary>The evals metric of the loss per byte of evaluated text (docs/results-schema.md): compares tokenizers.</summary>
+    public const string BitsPerByteMetric = "bits_per_byte";
+
+    private static EvalRecord LossRow(RunStage stage, TrainingState state, EvalSet set, string metric, double value, long n, double stderr) => new()
+    {
+        Stage = stage.ToString(),
+        Step = state.Step,
+        Flops = state.ParentFlops + state.RunFlops,
+        RunFlops = state.RunFlops,
+        EvalSet = set.Name,
+        Split = set.Split,
+        Metric = metric,
+        Value = value,
+        N = n,
+        Stderr = stderr,
+        WrittenAt = DateTime.UtcNow,
+    };
 }

@@ -16,7 +16,7 @@ public class RunIdentityTests
         foreach (var file in Directory.GetFiles(Path.Combine(SharedData.RepositoryRoot(), "pipelines"), "*.json").Order(StringComparer.Ordinal))
         {
             var points = SpecLoader.LoadFile(file, SpecResolver.Catalogs());
-            var plan = RunPlan.Create(points, SpecResolver.ResolveTokenizer(points[0].Spec.Tokenizer).VocabSize);
+            var plan = RunPlan.Create(points);
             lines.AddRange(plan.Runs.Select((r, i) => $"{Path.GetFileName(file)} {i} {r.Stage} {r.Id} {r.LegacyId}"));
         }
         return string.Join("\n", lines);
