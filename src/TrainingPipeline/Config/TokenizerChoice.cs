@@ -17,7 +17,7 @@ public sealed record TokenizerChoice(int? BpeVocabSize)
     /// <summary>Corpora store ids as 16-bit integers (<see cref="TokenCorpus"/>), so at most 65,536 ids.</summary>
     public const int MaxBpeVocab = 65536;
 
-    /// <summary>Characters of the first corpus's training documents the BPE is trained on.</summary>
+    /// <summary>Characters of the first corpus the BPE is trained on.</summary>
     public const int TrainingChars = 1_000_000;
 
     /// <summary>
@@ -70,7 +70,8 @@ public sealed record TokenizerChoice(int? BpeVocabSize)
     /// <summary>
     /// The corpus a BPE is trained on: the mixture of the first pre-training phase (the experiment's first corpus, which
     /// every run of a chain descends from, so the run ids, which hash it through the root run, determine the
-    /// tokenizer), training documents only (never evaluation documents), sampled with <see cref="TrainingSeed"/>.
+    /// tokenizer), drawn as a training corpus is (<see cref="CorpusRole.Training"/>) with <see cref="TrainingSeed"/>. For a
+    /// user corpus that sample can include paragraphs a later evaluation set is drawn from (docs/pipelines.md, "Tokenizers").
     /// </summary>
     public static CorpusSpec TrainingCorpus(IReadOnlyDictionary<string, double> firstMixture) =>
         new("tokenizer", [.. firstMixture.OrderBy(m => m.Key, StringComparer.Ordinal).Select(m => new DomainWeight(m.Key, m.Value))],

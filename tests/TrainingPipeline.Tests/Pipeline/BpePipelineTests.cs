@@ -1,3 +1,5 @@
+using TrainingPipeline.Config;
+using TrainingPipeline.Evaluation;
 using TrainingPipeline.Pipeline;
 using TrainingPipeline.Results;
 using TrainingPipeline.Results.Reading;
@@ -38,12 +40,12 @@ public sealed class BpePipelineTests : IDisposable
                   "max_new_tokens": 6, "eval_problems": 3, "pass_k": 1 }
         """;
 
-    private (IReadOnlyList<EvalRow> Evals, IReadOnlyList<RunRow> Runs, RunEnvironment Env) Train(string json)
+    private (IReadOnlyList<EvalRow> Evals, IReadOnlyList<RunRow> Runs, RunEnvironment Env, RunPlan Plan) Train(string json)
     {
         var plan = TestPlans.RealPlan(json);
         var env = _workspace.Environment();
         Assert.All(new PipelineRunner(env).Run(plan), o => Assert.Equal(RunOutcomeKind.Completed, o.Outcome));
-        return (ResultsReader.ReadEvals(env.ResultsRoot), ResultsReader.ReadRuns(env.ResultsRoot), env);
+        return (ResultsReader.ReadEvals(env.ResultsRoot), ResultsReader.ReadRuns(env.ResultsRoot), env, plan);
     }
 
     /// <summary>Each loss row has a bits-per-byte row for the same step and set, whose bytes are at least its tokens.</summary>
@@ -60,7 +62,7 @@ public sealed class BpePipelineTests : IDisposable
     [Fact]
     public void ABpePipelinePretrainsAndRunsRlWithItsOwnTokenizer()
     {
-        var (evals, runs, env) = Train(Spec("bpe:320", "nl-story", Rl));
+        var (evals, runs, env, plan) = Train(Spec("bpe:320", "nl-story", Rl));
 
         Assert.Single(Directory.GetFiles(Path.Combine(env.Datasets, "tokenizers"), "*.tiktoken"));
         Assert.All(runs, r => Assert.Contains("\"vocab_size\":320", r.ConfigJson));
@@ -72,12 +74,15 @@ public sealed class BpePipelineTests : IDisposable
         }
         // The RL stage sampled and evaluated with the BPE (prompts encoded, completions decoded and verified).
         Assert.Contains(evals, e => e.Stage.Kind == StageKind.Rl && e.Metric == "pass@1" && double.IsFinite(e.Value));
+        // So does the eval verb's stage, on every run's checkpoint (the pre-training one has a 320-row embedding too).
+        var measured = new EvaluationStage(env, plan, "test.json").Run(new EvaluationRequest(["addition"], new TaskEvalOverrides(Problems: 2, Samples: 2, PassK: 1, MaxNewTokens: 4))).Metrics;
+        Assert.Equal(plan.Runs.Select(r => r.Id).Order(), measured.Where(m => m.Metric.Metric == "pass@1").Select(m => m.Run.Id).Order());
     }
 
     [Fact]
     public void WithTheByteTokenizerEveryBitsPerByteRowIsItsLossOverLnTwo()
     {
-        var (evals, _, _) = Train(Spec("byte", "nl-story"));
+        var (evals, _, _, _) = Train(Spec("byte", "nl-story"));
         foreach (var (loss, perByte) in LossPairs(evals))
         {
             Assert.Equal(loss.N, perByte.N);
@@ -90,7 +95,7 @@ public sealed class BpePipelineTests : IDisposable
     public void AUsersOwnTextTrainsWithABpeTokenizer()
     {
         string text = SharedData.PathOf(Shakespeare).Replace('\\', '/');
-        var (evals, runs, _) = Train(Spec("bpe:400", "text:" + text));
+        var (evals, runs, _, _) = Train(Spec("bpe:400", "text:" + text));
         Assert.All(runs, r => Assert.Contains("\"vocab_size\":400", r.ConfigJson));
         var pairs = LossPairs(evals);
         Assert.All(pairs, p => Assert.True(double.IsFinite(p.PerByte.Value) && p.PerByte.Value > 0));
