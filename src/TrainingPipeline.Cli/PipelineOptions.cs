@@ -63,7 +63,7 @@ internal sealed class PipelineOptions
                 throw new Results.BadInputException("--precision", "precision", $"unknown precision '{precision}'", "use fp32 or bf16");
             points = points.Select(p => p with { Spec = p.Spec with { Precision = precision } }).ToList();
         }
-        var plan = RunPlan.Create(points, SpecResolver.ResolveTokenizer(points[0].Spec.Tokenizer).VocabSize);
+        var plan = RunPlan.Create(points);
         // Every verb sees runs under the ids they are stored with (an older version's ids included); --fresh forgets them.
         if (!parsed.GetValue(Fresh))
             plan = StoredRunIds.Bind(plan, StoredRunIds.InFolders(Path.Combine(OutputFolder(parsed, plan), "results"),
@@ -109,11 +109,14 @@ internal sealed class PipelineOptions
         else ThreadLimits.Check(spec.Threads, parsed.GetValue(ForceThreads), parsed.GetValue(Pipeline)!.FullName, "$.threads");
         string output = CheckFolder(Out.Name, OutputFolder(parsed, plan));
         string models = CheckFolder(Models.Name, ModelsFolder(parsed));
-        string datasets = CheckFolder(Datasets.Name, parsed.GetValue(Datasets)?.FullName ?? Path.GetFullPath("datasets"));
+        string datasets = CheckFolder(Datasets.Name, DatasetsFolder(parsed));
         Devices.SetThreads(threadsOption ?? spec.Threads);
         var device = Devices.Resolve(parsed.GetValue(Device) ?? spec.Device);
         return new RunEnvironment(output, models, datasets, device, progress, cancellation, parsed.GetValue(Relocated));
     }
+
+    /// <summary>The corpus (and tokenizer) cache: --datasets, or ./datasets.</summary>
+    public string DatasetsFolder(ParseResult parsed) => parsed.GetValue(Datasets)?.FullName ?? Path.GetFullPath("datasets");
 
     private string OutputFolder(ParseResult parsed, RunPlan plan) =>
         parsed.GetValue(Out)?.FullName ?? Path.GetFullPath(Path.Combine("runs", plan.Experiment));

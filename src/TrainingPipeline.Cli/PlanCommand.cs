@@ -16,11 +16,13 @@ internal static class PlanCommand
         var command = new Command("plan", "Validate a pipeline and list the runs it expands to, without running them.");
         command.Arguments.Add(options.Pipeline);
         command.Options.Add(options.Precision);
+        // The contamination check reads a bpe:<V> tokenizer from (or trains it into) the corpus cache.
+        command.Options.Add(options.Datasets);
         command.Options.Add(json);
         command.SetAction(parsed =>
         {
             var plan = options.LoadPlan(parsed);
-            var contamination = Evaluation.ContaminationCheck.Run(plan);
+            var contamination = Evaluation.ContaminationCheck.Run(plan, datasets: options.DatasetsFolder(parsed));
             Evaluation.ContaminationCheck.EnsureClean(contamination, plan, parsed.GetValue(options.Pipeline)!.FullName);
             if (parsed.GetValue(json))
             {

@@ -29,7 +29,7 @@ internal static class RunCommand
         {
             var plan = options.LoadPlan(parsed);
             // Before anything is written: a contaminated evaluation stops the command (exit 2) unless the spec allows it.
-            var contamination = Evaluation.ContaminationCheck.Run(plan);
+            var contamination = Evaluation.ContaminationCheck.Run(plan, datasets: options.DatasetsFolder(parsed));
             Evaluation.ContaminationCheck.EnsureClean(contamination, plan, parsed.GetValue(options.Pipeline)!.FullName);
             using var interruption = new Interruption();
             var outcomes = ConsoleProgress.Run(progress =>

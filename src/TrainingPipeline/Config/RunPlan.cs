@@ -19,6 +19,12 @@ public interface IRunConfig
     ModelConfig Model { get; }
     string Tokenizer { get; }
     Precision Precision { get; }
+
+    /// <summary>
+    /// What a <c>bpe:</c> tokenizer is trained on (<see cref="TokenizerChoice.TrainingCorpus"/>); null for <c>byte</c>.
+    /// Derived from the chain's first phase, whose mixture the root run's id hashes, so neither hashed nor recorded.
+    /// </summary>
+    Data.CorpusSpec? TokenizerCorpus { get; }
 }
 
 /// <summary>
@@ -44,6 +50,9 @@ public sealed record PretrainRunConfig(
 {
     /// <summary>Number of domains in the mixture: the data-breadth lever.</summary>
     public int CorpusBreadth => Mixture.Count;
+
+    [JsonIgnore]
+    public Data.CorpusSpec? TokenizerCorpus { get; init; }
 }
 
 /// <summary>An RL run's fully resolved config (<c>config_json</c>); its id hashes <see cref="RlIdentity"/>. Precision as in <see cref="PretrainRunConfig"/>.</summary>
@@ -68,6 +77,9 @@ public sealed record RlRunConfig(
     /// </summary>
     [JsonIgnore]
     public IReadOnlySet<string> PretrainedFamilies { get; init; } = new HashSet<string>();
+
+    [JsonIgnore]
+    public Data.CorpusSpec? TokenizerCorpus { get; init; }
 }
 
 /// <summary>
@@ -103,7 +115,7 @@ public sealed record RunPlan(string Experiment, PipelineSpec Spec, IReadOnlyList
     /// (<see cref="RunIdentity"/>), which includes its parent's id, so two sweep points that agree up to a stage share
     /// that stage's runs, and adding a point adds only the runs that are new.
     /// </summary>
-    public static RunPlan Create(IReadOnlyList<SweepPoint> points, int vocabSize)
+    public static RunPlan Create(IReadOnlyList<SweepPoint> points)
     {
         var runs = new List<PlannedRun>();
         var ids = new HashSet<string>();
@@ -115,7 +127,12 @@ public sealed record RunPlan(string Experiment, PipelineSpec Spec, IReadOnlyList
         foreach (var point in points)
         {
             var spec = point.Spec;
-            var model = SpecResolver.ResolveModel(spec.Model, vocabSize);
+            // The model's vocabulary follows each point's tokenizer (a sweep may vary it).
+            var tokenizer = TokenizerChoice.Parse(spec.Tokenizer);
+            var model = SpecResolver.ResolveModel(spec.Model, tokenizer.ModelVocabSize);
+            var tokenizerCorpus = tokenizer.IsByte || spec.Pretrain.Phases.Count == 0
+                ? null
+                : TokenizerChoice.TrainingCorpus(spec.Corpora[spec.Pretrain.Phases[0].Corpus].Domains);
             var precision = SpecResolver.ResolvePrecision(spec.Precision);
             var training = spec.Pretrain with { Phases = [] };
             string? parent = null, legacyParent = null;
@@ -127,7 +144,10 @@ public sealed record RunPlan(string Experiment, PipelineSpec Spec, IReadOnlyList
                 var config = new PretrainRunConfig(RunStage.Pretrain(phase.Name), parent, spec.Seed, model, spec.Tokenizer,
                     phase.Name, mixture, phase.Tokens, (spec.HeldOutDomains ?? []).Order(StringComparer.Ordinal).ToList(),
                     phase.ResetOptimizer, training, precision,
-                    phase.LrSchedule == PhaseLrSchedule.Rewarm ? null : phase.LrSchedule);
+                    phase.LrSchedule == PhaseLrSchedule.Rewarm ? null : phase.LrSchedule)
+                {
+                    TokenizerCorpus = tokenizerCorpus,
+                };
                 var (id, json) = Identify(config);
                 string legacy = LegacyRunIds.Of(config with { ParentRunId = legacyParent });
                 Add(new PlannedRun(id, config.Stage, parent, json, config, null, point.Axes, legacy));
@@ -146,6 +166,7 @@ public sealed record RunPlan(string Experiment, PipelineSpec Spec, IReadOnlyList
                 var config = new RlRunConfig(RunStage.Rl, parent, spec.Seed, model, spec.Tokenizer, sorted, breadth, precision)
                 {
                     PretrainedFamilies = Evaluation.EvalSplits.PretrainedFamilies(lineage),
+                    TokenizerCorpus = tokenizerCorpus,
                 };
                 var (id, json) = Identify(config);
                 string legacy = LegacyRunIds.Of(config with { ParentRunId = legacyParent! });

@@ -52,12 +52,23 @@ public static class SpecResolver
             });
     }
 
-    /// <summary>The tokenizer a spec names (validated against <see cref="SpecValidator.Tokenizers"/>).</summary>
-    public static ITextTokenizer ResolveTokenizer(string name) => name switch
+    /// <summary>
+    /// The tokenizer of a run: <c>byte</c>, or the <c>bpe:&lt;V&gt;</c> trained on the run's
+    /// <see cref="IRunConfig.TokenizerCorpus"/>, cached under <paramref name="cacheRoot"/>/tokenizers (trained once,
+    /// written atomically, reused by every run of the experiment: <see cref="CorpusTokenizers.Bpe"/>).
+    /// </summary>
+    public static ITextTokenizer ResolveTokenizer(IRunConfig config, string cacheRoot, Func<string, IDomain>? resolveDomain = null)
     {
-        "byte" => ByteTokenizer.Instance,
-        _ => throw new ArgumentException($"unknown tokenizer '{name}'"),
-    };
+        var choice = TokenizerChoice.Parse(config.Tokenizer);
+        if (choice.BpeVocabSize is not { } vocab) return ByteTokenizer.Instance;
+        var corpus = config.TokenizerCorpus
+            ?? throw new InvalidOperationException($"run config with tokenizer '{config.Tokenizer}' has no tokenizer corpus (plan it with RunPlan.Create)");
+        var tokenizer = CorpusTokenizers.Bpe(corpus, vocab, cacheRoot, TokenizerChoice.TrainingChars, resolveDomain ?? ResolveDomain);
+        // The trainer never exceeds the requested size; a larger file would be a damaged cache.
+        if (tokenizer.VocabSize > config.Model.VocabSize)
+            throw new InvalidOperationException($"tokenizer {tokenizer.Name} has {tokenizer.VocabSize} ids but the model only {config.Model.VocabSize}");
+        return tokenizer;
+    }
 
     /// <summary>The precision a spec names (validated against <see cref="Precisions.Choices"/>).</summary>
     public static Precision ResolvePrecision(string name) =>

@@ -43,7 +43,6 @@ public static partial class SpecValidator
     /// <summary>A domain id without its <c>@difficulty</c> suffix: held-out declarations match on this.</summary>
     public static string BaseId(string domain) => domain.Contains('@') ? domain[..domain.LastIndexOf('@')] : domain;
 
-    public static readonly string[] Tokenizers = { "byte" };
     /// <summary>A phase's corpus is materialized in memory as 16-bit ids, so a phase trains on at most this many tokens.</summary>
     private const long MaxTokens = Data.TokenCorpus.MaxMaterializedTokens;
     /// <summary>Evaluation draws eval_samples completions of each problem in one batch.</summary>
@@ -69,7 +68,7 @@ public static partial class SpecValidator
             $"unknown device '{spec.Device}'", "use auto, cpu, cuda or cuda:N");
         Check(Precisions.Choices.Contains(spec.Precision), "$.precision", $"unknown precision '{spec.Precision}'",
             "use \"fp32\" or \"bf16\" (mixed precision: bf16 matrix products, fp32 weights and loss)");
-        Check(Tokenizers.Contains(spec.Tokenizer), "$.tokenizer", $"unknown tokenizer '{spec.Tokenizer}'", "use \"byte\"");
+        Check(TokenizerChoice.TryParse(spec.Tokenizer, out string? tokenizerProblem) is not null, "$.tokenizer", tokenizerProblem ?? "", TokenizerChoice.Fix);
 
         Check(spec.Corpora.Count > 0, "$.corpora", "no corpus is defined", "define at least one corpus, e.g. \"narrow\": {\"domains\": {…}}");
         foreach (var (name, corpus) in spec.Corpora)

@@ -38,6 +38,10 @@ public sealed class BpeTokenizer : ITextTokenizer
     /// <summary>The tiktoken rank file contents.</summary>
     public string RanksText { get; }
 
+    /// <summary>Bytes of each rank's token, in rank order (<see cref="EndOfDocument"/> not included).</summary>
+    public IReadOnlyList<int> TokenByteLengths =>
+        [.. RanksText.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => Convert.FromBase64String(line[..line.IndexOf(' ')]).Length)];
+
     public static BpeTokenizer FromRanks(IReadOnlyList<byte[]> tokens)
     {
         var text = new StringBuilder();

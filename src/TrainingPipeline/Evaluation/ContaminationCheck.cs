@@ -44,12 +44,17 @@ public static class ContaminationCheck
     /// <summary>The stage of the rows that check the RL stage's own evaluations (as <c>run</c> writes them).</summary>
     public static RunStage TrainingStage => ContaminationRow.TrainingStage;
 
-    /// <summary>Checks the evaluations of every RL run of the plan, as the RL stage will run them.</summary>
-    public static ContaminationResult Run(RunPlan plan, Func<string, ITaskFamily>? families = null, Func<string, IDomain>? resolveDomain = null)
+    /// <summary>
+    /// Checks the evaluations of every RL run of the plan, as the RL stage will run them. <paramref name="datasets"/>
+    /// is the corpus cache a <c>bpe:</c> tokenizer is trained into or read from (the documents that fill a token
+    /// budget depend on the tokenizer); default <c>./datasets</c>, the CLI's default.
+    /// </summary>
+    public static ContaminationResult Run(RunPlan plan, Func<string, ITaskFamily>? families = null, Func<string, IDomain>? resolveDomain = null,
+        string? datasets = null)
     {
         var family = families ?? TaskRegistry.Get;
         var targets = plan.Runs.Where(r => r.Rl is not null).Select(r => RlEvaluations(r, family)).ToList();
-        return Run(plan, targets, TrainingStage, family, resolveDomain);
+        return Run(plan, targets, TrainingStage, family, resolveDomain, datasets);
     }
 
     /// <summary>
@@ -57,8 +62,9 @@ public static class ContaminationCheck
     /// run's own training data; the rows carry <paramref name="stage"/>.
     /// </summary>
     public static ContaminationResult Run(RunPlan plan, IReadOnlyList<EvaluationTarget> targets, RunStage stage,
-        Func<string, ITaskFamily>? families = null, Func<string, IDomain>? resolveDomain = null)
+        Func<string, ITaskFamily>? families = null, Func<string, IDomain>? resolveDomain = null, string? datasets = null)
     {
+        string cache = datasets ?? Path.GetFullPath("datasets");
         var family = families ?? TaskRegistry.Get;
         var resolve = resolveDomain ?? SpecResolver.ResolveDomain;
         var timer = Stopwatch.StartNew();
@@ -77,12 +83,12 @@ public static class ContaminationCheck
             {
                 var config = phase.Pretrain!;
                 var spec = new CorpusSpec(config.Stage.ToString(), config.Mixture.Select(m => new DomainWeight(m.Key, m.Value)).ToList(), config.Tokens, config.Seed);
-                string key = $"{config.Tokenizer}|{spec.Name}|{string.Join(",", spec.Domains)}|{spec.TokenBudget}|{spec.Seed}";
+                string key = $"{config.Tokenizer}|{string.Join(",", config.TokenizerCorpus?.Domains ?? [])}|{spec.Name}|{string.Join(",", spec.Domains)}|{spec.TokenBudget}|{spec.Seed}";
                 if (!foundBySpec.TryGetValue(key, out var scanned))
                 {
                     var found = new HashSet<string>(StringComparer.Ordinal);
                     long count = 0;
-                    foreach (var document in TokenCorpus.TrainingDocuments(spec, SpecResolver.ResolveTokenizer(config.Tokenizer), resolve))
+                    foreach (var document in TokenCorpus.TrainingDocuments(spec, SpecResolver.ResolveTokenizer(config, cache, resolve), resolve))
                     {
                         index.FindIn(document, found);
                         count++;

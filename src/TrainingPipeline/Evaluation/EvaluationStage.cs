@@ -42,15 +42,17 @@ public sealed class EvaluationStage(RunEnvironment env, RunPlan plan, string sou
         Action<ContaminationResult>? checkedData = null)
     {
         var runs = Prepare(request);
-        var contamination = ContaminationCheck.Run(plan, [.. runs.Select(r => new EvaluationTarget(r.Run, r.Families))], Stage);
+        var contamination = ContaminationCheck.Run(plan, [.. runs.Select(r => new EvaluationTarget(r.Run, r.Families))], Stage,
+            datasets: env.Datasets);
         ContaminationCheck.EnsureClean(contamination, plan, source);
         checkedData?.Invoke(contamination);
         ContaminationCheck.Record(contamination, env.Results);
         var all = new List<EvaluatedMetric>();
-        var tokenizer = SpecResolver.ResolveTokenizer(plan.Spec.Tokenizer);
         foreach (var r in runs)
         {
             var config = r.Run.Config;
+            // Each run's own tokenizer: a sweep may vary it.
+            var tokenizer = SpecResolver.ResolveTokenizer(config, env.Datasets);
             Precisions.EnsureSupported(config.Precision, env.Device);
             using var model = new Gpt(config.Model, config.Precision);
             model.to(env.Device);

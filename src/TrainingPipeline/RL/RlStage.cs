@@ -32,7 +32,7 @@ public sealed class RlStage(RunEnvironment env, string experiment, Func<string, 
         var config = run.Rl ?? throw new ArgumentException("not an RL run", nameof(run));
         Precisions.EnsureSupported(config.Precision, env.Device);
         var rl = config.Rl;
-        var tokenizer = SpecResolver.ResolveTokenizer(config.Tokenizer);
+        var tokenizer = SpecResolver.ResolveTokenizer(config, env.Datasets);
         var codec = new TaskCodec(tokenizer);
         var mixture = rl.Tasks.Select(t => (Family: _families(t.Key), t.Value)).ToList();
         double totalWeight = mixture.Sum(m => m.Value);

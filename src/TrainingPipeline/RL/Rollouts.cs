@@ -95,8 +95,18 @@ public sealed class RolloutBatch : IDisposable
 /// <summary>Turns a task problem into model tokens and model tokens back into a completion to score.</summary>
 public sealed class TaskCodec(ITextTokenizer tokenizer)
 {
-    /// <summary>Generation stops at a blank line (the end of an answer) or at the end-of-document token.</summary>
-    public IReadOnlyList<int[]> StopSequences { get; } = new[] { tokenizer.Encode("\n\n"), new[] { tokenizer.EndOfDocument } };
+    /// <summary>
+    /// Generation stops at a blank line (the end of an answer) or at the end-of-document token. A BPE can spell the
+    /// blank line as one token ("\n\n" at the end of a text) or as two ("\n" then "\n" before more text, as its
+    /// pre-tokenizer splits it), so both spellings stop; for the byte tokenizer they are the same sequence.
+    /// </summary>
+    public IReadOnlyList<int[]> StopSequences { get; } = new[]
+        {
+            tokenizer.Encode("\n\n"),
+            tokenizer.Encode("\n").Concat(tokenizer.Encode("\n")).ToArray(),
+            new[] { tokenizer.EndOfDocument },
+        }
+        .DistinctBy(s => string.Join(',', s)).ToArray();
 
     public int[] EncodePrompt(TaskProblem problem) => tokenizer.Encode(problem.Prompt);
 

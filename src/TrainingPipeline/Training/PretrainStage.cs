@@ -29,7 +29,7 @@ public sealed class PretrainStage(RunEnvironment env, string experiment, Func<st
         var config = run.Pretrain ?? throw new ArgumentException("not a pre-training run", nameof(run));
         Precisions.EnsureSupported(config.Precision, env.Device);
         var training = config.Training;
-        var tokenizer = SpecResolver.ResolveTokenizer(config.Tokenizer);
+        var tokenizer = SpecResolver.ResolveTokenizer(config, env.Datasets, _domains);
         int batch = training.BatchSize, context = config.Model.ContextLength, accum = training.GradAccum;
         long tokensPerStep = (long)batch * context * accum;
         long totalSteps = Math.Max(1, (config.Tokens + tokensPerStep - 1) / tokensPerStep);
@@ -39,6 +39,10 @@ public sealed class PretrainStage(RunEnvironment env, string experiment, Func<st
             tokenizer, env.Datasets, new MaterializeOptions(ResolveDomain: _domains));
         long evalTokens = (long)training.EvalBatches * batch * (context + 1) * 2;
         var evalSets = EvalCorpora(config, tokenizer, corpus, evalTokens);
+        var tokenBytes = TokenBytes.Lengths(tokenizer);
+        if (tokenizer.VocabSize < config.Model.VocabSize)
+            env.Progress.Log($"[{run.Stage} {run.Id}] note: BPE training stopped at {tokenizer.VocabSize} ids (no pair occurs twice more); " +
+                $"{config.Model.VocabSize - tokenizer.VocabSize} of the model's {config.Model.VocabSize} ids are never used");
 
         manual_seed(config.Seed);
         using var model = new Gpt(config.Model, config.Precision);
@@ -53,6 +57,7 @@ public sealed class PretrainStage(RunEnvironment env, string experiment, Func<st
 
         var loop = new TrainingLoop(env, experiment, run);
         var start = loop.Start(model, optimizer, withParentOptimizer: !config.ResetOptimizer);
+        List<EvalRecord>? lastEvaluation = null;
         var loader = new BatchLoader(corpus, batch, context, config.Seed) { Position = start.LoaderPosition };
         var schedule = LrSchedule.ForPhase(training, config.PhaseLrSchedule, totalSteps);
         var inputs = new long[batch * context];
@@ -118,14 +123,14 @@ public sealed class PretrainStage(RunEnvironment env, string experiment, Func<st
         loop.Run(start, model, optimizer, new TrainingLoopStage
         {
             TotalSteps = totalSteps,
-            Description = $"{config.Model.ParamsTotal:N0} params, {corpus.TokenCount:N0} corpus tokens, {string.Join("+", config.Mixture.Keys)}",
+            Description = $"{config.Model.ParamsTotal:N0} params, {corpus.TokenCount:N0} corpus tokens ({tokenizer.Name}), {string.Join("+", config.Mixture.Keys)}",
             DataMixtureJson = JsonSerializer.Serialize(config.Mixture),
             ProgressMetric = "loss",
             Step = Step,
             EvaluatesAt = step => step % training.EvalEvery == 0 || step == totalSteps,
-            Evaluate = at => Evaluate(model, evalSets, config, at, run.Stage),
+            Evaluate = at => lastEvaluation = Evaluate(model, evalSets, tokenBytes, config, at, run.Stage),
             Summary = end => FormattableString.Invariant(
-                $"{end.Tokens:N0} tokens, {end.ParentFlops + end.RunFlops:E2} FLOPs, {end.WallSeconds:F1} s"),
+                $"{end.Tokens:N0} tokens, {end.ParentFlops + end.RunFlops:E2} FLOPs, {end.WallSeconds:F1} s") + FinalLoss(lastEvaluation),
             CheckpointEvery = training.CheckpointEvery,
             CheckpointMinutes = training.CheckpointMinutes,
         });
@@ -182,28 +187,46 @@ public sealed class PretrainStage(RunEnvironment env, string experiment, Func<st
         }
     }
 
-    private IEnumerable<EvalRecord> Evaluate(Gpt model, List<EvalSet> sets, PretrainRunConfig config, TrainingState state, RunStage stage)
+    /// <summary>
+    /// The last evaluation's in-distribution loss for the run's closing line, in nats per token and bits per byte
+    /// (mean over the in-distribution sets); empty when the run evaluated nothing in this session.
+    /// </summary>
+    private static string FinalLoss(List<EvalRecord>? rows)
+    {
+        var inDistribution = rows?.Where(r => r.Split == ResultTables.InDistribution).ToList() ?? [];
+        if (inDistribution.Count == 0) return "";
+        double Mean(string metric) => inDistribution.Where(r => r.Metric == metric).Average(r => r.Value);
+        return FormattableString.Invariant($"; loss {Mean("loss"):F3} nats/token, {Mean(BitsPerByteMetric):F3} bits/byte (in-distribution, step {inDistribution[0].Step})");
+    }
+
+    private List<EvalRecord> Evaluate(Gpt model, List<EvalSet> sets, int[] tokenBytes, PretrainRunConfig config, TrainingState state, RunStage stage)
     {
         var rows = new List<EvalRecord>();
         foreach (var set in sets)
         {
-            var estimate = LossEvaluator.Evaluate(model, set.Corpus, config.Training.BatchSize, config.Model.ContextLength,
+            var estimate = LossEvaluator.Evaluate(model, set.Corpus, tokenBytes, config.Training.BatchSize, config.Model.ContextLength,
                 config.Training.EvalBatches, env.Device);
-            rows.Add(new EvalRecord
-            {
-                Stage = stage.ToString(),
-                Step = state.Step,
-                Flops = state.ParentFlops + state.RunFlops,
-                RunFlops = state.RunFlops,
-                EvalSet = set.Name,
-                Split = set.Split,
-                Metric = "loss",
-                Value = estimate.Loss,
-                N = estimate.Tokens,
-                Stderr = estimate.Stderr,
-                WrittenAt = DateTime.UtcNow,
-            });
+            rows.Add(LossRow(stage, state, set, "loss", estimate.Loss, estimate.Tokens, estimate.Stderr));
+            rows.Add(LossRow(stage, state, set, BitsPerByteMetric, estimate.BitsPerByte, estimate.Bytes, estimate.BitsPerByteStderr));
         }
         return rows;
     }
+
+    /// <summary>The evals metric of the loss per byte of evaluated text (docs/results-schema.md): compares tokenizers.</summary>
+    public const string BitsPerByteMetric = "bits_per_byte";
+
+    private static EvalRecord LossRow(RunStage stage, TrainingState state, EvalSet set, string metric, double value, long n, double stderr) => new()
+    {
+        Stage = stage.ToString(),
+        Step = state.Step,
+        Flops = state.ParentFlops + state.RunFlops,
+        RunFlops = state.RunFlops,
+        EvalSet = set.Name,
+        Split = set.Split,
+        Metric = metric,
+        Value = value,
+        N = n,
+        Stderr = stderr,
+        WrittenAt = DateTime.UtcNow,
+    };
 }

@@ -126,7 +126,7 @@ public class SpecLoaderTests
         Assert.Equal(new (long, long)[] { (2000, 1), (4000, 1), (2000, 2), (2000, 3) },
             points.Select(p => (p.Spec.Pretrain.Phases[1].Tokens, p.Spec.Seed)));
         Assert.Equal("3", points[3].Axes["seed"]);
-        var plan = RunPlan.Create(points, 256);
+        var plan = RunPlan.Create(points);
         Assert.Equal(plan.Runs.Count, plan.Runs.Select(r => r.Id).Distinct().Count());
     }
 
