@@ -12,7 +12,9 @@ public sealed record SweepPoint(IReadOnlyDictionary<string, string> Axes, Pipeli
 /// <summary>
 /// Reads a pipeline file strictly and expands its sweep. A sweep maps a dotted path into the spec
 /// (<c>model.preset</c>, <c>pretrain.phases[1].tokens</c>, <c>rl.tasks</c>, <c>seed</c>) to a list of values; the
-/// grid is their cartesian product, and each point is parsed and validated as a spec of its own.
+/// grid is their cartesian product, and each point is parsed and validated as a spec of its own. A list of such
+/// objects is a union of grids (points in the order of the list): a design that is not one product, e.g. a grid of
+/// sizes × token budgets for the scaling laws without RL and a few seeds of one size with RL.
 /// </summary>
 public static class SpecLoader
 {
@@ -107,9 +109,9 @@ public static class SpecLoader
             throw new BadInputException(source, "$", "the pipeline must be a JSON object", "wrap the pipeline in { … }");
         CheckStrings(spec, "$", source);
 
-        var axes = ReadSweep(spec, source);
+        var grids = ReadSweep(spec, source);
         var points = new List<SweepPoint>();
-        foreach (var assignment in Cartesian(axes))
+        foreach (var assignment in grids.SelectMany(Cartesian))
         {
             var point = (JsonObject)spec.DeepClone();
             var labels = new Dictionary<string, string>();
@@ -320,33 +322,46 @@ public static class SpecLoader
 
     private static string Shorten(string text) => text.Length <= 60 ? text : text[..60] + "…";
 
-    private static List<(string Path, JsonArray Values)> ReadSweep(JsonObject spec, string source)
+    /// <summary>The sweep's grids: none without a sweep, one for an object, one per element for a list of objects.</summary>
+    private static List<List<(string Path, JsonArray Values)>> ReadSweep(JsonObject spec, string source)
+    {
+        if (!spec.TryGetPropertyValue("sweep", out var sweepNode) || sweepNode is null) return [[]];
+        spec.Remove("sweep");
+        var grids = sweepNode switch
+        {
+            JsonObject grid => [ReadGrid(grid, "$.sweep", source)],
+            JsonArray { Count: > 0 } list => list.Select((grid, i) => grid is JsonObject o
+                ? ReadGrid(o, $"$.sweep[{i}]", source)
+                : throw new BadInputException(source, $"$.sweep[{i}]", "must be an object of path → list of values",
+                    "write each grid as {\"path\": [values…]}, e.g. [{\"seed\": [1, 2]}, {\"model.preset\": [\"nano-50k\"]}]")).ToList(),
+            _ => throw new BadInputException(source, "$.sweep", "must be an object of path → list of values, or a non-empty list of such objects",
+                "e.g. \"sweep\": {\"seed\": [1, 2]}"),
+        };
+        long points = grids.Sum(axes => axes.Aggregate(1L, (n, a) => n * a.Item2.Count));
+        if (points > 100_000)
+            throw new BadInputException(source, "$.sweep", $"expands to {points} points", "use fewer axes or values (at most 100,000 points)");
+        return grids;
+    }
+
+    private static List<(string Path, JsonArray Values)> ReadGrid(JsonObject sweep, string where, string source)
     {
         var axes = new List<(string, JsonArray)>();
-        if (!spec.TryGetPropertyValue("sweep", out var sweepNode) || sweepNode is null) return axes;
-        spec.Remove("sweep");
-        if (sweepNode is not JsonObject sweep)
-            throw new BadInputException(source, "$.sweep", "must be an object of path → list of values", "e.g. \"sweep\": {\"seed\": [1, 2]}");
         foreach (var (axisPath, values) in sweep)
         {
             if (values is not JsonArray list || list.Count == 0)
-                throw new BadInputException(source, $"$.sweep.{axisPath}", "must be a non-empty list of values",
+                throw new BadInputException(source, $"{where}.{axisPath}", "must be a non-empty list of values",
                     $"e.g. \"{axisPath}\": [value1, value2]");
             if (list.Count > 10_000)
-                throw new BadInputException(source, $"$.sweep.{axisPath}", $"has {list.Count} values", "use at most 10,000 values per axis");
-            CheckSweepPath(axisPath, source);
+                throw new BadInputException(source, $"{where}.{axisPath}", $"has {list.Count} values", "use at most 10,000 values per axis");
+            CheckSweepPath(axisPath, $"{where}.{axisPath}", source);
             axes.Add((axisPath, list));
         }
-        long points = axes.Aggregate(1L, (n, a) => n * a.Item2.Count);
-        if (points > 100_000)
-            throw new BadInputException(source, "$.sweep", $"expands to {points} points", "use fewer axes or values (at most 100,000 points)");
         return axes;
     }
 
     /// <summary>A sweep path must name a pipeline setting: a typo would otherwise add an unknown key to every point.</summary>
-    private static void CheckSweepPath(string axisPath, string source)
+    private static void CheckSweepPath(string axisPath, string where, string source)
     {
-        string where = $"$.sweep.{axisPath}";
         var segments = SpecSchema.Parse(axisPath);
         if (segments is null || segments.Count == 0 || segments[0].Key is null)
             throw new BadInputException(source, where, $"'{axisPath}' is not a valid path",
