@@ -136,9 +136,9 @@ public static class ReportCard
                 ? $"{Runs(changes.Count)} with one evaluation step each: no before value, so no claim about RL's effect"
                 : $"{Runs(paired.Count)} with a before and an after value, {Seeds(seeds)}: fewer than {RunLevelIntervals.MinimumRuns} seeds, so no claim about RL's effect";
         var (_, low, high) = DeltaInterval(paired);
-        return low > 0 ? $"RL raised {split} pass@1 (the interval of the change over runs excludes 0)"
-            : high < 0 ? $"RL lowered {split} pass@1 (the interval of the change over runs excludes 0)"
-            : $"no change of {split} pass@1 shown (the interval of the change over runs includes 0)";
+        return low > 0 ? $"RL raised {split} pass@1 (the interval of the change over seeds excludes 0)"
+            : high < 0 ? $"RL lowered {split} pass@1 (the interval of the change over seeds excludes 0)"
+            : $"no change of {split} pass@1 shown (the interval of the change over seeds includes 0)";
     }
 
     private static ReportCardRow LawRow(FittedLaw law)

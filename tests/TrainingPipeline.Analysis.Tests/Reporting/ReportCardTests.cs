@@ -43,7 +43,7 @@ public sealed class ReportCardTests : IDisposable
         var rl = card[1];
         Assert.Equal("3 runs · N 1M · 3 seeds", rl.Ran);
         Assert.Matches(@"in_distribution pass@1 [0-9.]+ → [0-9.]+, change \+[0-9.]+ \[\+[0-9.]+, \+[0-9.]+\] \(3 seeds, 95% t over seeds\)", rl.BeforeAfter);
-        Assert.Equal("RL raised in_distribution pass@1 (the interval of the change over runs excludes 0)", rl.Reading);
+        Assert.Equal("RL raised in_distribution pass@1 (the interval of the change over seeds excludes 0)", rl.Reading);
 
         // Laws carry their intervals and what was resampled.
         var loglinear = card.First(r => r.Stage == "law rl-loglinear");

@@ -85,7 +85,7 @@ public sealed class DeterminismTests(ITestOutputHelper output) : IDisposable
             ResultsReader.ReadRuns(second.ResultsRoot).Select(r => (r.RunId, r.Status)));
         // Every run and stage contributed: pre-training losses, RL rewards, pass@k evaluations.
         var steps = ResultTablesComparison.Read(first.ResultsRoot, ResultTables.Steps);
-        Assert.Equal(2 * (8 + 4 + 3), steps.Rows.Count);
+        Assert.Equal(4 * 8 + 2 * 3, steps.Rows.Count); // 4 pre-training runs of 8 steps, 2 RL runs of 3
         var evals = ResultTablesComparison.Read(first.ResultsRoot, ResultTables.Evals);
         int metric = evals.Columns.ToList().IndexOf("metric");
         Assert.Contains(evals.Rows, r => r[metric] == "pass@2");
