@@ -143,6 +143,12 @@ public static class ResultTables
     /// spec does not declare held out: e.g. a family named with <c>eval --tasks</c>, or an unrewarded family that this
     /// run's lineage does not contain.</summary>
     public const string Untrained = "untrained";
+    /// <summary>
+    /// Loss of a training domain with too few distinct documents for an evaluation set disjoint from the run's training
+    /// corpus (e.g. one-digit sums: 100 problems), measured on a separate sample that may repeat training documents:
+    /// a fit to seen data, never a generalisation measure. The analysis leaves these rows out of every loss law.
+    /// </summary>
+    public const string TrainSample = "train_sample";
 
     /// <summary>
     /// Version of the dataset's schema (docs/results-schema.md), written in every <c>runs</c> row. 2: task metrics

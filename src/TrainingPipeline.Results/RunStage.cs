@@ -6,6 +6,11 @@ namespace TrainingPipeline.Results;
 /// <summary>The kinds of stage a run (or a row of the results) belongs to.</summary>
 public enum StageKind
 {
+    /// <summary>
+    /// No stage: what <c>default(RunStage)</c> holds, so that a stage nobody set is an error when it is written, never
+    /// the wire string of a pre-training phase with no name ("pretrain_").
+    /// </summary>
+    Unset,
     /// <summary>A pre-training phase (<c>pretrain_&lt;phase&gt;</c>).</summary>
     Pretrain,
     /// <summary>The RL stage (<c>rl</c>).</summary>
@@ -50,6 +55,7 @@ public readonly record struct RunStage
         StageKind.Pretrain => PretrainPrefix + Phase,
         StageKind.Rl => "rl",
         StageKind.Eval => "eval",
+        StageKind.Unset => throw new InvalidOperationException("an unset stage (default(RunStage)) has no wire string; set the run's stage"),
         _ => throw new InvalidOperationException($"unknown stage kind {Kind}"),
     };
 

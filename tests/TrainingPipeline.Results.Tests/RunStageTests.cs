@@ -62,7 +62,7 @@ public sealed class RunStageTests : IDisposable
     }
 
     [Fact]
-    public void EveryKindIsPinnedAbove() => Assert.Equal(3, Enum.GetValues<StageKind>().Length);
+    public void EveryKindIsPinnedAbove() => Assert.Equal(4, Enum.GetValues<StageKind>().Length); // the three stages and Unset (below)
 
     [Fact]
     public void StagesAreEqualByKindAndPhase()
@@ -80,6 +80,16 @@ public sealed class RunStageTests : IDisposable
         Assert.Equal("""{"stage":"pretrain_narrow","other":"rl"}""", json);
         Assert.Equal(RunStage.Pretrain("narrow"), JsonSerializer.Deserialize<RunStage>("\"pretrain_narrow\""));
         Assert.Throws<JsonException>(() => JsonSerializer.Deserialize<RunStage>("\"pretrain_\""));
+    }
+
+    /// <summary>A stage nobody set is an error when written, not the nameless phase "pretrain_".</summary>
+    [Fact]
+    public void AnUnsetStageHasNoWireString()
+    {
+        RunStage unset = default;
+        Assert.Equal(StageKind.Unset, unset.Kind);
+        Assert.False(unset.IsPretrain);
+        Assert.Throws<InvalidOperationException>(() => unset.ToString());
     }
 
     /// <summary>A stage the tool cannot have written is a damaged table: named with its file and column, not read as some stage.</summary>

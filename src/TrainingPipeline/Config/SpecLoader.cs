@@ -12,9 +12,7 @@ public sealed record SweepPoint(IReadOnlyDictionary<string, string> Axes, Pipeli
 /// <summary>
 /// Reads a pipeline file strictly and expands its sweep. A sweep maps a dotted path into the spec
 /// (<c>model.preset</c>, <c>pretrain.phases[1].tokens</c>, <c>rl.tasks</c>, <c>seed</c>) to a list of values; the
-/// grid is their cartesian product, and each point is parsed and validated as a spec of its own. A list of such
-/// objects is a union of grids (points in the order of the list): a design that is not one product, e.g. a grid of
-/// sizes × token budgets for the scaling laws without RL and a few seeds of one size with RL.
+/// grid is their cartesian product, and each point is parsed and validated as a spec of its own.
 /// </summary>
 public static class SpecLoader
 {
@@ -111,8 +109,12 @@ public static class SpecLoader
 
         var grids = ReadSweep(spec, source);
         var points = new List<SweepPoint>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var assignment in grids.SelectMany(Cartesian))
         {
+            // Grids of a list may overlap (extra seeds at some points of a main grid): each point once.
+            if (!seen.Add(string.Join("\n", assignment.Select(a => a.Path + "=" + (a.Value?.ToJsonString() ?? "null")).Order(StringComparer.Ordinal))))
+                continue;
             var point = (JsonObject)spec.DeepClone();
             var labels = new Dictionary<string, string>();
             foreach (var (axisPath, value) in assignment)
@@ -322,21 +324,29 @@ public static class SpecLoader
 
     private static string Shorten(string text) => text.Length <= 60 ? text : text[..60] + "…";
 
-    /// <summary>The sweep's grids: none without a sweep, one for an object, one per element for a list of objects.</summary>
+    /// <summary>
+    /// The sweep's grids: an object (path → values) is one grid, the cartesian product of its axes; a list of such
+    /// objects is the union of their grids (designs that are not one product: an IsoFLOP grid, where the token budget
+    /// depends on the model size, or extra seeds at a few points of a main grid).
+    /// </summary>
     private static List<List<(string Path, JsonArray Values)>> ReadSweep(JsonObject spec, string source)
     {
+        var grids = new List<List<(string, JsonArray)>>();
         if (!spec.TryGetPropertyValue("sweep", out var sweepNode) || sweepNode is null) return [[]];
         spec.Remove("sweep");
-        var grids = sweepNode switch
+        const string Example = "e.g. \"sweep\": {\"seed\": [1, 2]}, or a list of such grids: [{\"seed\": [1]}, {\"seed\": [2, 3]}]";
+        if (sweepNode is JsonArray list)
         {
-            JsonObject grid => [ReadGrid(grid, "$.sweep", source)],
-            JsonArray { Count: > 0 } list => list.Select((grid, i) => grid is JsonObject o
-                ? ReadGrid(o, $"$.sweep[{i}]", source)
-                : throw new BadInputException(source, $"$.sweep[{i}]", "must be an object of path → list of values",
-                    "write each grid as {\"path\": [values…]}, e.g. [{\"seed\": [1, 2]}, {\"model.preset\": [\"nano-50k\"]}]")).ToList(),
-            _ => throw new BadInputException(source, "$.sweep", "must be an object of path → list of values, or a non-empty list of such objects",
-                "e.g. \"sweep\": {\"seed\": [1, 2]}"),
-        };
+            if (list.Count == 0) throw new BadInputException(source, "$.sweep", "is an empty list of grids", Example);
+            for (int i = 0; i < list.Count; i++)
+            {
+                if (list[i] is not JsonObject grid)
+                    throw new BadInputException(source, $"$.sweep[{i}]", "must be an object of path → list of values", Example);
+                grids.Add(ReadGrid(grid, $"$.sweep[{i}]", source));
+            }
+        }
+        else if (sweepNode is JsonObject sweep) grids.Add(ReadGrid(sweep, "$.sweep", source));
+        else throw new BadInputException(source, "$.sweep", "must be an object of path → list of values, or a list of such objects", Example);
         long points = grids.Sum(axes => axes.Aggregate(1L, (n, a) => n * a.Item2.Count));
         if (points > 100_000)
             throw new BadInputException(source, "$.sweep", $"expands to {points} points", "use fewer axes or values (at most 100,000 points)");

@@ -6,6 +6,7 @@ namespace TrainingPipeline.RL;
 /// they are part of the batch; before any zero-variance filtering, which acts on the loss). A batch whose rewards all
 /// agree has no signal: 0, never 0/0. The group mean keeps the baseline per prompt; only the scale is shared, so
 /// easy and hard prompts are not rescaled to the same spread as per-group scaling does.
+/// REINFORCE++ divides the centred advantages by their own batch std instead (docs/pipelines.md says how they differ).
 /// </summary>
 public sealed class BatchNormalizedGroupAdvantages(double epsilon = 1e-6) : IAdvantageEstimator
 {

@@ -276,7 +276,9 @@ public sealed class RlStage(RunEnvironment env, string experiment, Func<string, 
         {
             int passed = 0;
             for (int j = start; j < start + groupSize; j++) if (sampled[j].Verdict.Reward >= 1) passed++;
-            if (passed >= threshold * groupSize) next.Add(ProblemKeys.Key(sampled[start].Problem));
+            // The pass rate against the threshold, not passed ≥ threshold·group: 0.28 × 25 is 7.000000000000001 in
+            // doubles, which would keep a problem solved 7 times in 25 although 7/25 = 0.28 exactly.
+            if ((double)passed / groupSize >= threshold) next.Add(ProblemKeys.Key(sampled[start].Problem));
         }
         return [.. next];
     }

@@ -145,35 +145,40 @@ public sealed class PretrainStage(RunEnvironment env, string experiment, Func<st
     {
         var sets = new List<EvalSet>();
         foreach (var domain in config.Mixture.Keys)
-            sets.Add(new EvalSet(domain, ResultTables.InDistribution, EvalCorpus(domain, config.Seed, tokenizer, training, tokens)));
+        {
+            var (corpus, disjoint) = EvalCorpus(domain, config.Seed, tokenizer, training, tokens);
+            sets.Add(new EvalSet(domain, disjoint ? ResultTables.InDistribution : ResultTables.TrainSample, corpus));
+        }
+        // A held-out domain is in no training corpus, so even its fallback sample repeats no training document.
         foreach (var domain in config.HeldOutDomains)
-            sets.Add(new EvalSet(domain, ResultTables.HeldOut, EvalCorpus(domain, config.Seed, tokenizer, training, tokens)));
+            sets.Add(new EvalSet(domain, ResultTables.HeldOut, EvalCorpus(domain, config.Seed, tokenizer, training, tokens).Corpus));
         return sets;
     }
 
-    /// <summary>
-    /// An evaluation corpus of one domain: distinct documents that never occur in the training corpus. A domain with
-    /// fewer distinct documents than that needs (e.g. one-digit sums: 100 problems) cannot give such a set; it is then
-    /// evaluated on a sample from its own seed stream that may repeat training documents, and the log says so.
-    /// </summary>
     /// <summary>The headline under which <see cref="Pipeline.RepeatedNotes"/> counts this note across runs.</summary>
     public const string TooFewDocumentsNote =
         "domains with too few distinct documents for a disjoint evaluation set, measured on a separate sample that may repeat training documents";
 
-    private TokenCorpus EvalCorpus(string domain, long seed, ITextTokenizer tokenizer, TokenCorpus training, long tokens)
+    /// <summary>
+    /// An evaluation corpus of one domain: distinct documents that never occur in the training corpus (Disjoint). A
+    /// domain with fewer distinct documents than that needs (e.g. one-digit sums: 100 problems) cannot give such a set;
+    /// it is then evaluated on a sample from its own seed stream that may repeat training documents (not Disjoint: its
+    /// rows are labelled <see cref="ResultTables.TrainSample"/>, so no law reads them as unseen data), and the log says so.
+    /// </summary>
+    private (TokenCorpus Corpus, bool Disjoint) EvalCorpus(string domain, long seed, ITextTokenizer tokenizer, TokenCorpus training, long tokens)
     {
         var spec = new CorpusSpec("eval-" + domain, new[] { new DomainWeight(domain, 1) }, tokens, seed);
         try
         {
-            return TokenCorpus.Materialize(spec, tokenizer, env.Datasets,
-                new MaterializeOptions(CorpusRole.Evaluation, ExcludeDocumentsOf: training, ResolveDomain: _domains));
+            return (TokenCorpus.Materialize(spec, tokenizer, env.Datasets,
+                new MaterializeOptions(CorpusRole.Evaluation, ExcludeDocumentsOf: training, ResolveDomain: _domains)), true);
         }
         catch (TooFewDistinctDocumentsException)
         {
             env.Progress.Note(TooFewDocumentsNote, domain, $"note: domain '{domain}' has too few distinct documents for a disjoint evaluation set; " +
-                "its loss is measured on a separate sample that may repeat training documents");
-            return TokenCorpus.Materialize(spec with { Name = "evalsample-" + domain, Seed = SplitMix64.Combine(seed, 0x5EED) },
-                tokenizer, env.Datasets, new MaterializeOptions(CorpusRole.Training, ResolveDomain: _domains));
+                "its loss is measured on a separate sample that may repeat training documents (split train_sample, left out of the loss laws)");
+            return (TokenCorpus.Materialize(spec with { Name = "evalsample-" + domain, Seed = SplitMix64.Combine(seed, 0x5EED) },
+                tokenizer, env.Datasets, new MaterializeOptions(CorpusRole.Training, ResolveDomain: _domains)), false);
         }
     }
 

@@ -49,6 +49,7 @@ public class RunIdentityTests
     // Regenerated on purpose in issue 17: the quickstart was redesigned (one broad phase, a sizes × budgets grid without
     // RL and three RL seeds of one point, a sweep list), so every quickstart line is new; the other files' ids and
     // version-0 ids are unchanged.
+    // Issue 18 added pretrain-scaling.json, pretrain-scaling-gpu.json and pretrain-scaling-lr.json (new lines only; every other id unchanged).
     private const string GoldenIds = """
         narrow-to-broad.json 0 pretrain_narrow 3f2c73f6ad3c1c5b 7149095eed86b2a2
         narrow-to-broad.json 1 rl e3c248fcf7cbf5a5 3af5f772f4e9492d
@@ -64,6 +65,65 @@ public class RunIdentityTests
         narrow-to-broad.json 11 rl f2011e4298a5ad95 0b6a5e8e0245114a
         narrow-to-broad.json 12 rl 00fc25b3b19d2154 05512f65ae4ad8dc
         narrow-to-broad.json 13 rl 982544078d5ecb95 2e2f2818142cdbc5
+        pretrain-scaling-gpu.json 0 pretrain_broad 7e5eae37af806e9e 383baaaac721f3d5
+        pretrain-scaling-gpu.json 1 pretrain_broad 45d8ac62fb5b040f 5e076281c4295132
+        pretrain-scaling-gpu.json 2 pretrain_broad 380524d03024596e 68dae83fa6100510
+        pretrain-scaling-gpu.json 3 pretrain_broad be59f02fe2ba24e0 7f383b9cb1ab79c5
+        pretrain-scaling-gpu.json 4 pretrain_broad 5e0ea4044df7f5de 3fdc8175fe330bf6
+        pretrain-scaling-gpu.json 5 pretrain_broad ce8ddfd59d0ebc2c 412d8d65b87399b5
+        pretrain-scaling-gpu.json 6 pretrain_broad a107e35a9583486a c1e8fd1289b9504b
+        pretrain-scaling-gpu.json 7 pretrain_broad 650c78333a0abad5 76a6ec7e8e9e5639
+        pretrain-scaling-gpu.json 8 pretrain_broad 0458487f111dc5fe e3ddebec03cb1c71
+        pretrain-scaling-gpu.json 9 pretrain_broad e491c0f18021b5f4 e6185a31af14e8a7
+        pretrain-scaling-gpu.json 10 pretrain_broad 63f28ac40e1ae807 b52f23cd7adac070
+        pretrain-scaling-gpu.json 11 pretrain_broad 998973a236758cf8 a45628c4285a695f
+        pretrain-scaling-gpu.json 12 pretrain_broad 699add39939ddfcb 9b93484ad58202cf
+        pretrain-scaling-gpu.json 13 pretrain_broad df36290beb05f6cf 080d52da8cc14660
+        pretrain-scaling-gpu.json 14 pretrain_broad f39ce3af541c9da7 6d50c71a8d3a7477
+        pretrain-scaling-gpu.json 15 pretrain_broad 3e2b31077cc34e90 41f6e070edb76a25
+        pretrain-scaling-gpu.json 16 pretrain_broad 811216b1d179b221 2e2fc89d8d196dfa
+        pretrain-scaling-gpu.json 17 pretrain_broad 02d1aadc234e6fb4 2abd8cf4d8e9b755
+        pretrain-scaling-gpu.json 18 pretrain_broad d1b08abd82d8ab7e b428b72195446c17
+        pretrain-scaling-gpu.json 19 pretrain_broad 98c53f5e5cca73ef 3e90de5b9f6f977c
+        pretrain-scaling-gpu.json 20 pretrain_broad 7122edda16398369 8a8f672540e83142
+        pretrain-scaling-gpu.json 21 pretrain_broad bd766b396222aef1 2525d2a3943507b7
+        pretrain-scaling-gpu.json 22 pretrain_broad f335884d43d4c65d dbfc07135fb662a7
+        pretrain-scaling-gpu.json 23 pretrain_broad 77797188fe16199c 91b93b9645229f58
+        pretrain-scaling-lr.json 0 pretrain_broad 5884937bbfccac5a f4fe7b2fcbc5a71e
+        pretrain-scaling-lr.json 1 pretrain_broad 2cad1593bb3f29ef 53ff2d54ebf13859
+        pretrain-scaling-lr.json 2 pretrain_broad 850efe9aa3966d6b aa34ff0fac310040
+        pretrain-scaling-lr.json 3 pretrain_broad e1bfa478575b8cb3 1b5d75ebb38cafed
+        pretrain-scaling-lr.json 4 pretrain_broad 4048e6741e72133d f7794671fbe6fcb9
+        pretrain-scaling-lr.json 5 pretrain_broad e6667a3e252e4626 73402e6384cdb749
+        pretrain-scaling-lr.json 6 pretrain_broad aa5d12bb25c96ab8 7beeb0434c0c7d7d
+        pretrain-scaling-lr.json 7 pretrain_broad b6ff790d19832f2b cb69f127a475c76b
+        pretrain-scaling-lr.json 8 pretrain_broad b883cc433d92908a 0710b135a3361c5b
+        pretrain-scaling.json 0 pretrain_broad e7ca1d303de8c9ab 7725b3b8cab3a588
+        pretrain-scaling.json 1 pretrain_broad 2cad1593bb3f29ef 53ff2d54ebf13859
+        pretrain-scaling.json 2 pretrain_broad 6b1e78042b47e402 2014b7b3b9ef93c5
+        pretrain-scaling.json 3 pretrain_broad 39fcd148b7133431 007a6cd991e2eced
+        pretrain-scaling.json 4 pretrain_broad deceac0d8e1ddb74 f3dcecdea02b06d0
+        pretrain-scaling.json 5 pretrain_broad c4b992374104796d 4091b17fdaecbdd9
+        pretrain-scaling.json 6 pretrain_broad 5a12183c4bac2fd5 0e991ac3329e9ef0
+        pretrain-scaling.json 7 pretrain_broad 12b352bf1e99d91c b17c0d3d29e6fbf2
+        pretrain-scaling.json 8 pretrain_broad ea1d699d5c02917c d32b0fcece627d85
+        pretrain-scaling.json 9 pretrain_broad 8abab107a9895027 56ed325c0d963a90
+        pretrain-scaling.json 10 pretrain_broad 2c50578b7dd414b5 c375b1fee8ebaa9f
+        pretrain-scaling.json 11 pretrain_broad 9c4a4dc6041d83ab e063188b01e3df3f
+        pretrain-scaling.json 12 pretrain_broad 4048e6741e72133d f7794671fbe6fcb9
+        pretrain-scaling.json 13 pretrain_broad 1f02da9a85a89c58 37943278cdcc7aeb
+        pretrain-scaling.json 14 pretrain_broad e0e407efeef0b90b 553d896d94b7d762
+        pretrain-scaling.json 15 pretrain_broad dbbe26c5b350e430 a07407332f199adb
+        pretrain-scaling.json 16 pretrain_broad 6023aed8ad9e2d9c c9919d893e26851a
+        pretrain-scaling.json 17 pretrain_broad fd969f0530a3f495 18d7ee5cde233bc9
+        pretrain-scaling.json 18 pretrain_broad b6ff790d19832f2b cb69f127a475c76b
+        pretrain-scaling.json 19 pretrain_broad 6b30f6ea9e82f84a e856b7fe47f83027
+        pretrain-scaling.json 20 pretrain_broad dd99c0edc0b1bee2 e9e35593b3b58925
+        pretrain-scaling.json 21 pretrain_broad 6b52c85c30292580 5796fe93a17e67c3
+        pretrain-scaling.json 22 pretrain_broad cb8f47d57f47ee08 376863ad4d14192a
+        pretrain-scaling.json 23 pretrain_broad 13f3f3b87e971bf3 c393a58e69511c9b
+        pretrain-scaling.json 24 pretrain_broad 7a61000667672ba4 4dc08185bb5b4101
+        pretrain-scaling.json 25 pretrain_broad e12e65eb1b30fdfa 520b7a522ecf797c
         quickstart.json 0 pretrain_broad e5192282cfde685f 0caea99651b56966
         quickstart.json 1 pretrain_broad 0db2fdfb7be9c2a0 79d81d1326fce4a0
         quickstart.json 2 pretrain_broad 505c1b8e582aee12 06a90d62ff0f6b59

@@ -140,6 +140,21 @@ public class SpecLoaderTests
     }
 
     [Fact]
+    public void AListOfGridsIsTheUnionOfTheirProductsWithEachPointOnce()
+    {
+        // An IsoFLOP-style design: each token budget with its own seeds; the second grid repeats (2000, seed 1).
+        string json = Valid.Replace("\"seed\": 3,", "\"seed\": 3, \"sweep\": [" +
+            "{ \"pretrain.phases[1].tokens\": [2000, 4000], \"seed\": [1] }," +
+            "{ \"pretrain.phases[1].tokens\": [2000], \"seed\": [1, 2, 3] }],");
+        var points = Load(json);
+        Assert.Equal(new (long, long)[] { (2000, 1), (4000, 1), (2000, 2), (2000, 3) },
+            points.Select(p => (p.Spec.Pretrain.Phases[1].Tokens, p.Spec.Seed)));
+        Assert.Equal("3", points[3].Axes["seed"]);
+        var plan = RunPlan.Create(points, 256);
+        Assert.Equal(plan.Runs.Count, plan.Runs.Select(r => r.Id).Distinct().Count());
+    }
+
+    [Fact]
     public void SweepPointsAreValidatedEachAndNamed()
     {
         string json = Valid.Replace("\"seed\": 3,", "\"seed\": 3, \"sweep\": { \"pretrain.batch_size\": [4, -1] },");

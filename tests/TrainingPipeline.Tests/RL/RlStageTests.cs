@@ -302,6 +302,18 @@ public sealed class RlStageTests : IDisposable
     }
 
     [Fact]
+    public void APassRateExactlyAtTheThresholdDropsTheProblemDespiteFloatingPointProducts()
+    {
+        var family = new FirstLetterFamily();
+        // 7 of 25 right is a pass rate of exactly 0.28, but 0.28 × 25 is 7.000000000000001 in doubles.
+        var sampled = Enumerable.Range(0, 25)
+            .Select(i => new Rollout(0, family, family.Generate(3, 1), [1], [2], false, i < 7 ? Verdict.Correct() : Verdict.Wrong(), i < 7 ? 1 : 0))
+            .ToList();
+        Assert.Equal(new[] { "Letter 03:" }, RlStage.DropSolved(new HashSet<string>(), sampled, 25, 0.28));
+        Assert.Empty(RlStage.DropSolved(new HashSet<string>(), sampled, 25, 0.29));
+    }
+
+    [Fact]
     public void ADroppedProblemIsRedrawnDeterministicallyAndAnExhaustedSplitIsAClearError()
     {
         var mixture = new List<(ITaskFamily Family, double Weight)> { (new FirstLetterFamily(), 1) };

@@ -82,6 +82,35 @@ public sealed class PretrainStageTests : IDisposable
     }
 
     [Fact]
+    public void ADomainTooSmallForADisjointEvaluationSetIsLabelledTrainSampleNotInDistribution()
+    {
+        // task:addition@1 has 100 problems, far fewer distinct documents than 40 evaluation batches need; sort-trace has
+        // plenty. A loss row of the small domain must not claim unseen data.
+        var plan = TestPlans.RealPlan("""
+            {
+              "name": "small-domain",
+              "seed": 5,
+              "threads": 1,
+              "corpora": { "narrow": { "domains": { "task:addition@1": 1, "sort-trace": 1 } } },
+              "model": { "n_layer": 1, "n_head": 2, "d_model": 16, "context_length": 16 },
+              "pretrain": { "batch_size": 2, "eval_batches": 40, "phases": [ { "name": "narrow", "corpus": "narrow", "tokens": 64 } ] }
+            }
+            """);
+        var env = _workspace.Environment();
+        new PipelineRunner(env).Run(plan);
+
+        using var db = new DuckDBConnection("DataSource=:memory:");
+        db.Open();
+        using var cmd = db.CreateCommand();
+        cmd.CommandText = $"select distinct eval_set, split from read_parquet('{env.ResultsRoot}/evals/**/*.parquet', hive_partitioning=true) " +
+                          "where metric = 'loss' order by eval_set";
+        using var reader = cmd.ExecuteReader();
+        var splits = new List<(string, string)>();
+        while (reader.Read()) splits.Add((reader.GetString(0), reader.GetString(1)));
+        Assert.Equal(new[] { ("sort-trace", ResultTables.InDistribution), ("task:addition@1", ResultTables.TrainSample) }, splits);
+    }
+
+    [Fact]
     public void InterruptedRunResumesToTheSameLossesAsAnUninterruptedOne()
     {
         var plan = TestPlans.RealPlan(TwoPhases);
