@@ -17,8 +17,10 @@ public sealed record ReportCardRow(string Stage, string Ran, string Volume, stri
 /// The report card at the top of the printed summary and the reports (after nanochat's report card): one row per
 /// pre-training phase, per RL cohort, per fitted law, one for the laws that could not be fitted, and one for the
 /// contamination check. Everything comes from the results tables (runs, steps, evals, contamination) and the fits.
-/// Uncertainty is over runs (seeds) only when a cell has ≥ 3 of them; otherwise the card says how many runs there are
-/// and shows the evaluation's standard error, which is evaluation noise only.
+/// A before → after cell counts only runs with both a before and an after value (a run evaluated at one step has no
+/// change to contribute). Its uncertainty is over seeds, the replicate unit: runs of one seed are averaged into one value
+/// first, and with fewer than 3 seeds the cell says how many runs it has and that there is no interval (with the
+/// evaluation's standard error for a single run, which is evaluation noise only).
 /// </summary>
 public static class ReportCard
 {
@@ -67,7 +69,7 @@ public static class ReportCard
             var largest = ofSize.MaxBy(Tokens)!;
             var key = (Tokens(largest), ResultsPoints.Canonical(ResultsPoints.CohortSettings(largest.ConfigJson)));
             return [.. ofSize.Where(r => (Tokens(r), ResultsPoints.Canonical(ResultsPoints.CohortSettings(r.ConfigJson))) == key)
-                .Select(r => BeforeAfter(evals[r.RunId].Where(e => e.Stage == r.Stage && e.Metric == "loss" && e.Split == ResultsPoints.InDistribution)))
+                .Select(r => BeforeAfter(r.Seed, evals[r.RunId].Where(e => e.Stage == r.Stage && e.Metric == "loss" && e.Split == ResultsPoints.InDistribution)))
                 .OfType<Change>()
                 // The loss evaluator records s.e. 0 when it had one batch (nothing to estimate a spread from): unknown, not exact.
                 .Select(c => c.AfterStdError == 0 ? c with { AfterStdError = double.NaN } : c)];
@@ -109,7 +111,7 @@ public static class ReportCard
         string? reading = null;
         foreach (var split in splits)
         {
-            var changes = completed.Select(r => BeforeAfter(evals[r.RunId].Where(e => e.Stage.Kind == StageKind.Rl && e.Metric == "pass@1" && e.Split == split)))
+            var changes = completed.Select(r => BeforeAfter(r.Seed, evals[r.RunId].Where(e => e.Stage.Kind == StageKind.Rl && e.Metric == "pass@1" && e.Split == split)))
                 .OfType<Change>().ToList();
             if (changes.Count == 0) continue;
             cells.Add($"{split} pass@1 {Describe(changes)}");
@@ -127,12 +129,16 @@ public static class ReportCard
 
     private static string RlReading(string split, List<Change> changes)
     {
-        if (changes.Count < RunLevelIntervals.MinimumRuns)
-            return $"{changes.Count} run{(changes.Count == 1 ? "" : "s")}: fewer than {RunLevelIntervals.MinimumRuns} seeds, so no claim about RL's effect";
-        var (_, low, high) = DeltaInterval(changes);
-        return low > 0 ? $"RL raised {split} pass@1 (the interval of the change over runs excludes 0)"
-            : high < 0 ? $"RL lowered {split} pass@1 (the interval of the change over runs excludes 0)"
-            : $"no change of {split} pass@1 shown (the interval of the change over runs includes 0)";
+        var paired = changes.Where(c => c.HasBefore).ToList();
+        var seeds = paired.Select(c => c.Seed).Distinct().Count();
+        if (seeds < RunLevelIntervals.MinimumRuns)
+            return paired.Count == 0
+                ? $"{Runs(changes.Count)} with one evaluation step each: no before value, so no claim about RL's effect"
+                : $"{Runs(paired.Count)} with a before and an after value, {Seeds(seeds)}: fewer than {RunLevelIntervals.MinimumRuns} seeds, so no claim about RL's effect";
+        var (_, low, high) = DeltaInterval(paired);
+        return low > 0 ? $"RL raised {split} pass@1 (the interval of the change over seeds excludes 0)"
+            : high < 0 ? $"RL lowered {split} pass@1 (the interval of the change over seeds excludes 0)"
+            : $"no change of {split} pass@1 shown (the interval of the change over seeds includes 0)";
     }
 
     private static ReportCardRow LawRow(FittedLaw law)
@@ -141,7 +147,10 @@ public static class ReportCard
             (double.IsFinite(p.CiLow) ? $" {AnalysisSummary.Interval(p)}" : "")));
         var hasInterval = law.Parameters.Any(p => double.IsFinite(p.CiLow));
         var resampled = hasInterval
-            ? $"95% CIs resampling {law.ResamplingUnit}s ({law.IntervalMethod})"
+            ? law.ResamplingUnit == RunLevelIntervals.Points
+                // Points of one run are not independent: an interval from resampling them is narrower than a run-level one.
+                ? $"95% CIs from resampling points, not runs ({law.IntervalMethod}): points of one run are not independent, so these intervals understate the uncertainty"
+                : $"95% CIs resampling {law.ResamplingUnit}s ({law.IntervalMethod})"
             : law.IntervalNote ?? "no interval";
         var slope = law.Law == RlLogLinearLaw.LawName ? law.Parameters.FirstOrDefault(p => p.Name == "b") : null;
         var reading = law.Failed ? $"failed fit ({law.FailureNote}): not a result"
@@ -149,6 +158,7 @@ public static class ReportCard
             // Zero-width intervals: every run gave the same points (e.g. a score that never moved), not a measured law.
             : law.Parameters.All(p => p.CiLow == p.CiHigh) ? "zero-width intervals: the runs agree exactly (a score that never moved?), not a measured law"
             : slope is not null && slope.CiLow <= 0 && slope.CiHigh >= 0 ? "no trend with compute shown: the slope b's interval includes 0"
+            : law.ResamplingUnit == RunLevelIntervals.Points ? "fitted, but its intervals resample points, not runs: too narrow to quote as a run-level result"
             : law.Backtest is { } b ? $"fitted with intervals; backtest RMSE {AnalysisSummary.Format(b.RootMeanSquaredError)} on the top of the compute range"
             : "fitted with intervals; no backtest";
         return new ReportCardRow($"law {law.Law}", law.Group,
@@ -167,10 +177,11 @@ public static class ReportCard
             contaminated == 0 ? "clean: no evaluation prompt occurs in the training data" : "contaminated: these scores are not clean evaluations");
     }
 
-    /// <summary>A run's mean over eval sets at its first and its last evaluated step, with the last one's evaluation s.e.</summary>
-    private sealed record Change(double Before, double After, double AfterStdError, bool HasBefore);
+    /// <summary>A run's mean over eval sets at its first and its last evaluated step, with the last one's evaluation s.e.;
+    /// <see cref="HasBefore"/> is false when the run was evaluated at one step only (then Before is that step too).</summary>
+    private sealed record Change(long Seed, double Before, double After, double AfterStdError, bool HasBefore);
 
-    private static Change? BeforeAfter(IEnumerable<EvalRow> rows)
+    private static Change? BeforeAfter(long seed, IEnumerable<EvalRow> rows)
     {
         var finite = rows.Where(e => double.IsFinite(e.Value)).ToList();
         if (finite.Count == 0) return null;
@@ -178,29 +189,39 @@ public static class ReportCard
         var final = finite.Where(e => e.Step == last).ToList();
         // The mean of k independent evaluations: its s.e. is the root of the summed variances over k.
         var se = Math.Sqrt(final.Sum(e => double.IsFinite(e.Stderr) ? e.Stderr * e.Stderr : double.NaN)) / final.Count;
-        return new Change(finite.Where(e => e.Step == first).Average(e => e.Value), final.Average(e => e.Value), se, first != last);
+        return new Change(seed, finite.Where(e => e.Step == first).Average(e => e.Value), final.Average(e => e.Value), se, first != last);
     }
 
-    /// <summary>"before → after" over runs: with ≥ 3 runs the change's 95% t interval over runs; else the run count and the
-    /// evaluation s.e. (evaluation noise only).</summary>
+    /// <summary>"before → after" over the runs that have both: with ≥ 3 seeds the change's 95% t interval over seeds; else
+    /// the run count and "no interval" (for one run, the evaluation s.e.: evaluation noise only).</summary>
     private static string Describe(List<Change> changes)
     {
         if (changes.Count == 0) return "no evaluations";
-        double before = changes.Average(c => c.Before), after = changes.Average(c => c.After);
-        var values = changes.All(c => c.HasBefore) ? $"{F(before)} → {F(after)}" : $"{F(after)} (one evaluation step)";
-        if (changes.Count >= RunLevelIntervals.MinimumRuns)
+        var paired = changes.Where(c => c.HasBefore).ToList();
+        // A run evaluated at one step has no change: counted as 0 it would shrink the mean change and its interval.
+        var leftOut = paired.Count == changes.Count ? "" : $"; {Runs(changes.Count - paired.Count)} with one evaluation step left out";
+        if (paired.Count == 0)
+            return $"{F(changes.Average(c => c.After))} (one evaluation step; {Runs(changes.Count)}, no before value, no interval)";
+        double before = paired.Average(c => c.Before), after = paired.Average(c => c.After);
+        var values = $"{F(before)} → {F(after)}";
+        var seeds = paired.Select(c => c.Seed).Distinct().Count();
+        if (seeds >= RunLevelIntervals.MinimumRuns)
         {
-            var (delta, low, high) = DeltaInterval(changes);
-            return $"{values}, change {Signed(delta)} [{Signed(low)}, {Signed(high)}] ({changes.Count} runs, 95% t over runs)";
+            var (delta, low, high) = DeltaInterval(paired);
+            var runs = paired.Count == seeds ? "" : $"{Runs(paired.Count)}, ";
+            return $"{values}, change {Signed(delta)} [{Signed(low)}, {Signed(high)}] ({runs}{Seeds(seeds)}, 95% t over seeds{leftOut})";
         }
-        var se = changes.Count == 1 && double.IsFinite(changes[0].AfterStdError)
-            ? $"; eval s.e. {changes[0].AfterStdError.ToString("G2", CultureInfo.InvariantCulture)}" : "";
-        return changes.Count == 1 ? $"{values} (1 run{se})" : $"{values} (mean of {changes.Count} runs; no run-level interval below {RunLevelIntervals.MinimumRuns})";
+        var ofSeeds = paired.Count == seeds ? "" : $" of {Seeds(seeds)}";
+        var se = paired.Count == 1 && double.IsFinite(paired[0].AfterStdError)
+            ? $"; eval s.e. {paired[0].AfterStdError.ToString("G2", CultureInfo.InvariantCulture)}" : "";
+        return $"{values} ({Runs(paired.Count)}{ofSeeds}, no interval{se}{leftOut})";
     }
 
+    /// <summary>The mean change over seeds with its 95% t interval: runs of one seed are averaged first, so the replicate
+    /// unit is the seed (runs sharing a seed share their initialisation and data order, and are not independent).</summary>
     private static (double Mean, double Low, double High) DeltaInterval(List<Change> changes)
     {
-        var deltas = changes.Select(c => c.After - c.Before).ToArray();
+        var deltas = changes.GroupBy(c => c.Seed).Select(g => g.Average(c => c.After - c.Before)).ToArray();
         double mean = deltas.Average();
         double se = Math.Sqrt(deltas.Sum(d => (d - mean) * (d - mean)) / (deltas.Length - 1) / deltas.Length);
         double half = MathNet.Numerics.Distributions.StudentT.InvCDF(0, 1, deltas.Length - 1, 0.975) * se;
@@ -241,13 +262,13 @@ public static class ReportCard
         return depth;
     }
 
-    private static string Runs(List<RunRow> runs) => $"{runs.Count} run{(runs.Count == 1 ? "" : "s")}";
+    private static string Runs(List<RunRow> runs) => Runs(runs.Count);
 
-    private static string Seeds(List<RunRow> runs)
-    {
-        var seeds = runs.Select(r => r.Seed).Distinct().Count();
-        return $"{seeds} seed{(seeds == 1 ? "" : "s")}";
-    }
+    private static string Runs(int count) => $"{count} run{(count == 1 ? "" : "s")}";
+
+    private static string Seeds(List<RunRow> runs) => Seeds(runs.Select(r => r.Seed).Distinct().Count());
+
+    private static string Seeds(int count) => $"{count} seed{(count == 1 ? "" : "s")}";
 
     /// <summary>A count with a k / M / G suffix and three significant figures (49,152 → "49.2k").</summary>
     internal static string Count(long value) => value switch

@@ -47,9 +47,10 @@ public static class ReportComposer
         new TableBlock(ReportCard.Header, [.. inputs.Card.Select(r => r.Cells)], CardTableId),
         new ParagraphBlock("One row per pre-training phase, RL cohort and fitted law, from the results tables. Loss is the mean " +
             "next-token cross-entropy over the in-distribution evaluation sets, in nats per token of the run's tokenizer; pass@1 is " +
-            "the sampled pass@1 on eval-split problems. Before → after is a run's first and last evaluation, averaged over runs; the " +
-            "change has a 95% t interval over runs (seeds) only with ≥ 3 runs, otherwise the card gives the run count and the " +
-            "evaluation s.e. (evaluation noise only). Wall time is started → ended summed over runs, evaluation included. Details and notes follow."),
+            "the sampled pass@1 on eval-split problems. Before → after is a run's first and last evaluation, averaged over the runs " +
+            "that have both (a run evaluated at one step is left out); the change has a 95% t interval over distinct seeds only with " +
+            "≥ 3 seeds (runs of one seed averaged first), otherwise the card says \"n runs, no interval\" (one run: with the " +
+            "evaluation s.e., evaluation noise only). A law's intervals resample what its row names: runs, lineages or points. Wall time is started → ended summed over runs, evaluation included. Details and notes follow."),
     ];
 
     private static List<ReportBlock> Overview(ReportInputs inputs)

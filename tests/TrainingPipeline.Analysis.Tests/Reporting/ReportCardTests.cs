@@ -35,15 +35,15 @@ public sealed class ReportCardTests : IDisposable
         // Token budgets 2e6, 6e6, 2e7 per size: 3 × 28M tokens; each size shows its largest budget, one run (one seed).
         Assert.Equal("84M tokens", pretrain.Volume);
         Assert.Contains("N 1M, 20M tokens: ", pretrain.BeforeAfter);
-        Assert.Contains("(1 run; eval s.e. 0.0071)", pretrain.BeforeAfter); // two sets of s.e. 0.01: √2 · 0.01 / 2
+        Assert.Contains("(1 run, no interval; eval s.e. 0.0071)", pretrain.BeforeAfter); // two sets of s.e. 0.01: √2 · 0.01 / 2
         Assert.StartsWith("loss fell by", pretrain.Reading);
         Assert.Contains("the largest model ends lower than the smallest", pretrain.Reading);
 
-        // Three seeds of one RL configuration: the change before → after has a t interval over runs, and it excludes 0.
+        // Three seeds of one RL configuration: the change before → after has a t interval over seeds, and it excludes 0.
         var rl = card[1];
         Assert.Equal("3 runs · N 1M · 3 seeds", rl.Ran);
-        Assert.Matches(@"in_distribution pass@1 [0-9.]+ → [0-9.]+, change \+[0-9.]+ \[\+[0-9.]+, \+[0-9.]+\] \(3 runs, 95% t over runs\)", rl.BeforeAfter);
-        Assert.Equal("RL raised in_distribution pass@1 (the interval of the change over runs excludes 0)", rl.Reading);
+        Assert.Matches(@"in_distribution pass@1 [0-9.]+ → [0-9.]+, change \+[0-9.]+ \[\+[0-9.]+, \+[0-9.]+\] \(3 seeds, 95% t over seeds\)", rl.BeforeAfter);
+        Assert.Equal("RL raised in_distribution pass@1 (the interval of the change over seeds excludes 0)", rl.Reading);
 
         // Laws carry their intervals and what was resampled.
         var loglinear = card.First(r => r.Stage == "law rl-loglinear");
@@ -73,9 +73,80 @@ public sealed class ReportCardTests : IDisposable
 
         var rl = AnalysisStage.Run(Results, Output, Quick, TextWriter.Null).Card.Single(r => r.Stage == "rl");
 
-        Assert.Contains("(mean of 2 runs; no run-level interval below 3)", rl.BeforeAfter);
+        Assert.Contains("(2 runs, no interval)", rl.BeforeAfter);
         Assert.DoesNotContain("[", rl.BeforeAfter);
-        Assert.Equal("2 runs: fewer than 3 seeds, so no claim about RL's effect", rl.Reading);
+        Assert.Equal("2 runs with a before and an after value, 2 seeds: fewer than 3 seeds, so no claim about RL's effect", rl.Reading);
+    }
+
+    /// <summary>One RL run of the cohort: pass@1 <paramref name="before"/> at step 0 (null: not evaluated there) and
+    /// <paramref name="after"/> at step 4.</summary>
+    private static void RlRun(ResultsFolderBuilder results, string id, long seed, string parent, double? before, double after)
+    {
+        const string config = "{\"rl\":{\"rl_breadth\":4}}";
+        results.Run(id, "rl", 1_000_000, parent: parent, configJson: config, seed: seed, status: "running");
+        if (before is { } b) results.Eval(id, "rl", 0, 1e15, 0, "arith", "in_distribution", "pass@1", b);
+        for (var step = 1; step <= 4; step++) results.Step(id, "rl", step, 1000 * step, 1e15 + 1e12 * step, 1e12 * step);
+        results.Eval(id, "rl", 4, 1e15 + 4e12, 4e12, "arith", "in_distribution", "pass@1", after);
+        results.Run(id, "rl", 1_000_000, parent: parent, configJson: config, seed: seed);
+    }
+
+    [Fact]
+    public void ARunWithOneEvaluationStepIsNotAChangeOfZero()
+    {
+        // Referee (issue 17): a run evaluated only once entered the before → after interval as a change of 0, so three
+        // runs gave an interval although only two had a change.
+        var results = new ResultsFolderBuilder(Results);
+        RlRun(results, "rl-0", 0, "pt-0", 0.2, 0.5);
+        RlRun(results, "rl-1", 1, "pt-1", 0.22, 0.56);
+        RlRun(results, "rl-2", 2, "pt-2", null, 0.5);
+        results.Flush();
+
+        var rl = AnalysisStage.Run(Results, Output, Quick, TextWriter.Null).Card.Single(r => r.Stage == "rl");
+
+        Assert.Equal("in_distribution pass@1 0.21 → 0.53 (2 runs, no interval; 1 run with one evaluation step left out)", rl.BeforeAfter);
+        Assert.Equal("2 runs with a before and an after value, 2 seeds: fewer than 3 seeds, so no claim about RL's effect", rl.Reading);
+    }
+
+    [Fact]
+    public void RunsSharingASeedAreOneReplicate()
+    {
+        // Three RL runs of one seed (continuing three parents) are not three replicates: no interval over them.
+        var results = new ResultsFolderBuilder(Results);
+        RlRun(results, "rl-0", 7, "pt-0", 0.2, 0.5);
+        RlRun(results, "rl-1", 7, "pt-1", 0.22, 0.56);
+        RlRun(results, "rl-2", 7, "pt-2", 0.21, 0.52);
+        results.Flush();
+
+        var rl = AnalysisStage.Run(Results, Output, Quick, TextWriter.Null).Card.Single(r => r.Stage == "rl");
+
+        Assert.Equal("3 runs · N 1M · 1 seed", rl.Ran);
+        Assert.Equal("in_distribution pass@1 0.21 → 0.527 (3 runs of 1 seed, no interval)", rl.BeforeAfter);
+        Assert.StartsWith("3 runs with a before and an after value, 1 seed: fewer than 3 seeds", rl.Reading);
+
+        // A fourth run with a second seed and a fifth with a third: three seeds, the interval is over them (runs of seed 7 averaged).
+        results = new ResultsFolderBuilder(Results);
+        RlRun(results, "rl-3", 8, "pt-3", 0.2, 0.6);
+        RlRun(results, "rl-4", 9, "pt-4", 0.2, 0.4);
+        results.Flush();
+        rl = AnalysisStage.Run(Results, Output, Quick, TextWriter.Null).Card.Single(r => r.Stage == "rl");
+        Assert.Matches(@"change \+0\.3[0-9]* \[[-+0-9.]+, [-+0-9.]+\] \(5 runs, 3 seeds, 95% t over seeds\)", rl.BeforeAfter);
+    }
+
+    [Fact]
+    public void ALawWhoseIntervalsResamplePointsSaysSoPlainly()
+    {
+        var fit = new LawFit(LossComputeLaw.LawName, 9, new Dictionary<string, double> { ["E"] = 1, ["A"] = 2, ["alpha"] = 0.3 }, 0, []);
+        var law = new FittedLaw(LossComputeLaw.LawName, "pretrain", fit,
+            [new ParameterEstimate("E", 1, 0.9, 1.1), new ParameterEstimate("A", 2, 1.5, 2.5), new ParameterEstimate("alpha", 0.3, 0.2, 0.4)],
+            [], 0, 0, RunLevelIntervals.Points, null, "no backtest")
+        { Runs = 0, IntervalMethod = "percentile bootstrap over points" };
+        var data = new Results.Reading.ResultsDataset(Results, [], [], []);
+
+        var row = ReportCard.Build(data, TrainingPipeline.Analysis.Points.ResultsPoints.From(data), [law], [], [])[0];
+
+        Assert.EndsWith("; 95% CIs from resampling points, not runs (percentile bootstrap over points): points of one run are not " +
+                        "independent, so these intervals understate the uncertainty", row.BeforeAfter);
+        Assert.Equal("fitted, but its intervals resample points, not runs: too narrow to quote as a run-level result", row.Reading);
     }
 
     [Fact]

@@ -63,6 +63,9 @@ public class RunIdentityTests
     // "Eval: E") and now draws only the train split (logic-bool v2), so the runs that pre-trained on it and their RL
     // descendants changed id (narrow-to-broad 7, 8, 10-13; quickstart 1, 2, 4, 5); every other id and every version-0
     // id did not.
+    // Regenerated on purpose in issue 17: the quickstart was redesigned (one broad phase, a sizes × budgets grid without
+    // RL and three RL seeds of one point, a sweep list), so every quickstart line is new; the other files' ids and
+    // version-0 ids are unchanged.
     // Issue 18 added pretrain-scaling.json, pretrain-scaling-gpu.json and pretrain-scaling-lr.json (new lines only; every other id unchanged).
     // Issue 17 added own-text.json (a user's text with a BPE tokenizer); no other id changed.
     private const string GoldenIds = """
@@ -140,12 +143,26 @@ public class RunIdentityTests
         pretrain-scaling.json 23 pretrain_broad 13f3f3b87e971bf3 c393a58e69511c9b
         pretrain-scaling.json 24 pretrain_broad 7a61000667672ba4 4dc08185bb5b4101
         pretrain-scaling.json 25 pretrain_broad e12e65eb1b30fdfa 520b7a522ecf797c
-        quickstart.json 0 pretrain_narrow eb7fd2efa7972331 0da8c25f36c8e3ee
-        quickstart.json 1 pretrain_broad 105df206c0d924d9 db84b1788765813b
-        quickstart.json 2 rl 8b2d14ef9cc61341 78760018a1bbc87b
-        quickstart.json 3 pretrain_narrow d18402608fcbffcf 64701e85728fcea3
-        quickstart.json 4 pretrain_broad 3660ace075afaf39 efe5937955a097b4
-        quickstart.json 5 rl 7d694e572643f0df 3c962a14633f57c5
+        quickstart.json 0 pretrain_broad e5192282cfde685f 0caea99651b56966
+        quickstart.json 1 pretrain_broad 0db2fdfb7be9c2a0 79d81d1326fce4a0
+        quickstart.json 2 pretrain_broad 505c1b8e582aee12 06a90d62ff0f6b59
+        quickstart.json 3 pretrain_broad 72dc22af3e07eb84 9241bc88824ea198
+        quickstart.json 4 pretrain_broad 5a4eb4a8b34d724d 9acc25c9872a2913
+        quickstart.json 5 pretrain_broad c119a34b1f002503 ae6f28dcdc03c72f
+        quickstart.json 6 pretrain_broad 8453ddc375504af4 f78eaf3379c10758
+        quickstart.json 7 pretrain_broad 272bf1ea17d071e3 9c14c1190b01efd9
+        quickstart.json 8 pretrain_broad 61c9b668782e343d 334c55c70aaf7c02
+        quickstart.json 9 pretrain_broad 002f466d5e44d6dc 1b20943c3f1ec81f
+        quickstart.json 10 pretrain_broad 851fe0efd3e460bb 953f0242b0be74ec
+        quickstart.json 11 pretrain_broad cd5199cf8a38a873 658b0aad86ed24ae
+        quickstart.json 12 pretrain_broad 7167835ae548049c 736f4dd767ec75e2
+        quickstart.json 13 pretrain_broad 485923200b2881e9 32f4007b891aab94
+        quickstart.json 14 pretrain_broad 27ae17f23b748f03 5964f72f266e18ae
+        quickstart.json 15 rl a87e8de1d2dc5da1 3a46df487f9b3a50
+        quickstart.json 16 pretrain_broad ba416b6bb809a6cd 078516f5f50449ed
+        quickstart.json 17 rl 4b4eec32b269b2e7 917fab56c4c5152c
+        quickstart.json 18 pretrain_broad 07df72abfdd3e94b 93450190e1b6e2fd
+        quickstart.json 19 rl 34c45c73541b97b6 69e10a478e6ead25
         rl-scaling.json 0 pretrain_base 925f51dbde4ac41f 35f76e5206001b50
         rl-scaling.json 1 rl 434b75410aa00afd 2a4227aac848cd9f
         rl-scaling.json 2 rl 128969cf50a8786c 1c095facc81f1d61

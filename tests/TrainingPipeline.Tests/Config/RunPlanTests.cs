@@ -76,6 +76,21 @@ public class RunPlanTests
     }
 
     [Fact]
+    public void GridsOfASweepListShareTheirCommonRunsAndOnlyThePointsWithRlGetAnRlRun()
+    {
+        // Budgets without RL, then seeds with RL: seed 3 at the base budget is in both grids and planned once.
+        var plan = Plan(SpecLoaderTests.Valid.Replace("\"seed\": 3,",
+            "\"seed\": 3, \"sweep\": [ { \"pretrain.phases[1].tokens\": [2000, 4000], \"rl\": [null] }, { \"seed\": [3, 4] } ],"));
+        var single = Plan(SpecLoaderTests.Valid);
+        Assert.All(single.Runs, r => Assert.Contains(plan.Runs, p => p.Id == r.Id));
+        Assert.Equal(2, plan.Runs.Count(r => r.Stage == RunStage.Pretrain("narrow")));     // seeds 3 and 4
+        Assert.Equal(3, plan.Runs.Count(r => r.Stage == RunStage.Pretrain("broad")));      // 2000 and 4000 at seed 3, 2000 at seed 4
+        var rl = plan.Runs.Where(r => r.Stage == RunStage.Rl).ToList();
+        Assert.Equal(new long[] { 3, 4 }, rl.Select(r => r.Config.Seed));
+        Assert.All(rl, r => Assert.Equal(2000, plan.Get(r.ParentId!).Pretrain!.Tokens));
+    }
+
+    [Fact]
     public void Bf16ChangesEveryRunIdAndFp32IsTheImplicitDefault()
     {
         var plain = Plan(SpecLoaderTests.Valid);

@@ -116,6 +116,30 @@ public class SpecLoaderTests
     }
 
     [Fact]
+    public void ASweepListIsTheUnionOfItsGrids()
+    {
+        string json = Valid.Replace("\"seed\": 3,", "\"seed\": 3, \"sweep\": [ { \"pretrain.phases[1].tokens\": [2000, 4000], \"rl\": [null] }, { \"seed\": [1, 2, 3] } ],");
+        var points = Load(json);
+        Assert.Equal(5, points.Count);
+        // The first grid: two budgets, pre-training only; the second: three seeds of the base point, with RL.
+        Assert.Equal(new long[] { 2000, 4000, 2000, 2000, 2000 }, points.Select(p => p.Spec.Pretrain.Phases[1].Tokens));
+        Assert.Equal(new long[] { 3, 3, 1, 2, 3 }, points.Select(p => p.Spec.Seed));
+        Assert.Equal(new[] { false, false, true, true, true }, points.Select(p => p.Spec.Rl is not null));
+        Assert.Equal("null", points[0].Axes["rl"]);
+    }
+
+    [Theory]
+    [InlineData("[]", "$.sweep")]
+    [InlineData("[ { \"seed\": [1] }, 7 ]", "$.sweep[1]")]
+    [InlineData("[ { \"seed\": [1] }, { \"seed\": [] } ]", "$.sweep[1].seed")]
+    [InlineData("[ { \"seed\": [1] }, { \"sead\": [2] } ]", "$.sweep[1].sead")]
+    public void ABadSweepGridNamesItsPath(string sweep, string path)
+    {
+        var e = Bad(Valid.Replace("\"seed\": 3,", $"\"seed\": 3, \"sweep\": {sweep},"));
+        Assert.Contains(path, e.Message);
+    }
+
+    [Fact]
     public void AListOfGridsIsTheUnionOfTheirProductsWithEachPointOnce()
     {
         // An IsoFLOP-style design: each token budget with its own seeds; the second grid repeats (2000, seed 1).

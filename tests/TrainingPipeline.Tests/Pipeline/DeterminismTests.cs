@@ -26,9 +26,9 @@ public sealed class DeterminismTests(ITestOutputHelper output) : IDisposable
     }
 
     /// <summary>
-    /// pipelines/quickstart.json with its structure kept (two corpora, narrow → broad phases, held-out domains, RL with
-    /// held-in task evaluations, the model-size sweep) and its budgets cut: 8 + 4 pre-training steps, 3 RL steps
-    /// (evaluated at steps 0, 1 and 3).
+    /// pipelines/quickstart.json with its structure kept (one broad corpus, held-out domains, a grid of model sizes
+    /// without RL and seeds of one point with RL: a sweep list) and its budgets cut: 8 pre-training steps, 3 RL steps
+    /// (evaluated at steps 0, 1 and 3), two sizes and two seeds.
     /// Checkpoints and result flushes fall mid-run, as in the real one.
     /// </summary>
     internal static string ScaledDownQuickstart()
@@ -44,8 +44,8 @@ public sealed class DeterminismTests(ITestOutputHelper output) : IDisposable
         pretrain["eval_batches"] = 1;
         pretrain["checkpoint_every"] = 4;
         var phases = pretrain["phases"]!.AsArray();
-        phases[0]!["tokens"] = 8 * 8 * 96;  // 8 steps of 8 × 96 tokens
-        phases[1]!["tokens"] = 4 * 8 * 96;  // 4 steps
+        var context = spec["model"]!["context_length"]!.GetValue<int>();
+        phases[0]!["tokens"] = 8 * 8 * context;  // 8 steps of 8 sequences
         var rl = spec["rl"]!.AsObject();
         rl["steps"] = 3;
         rl["prompts_per_step"] = 2;
@@ -57,6 +57,10 @@ public sealed class DeterminismTests(ITestOutputHelper output) : IDisposable
         rl["eval_samples"] = 2;
         rl["pass_k"] = 2;
         rl["checkpoint_every"] = 2; // a checkpoint and result flush at step 2, the rest at the end
+        var sweep = spec["sweep"]!.AsArray();
+        Assert.Equal(2, sweep.Count); // the sizes grid without RL, then the seeds with RL
+        sweep[0] = JsonNode.Parse("""{ "model.d_model": [16, 24], "rl": [null] }""");
+        sweep[1] = JsonNode.Parse("""{ "seed": [1, 2] }""");
         return spec.ToJsonString();
     }
 
@@ -64,7 +68,7 @@ public sealed class DeterminismTests(ITestOutputHelper output) : IDisposable
     public void ScaledDownQuickstartTwiceGivesIdenticalStepsAndEvals()
     {
         var plan = TestPlans.RealPlan(ScaledDownQuickstart());
-        Assert.Equal(6, plan.Runs.Count); // two sizes × (narrow, broad, rl)
+        Assert.Equal(6, plan.Runs.Count); // two sizes pre-trained without RL; the base size, pre-trained and RL, × 2 seeds
         var sink = new FinishedRunsLog(output);
         var first = _first.Environment(sink);
         var second = _second.Environment(sink); // its own models, datasets (corpora generated again) and results
@@ -81,7 +85,7 @@ public sealed class DeterminismTests(ITestOutputHelper output) : IDisposable
             ResultsReader.ReadRuns(second.ResultsRoot).Select(r => (r.RunId, r.Status)));
         // Every run and stage contributed: pre-training losses, RL rewards, pass@k evaluations.
         var steps = ResultTablesComparison.Read(first.ResultsRoot, ResultTables.Steps);
-        Assert.Equal(2 * (8 + 4 + 3), steps.Rows.Count);
+        Assert.Equal(4 * 8 + 2 * 3, steps.Rows.Count); // 4 pre-training runs of 8 steps, 2 RL runs of 3
         var evals = ResultTablesComparison.Read(first.ResultsRoot, ResultTables.Evals);
         int metric = evals.Columns.ToList().IndexOf("metric");
         Assert.Contains(evals.Rows, r => r[metric] == "pass@2");
