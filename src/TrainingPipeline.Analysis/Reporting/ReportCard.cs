@@ -159,11 +159,37 @@ public static class ReportCard
             : law.Parameters.All(p => p.CiLow == p.CiHigh) ? "zero-width intervals: the runs agree exactly (a score that never moved?), not a measured law"
             : slope is not null && slope.CiLow <= 0 && slope.CiHigh >= 0 ? "no trend with compute shown: the slope b's interval includes 0"
             : law.ResamplingUnit == RunLevelIntervals.Points ? "fitted, but its intervals resample points, not runs: too narrow to quote as a run-level result"
+            : Unidentified(law) is { } why ? $"fitted, but not identified by these points: {why}"
             : law.Backtest is { } b ? $"fitted with intervals; backtest RMSE {AnalysisSummary.Format(b.RootMeanSquaredError)} on the top of the compute range"
             : "fitted with intervals; no backtest";
         return new ReportCardRow($"law {law.Law}", law.Group,
             $"{law.PointCount} points, {law.Runs} {ReportComposer.UnitPlural(law.ReplicateUnit, law.Runs)}", "", $"{parameters}; {resampled}", reading);
     }
+
+    /// <summary>Orders of magnitude beyond which a scale parameter's interval says nothing about its value.</summary>
+    internal const double UninformativeDecades = 3;
+
+    /// <summary>
+    /// Why a law's intervals, though computed, do not pin it down, or null: a parameter with a zero-width interval
+    /// while others vary (stuck at the optimiser's bound in every refit: a value the data did not choose), an exponent
+    /// whose interval includes 0, or a positive scale parameter whose interval spans more than
+    /// <see cref="UninformativeDecades"/> decades. "Fitted with intervals" would read as a measured law.
+    /// </summary>
+    internal static string? Unidentified(FittedLaw law)
+    {
+        var reasons = new List<string>();
+        foreach (var p in law.Parameters.Where(p => double.IsFinite(p.CiLow) && double.IsFinite(p.CiHigh)))
+        {
+            if (p.CiLow == p.CiHigh) reasons.Add($"{p.Name} has a zero-width interval (at the search bound in every refit)");
+            else if (Exponents.Contains(p.Name) && p.CiLow <= 0 && p.CiHigh >= 0) reasons.Add($"{p.Name}'s interval includes 0");
+            else if (p.CiLow > 0 && Math.Log10(p.CiHigh / p.CiLow) > UninformativeDecades)
+                reasons.Add($"{p.Name}'s interval spans {Math.Log10(p.CiHigh / p.CiLow):F1} decades");
+        }
+        return reasons.Count == 0 ? null : string.Join("; ", reasons);
+    }
+
+    /// <summary>Exponents of the laws, whose sign is the claim (rl-loglinear's slope b has its own reading above).</summary>
+    private static readonly HashSet<string> Exponents = new(StringComparer.Ordinal) { "alpha", "beta" };
 
     private static ReportCardRow ContaminationRowOf(IReadOnlyList<ContaminationRow> all)
     {

@@ -150,6 +150,32 @@ public sealed class ReportCardTests : IDisposable
     }
 
     [Fact]
+    public void ALawWhoseIntervalsDoNotPinItDownIsNotCalledFitted()
+    {
+        // The quickstart's Chinchilla fit of issue 17: E stuck at the search bound with a zero-width interval, A over 21
+        // decades, B over 3, alpha's interval across 0; only beta bounded.
+        var fit = new LawFit(ChinchillaLaw.LawName, 17, new Dictionary<string, double> { ["E"] = 2e-16, ["A"] = 2.8e7, ["B"] = 5507, ["alpha"] = 1.83, ["beta"] = 0.675 }, 0, []);
+        var law = new FittedLaw(ChinchillaLaw.LawName, "pretrain", fit,
+            [new ParameterEstimate("E", 2e-16, 2e-16, 2e-16), new ParameterEstimate("A", 2.8e7, 3e-4, 2e18), new ParameterEstimate("B", 5507, 167, 1.8e5),
+             new ParameterEstimate("alpha", 1.83, -0.75, 4.41), new ParameterEstimate("beta", 0.675, 0.401, 0.950)],
+            [], 0, 0, RunLevelIntervals.Lineage, null, "no backtest")
+        { Runs = 17, IntervalMethod = "jackknife-t over lineages" };
+        var data = new Results.Reading.ResultsDataset(Results, [], [], []);
+
+        var row = ReportCard.Build(data, TrainingPipeline.Analysis.Points.ResultsPoints.From(data), [law], [], [])[0];
+
+        Assert.Equal("fitted, but not identified by these points: E has a zero-width interval (at the search bound in every refit); " +
+                     "A's interval spans 21.8 decades; B's interval spans 3.0 decades; alpha's interval includes 0", row.Reading);
+        // A law whose intervals are informative keeps its reading.
+        var good = law with
+        {
+            Parameters = [new ParameterEstimate("E", 0.5, 0.4, 0.6), new ParameterEstimate("A", 400, 200, 900), new ParameterEstimate("B", 410, 300, 600),
+                          new ParameterEstimate("alpha", 0.34, 0.3, 0.38), new ParameterEstimate("beta", 0.28, 0.25, 0.31)],
+        };
+        Assert.Equal("fitted with intervals; no backtest", ReportCard.Build(data, TrainingPipeline.Analysis.Points.ResultsPoints.From(data), [good], [], [])[0].Reading);
+    }
+
+    [Fact]
     public void RepeatedNotFittedNotesAreOneLineWithACount()
     {
         // One run per breadth, two evaluations each: 3 breadths × 2 splits = 6 groups too small for either RL law.
