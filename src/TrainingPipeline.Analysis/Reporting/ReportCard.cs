@@ -156,7 +156,7 @@ public static class ReportCard
         var reading = law.Failed ? $"failed fit ({law.FailureNote}): not a result"
             : !hasInterval ? "an estimate without a run-level interval: not a result to quote"
             // Zero-width intervals: every run gave the same points (e.g. a score that never moved), not a measured law.
-            : law.Parameters.All(p => p.CiLow == p.CiHigh) ? "zero-width intervals: the runs agree exactly (a score that never moved?), not a measured law"
+            : law.Parameters.All(ZeroWidth) ? "zero-width intervals: the runs agree exactly (a score that never moved?), not a measured law"
             : slope is not null && slope.CiLow <= 0 && slope.CiHigh >= 0 ? "no trend with compute shown: the slope b's interval includes 0"
             : law.ResamplingUnit == RunLevelIntervals.Points ? "fitted, but its intervals resample points, not runs: too narrow to quote as a run-level result"
             : Unidentified(law) is { } why ? $"fitted, but not identified by these points: {why}"
@@ -180,13 +180,16 @@ public static class ReportCard
         var reasons = new List<string>();
         foreach (var p in law.Parameters.Where(p => double.IsFinite(p.CiLow) && double.IsFinite(p.CiHigh)))
         {
-            if (p.CiLow == p.CiHigh) reasons.Add($"{p.Name} has a zero-width interval (at the search bound in every refit)");
+            if (ZeroWidth(p)) reasons.Add($"{p.Name} has a zero-width interval (at the search bound in every refit)");
             else if (Exponents.Contains(p.Name) && p.CiLow <= 0 && p.CiHigh >= 0) reasons.Add($"{p.Name}'s interval includes 0");
             else if (p.CiLow > 0 && Math.Log10(p.CiHigh / p.CiLow) > UninformativeDecades)
                 reasons.Add($"{p.Name}'s interval spans {Math.Log10(p.CiHigh / p.CiLow):F1} decades");
         }
         return reasons.Count == 0 ? null : string.Join("; ", reasons);
     }
+
+    /// <summary>An interval of zero width up to rounding: refits that all land on one bound differ in the last digits.</summary>
+    private static bool ZeroWidth(ParameterEstimate p) => Math.Abs(p.CiHigh - p.CiLow) <= 1e-6 * Math.Max(Math.Abs(p.CiLow), Math.Abs(p.CiHigh));
 
     /// <summary>Exponents of the laws, whose sign is the claim (rl-loglinear's slope b has its own reading above).</summary>
     private static readonly HashSet<string> Exponents = new(StringComparer.Ordinal) { "alpha", "beta" };

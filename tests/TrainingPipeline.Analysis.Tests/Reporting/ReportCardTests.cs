@@ -152,11 +152,12 @@ public sealed class ReportCardTests : IDisposable
     [Fact]
     public void ALawWhoseIntervalsDoNotPinItDownIsNotCalledFitted()
     {
-        // The quickstart's Chinchilla fit of issue 17: E stuck at the search bound with a zero-width interval, A over 21
+        // The quickstart's Chinchilla fit of issue 17: E stuck at the search bound with an interval of zero width up to the
+        // refits' last digits, A over 21
         // decades, B over 3, alpha's interval across 0; only beta bounded.
         var fit = new LawFit(ChinchillaLaw.LawName, 17, new Dictionary<string, double> { ["E"] = 2e-16, ["A"] = 2.8e7, ["B"] = 5507, ["alpha"] = 1.83, ["beta"] = 0.675 }, 0, []);
         var law = new FittedLaw(ChinchillaLaw.LawName, "pretrain", fit,
-            [new ParameterEstimate("E", 2e-16, 2e-16, 2e-16), new ParameterEstimate("A", 2.8e7, 3e-4, 2e18), new ParameterEstimate("B", 5507, 167, 1.8e5),
+            [new ParameterEstimate("E", 2.175e-16, 2.1749999e-16, 2.1750001e-16), new ParameterEstimate("A", 2.8e7, 3e-4, 2e18), new ParameterEstimate("B", 5507, 167, 1.8e5),
              new ParameterEstimate("alpha", 1.83, -0.75, 4.41), new ParameterEstimate("beta", 0.675, 0.401, 0.950)],
             [], 0, 0, RunLevelIntervals.Lineage, null, "no backtest")
         { Runs = 17, IntervalMethod = "jackknife-t over lineages" };
