@@ -66,7 +66,7 @@ public class RunIdentityTests
     // Regenerated on purpose in issue 17: the quickstart was redesigned (one broad phase, a sizes × budgets grid without
     // RL and three RL seeds of one point, a sweep list), so every quickstart line is new; the other files' ids and
     // version-0 ids are unchanged.
-    // Issue 18 added pretrain-scaling.json, pretrain-scaling-gpu.json and pretrain-scaling-lr.json (new lines only; every other id unchanged).
+    // Issue 18 added pretrain-scaling.json, pretrain-scaling-gpu.json and pretrain-scaling-lr.json (new lines only; every other id unchanged); pretrain-scaling.json's ids changed again when its learning rates became per size (the lr pilot).
     // Issue 17 added own-text.json (a user's text with a BPE tokenizer); no other id changed.
     private const string GoldenIds = """
         narrow-to-broad.json 0 pretrain_narrow 3f2c73f6ad3c1c5b 7149095eed86b2a2
@@ -117,18 +117,18 @@ public class RunIdentityTests
         pretrain-scaling-lr.json 6 pretrain_broad aa5d12bb25c96ab8 7beeb0434c0c7d7d
         pretrain-scaling-lr.json 7 pretrain_broad b6ff790d19832f2b cb69f127a475c76b
         pretrain-scaling-lr.json 8 pretrain_broad b883cc433d92908a 0710b135a3361c5b
-        pretrain-scaling.json 0 pretrain_broad e7ca1d303de8c9ab 7725b3b8cab3a588
-        pretrain-scaling.json 1 pretrain_broad 2cad1593bb3f29ef 53ff2d54ebf13859
-        pretrain-scaling.json 2 pretrain_broad 6b1e78042b47e402 2014b7b3b9ef93c5
-        pretrain-scaling.json 3 pretrain_broad 39fcd148b7133431 007a6cd991e2eced
-        pretrain-scaling.json 4 pretrain_broad deceac0d8e1ddb74 f3dcecdea02b06d0
-        pretrain-scaling.json 5 pretrain_broad c4b992374104796d 4091b17fdaecbdd9
-        pretrain-scaling.json 6 pretrain_broad 5a12183c4bac2fd5 0e991ac3329e9ef0
-        pretrain-scaling.json 7 pretrain_broad 12b352bf1e99d91c b17c0d3d29e6fbf2
-        pretrain-scaling.json 8 pretrain_broad ea1d699d5c02917c d32b0fcece627d85
-        pretrain-scaling.json 9 pretrain_broad 8abab107a9895027 56ed325c0d963a90
-        pretrain-scaling.json 10 pretrain_broad 2c50578b7dd414b5 c375b1fee8ebaa9f
-        pretrain-scaling.json 11 pretrain_broad 9c4a4dc6041d83ab e063188b01e3df3f
+        pretrain-scaling.json 0 pretrain_broad bddd7be2d7511601 5ec45f5b9032c867
+        pretrain-scaling.json 1 pretrain_broad 850efe9aa3966d6b aa34ff0fac310040
+        pretrain-scaling.json 2 pretrain_broad 073b9a3437b3a51d 1a2eec090a21a65c
+        pretrain-scaling.json 3 pretrain_broad 321bc4f3ee9bad34 a2233602419b97d7
+        pretrain-scaling.json 4 pretrain_broad f1a90fca59c61829 1324b385fbe39d23
+        pretrain-scaling.json 5 pretrain_broad 9d184180c43428a9 4b65fa6df6965293
+        pretrain-scaling.json 6 pretrain_broad fe27c21974a3d467 8a08d0264bd787c5
+        pretrain-scaling.json 7 pretrain_broad c9cc425717142495 c6e8f6e87fbae3a3
+        pretrain-scaling.json 8 pretrain_broad 38da921848580a83 809ac5d7cb18ac98
+        pretrain-scaling.json 9 pretrain_broad a6b761cfb94fc456 cb008d2a3daead55
+        pretrain-scaling.json 10 pretrain_broad 9776943b19b05aac ad42724dec019602
+        pretrain-scaling.json 11 pretrain_broad 98ed0f47821314a7 055593d5941bf933
         pretrain-scaling.json 12 pretrain_broad 4048e6741e72133d f7794671fbe6fcb9
         pretrain-scaling.json 13 pretrain_broad 1f02da9a85a89c58 37943278cdcc7aeb
         pretrain-scaling.json 14 pretrain_broad e0e407efeef0b90b 553d896d94b7d762
@@ -137,10 +137,10 @@ public class RunIdentityTests
         pretrain-scaling.json 17 pretrain_broad fd969f0530a3f495 18d7ee5cde233bc9
         pretrain-scaling.json 18 pretrain_broad b6ff790d19832f2b cb69f127a475c76b
         pretrain-scaling.json 19 pretrain_broad 6b30f6ea9e82f84a e856b7fe47f83027
-        pretrain-scaling.json 20 pretrain_broad dd99c0edc0b1bee2 e9e35593b3b58925
-        pretrain-scaling.json 21 pretrain_broad 6b52c85c30292580 5796fe93a17e67c3
-        pretrain-scaling.json 22 pretrain_broad cb8f47d57f47ee08 376863ad4d14192a
-        pretrain-scaling.json 23 pretrain_broad 13f3f3b87e971bf3 c393a58e69511c9b
+        pretrain-scaling.json 20 pretrain_broad 8cc9d6d42e11dc72 1a135603d2fccfab
+        pretrain-scaling.json 21 pretrain_broad 5ab2a2d2e182d4fa 8444fa76aaaf74bd
+        pretrain-scaling.json 22 pretrain_broad ec871087ebbeb5ae 4ebf64a67eea0a8e
+        pretrain-scaling.json 23 pretrain_broad c43d30915633c32d 9696c5793b9b36a1
         pretrain-scaling.json 24 pretrain_broad 7a61000667672ba4 4dc08185bb5b4101
         pretrain-scaling.json 25 pretrain_broad e12e65eb1b30fdfa 520b7a522ecf797c
         quickstart.json 0 pretrain_broad e5192282cfde685f 0caea99651b56966
