@@ -33,11 +33,11 @@ public static class AnalysisStage
         // Pre-training points are clustered by lineage (ResultsPoints): chained phases and sweep points sharing a parent
         // are checkpoints of one model, so the lineage, not the phase run, is what the intervals resample.
         var pretrainLaws = ScalingLaws.OfKind(LawKind.Pretraining);
-        var pretrainFits = pretrainLaws.Select(law => TryFit(law.CreateFor(options), points.Pretrain, "pretrain", options, resultsDir, notes, notFitted, log, RunLevelIntervals.Lineage)).ToList();
+        var seedOf = data.Runs.ToDictionary(r => r.RunId, r => r.Seed);
+        var pretrainFits = pretrainLaws.Select(law => TryFitPretraining(law, points.Pretrain, "pretrain", options, resultsDir, notes, notFitted, log, seedOf)).ToList();
         laws.AddRange(pretrainFits.OfType<FittedLaw>());
         foreach (var (group, groupPoints) in points.PretrainOtherEvalSets)
-            laws.AddRange(pretrainLaws.Select(law => TryFit(law.CreateFor(options), groupPoints, group, options, resultsDir, notes, notFitted, log, RunLevelIntervals.Lineage))
-                .OfType<FittedLaw>());
+            laws.AddRange(pretrainLaws.Select(law => TryFitPretraining(law, groupPoints, group, options, resultsDir, notes, notFitted, log, seedOf)).OfType<FittedLaw>());
         if (points.LossCurves.Count > 0 || points.Pretrain.Count > 0)
             figures.Add(ReportPlots.LossVsCompute(points.LossCurves, points.Pretrain, pretrainFits, ReportCard.Tokenizer(data)));
         foreach (var (law, fitted) in pretrainLaws.Zip(pretrainFits))
@@ -92,6 +92,16 @@ public static class AnalysisStage
         var temporary = path + ".tmp";
         File.WriteAllBytes(temporary, bytes);
         File.Move(temporary, path, overwrite: true);
+    }
+
+    private static FittedLaw? TryFitPretraining(ScalingLawDefinition law, IReadOnlyList<LawPoint> points, string group, AnalysisOptions options,
+        string source, AnalysisNotes notes, AnalysisNotes notFitted, TextWriter log, Dictionary<string, long> seedOf)
+    {
+        var selected = law.SelectStagePoints(points);
+        var lineageSeeds = selected.Select(p => p.Cluster).Distinct().Select(id => id is not null && seedOf.TryGetValue(id, out var seed) ? seed : (long?)null).ToList();
+        return TryFit(law.CreateFor(options), selected, group, options, source, notes, notFitted, log, RunLevelIntervals.Lineage) is { } fitted
+            ? fitted with { OffFrontierPoints = points.Count - selected.Count, LineageSeeds = lineageSeeds.All(s => s is not null) ? [.. lineageSeeds.Select(s => s!.Value)] : [] }
+            : null;
     }
 
     private static FittedLaw? TryFit(IScalingLaw law, IReadOnlyList<LawPoint> points, string group, AnalysisOptions options,

@@ -58,9 +58,13 @@ public sealed partial class AnalysisStageTests : IDisposable
         // Across breadth the runs are 2, 1, 1, 2 per level: the run-to-run spread is not measured at ≥ 4 levels.
         Assert.Empty(summary.Inflections);
         Assert.Contains(summary.Notes, n => n.StartsWith("inflection of held-out pass@1 vs breadth not testable: 6 runs at 4 levels, 0 of them with ≥ 3 runs", StringComparison.Ordinal));
-        // Pre-training points are clustered by lineage (9 independent roots here), and the fits say so.
-        Assert.All(summary.Laws.Where(l => l.Group == "pretrain"), l => Assert.Equal(("lineage", 9), (l.ResamplingUnit, l.Runs)));
+        // Pre-training points are clustered by lineage (9 independent roots here), and the fits say so. L(C) is fitted to
+        // the compute-efficient frontier of the 3 × 3 grid (5 cells), Chinchilla to every cell.
+        Assert.Equal(("lineage", 9), summary.Laws.Where(l => l.Law == "chinchilla" && l.Group == "pretrain").Select(l => (l.ResamplingUnit, l.Runs)).Single());
+        var lossCompute = summary.Laws.Single(l => l.Law == "loss-compute" && l.Group == "pretrain");
+        Assert.Equal(("lineage", 5, 5, 4), (lossCompute.ResamplingUnit, lossCompute.Runs, lossCompute.PointCount, lossCompute.OffFrontierPoints));
         Assert.Contains("points from 9 lineages", File.ReadAllText(summary.ReportMarkdownPath));
+        Assert.Contains("5 points from 5 lineages on the compute-efficient frontier (4 points left out: a cheaper run reached a lower loss)", File.ReadAllText(summary.ReportMarkdownPath));
         Assert.Contains("jackknife-t over lineages", File.ReadAllText(summary.ReportMarkdownPath));
 
         // The fits table is a readable Parquet file with a row per parameter and intervals.

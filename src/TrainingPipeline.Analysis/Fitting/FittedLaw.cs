@@ -29,6 +29,12 @@ public sealed record FittedLaw(
     public string? FailureNote { get; init; }
     public int DiscardedEarlyPoints { get; init; }
 
+    /// <summary>Sweep points left out because a cheaper run reached a lower loss (<see cref="ComputeFrontier"/>).</summary>
+    public int OffFrontierPoints { get; init; }
+
+    /// <summary>The seed of each lineage a pre-training law rests on: lineages of one seed are sweep points, not replicates.</summary>
+    public IReadOnlyList<long> LineageSeeds { get; init; } = [];
+
     public int PointCount => Fit.PointCount;
     public bool Failed => FailureNote is not null;
     public ParameterEstimate Parameter(string name) => Parameters.Single(p => p.Name == name);

@@ -17,7 +17,8 @@ public enum LawKind
 /// <paramref name="StageGrid"/> picks the grid the analysis stage passes; <paramref name="CoarseGrid"/> is
 /// <c>analyze fit --init-grid coarse</c>'s; <paramref name="PointsFromTable"/> reads an external table
 /// (<see cref="LawPointsFromTable"/>); <paramref name="AlongCompute"/> is the curve the plots draw against compute,
-/// labelled <paramref name="CurveLabel"/>; <paramref name="ExtraFigure"/> is a figure of the law's own, if any.
+/// labelled <paramref name="CurveLabel"/>; <paramref name="ExtraFigure"/> is a figure of the law's own, if any;
+/// <paramref name="StagePoints"/> picks, from a sweep's points, the ones the analysis stage fits (null = all of them).
 /// </summary>
 public sealed record ScalingLawDefinition(
     string Name,
@@ -28,9 +29,12 @@ public sealed record ScalingLawDefinition(
     string CurveLabel,
     Func<AnalysisOptions, InitializationGrid?>? StageGrid = null,
     InitializationGrid? CoarseGrid = null,
-    Func<FittedLaw, IReadOnlyList<LawPoint>, Reporting.ReportFigure>? ExtraFigure = null)
+    Func<FittedLaw, IReadOnlyList<LawPoint>, Reporting.ReportFigure>? ExtraFigure = null,
+    Func<IReadOnlyList<LawPoint>, IReadOnlyList<LawPoint>>? StagePoints = null)
 {
     public IScalingLaw CreateFor(AnalysisOptions options) => Create(StageGrid?.Invoke(options));
+
+    public IReadOnlyList<LawPoint> SelectStagePoints(IReadOnlyList<LawPoint> points) => StagePoints?.Invoke(points) ?? points;
 }
 
 /// <summary>
@@ -44,7 +48,7 @@ public static class ScalingLaws
     [
         new(LossComputeLaw.LawName, LawKind.Pretraining, grid => new LossComputeLaw(grid), LawPointsFromTable.LossPoints,
             (fit, compute) => new LossComputeLaw().Predict(fit, new LawPoint(compute, double.NaN)), "L(C) = E + A·C^−α",
-            options => options.LossComputeGrid, LossComputeLaw.CoarseGrid),
+            options => options.LossComputeGrid, LossComputeLaw.CoarseGrid, StagePoints: ComputeFrontier.Select),
         new(ChinchillaLaw.LawName, LawKind.Pretraining, grid => new ChinchillaLaw(grid), LawPointsFromTable.LossPointsWithModelSize,
             (fit, compute) => new ChinchillaLaw().OptimalLoss(fit, compute), "Chinchilla compute-optimal frontier",
             options => options.ChinchillaGrid, ChinchillaLaw.CoarseGrid, Reporting.ReportPlots.IsoLossContours),

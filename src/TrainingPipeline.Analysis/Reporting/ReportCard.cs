@@ -163,7 +163,8 @@ public static class ReportCard
             : law.Backtest is { } b ? $"fitted with intervals; backtest RMSE {AnalysisSummary.Format(b.RootMeanSquaredError)} on the top of the compute range"
             : "fitted with intervals; no backtest";
         return new ReportCardRow($"law {law.Law}", law.Group,
-            $"{law.PointCount} points, {law.Runs} {ReportComposer.UnitPlural(law.ReplicateUnit, law.Runs)}", "", $"{parameters}; {resampled}", reading);
+            $"{law.PointCount} points{(law.OffFrontierPoints > 0 ? " on the compute-efficient frontier" : "")}, {law.Runs} {ReportComposer.UnitPlural(law.ReplicateUnit, law.Runs)}" +
+            (law.LineageSeeds.Count > 0 ? $": {SeedSpread(law.LineageSeeds)}" : ""), "", $"{parameters}; {resampled}", reading);
     }
 
     /// <summary>Orders of magnitude beyond which a scale parameter's interval says nothing about its value.</summary>
@@ -173,7 +174,11 @@ public static class ReportCard
     /// Why a law's intervals, though computed, do not pin it down, or null: a parameter with a zero-width interval
     /// while others vary (stuck at the optimiser's bound in every refit: a value the data did not choose), an exponent
     /// whose interval includes 0, or a positive scale parameter whose interval spans more than
-    /// <see cref="UninformativeDecades"/> decades. "Fitted with intervals" would read as a measured law.
+    /// <see cref="UninformativeDecades"/> decades. "Fitted with intervals" would read as a measured law. The coefficients
+    /// of power terms (A of A·C^−α, A and B of Chinchilla's A/N^α and B/D^β) are the exception to the decade rule: they are
+    /// the term's value at C = 1 or N = 1, 10 or more decades below the data, so a modest exponent interval alone spreads
+    /// them over many decades (d log10 A ≈ log10 C · d alpha) while the curve over the data stays pinned. Their
+    /// identification is their exponent's, which the rule above checks.
     /// </summary>
     internal static string? Unidentified(FittedLaw law)
     {
@@ -182,7 +187,7 @@ public static class ReportCard
         {
             if (ZeroWidth(p)) reasons.Add($"{p.Name} has a zero-width interval (at the search bound in every refit)");
             else if (Exponents.Contains(p.Name) && p.CiLow <= 0 && p.CiHigh >= 0) reasons.Add($"{p.Name}'s interval includes 0");
-            else if (p.CiLow > 0 && Math.Log10(p.CiHigh / p.CiLow) > UninformativeDecades)
+            else if (p.CiLow > 0 && !PowerCoefficients.Contains((law.Law, p.Name)) && Math.Log10(p.CiHigh / p.CiLow) > UninformativeDecades)
                 reasons.Add($"{p.Name}'s interval spans {Math.Log10(p.CiHigh / p.CiLow):F1} decades");
         }
         return reasons.Count == 0 ? null : string.Join("; ", reasons);
@@ -193,6 +198,10 @@ public static class ReportCard
 
     /// <summary>Exponents of the laws, whose sign is the claim (rl-loglinear's slope b has its own reading above).</summary>
     private static readonly HashSet<string> Exponents = new(StringComparer.Ordinal) { "alpha", "beta" };
+
+    /// <summary>Coefficients of power terms, judged through their exponents (see <see cref="Unidentified"/>).</summary>
+    private static readonly HashSet<(string Law, string Parameter)> PowerCoefficients =
+        [(LossComputeLaw.LawName, "A"), (ChinchillaLaw.LawName, "A"), (ChinchillaLaw.LawName, "B")];
 
     private static ReportCardRow ContaminationRowOf(IReadOnlyList<ContaminationRow> all)
     {
@@ -295,7 +304,16 @@ public static class ReportCard
 
     private static string Runs(int count) => $"{count} run{(count == 1 ? "" : "s")}";
 
-    private static string Seeds(List<RunRow> runs) => Seeds(runs.Select(r => r.Seed).Distinct().Count());
+    private static string Seeds(List<RunRow> runs) => SeedSpread(runs.Select(r => r.Seed));
+
+    /// <summary>"3 seeds (15 share seed 1)": sweep points sharing a seed are different experiments, not replicates.</summary>
+    internal static string SeedSpread(IEnumerable<long> seeds)
+    {
+        var counts = seeds.GroupBy(s => s).Select(g => (Seed: g.Key, Count: g.Count())).OrderByDescending(g => g.Count).ThenBy(g => g.Seed).ToList();
+        if (counts.Count == 0) return Seeds(0);
+        var most = counts[0];
+        return counts.Count > 1 && most.Count > 1 ? $"{Seeds(counts.Count)} ({most.Count} share seed {most.Seed})" : Seeds(counts.Count);
+    }
 
     private static string Seeds(int count) => $"{count} seed{(count == 1 ? "" : "s")}";
 

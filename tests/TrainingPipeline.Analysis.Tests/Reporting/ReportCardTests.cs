@@ -153,8 +153,8 @@ public sealed class ReportCardTests : IDisposable
     public void ALawWhoseIntervalsDoNotPinItDownIsNotCalledFitted()
     {
         // The quickstart's Chinchilla fit of issue 17: E stuck at the search bound with an interval of zero width up to the
-        // refits' last digits, A over 21
-        // decades, B over 3, alpha's interval across 0; only beta bounded.
+        // refits' last digits, alpha's interval across 0; only beta bounded. A (over 21 decades) and B are power-term
+        // coefficients, judged through their exponents.
         var fit = new LawFit(ChinchillaLaw.LawName, 17, new Dictionary<string, double> { ["E"] = 2e-16, ["A"] = 2.8e7, ["B"] = 5507, ["alpha"] = 1.83, ["beta"] = 0.675 }, 0, []);
         var law = new FittedLaw(ChinchillaLaw.LawName, "pretrain", fit,
             [new ParameterEstimate("E", 2.175e-16, 2.1749999e-16, 2.1750001e-16), new ParameterEstimate("A", 2.8e7, 3e-4, 2e18), new ParameterEstimate("B", 5507, 167, 1.8e5),
@@ -166,7 +166,7 @@ public sealed class ReportCardTests : IDisposable
         var row = ReportCard.Build(data, TrainingPipeline.Analysis.Points.ResultsPoints.From(data), [law], [], [])[0];
 
         Assert.Equal("fitted, but not identified by these points: E has a zero-width interval (at the search bound in every refit); " +
-                     "A's interval spans 21.8 decades; B's interval spans 3.0 decades; alpha's interval includes 0", row.Reading);
+                     "alpha's interval includes 0", row.Reading);
         // A law whose intervals are informative keeps its reading.
         var good = law with
         {
@@ -174,7 +174,21 @@ public sealed class ReportCardTests : IDisposable
                           new ParameterEstimate("alpha", 0.34, 0.3, 0.38), new ParameterEstimate("beta", 0.28, 0.25, 0.31)],
         };
         Assert.Equal("fitted with intervals; no backtest", ReportCard.Build(data, TrainingPipeline.Analysis.Points.ResultsPoints.From(data), [good], [], [])[0].Reading);
+        // A floor over more than 3 decades is not identified; a power-term coefficient spread by its exponent is.
+        var wideFloor = good with { Parameters = [new ParameterEstimate("E", 0.5, 0.001, 2), .. good.Parameters.Skip(1)] };
+        Assert.Equal("fitted, but not identified by these points: E's interval spans 3.3 decades",
+            ReportCard.Build(data, TrainingPipeline.Analysis.Points.ResultsPoints.From(data), [wideFloor], [], [])[0].Reading);
+        var wideCoefficient = good with { Parameters = [good.Parameters[0], new ParameterEstimate("A", 400, 1, 1e9), .. good.Parameters.Skip(2)] };
+        Assert.Equal("fitted with intervals; no backtest",
+            ReportCard.Build(data, TrainingPipeline.Analysis.Points.ResultsPoints.From(data), [wideCoefficient], [], [])[0].Reading);
     }
+
+    [Theory]
+    [InlineData(new long[] { 1, 1, 1, 2, 3 }, "3 seeds (3 share seed 1)")] // the quickstart's sweep: points sharing a seed
+    [InlineData(new long[] { 4, 5, 6 }, "3 seeds")]
+    [InlineData(new long[] { 7, 7 }, "1 seed")]
+    public void SeedSpreadSaysWhenLineagesShareASeed(long[] seeds, string expected) =>
+        Assert.Equal(expected, ReportCard.SeedSpread(seeds));
 
     [Fact]
     public void RepeatedNotFittedNotesAreOneLineWithACount()
