@@ -41,7 +41,7 @@ public static class AnalysisStage
         if (points.LossCurves.Count > 0 || points.Pretrain.Count > 0)
             figures.Add(ReportPlots.LossVsCompute(points.LossCurves, points.Pretrain, pretrainFits, ReportCard.Tokenizer(data)));
         foreach (var (law, fitted) in pretrainLaws.Zip(pretrainFits))
-            if (fitted is not null && law.ExtraFigure is { } figure) figures.Add(figure(fitted, points.Pretrain));
+            if (fitted is not null && law.ExtraFigures is { } extra) figures.AddRange(extra(fitted, points.Pretrain));
 
         var index = 0;
         foreach (var (group, groupPoints) in points.RlGroups)

@@ -81,7 +81,7 @@ public sealed partial class AnalysisStageTests : IDisposable
         foreach (var section in new[] { "overview", "pretraining", "rl", "transfer", "inflections", "method" })
             Assert.Contains($"<section id=\"{section}\">", html);
         var images = ImageDataUri().Matches(html).Select(m => Convert.FromBase64String(m.Groups[1].Value)).ToList();
-        Assert.Equal(11, images.Count); // loss vs compute, iso-loss, 8 RL groups, transfer (no testable inflection)
+        Assert.Equal(12, images.Count); // loss vs compute, iso-loss, IsoFLOP profiles, 8 RL groups, transfer (no testable inflection)
         foreach (var png in images)
         {
             Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, png[..4]);

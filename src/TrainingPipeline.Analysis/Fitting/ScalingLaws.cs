@@ -17,7 +17,7 @@ public enum LawKind
 /// <paramref name="StageGrid"/> picks the grid the analysis stage passes; <paramref name="CoarseGrid"/> is
 /// <c>analyze fit --init-grid coarse</c>'s; <paramref name="PointsFromTable"/> reads an external table
 /// (<see cref="LawPointsFromTable"/>); <paramref name="AlongCompute"/> is the curve the plots draw against compute,
-/// labelled <paramref name="CurveLabel"/>; <paramref name="ExtraFigure"/> is a figure of the law's own, if any;
+/// labelled <paramref name="CurveLabel"/>; <paramref name="ExtraFigures"/> are figures of the law's own, if any;
 /// <paramref name="StagePoints"/> picks, from a sweep's points, the ones the analysis stage fits (null = all of them).
 /// </summary>
 public sealed record ScalingLawDefinition(
@@ -29,7 +29,7 @@ public sealed record ScalingLawDefinition(
     string CurveLabel,
     Func<AnalysisOptions, InitializationGrid?>? StageGrid = null,
     InitializationGrid? CoarseGrid = null,
-    Func<FittedLaw, IReadOnlyList<LawPoint>, Reporting.ReportFigure>? ExtraFigure = null,
+    Func<FittedLaw, IReadOnlyList<LawPoint>, IReadOnlyList<Reporting.ReportFigure>>? ExtraFigures = null,
     Func<IReadOnlyList<LawPoint>, IReadOnlyList<LawPoint>>? StagePoints = null)
 {
     public IScalingLaw CreateFor(AnalysisOptions options) => Create(StageGrid?.Invoke(options));
@@ -51,7 +51,8 @@ public static class ScalingLaws
             options => options.LossComputeGrid, LossComputeLaw.CoarseGrid, StagePoints: ComputeFrontier.Select),
         new(ChinchillaLaw.LawName, LawKind.Pretraining, grid => new ChinchillaLaw(grid), LawPointsFromTable.LossPointsWithModelSize,
             (fit, compute) => new ChinchillaLaw().OptimalLoss(fit, compute), "Chinchilla compute-optimal frontier",
-            options => options.ChinchillaGrid, ChinchillaLaw.CoarseGrid, Reporting.ReportPlots.IsoLossContours),
+            options => options.ChinchillaGrid, ChinchillaLaw.CoarseGrid,
+            (fit, points) => [Reporting.ReportPlots.IsoLossContours(fit, points), Reporting.ReportPlots.IsoFlopProfiles(fit, points)]),
         new(RlLogLinearLaw.LawName, LawKind.Rl, _ => new RlLogLinearLaw(), LawPointsFromTable.ScorePoints,
             (fit, compute) => new RlLogLinearLaw().Predict(fit, new LawPoint(compute, double.NaN)), RlLogLinearLaw.LawName),
         new(RlSigmoidLaw.LawName, LawKind.Rl, _ => new RlSigmoidLaw(), LawPointsFromTable.ScorePoints,

@@ -29,8 +29,8 @@ public static class ReportComposer
         {
             new("report-card", "Report card", CardBlocks(inputs)),
             new("overview", "Overview", Overview(inputs)),
-            new("pretraining", "Pre-training scaling laws", LawSection(inputs, "pretraining", [.. ScalingLaws.OfKind(LawKind.Pretraining).Select(l => l.Name)],
-                "No pre-training law could be fitted (see the notes above).")),
+            new("pretraining", "Pre-training scaling laws", [.. ReplicateNoise(inputs.Points.Pretrain), .. LawSection(inputs, "pretraining", [.. ScalingLaws.OfKind(LawKind.Pretraining).Select(l => l.Name)],
+                "No pre-training law could be fitted (see the notes above).")]),
             new("rl", "RL: score vs compute", RlSection(inputs)),
             new("transfer", "Narrow vs broad transfer", TransferSection(inputs)),
             new("inflections", "Inflections", InflectionSection(inputs)),
@@ -52,6 +52,37 @@ public static class ReportComposer
             "≥ 3 seeds (runs of one seed averaged first), otherwise the card says \"n runs, no interval\" (one run: with the " +
             "evaluation s.e., evaluation noise only). A law's intervals resample what its row names: runs, lineages or points. Wall time is started → ended summed over runs, evaluation included. Details and notes follow."),
     ];
+
+    /// <summary>
+    /// Run-to-run noise of the pre-training grid: final loss over the lineages (seeds) of every (N, D) cell trained more
+    /// than once. A backtest error is read against it: a law cannot predict a new run better than a new seed varies.
+    /// </summary>
+    internal static List<ReportBlock> ReplicateNoise(IReadOnlyList<LawPoint> points)
+    {
+        var cells = points.Where(p => double.IsFinite(p.ModelSize) && double.IsFinite(p.Tokens))
+            .GroupBy(p => (N: Math.Round(p.ModelSize), D: Math.Round(p.Tokens)))
+            .Where(g => g.Select(p => p.Cluster).Distinct().Count() >= 2)
+            .OrderBy(g => g.Key.N).ThenBy(g => g.Key.D)
+            .Select(g =>
+            {
+                var losses = g.Select(p => p.Value).ToArray();
+                var mean = losses.Average();
+                var sd = Math.Sqrt(losses.Sum(v => (v - mean) * (v - mean)) / (losses.Length - 1));
+                return (g.Key.N, g.Key.D, Count: losses.Length, Mean: mean, Sd: sd);
+            }).ToList();
+        if (cells.Count == 0) return [];
+        var sds = cells.Select(c => c.Sd).Order().ToArray();
+        var median = sds.Length % 2 == 1 ? sds[sds.Length / 2] : (sds[sds.Length / 2 - 1] + sds[sds.Length / 2]) / 2;
+        return
+        [
+            new ParagraphBlock($"Run-to-run noise: final loss over the seeds of each grid cell trained more than once " +
+                $"(median s.d. {AnalysisSummary.Format(median)} over {cells.Count} cell{(cells.Count == 1 ? "" : "s")}). A backtest RMSE near this " +
+                "is as good as a law can predict a new run."),
+            new TableBlock(["N", "D (tokens)", "runs", "mean loss", "s.d. over runs"],
+                [.. cells.Select(c => (IReadOnlyList<string>)[ReportCard.Count((long)c.N), ReportCard.Count((long)c.D), c.Count.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    AnalysisSummary.Format(c.Mean), AnalysisSummary.Format(c.Sd)])]),
+        ];
+    }
 
     private static List<ReportBlock> Overview(ReportInputs inputs)
     {

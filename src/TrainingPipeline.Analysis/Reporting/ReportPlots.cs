@@ -46,8 +46,9 @@ public static class ReportPlots
         Render(LossVsComputePlot(curves, finals, fits, tokenizer), "pretraining", "Loss vs compute", "loss_vs_compute.png",
             "In-distribution loss along each pre-training run with its evaluation standard error (one colour per model size; each phase " +
             "its own segment and marker, evaluated on its own corpus: a broad phase's first point is not a jump from the narrow " +
-            "phase's last), the final points used in the fits, the fitted L(C) and the loss on the Chinchilla compute-optimal " +
-            "frontier L(N_opt(C), D_opt(C)). The x axis is log10 of the cumulative FLOPs.");
+            "phase's last), the final points (open circles: Chinchilla's fit uses them all), the compute-efficient frontier among them " +
+            "(filled: the points L(C) is fitted to), the fitted L(C) and the loss on the Chinchilla compute-optimal frontier " +
+            "L(N_opt(C), D_opt(C)). The x axis is log10 of the cumulative FLOPs.");
 
     private static readonly MarkerShape[] PhaseMarkers = [MarkerShape.FilledCircle, MarkerShape.FilledSquare, MarkerShape.FilledTriangleUp, MarkerShape.FilledDiamond];
     private static readonly LinePattern[] PhasePatterns = [LinePattern.Solid, LinePattern.Dashed, LinePattern.Dotted, LinePattern.DenselyDashed];
@@ -77,7 +78,14 @@ public static class ReportPlots
             final.MarkerSize = 9;
             final.MarkerShape = MarkerShape.OpenCircle;
             final.Color = Colors.Black;
-            final.LegendText = "final points (fitted)";
+            final.LegendText = "final points (Chinchilla fit)";
+            // L(C) is fitted to the compute-efficient frontier only (ComputeFrontier): those points are filled.
+            var frontier = ComputeFrontier.Select(finals);
+            var onFrontier = plot.Add.ScatterPoints(frontier.Select(p => Math.Log10(p.Compute)).ToArray(), frontier.Select(p => p.Value).ToArray());
+            onFrontier.MarkerSize = 5;
+            onFrontier.MarkerShape = MarkerShape.FilledCircle;
+            onFrontier.Color = Colors.Black;
+            onFrontier.LegendText = "compute-efficient frontier (L(C) fit)";
         }
         var (lo, hi) = Range(finals.Select(p => Math.Log10(p.Compute)).Concat(curves.Where(c => c.Compute > 0).Select(c => Math.Log10(c.Compute))));
         for (var i = 0; i < fits.Count; i++)
@@ -149,6 +157,50 @@ public static class ReportPlots
         return Render(plot, "pretraining", "Iso-loss contours", "iso_loss.png",
             "Contours of the fitted L(N, D) with the compute-optimal allocation and the trained models.");
     }
+
+    /// <summary>
+    /// IsoFLOP profiles (Hoffmann et al. 2022, approach 2, drawn from the approach-3 fit): at compute levels spanning the
+    /// data, the fitted loss against model size with D = C/(6N), its minimum (N_opt) marked, and the trained models whose
+    /// compute lies within ± <see cref="IsoFlopHalfWidthDecades"/> decades of a level drawn in that level's colour.
+    /// </summary>
+    public static ReportFigure IsoFlopProfiles(FittedLaw chinchilla, IReadOnlyList<LawPoint> points)
+    {
+        var plot = NewPlot("IsoFLOP profiles of the Chinchilla fit", "log10 N (parameters, log scale)", "loss (nats per token)");
+        var law = new ChinchillaLaw();
+        var fit = chinchilla.Fit;
+        var (nLo, nHi) = Range(points.Select(p => Math.Log10(p.ModelSize)));
+        var (cLo, cHi) = Range(points.Select(p => Math.Log10(p.Compute)));
+        const int levels = 5;
+        for (var k = 0; k < levels; k++)
+        {
+            var logC = cLo + (cHi - cLo) * (k + 0.5) / levels;
+            var compute = Math.Pow(10, logC);
+            var color = LawColor(k);
+            var xs = Enumerable.Range(0, 101).Select(i => nLo - 0.5 + (nHi - nLo + 1) * i / 100.0).ToArray();
+            var ys = xs.Select(x => law.Predict(fit, new LawPoint(compute, double.NaN, Math.Pow(10, x), compute / (6 * Math.Pow(10, x))))).ToArray();
+            var curve = plot.Add.ScatterLine(xs, ys);
+            curve.Color = color;
+            curve.LegendText = $"C = 1e{logC:F1} FLOPs";
+            var (optimalN, optimalD) = ChinchillaLaw.ComputeOptimalAllocation(fit, compute);
+            var minimum = plot.Add.ScatterPoints(new[] { Math.Log10(optimalN) }, new[] { law.Predict(fit, new LawPoint(compute, double.NaN, optimalN, optimalD)) });
+            minimum.Color = color;
+            minimum.MarkerShape = MarkerShape.FilledDiamond;
+            minimum.MarkerSize = 10;
+            var near = points.Where(p => Math.Abs(Math.Log10(p.Compute) - logC) <= IsoFlopHalfWidthDecades).ToArray();
+            if (near.Length == 0) continue;
+            var trained = plot.Add.ScatterPoints(near.Select(p => Math.Log10(p.ModelSize)).ToArray(), near.Select(p => p.Value).ToArray());
+            trained.Color = color;
+            trained.MarkerShape = MarkerShape.OpenCircle;
+            trained.MarkerSize = 8;
+        }
+        return Render(plot, "pretraining", "IsoFLOP profiles", "isoflop.png",
+            $"The fitted L(N, C/(6N)) at {levels} compute levels spanning the data (lines), each level's compute-optimal size " +
+            $"N_opt (diamond), and the trained models within ±{IsoFlopHalfWidthDecades} decades of a level's compute (open circles, " +
+            "same colour): Hoffmann et al.'s approach 2 view of the approach-3 fit. Points off their curve show where the law misses.");
+    }
+
+    /// <summary>Half-width, in decades of compute, of the band of trained models drawn with an IsoFLOP profile.</summary>
+    public const double IsoFlopHalfWidthDecades = 0.15;
 
     /// <param name="fits">The RL laws' fits on this group, in registry order (null: not fitted).</param>
     public static ReportFigure RlScore(string group, IReadOnlyList<LawPoint> points, IReadOnlyList<FittedLaw?> fits, int index)

@@ -123,7 +123,10 @@ public sealed record RlSection(
     double? CispoMaxRatio = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] AdvantageNormalization AdvantageNormalization = AdvantageNormalization.Group,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] bool ZeroVarianceFilter = false,
-    double? DropSolvedThreshold = null)
+    double? DropSolvedThreshold = null,
+    // The RL run's own seed (sampling, problem draws, evaluation problems), so that several RL seeds can start from one
+    // pre-trained base; null = the experiment's seed, which also seeds pre-training. Left out of config_json when null.
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? Seed = null)
 {
     /// <summary>CISPO's default truncation bound ε_max on the importance weight (docs/pipelines.md).</summary>
     public const double DefaultCispoMaxRatio = 4.0;

@@ -163,7 +163,7 @@ public sealed record RunPlan(string Experiment, PipelineSpec Spec, IReadOnlyList
                     Tasks = TaskMixture.Expand(rl.Tasks, rl.HeldOutTasks),
                     HeldOutTasks = (rl.HeldOutTasks ?? []).Order(StringComparer.Ordinal).ToList(),
                 };
-                var config = new RlRunConfig(RunStage.Rl, parent, spec.Seed, model, spec.Tokenizer, sorted, breadth, precision)
+                var config = new RlRunConfig(RunStage.Rl, parent, rl.Seed ?? spec.Seed, model, spec.Tokenizer, sorted, breadth, precision)
                 {
                     PretrainedFamilies = Evaluation.EvalSplits.PretrainedFamilies(lineage),
                     TokenizerCorpus = tokenizerCorpus,

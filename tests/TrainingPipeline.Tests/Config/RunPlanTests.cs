@@ -109,6 +109,24 @@ public class RunPlanTests
     }
 
     [Fact]
+    public void RlSeedsStartFromOneBaseModel()
+    {
+        // rl.seed seeds only the RL run: three RL seeds share one pre-training chain, and the experiment seed still
+        // seeds pre-training. Left unset, the RL run's id and config are what they were before the option.
+        var plain = Plan(SpecLoaderTests.Valid);
+        var seeds = Plan(SpecLoaderTests.Valid.Replace("\"seed\": 3,", "\"seed\": 3, \"sweep\": { \"rl.seed\": [3, 11, 12] },"));
+
+        var rl = seeds.Runs.Where(r => r.Stage == RunStage.Rl).ToList();
+        Assert.Equal(2, seeds.Runs.Count(r => r.Stage.IsPretrain));
+        Assert.Equal(plain.Runs.Take(2).Select(r => r.Id), seeds.Runs.Where(r => r.Stage.IsPretrain).Select(r => r.Id));
+        Assert.Equal(new long[] { 3, 11, 12 }, rl.Select(r => r.Config.Seed));
+        Assert.All(rl, r => Assert.Equal(plain.Runs[1].Id, r.ParentId));
+        Assert.Equal(3, rl.Select(r => r.Id).Distinct().Count());
+        // An RL seed equal to the experiment's is the run planned without the option (the id hashes the run's seed once).
+        Assert.Equal(plain.Runs[2].Id, rl[0].Id);
+    }
+
+    [Fact]
     public void ChangingAnRlSettingChangesOnlyTheRlRun()
     {
         var a = Plan(SpecLoaderTests.Valid);
