@@ -68,6 +68,8 @@ public class RunIdentityTests
     // version-0 ids are unchanged.
     // Issue 18 added pretrain-scaling.json, pretrain-scaling-gpu.json and pretrain-scaling-lr.json (new lines only; every other id unchanged); pretrain-scaling.json's ids changed again when its learning rates became per size (the lr pilot).
     // Issue 17 added own-text.json (a user's text with a BPE tokenizer); no other id changed.
+    // Issue 18 added rl-compute.json and rl-compute-gpu.json (new lines only; rl.seed, new then, is left out of every
+    // other file's config, so no other id changed).
     private const string GoldenIds = """
         narrow-to-broad.json 0 pretrain_narrow 3f2c73f6ad3c1c5b 7149095eed86b2a2
         narrow-to-broad.json 1 rl e3c248fcf7cbf5a5 3af5f772f4e9492d
@@ -163,6 +165,26 @@ public class RunIdentityTests
         quickstart.json 17 rl 4b4eec32b269b2e7 917fab56c4c5152c
         quickstart.json 18 pretrain_broad 07df72abfdd3e94b 93450190e1b6e2fd
         quickstart.json 19 rl 34c45c73541b97b6 69e10a478e6ead25
+        rl-compute-gpu.json 0 pretrain_base c8e861399cac6957 b008b656ab4727a7
+        rl-compute-gpu.json 1 rl ff736cac94c38be9 1551bccba7a8c496
+        rl-compute-gpu.json 2 rl 0246c9eee23bb551 9af5ba58538b455b
+        rl-compute-gpu.json 3 rl de857a4d3f03e3f2 a3dacc64dfe79f8b
+        rl-compute-gpu.json 4 rl b7bf9cfec5e69b9e 5d8e3ed93b190993
+        rl-compute-gpu.json 5 rl 4325a4e8cdf98172 3b9a6ece2e77687b
+        rl-compute-gpu.json 6 rl 8a1f8aafff3db478 831f8598fe538e83
+        rl-compute-gpu.json 7 rl 8b9dd6cdcf40dd73 ea1fe2b92dc2ff7f
+        rl-compute-gpu.json 8 rl 3fb17297bc30b21a 62780aa89f36d5db
+        rl-compute-gpu.json 9 rl 121c65f034dff2f5 4b9d1e518ef293da
+        rl-compute-gpu.json 10 rl 5b69093fe0abdcf4 46f39908ae088063
+        rl-compute.json 0 pretrain_base e15d206746d86f35 085a4be16cc39a4f
+        rl-compute.json 1 rl 92455b3114a5b6e1 248aac30bf377f7d
+        rl-compute.json 2 rl 65b2da724ac7bc30 627f8dd020a157b4
+        rl-compute.json 3 rl 4e7b18a4b4efa9cb dee6ab341a1caea4
+        rl-compute.json 4 rl 237faf048274ed55 944106f01f90f65a
+        rl-compute.json 5 rl 10ffcb3a81aeaf49 0571f861bab2955f
+        rl-compute.json 6 rl c67ffe6e2f988b98 186e2e56b107b9db
+        rl-compute.json 7 rl dd9d20b01710d99e e20f451189c5be3b
+        rl-compute.json 8 rl 7f6504de873063ce 938a0d3d9aeb546a
         rl-scaling.json 0 pretrain_base 925f51dbde4ac41f 35f76e5206001b50
         rl-scaling.json 1 rl 434b75410aa00afd 2a4227aac848cd9f
         rl-scaling.json 2 rl 128969cf50a8786c 1c095facc81f1d61
