@@ -87,14 +87,30 @@ internal static class AnalyzeCommand
         var output = new Option<string?>("--out") { Description = "Where report.md, report.html and the plots go (default: <results>/../analysis)." };
         var bootstrap = new Option<int>("--bootstrap") { Description = "Bootstrap resamples for the 95% intervals.", DefaultValueFactory = _ => 200 };
         var seed = new Option<long>("--seed") { Description = "Seed of the bootstrap.", DefaultValueFactory = _ => 0 };
-        var command = new Command("report", "Run the analysis stage on any results folder.") { results, output, bootstrap, seed };
+        var backtest = new Option<double>("--backtest-fraction")
+        {
+            Description = "Backtests hold out the top fraction of the log-compute range (a pipeline's analysis.backtest_fraction; 0.23 is a quarter of the largest compute over 2.6 decades).",
+            DefaultValueFactory = _ => Backtest.DefaultHeldOutFraction,
+        };
+        var discard = new Option<double>("--discard-below")
+        {
+            Description = "RL laws: leave out evaluations below this fraction of their run's RL compute (a pipeline's analysis.discard_below).",
+            DefaultValueFactory = _ => EarlyRegime.DefaultFraction,
+        };
+        var command = new Command("report", "Run the analysis stage on any results folder.") { results, output, bootstrap, seed, backtest, discard };
         command.SetAction(parsed => ExitCodeFor(() =>
         {
             var resultsDir = Path.GetFullPath(parsed.GetValue(results)!);
             ResultsFolder.Require(resultsDir, "--results");
             AnalysisHook.NoteUnfinishedRuns(resultsDir, Console.Error);
             var outDir = parsed.GetValue(output) ?? Path.Combine(Path.GetDirectoryName(resultsDir.TrimEnd(Path.DirectorySeparatorChar)) ?? ".", "analysis");
-            var summary = AnalysisStage.Run(resultsDir, outDir, new AnalysisOptions(parsed.GetValue(bootstrap), parsed.GetValue(seed)), Console.Error);
+            var backtestFraction = parsed.GetValue(backtest);
+            if (backtestFraction is < 0 or >= 1)
+                throw new BadInputException("--backtest-fraction", "--backtest-fraction", $"must be in [0, 1), got {backtestFraction}", "pass e.g. 0.5 (0 = no backtest)");
+            var discardBelow = parsed.GetValue(discard);
+            if (discardBelow is < 0 or >= 1) throw new BadInputException("--discard-below", "--discard-below", $"must be in [0, 1), got {discardBelow}", "pass e.g. 0.1");
+            var options = new AnalysisOptions(parsed.GetValue(bootstrap), parsed.GetValue(seed), backtestFraction, EarlyComputeFraction: discardBelow);
+            var summary = AnalysisStage.Run(resultsDir, outDir, options, Console.Error);
             Console.WriteLine(summary.ToTable());
         }));
         return command;

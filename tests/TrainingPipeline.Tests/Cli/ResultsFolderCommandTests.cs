@@ -148,4 +148,33 @@ public sealed class ResultsFolderCommandTests : IDisposable
         Assert.Contains("run5 (pretrain_narrow, running)", stderr);
         Assert.DoesNotContain("run4 (", stderr);
     }
+
+    /// <summary>The pipeline's analysis options are flags of <c>analyze report</c>, so a committed dataset re-analyses as it ran.</summary>
+    [Theory]
+    [InlineData("--backtest-fraction", "1.5")]
+    [InlineData("--discard-below", "-0.1")]
+    public void AnalysisOptionsOutOfRangeAreRefusedWithNothingWritten(string flag, string value)
+    {
+        WriteRuns();
+
+        var (exit, stdout, stderr) = InProcessCli.Run("analyze", "report", "--results", Results, "--out", Report, "--bootstrap", "0", flag, value);
+
+        Assert.True(exit == 2, stdout + stderr);
+        Assert.Contains(flag, stderr);
+        Assert.Contains("must be in [0, 1)", stderr);
+        Assert.False(Directory.Exists(Report), "a report was written");
+    }
+
+    [Fact]
+    public void BacktestFractionZeroDisablesTheBacktestsOfTheReport()
+    {
+        WriteRuns();
+
+        var (exit, stdout, stderr) = InProcessCli.Run("analyze", "report", "--results", Results, "--out", Report, "--bootstrap", "0",
+            "--backtest-fraction", "0", "--discard-below", "0.01");
+
+        Assert.True(exit == 0, stdout + stderr);
+        var report = File.ReadAllText(Path.Combine(Report, "report.md"));
+        Assert.Matches(@"backtest holds out the top 0\s?% of the log-compute range; RL laws leave out points below 1\s?% of their run's compute", report);
+    }
 }
