@@ -28,7 +28,7 @@ public static class AnalysisStage
         var figures = new List<ReportFigure>();
         if (data.Runs.Count == 0) notes.Add("the results folder has no runs yet");
         var contamination = ResultsReader.ReadContamination(resultsDir);
-        notes.Add(ContaminationNote(contamination));
+        notes.Add(ContaminationNote(contamination, data.Runs.Any(r => r.Stage.Kind == StageKind.Rl)));
 
         // Pre-training points are clustered by lineage (ResultsPoints): chained phases and sweep points sharing a parent
         // are checkpoints of one model, so the lineage, not the phase run, is what the intervals resample.
@@ -164,10 +164,11 @@ public static class AnalysisStage
 
     /// <summary>The contamination check's count over every RL run (rows of the <c>eval</c> verb's check aside): the report
     /// states it whether or not it is zero.</summary>
-    internal static string ContaminationNote(IReadOnlyList<ContaminationRow> allRows)
+    internal static string ContaminationNote(IReadOnlyList<ContaminationRow> allRows, bool hasRlRuns = true)
     {
         // The laws fit the RL stage's own evaluations, so the note counts their check, not the eval verb's.
         var rows = allRows.Where(r => r.Stage == ContaminationRow.TrainingStage).ToList();
+        if (rows.Count == 0 && !hasRlRuns) return "contamination: " + ReportCard.NoRlRunsToCheck;
         if (rows.Count == 0) return "contamination: no contamination check is recorded (results written before schema version 2)";
         long contaminated = rows.Sum(r => r.Contaminated), prompts = rows.Sum(r => r.EvalPrompts);
         var families = rows.Where(r => r.Contaminated > 0).Select(r => $"{r.EvalSet} ({r.Contaminated})").Distinct().ToList();

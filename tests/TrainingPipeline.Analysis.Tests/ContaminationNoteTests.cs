@@ -36,5 +36,7 @@ public class ContaminationNoteTests
     public void DatasetsWithoutTheCheckSaySo()
     {
         Assert.Contains("no contamination check is recorded", AnalysisStage.ContaminationNote([]));
+        // A pre-training-only dataset has nothing to check; it is not mistaken for old results.
+        Assert.StartsWith("contamination: no RL runs, so no task prompts to check", AnalysisStage.ContaminationNote([], hasRlRuns: false));
     }
 }

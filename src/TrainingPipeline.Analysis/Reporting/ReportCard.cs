@@ -49,7 +49,7 @@ public static class ReportCard
         if (notFitted.Count > 0)
             rows.Add(new ReportCardRow("laws not fitted", $"{notFitted.Count} reason{(notFitted.Count == 1 ? "" : "s")}", "", "",
                 string.Join("; ", notFitted), "a law needs more points or runs than these results hold: the groups are named in the notes below"));
-        rows.Add(ContaminationRowOf(contamination));
+        rows.Add(ContaminationRowOf(contamination, rlRuns.Count > 0));
         return rows;
     }
 
@@ -199,13 +199,19 @@ public static class ReportCard
     /// <summary>Exponents of the laws, whose sign is the claim (rl-loglinear's slope b has its own reading above).</summary>
     private static readonly HashSet<string> Exponents = new(StringComparer.Ordinal) { "alpha", "beta" };
 
+    /// <summary>Why a pre-training-only dataset has no contamination check.</summary>
+    internal const string NoRlRunsToCheck = "no RL runs, so no task prompts to check: pre-training losses are scored on documents " +
+        "disjoint from the training corpus by construction (a domain too small for that is split train_sample and left out of the laws)";
+
     /// <summary>Coefficients of power terms, judged through their exponents (see <see cref="Unidentified"/>).</summary>
     private static readonly HashSet<(string Law, string Parameter)> PowerCoefficients =
         [(LossComputeLaw.LawName, "A"), (ChinchillaLaw.LawName, "A"), (ChinchillaLaw.LawName, "B")];
 
-    private static ReportCardRow ContaminationRowOf(IReadOnlyList<ContaminationRow> all)
+    private static ReportCardRow ContaminationRowOf(IReadOnlyList<ContaminationRow> all, bool hasRlRuns)
     {
         var rows = all.Where(r => r.Stage == ContaminationRow.TrainingStage).ToList();
+        if (rows.Count == 0 && !hasRlRuns)
+            return new ReportCardRow("contamination", "no RL runs", "", "", "n/a", NoRlRunsToCheck);
         if (rows.Count == 0)
             return new ReportCardRow("contamination", "no check recorded", "", "", "n/a", "results written before schema version 2 carry no contamination check");
         long contaminated = rows.Sum(r => r.Contaminated), prompts = rows.Sum(r => r.EvalPrompts);
