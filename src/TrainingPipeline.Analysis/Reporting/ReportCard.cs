@@ -49,7 +49,7 @@ public static class ReportCard
         if (notFitted.Count > 0)
             rows.Add(new ReportCardRow("laws not fitted", $"{notFitted.Count} reason{(notFitted.Count == 1 ? "" : "s")}", "", "",
                 string.Join("; ", notFitted), "a law needs more points or runs than these results hold: the groups are named in the notes below"));
-        rows.Add(ContaminationRowOf(contamination, rlRuns.Count > 0));
+        rows.Add(ContaminationRowOf(OfRunsPresent(contamination, data), rlRuns.Count > 0));
         return rows;
     }
 
@@ -119,7 +119,7 @@ public static class ReportCard
         }
         var samples = runs.Sum(r => Samples(r, steps[r.RunId]));
         var volume = double.IsFinite(samples)
-            ? $"{Count((long)samples)} samples, {Count(runs.Sum(r => FinalStep(steps[r.RunId])?.Tokens ?? 0))} tokens trained"
+            ? $"{Count((long)samples)} samples trained, {Count(runs.Sum(r => FinalStep(steps[r.RunId])?.Tokens ?? 0))} tokens trained"
             : $"{Count(runs.Sum(r => FinalStep(steps[r.RunId])?.Tokens ?? 0))} tokens trained (samples not recorded: no groups_trained)";
         var ran = $"{Runs(runs)} · N {string.Join(", ", runs.Select(r => r.ParamsNonEmbedding).Distinct().Order().Select(Count))} · {Seeds(runs)}" +
             (completed.Count < runs.Count ? $" · {runs.Count - completed.Count} not completed (left out)" : "");
@@ -198,6 +198,17 @@ public static class ReportCard
 
     /// <summary>Exponents of the laws, whose sign is the claim (rl-loglinear's slope b has its own reading above).</summary>
     private static readonly HashSet<string> Exponents = new(StringComparer.Ordinal) { "alpha", "beta" };
+
+    /// <summary>
+    /// The checks of runs the dataset holds. <c>run</c> writes a check for every planned RL run before any trains, so a
+    /// pipeline edited between invocations leaves checks of runs that never existed; with runs present, only theirs count.
+    /// </summary>
+    internal static IReadOnlyList<ContaminationRow> OfRunsPresent(IReadOnlyList<ContaminationRow> rows, ResultsDataset data)
+    {
+        if (data.Runs.Count == 0) return rows;
+        var present = data.Runs.Select(r => r.RunId).ToHashSet(StringComparer.Ordinal);
+        return [.. rows.Where(r => present.Contains(r.RunId))];
+    }
 
     /// <summary>Why a pre-training-only dataset has no contamination check.</summary>
     internal const string NoRlRunsToCheck = "no RL runs, so no task prompts to check: pre-training losses are scored on documents " +

@@ -225,6 +225,9 @@ public sealed class ReportCardTests : IDisposable
         Assert.Equal(("contamination", "2 RL runs checked", "128 evaluation prompts", "3 of 128 occur in training data"), (row.Stage, row.Ran, row.Volume, row.BeforeAfter));
         Assert.StartsWith("contaminated", row.Reading);
         Assert.StartsWith("clean", ReportCard.Build(data, points, [], [], [clean]).Single().Reading);
+        // Checks of planned runs the dataset does not hold (a pipeline edited between invocations) are not counted.
+        var withRun = data with { Runs = [new Results.Reading.RunRow("rl-1", "e", RunStage.Rl, null, "{}", 1, 1, 1, RunStatus.Completed, DateTime.UtcNow)] };
+        Assert.Equal(["rl-1"], ReportCard.OfRunsPresent([clean, dirty], withRun).Select(r => r.RunId));
         // Without RL runs there is nothing to check, which is not "results written before schema version 2".
         var none = ReportCard.Build(data, points, [], [], []).Single();
         Assert.Equal(("no RL runs", ReportCard.NoRlRunsToCheck), (none.Ran, none.Reading));
