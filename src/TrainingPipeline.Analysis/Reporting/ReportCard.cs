@@ -143,8 +143,11 @@ public static class ReportCard
 
     private static ReportCardRow LawRow(FittedLaw law)
     {
+        // A zero-width interval beside other parameters' intervals is a value pinned at the search bound in every refit:
+        // printed as an interval it would read as a measurement known exactly.
+        var someVary = law.Parameters.Any(p => double.IsFinite(p.CiLow) && !ZeroWidth(p));
         var parameters = string.Join(", ", law.Parameters.Select(p => $"{p.Name} {(law.Failed ? "failed" : AnalysisSummary.Format(p.Value))}" +
-            (double.IsFinite(p.CiLow) ? $" {AnalysisSummary.Interval(p)}" : "")));
+            (!double.IsFinite(p.CiLow) ? "" : someVary && ZeroWidth(p) ? " (at the search bound, no interval)" : $" {AnalysisSummary.Interval(p)}")));
         var hasInterval = law.Parameters.Any(p => double.IsFinite(p.CiLow));
         var resampled = hasInterval
             ? law.ResamplingUnit == RunLevelIntervals.Points

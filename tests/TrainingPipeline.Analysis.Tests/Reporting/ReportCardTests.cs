@@ -167,6 +167,8 @@ public sealed class ReportCardTests : IDisposable
 
         Assert.Equal("fitted, but not identified by these points: E has a zero-width interval (at the search bound in every refit); " +
                      "alpha's interval includes 0", row.Reading);
+        // The stuck value is printed without its degenerate interval.
+        Assert.StartsWith("E 2.175E-16 (at the search bound, no interval), A 2.8E+07 [", row.BeforeAfter);
         // A law whose intervals are informative keeps its reading.
         var good = law with
         {
