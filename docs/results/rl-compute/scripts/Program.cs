@@ -1,0 +1,63 @@
+using MathNet.Numerics.Distributions;
+using Parquet.Serialization;
+using TrainingPipeline.Results;
+using TrainingPipeline.Results.Reading;
+
+// Per RL run of a results folder: eval-split pass@1 at each evaluated step and the training pass rate (steps table)
+// averaged over the steps in (s/2, s]; then the two comparisons docs/results/rl-compute/README.md quotes:
+// pass@1 at a matched compute (interpolated linearly in log10 compute between the evaluations around it; Welch t over
+// runs) and, for GRPO, the training pass rate over steps 257–512 minus the mean eval pass@1 at steps 256 and 512.
+var root = args.Length > 0 ? args[0] : "docs/results/rl-compute/results";
+var matched = args.Length > 1 ? double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 6.5e11;
+var data = ResultsReader.Read(root);
+var passRates = new List<(string RunId, long Step, double Rate)>();
+foreach (var file in Directory.GetFiles(Path.Combine(root, "steps"), "*.parquet", SearchOption.AllDirectories))
+{
+    var runId = file.Split(Path.DirectorySeparatorChar).First(p => p.StartsWith("run_id=", StringComparison.Ordinal))["run_id=".Length..];
+    await using var stream = File.OpenRead(file);
+    foreach (var row in (await ParquetSerializer.DeserializeUntypedAsync(stream)).Data)
+        if (row.TryGetValue("pass_rate", out var rate) && rate is not null)
+            passRates.Add((runId, Convert.ToInt64(row["step"], System.Globalization.CultureInfo.InvariantCulture), Convert.ToDouble(rate, System.Globalization.CultureInfo.InvariantCulture)));
+}
+
+string Recipe(RunRow run) => run.ConfigJson.Contains("cispo", StringComparison.Ordinal) ? "scalerl" : "grpo";
+var byRecipe = new Dictionary<string, List<double>> { ["grpo"] = [], ["scalerl"] = [] };
+var gaps = new List<double>();
+foreach (var run in data.Runs.Where(r => r.Stage.Kind == StageKind.Rl).OrderBy(Recipe, StringComparer.Ordinal).ThenBy(r => r.Seed))
+{
+    var evals = data.Evals.Where(e => e.RunId == run.RunId && e.Stage.Kind == StageKind.Rl && e.Metric == "pass@1").OrderBy(e => e.Step).ToList();
+    var rates = passRates.Where(r => r.RunId == run.RunId).ToList();
+    Console.WriteLine($"{run.RunId} {Recipe(run)} seed {run.Seed}");
+    foreach (var e in evals)
+    {
+        var window = rates.Where(r => r.Step > e.Step / 2 && r.Step <= e.Step).Select(r => r.Rate).ToList();
+        Console.WriteLine($"  step {e.Step,4}  RL FLOPs {e.RunFlops:E2}  eval-split pass@1 {e.Value:F3} ± {e.Stderr:F3}  " +
+                          $"train pass rate {(window.Count > 0 ? window.Average().ToString("F3", System.Globalization.CultureInfo.InvariantCulture) : "-")}");
+    }
+    var points = evals.Where(e => e.RunFlops > 0).Select(e => (X: Math.Log10(e.RunFlops), Y: e.Value)).ToList();
+    var at = points.Zip(points.Skip(1)).Where(p => p.First.X <= Math.Log10(matched) && Math.Log10(matched) <= p.Second.X)
+        .Select(p => p.First.Y + (p.Second.Y - p.First.Y) * (Math.Log10(matched) - p.First.X) / (p.Second.X - p.First.X)).FirstOrDefault(double.NaN);
+    byRecipe[Recipe(run)].Add(at);
+    if (Recipe(run) == "grpo")
+    {
+        var late = rates.Where(r => r.Step is > 256 and <= 512).Select(r => r.Rate).Average();
+        gaps.Add(late - (evals.Single(e => e.Step == 256).Value + evals.Single(e => e.Step == 512).Value) / 2);
+    }
+}
+
+static (double Mean, double Variance) Moments(List<double> v)
+{
+    var mean = v.Average();
+    return (mean, v.Sum(x => (x - mean) * (x - mean)) / (v.Count - 1));
+}
+var (g, vg) = Moments(byRecipe["grpo"]);
+var (s, vs) = Moments(byRecipe["scalerl"]);
+double seG = vg / byRecipe["grpo"].Count, seS = vs / byRecipe["scalerl"].Count;
+var df = Math.Pow(seG + seS, 2) / (seG * seG / (byRecipe["grpo"].Count - 1) + seS * seS / (byRecipe["scalerl"].Count - 1));
+var half = StudentT.InvCDF(0, 1, Math.Floor(df), 0.975) * Math.Sqrt(seG + seS);
+Console.WriteLine($"pass@1 at {matched:E2} RL FLOPs: GRPO {string.Join(" ", byRecipe["grpo"].Select(v => v.ToString("F3", System.Globalization.CultureInfo.InvariantCulture)))}, " +
+                  $"ScaleRL {string.Join(" ", byRecipe["scalerl"].Select(v => v.ToString("F3", System.Globalization.CultureInfo.InvariantCulture)))}; " +
+                  $"difference {s - g:F3} [{s - g - half:F3}, {s - g + half:F3}] (Welch t, df {df:F1} rounded down)");
+var (gap, vgap) = Moments(gaps);
+var gapHalf = StudentT.InvCDF(0, 1, gaps.Count - 1, 0.975) * Math.Sqrt(vgap / gaps.Count);
+Console.WriteLine($"GRPO training pass rate (steps 257–512) minus eval-split pass@1 (mean of steps 256, 512): {gap:F4} [{gap - gapHalf:F3}, {gap + gapHalf:F3}] (t over {gaps.Count} runs)");
