@@ -85,7 +85,12 @@ public static class ReportCard
         if (sizes.Count > 1)
         {
             var smallestSize = Replicates(sizes[0]);
-            if (smallestSize.Count > 0 && largestSize.Count > 0)
+            long BudgetOf(long size) => runs.Where(r => r.ParamsNonEmbedding == size).Max(Tokens);
+            var (smallBudget, largeBudget) = (BudgetOf(sizes[0]), BudgetOf(sizes[^1]));
+            // Sizes trained on different budgets are different experiments: "ends lower" would compare data, not size.
+            if (smallestSize.Count > 0 && largestSize.Count > 0 && Math.Abs(smallBudget - largeBudget) > 0.01 * Math.Max(smallBudget, largeBudget))
+                reading += $"; the smallest and the largest size were trained on different budgets ({Count(smallBudget)} and {Count(largeBudget)} tokens): not compared";
+            else if (smallestSize.Count > 0 && largestSize.Count > 0)
                 reading += largestSize.Average(c => c.After) < smallestSize.Average(c => c.After)
                     ? "; the largest model ends lower than the smallest"
                     : "; the largest model does not end lower than the smallest";

@@ -133,6 +133,19 @@ public sealed class ReportCardTests : IDisposable
     }
 
     [Fact]
+    public void SizesTrainedOnDifferentBudgetsAreNotCompared()
+    {
+        // The smallest size's largest budget is 2e7 tokens, the largest size's 2e6: "ends lower" would compare data.
+        var results = new ResultsFolderBuilder(Results);
+        SyntheticPipeline.WritePretraining(results, [1e5], [2e6, 2e7]);
+        SyntheticPipeline.WritePretraining(results, [1e6], [2e6]);
+
+        var pretrain = AnalysisStage.Run(Results, Output, Quick, TextWriter.Null).Card[0];
+
+        Assert.EndsWith("; the smallest and the largest size were trained on different budgets (20M and 2M tokens): not compared", pretrain.Reading);
+    }
+
+    [Fact]
     public void ALawWhoseIntervalsResamplePointsSaysSoPlainly()
     {
         var fit = new LawFit(LossComputeLaw.LawName, 9, new Dictionary<string, double> { ["E"] = 1, ["A"] = 2, ["alpha"] = 0.3 }, 0, []);
