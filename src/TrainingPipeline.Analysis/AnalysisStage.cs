@@ -27,8 +27,8 @@ public static class AnalysisStage
         var laws = new List<FittedLaw>();
         var figures = new List<ReportFigure>();
         if (data.Runs.Count == 0) notes.Add("the results folder has no runs yet");
-        var contamination = ResultsReader.ReadContamination(resultsDir);
-        notes.Add(ContaminationNote(ReportCard.OfRunsPresent(contamination, data), data.Runs.Any(r => r.Stage.Kind == StageKind.Rl)));
+        var contamination = ReportCard.OfRunsPresent(ResultsReader.ReadContamination(resultsDir), data);
+        notes.Add(ContaminationNote(contamination, data.Runs.Any(r => r.Stage.Kind == StageKind.Rl)));
 
         // Pre-training points are clustered by lineage (ResultsPoints): chained phases and sweep points sharing a parent
         // are checkpoints of one model, so the lineage, not the phase run, is what the intervals resample.

@@ -15,7 +15,7 @@ public static class ComputeFrontier
 {
     public static IReadOnlyList<LawPoint> Select(IReadOnlyList<LawPoint> points)
     {
-        var cells = points.GroupBy(Cell)
+        var cells = points.GroupBy(GridCell)
             .Select(g => (Points: g.ToList(), X: Math.Log10(g.Average(p => p.Compute)), Loss: g.Average(p => p.Value)))
             .OrderBy(c => c.X).ThenBy(c => c.Loss)
             .ToList();
@@ -38,8 +38,9 @@ public static class ComputeFrontier
     /// <summary>Compute levels closer than this in log10 (0.2%) are one level.</summary>
     private const double ComputeTolerance = 1e-3;
 
-    /// <summary>A grid cell: its model size and tokens, or (for points without them) its compute within 0.2%.</summary>
-    private static (double, double) Cell(LawPoint p) =>
+    /// <summary>A grid cell: its model size and tokens, or (for points without them) its compute within 0.2%. Seeds of one
+    /// cell share it.</summary>
+    internal static (double, double) GridCell(LawPoint p) =>
         double.IsFinite(p.ModelSize) && double.IsFinite(p.Tokens)
             ? (Math.Round(p.ModelSize), Math.Round(p.Tokens))
             : (Math.Round(Math.Log10(p.Compute), 3), double.NaN);

@@ -49,7 +49,7 @@ public static class ReportCard
         if (notFitted.Count > 0)
             rows.Add(new ReportCardRow("laws not fitted", $"{notFitted.Count} reason{(notFitted.Count == 1 ? "" : "s")}", "", "",
                 string.Join("; ", notFitted), "a law needs more points or runs than these results hold: the groups are named in the notes below"));
-        rows.Add(ContaminationRowOf(OfRunsPresent(contamination, data), rlRuns.Count > 0));
+        rows.Add(ContaminationRowOf(contamination, rlRuns.Count > 0));
         return rows;
     }
 
@@ -74,24 +74,20 @@ public static class ReportCard
                 // The loss evaluator records s.e. 0 when it had one batch (nothing to estimate a spread from): unknown, not exact.
                 .Select(c => c.AfterStdError == 0 ? c with { AfterStdError = double.NaN } : c)];
         }
+        long BudgetOf(long size) => runs.Where(r => r.ParamsNonEmbedding == size).Max(Tokens);
         var shownSizes = sizes.Count <= 2 ? sizes : [sizes[0], sizes[^1]];
-        var cells = shownSizes.Select(size =>
-        {
-            var budget = runs.Where(r => r.ParamsNonEmbedding == size).Max(Tokens);
-            return $"N {Count(size)}, {Count(budget)} tokens: {Describe(Replicates(size))}";
-        }).ToList();
+        var cells = shownSizes.Select(size => $"N {Count(size)}, {Count(BudgetOf(size))} tokens: {Describe(Replicates(size))}").ToList();
         var largestSize = Replicates(sizes[^1]);
         var reading = largestSize.Count == 0 ? "no in-distribution loss evaluations recorded" : LossReading(largestSize, tokenizer);
         if (sizes.Count > 1)
         {
             var smallestSize = Replicates(sizes[0]);
-            long BudgetOf(long size) => runs.Where(r => r.ParamsNonEmbedding == size).Max(Tokens);
             var (smallBudget, largeBudget) = (BudgetOf(sizes[0]), BudgetOf(sizes[^1]));
-            // Sizes trained on different budgets are different experiments: "ends lower" would compare data, not size.
-            if (smallestSize.Count > 0 && largestSize.Count > 0 && Math.Abs(smallBudget - largeBudget) > 0.01 * Math.Max(smallBudget, largeBudget))
-                reading += $"; the smallest and the largest size were trained on different budgets ({Count(smallBudget)} and {Count(largeBudget)} tokens): not compared";
-            else if (smallestSize.Count > 0 && largestSize.Count > 0)
-                reading += largestSize.Average(c => c.After) < smallestSize.Average(c => c.After)
+            if (smallestSize.Count > 0 && largestSize.Count > 0)
+                // Sizes trained on different budgets are different experiments: "ends lower" would compare data, not size.
+                reading += Math.Abs(smallBudget - largeBudget) > 0.01 * Math.Max(smallBudget, largeBudget)
+                    ? $"; the smallest and the largest size were trained on different budgets ({Count(smallBudget)} and {Count(largeBudget)} tokens): not compared"
+                    : largestSize.Average(c => c.After) < smallestSize.Average(c => c.After)
                     ? "; the largest model ends lower than the smallest"
                     : "; the largest model does not end lower than the smallest";
         }
@@ -208,7 +204,7 @@ public static class ReportCard
     private static readonly HashSet<string> Exponents = new(StringComparer.Ordinal) { "alpha", "beta" };
 
     /// <summary>
-    /// The checks of runs the dataset holds. <c>run</c> writes a check for every planned RL run before any trains, so a
+    /// The checks of runs the dataset holds (the analysis stage filters once, for the notes and the card alike). <c>run</c> writes a check for every planned RL run before any trains, so a
     /// pipeline edited between invocations leaves checks of runs that never existed; with runs present, only theirs count.
     /// </summary>
     internal static IReadOnlyList<ContaminationRow> OfRunsPresent(IReadOnlyList<ContaminationRow> rows, ResultsDataset data)

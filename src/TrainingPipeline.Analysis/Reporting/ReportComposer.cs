@@ -60,15 +60,15 @@ public static class ReportComposer
     internal static List<ReportBlock> ReplicateNoise(IReadOnlyList<LawPoint> points)
     {
         var cells = points.Where(p => double.IsFinite(p.ModelSize) && double.IsFinite(p.Tokens))
-            .GroupBy(p => (N: Math.Round(p.ModelSize), D: Math.Round(p.Tokens)))
+            .GroupBy(ComputeFrontier.GridCell)
             .Where(g => g.Select(p => p.Cluster).Distinct().Count() >= 2)
-            .OrderBy(g => g.Key.N).ThenBy(g => g.Key.D)
+            .OrderBy(g => g.Key.Item1).ThenBy(g => g.Key.Item2)
             .Select(g =>
             {
                 var losses = g.Select(p => p.Value).ToArray();
                 var mean = losses.Average();
                 var sd = Math.Sqrt(losses.Sum(v => (v - mean) * (v - mean)) / (losses.Length - 1));
-                return (g.Key.N, g.Key.D, Count: losses.Length, Mean: mean, Sd: sd);
+                return (N: g.Key.Item1, D: g.Key.Item2, Count: losses.Length, Mean: mean, Sd: sd);
             }).ToList();
         if (cells.Count == 0) return [];
         var sds = cells.Select(c => c.Sd).Order().ToArray();
