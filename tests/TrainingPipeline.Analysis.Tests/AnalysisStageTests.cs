@@ -64,7 +64,7 @@ public sealed partial class AnalysisStageTests : IDisposable
         var lossCompute = summary.Laws.Single(l => l.Law == "loss-compute" && l.Group == "pretrain");
         Assert.Equal(("lineage", 5, 5, 4), (lossCompute.ResamplingUnit, lossCompute.Runs, lossCompute.PointCount, lossCompute.OffFrontierPoints));
         Assert.Contains("points from 9 lineages", File.ReadAllText(summary.ReportMarkdownPath));
-        Assert.Contains("5 points from 5 lineages on the compute-efficient frontier (4 points left out: above the lower convex hull of loss against compute)", File.ReadAllText(summary.ReportMarkdownPath));
+        Assert.Contains("5 points from 5 lineages on the compute-efficient frontier (4 points left out: off the lower convex hull of loss against compute, or past its lowest loss)", File.ReadAllText(summary.ReportMarkdownPath));
         Assert.Contains("jackknife-t over lineages", File.ReadAllText(summary.ReportMarkdownPath));
 
         // The fits table is a readable Parquet file with a row per parameter and intervals.

@@ -29,7 +29,7 @@ public sealed record FittedLaw(
     public string? FailureNote { get; init; }
     public int DiscardedEarlyPoints { get; init; }
 
-    /// <summary>Sweep points left out above the lower convex hull of loss against compute (<see cref="ComputeFrontier"/>).</summary>
+    /// <summary>Sweep points left out: off the lower convex hull of loss against compute, or past its lowest loss (<see cref="ComputeFrontier"/>).</summary>
     public int OffFrontierPoints { get; init; }
 
     /// <summary>The seed of each lineage a pre-training law rests on: lineages of one seed are sweep points, not replicates.</summary>

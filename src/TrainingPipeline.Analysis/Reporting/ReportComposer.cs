@@ -112,7 +112,7 @@ public static class ReportComposer
     private static IEnumerable<ReportBlock> LawBlocks(FittedLaw law)
     {
         var discarded = law.DiscardedEarlyPoints > 0 ? $" ({law.DiscardedEarlyPoints} early low-compute points left out)"
-            : law.OffFrontierPoints > 0 ? $" on the compute-efficient frontier ({law.OffFrontierPoints} points left out: above the lower convex hull of loss against compute)" : "";
+            : law.OffFrontierPoints > 0 ? $" on the compute-efficient frontier ({law.OffFrontierPoints} points left out: off the lower convex hull of loss against compute, or past its lowest loss)" : "";
         yield return new ParagraphBlock($"{law.Law} on {law.Group}: {law.PointCount} points from {law.Runs} {UnitPlural(law.ReplicateUnit, law.Runs)}{discarded}, objective {AnalysisSummary.Format(law.Fit.Objective)}; " +
             $"intervals: {law.IntervalMethod}, resampling unit {law.ResamplingUnit}" + (law.IntervalNote is { } note ? $" — {note}." : "."));
         if (law.FailureNote is { } failure) yield return new ParagraphBlock($"**{failure}**: its parameters are not a result.");

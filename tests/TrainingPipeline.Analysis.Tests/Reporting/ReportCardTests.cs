@@ -1,3 +1,4 @@
+using Parquet.Serialization;
 using TrainingPipeline.Analysis.Fitting;
 using TrainingPipeline.Analysis.Reporting;
 using TrainingPipeline.Analysis.Tests.TestData;
@@ -246,6 +247,31 @@ public sealed class ReportCardTests : IDisposable
         // Without RL runs there is nothing to check, which is not "results written before schema version 2".
         var none = ReportCard.Build(data, points, [], [], []).Single();
         Assert.Equal(("no RL runs", ReportCard.NoRlRunsToCheck), (none.Ran, none.Reading));
+    }
+
+    [Fact]
+    public async Task TheStageCountsOnlyTheChecksOfRunsTheDatasetHolds()
+    {
+        // A pipeline edited between invocations leaves checks of RL runs that were planned but never ran: "ghost" here,
+        // with contaminated prompts. The card and the note count rl-0's clean check only.
+        var results = new ResultsFolderBuilder(Results);
+        SyntheticPipeline.WriteRl(results, [1], parent: "pt", steps: 2);
+        foreach (var (run, contaminated) in new[] { ("rl-0", 0L), ("ghost", 7L) })
+        {
+            var folder = Directory.CreateDirectory(Path.Combine(Results, "contamination", $"run_id={run}")).FullName;
+            await using var file = File.Create(Path.Combine(folder, "part-0.parquet"));
+            await ParquetSerializer.SerializeAsync(new[] { new ContaminationRecord
+            {
+                Stage = "rl", EvalSet = "arith", Split = "in_distribution", Difficulty = 2, EvalPrompts = 64, Contaminated = contaminated,
+                WrittenAt = DateTime.UtcNow,
+            } }, file);
+        }
+
+        var summary = AnalysisStage.Run(Results, Output, Quick, TextWriter.Null);
+
+        var row = summary.Card.Single(r => r.Stage == "contamination");
+        Assert.Equal(("1 RL run checked", "0 of 64 occur in training data"), (row.Ran, row.BeforeAfter));
+        Assert.Contains(summary.Notes, n => n.StartsWith("contamination: 0 of 64 evaluation prompts", StringComparison.Ordinal));
     }
 
     [Theory]
