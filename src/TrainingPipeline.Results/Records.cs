@@ -97,6 +97,9 @@ public sealed class EvalRecord
     [JsonPropertyName("max_new_tokens")] public long? MaxNewTokens { get; set; }
     /// <summary>Task metrics: the difficulty of the evaluation problems; null for loss metrics.</summary>
     [JsonPropertyName("difficulty")] public int? Difficulty { get; set; }
+    /// <summary>Task metrics: solved examples shown before each prompt (0: zero-shot); null for loss metrics and older
+    /// files (which are zero-shot).</summary>
+    [JsonPropertyName("shots")] public int? Shots { get; set; }
     [JsonPropertyName("written_at"), ParquetTimestamp(ParquetTimestampResolution.Microseconds)]
     public DateTime WrittenAt { get; set; }
 }
@@ -149,6 +152,14 @@ public static class ResultTables
     /// a fit to seen data, never a generalisation measure. The analysis leaves these rows out of every loss law.
     /// </summary>
     public const string TrainSample = "train_sample";
+
+    /// <summary>
+    /// Task metrics of the <c>eval</c> verb measured on problems of the family's <c>train</c> split
+    /// (<c>eval --problem-split train</c>): problems training draws from, so the score RL optimises, like for like with
+    /// the eval split's. Never a generalisation measure; the contamination check leaves them out (they are training
+    /// problems by design) and the analysis never fits a law to them.
+    /// </summary>
+    public const string TrainProblems = "train_problems";
 
     /// <summary>
     /// Version of the dataset's schema (docs/results-schema.md), written in every <c>runs</c> row. 2: task metrics

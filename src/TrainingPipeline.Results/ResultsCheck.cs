@@ -62,7 +62,7 @@ public static class ResultsCheck
         return before - after;
     }
 
-    private static string EvalKey(EvalRecord r) => $"step {r.Step} {r.EvalSet} {r.Split} {r.Metric}";
+    private static string EvalKey(EvalRecord r) => $"step {r.Step} {r.EvalSet} {r.Split} {r.Metric}" + (r.Shots is > 0 ? $" {r.Shots} shots" : "");
 
     private static IEnumerable<(string RunId, List<string> Parts)> StepParts(string resultsRoot, string table)
     {

@@ -74,8 +74,9 @@ public static class ResultsReader
                 r.Double("value"),
                 r.Values.ContainsKey("n") ? r.Long("n") : 0,
                 r.OptionalDouble("stderr"),
-                r.Timestamp("written_at")))
-            .GroupBy(e => (e.RunId, e.Stage, e.Step, e.EvalSet, e.Split, e.Metric))
+                r.Timestamp("written_at"))
+            { Shots = (int)(r.OptionalLong("shots") ?? 0) })
+            .GroupBy(e => (e.RunId, e.Stage, e.Step, e.EvalSet, e.Split, e.Metric, e.Shots))
             .Select(g => g.MaxBy(e => e.WrittenAt)!)
             .OrderBy(e => e.RunId, StringComparer.Ordinal).ThenBy(e => e.Step).ThenBy(e => e.EvalSet, StringComparer.Ordinal)];
 

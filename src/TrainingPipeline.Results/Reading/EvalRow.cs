@@ -1,6 +1,6 @@
 namespace TrainingPipeline.Results.Reading;
 
-/// <summary>One (step, eval set, split, metric) evaluation.</summary>
+/// <summary>One (step, eval set, split, metric, shots) evaluation.</summary>
 public sealed record EvalRow(
     string RunId,
     RunStage Stage,
@@ -13,4 +13,8 @@ public sealed record EvalRow(
     double Value,
     long N,
     double Stderr,
-    DateTime WrittenAt);
+    DateTime WrittenAt)
+{
+    /// <summary>Solved examples shown before each prompt (0: zero-shot, as every row written before the column).</summary>
+    public int Shots { get; init; }
+}

@@ -48,6 +48,10 @@ internal static class PartFileRows
             var other => throw Wrong(column, other, "a number"),
         };
 
+        /// <summary>A nullable integer column: null when the value is null or the column is absent.</summary>
+        public long? OptionalLong(string column) =>
+            Values.TryGetValue(column, out var v) && v is not null ? Long(column) : null;
+
         /// <summary>A nullable column: NaN when the value is null or the column is absent.</summary>
         public double OptionalDouble(string column) =>
             Values.TryGetValue(column, out var v) && v is not null ? Double(column) : double.NaN;

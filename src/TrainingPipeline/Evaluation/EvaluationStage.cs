@@ -9,8 +9,10 @@ using TorchSharp;
 namespace TrainingPipeline.Evaluation;
 
 /// <summary>What to evaluate: the families (null: each run's RL tasks, held-out and unrewarded tasks), the settings
-/// that override the run's own, and which runs (null: all).</summary>
-public sealed record EvaluationRequest(IReadOnlyList<string>? Tasks, TaskEvalOverrides Overrides, Func<PlannedRun, bool>? Selection = null);
+/// that override the run's own, which runs (null: all), and the numbers of in-context examples to evaluate each family
+/// with (null: the overrides' own, zero-shot by default), one set of rows per number.</summary>
+public sealed record EvaluationRequest(IReadOnlyList<string>? Tasks, TaskEvalOverrides Overrides, Func<PlannedRun, bool>? Selection = null,
+    IReadOnlyList<int>? Shots = null);
 
 /// <summary>One measured metric of one run's checkpoint on one family, as appended to the evals table.</summary>
 public sealed record EvaluatedMetric(PlannedRun Run, long Step, string Family, string Split, TaskMetric Metric);
@@ -42,7 +44,11 @@ public sealed class EvaluationStage(RunEnvironment env, RunPlan plan, string sou
         Action<ContaminationResult>? checkedData = null)
     {
         var runs = Prepare(request);
-        var contamination = ContaminationCheck.Run(plan, [.. runs.Select(r => new EvaluationTarget(r.Run, r.Families))], Stage,
+        // Train-split problems are training problems by design: only eval-split families are checked, each once (every
+        // number of in-context examples asks the same problems; the examples are train-split problems by design too).
+        var contamination = ContaminationCheck.Run(plan,
+            [.. runs.Select(r => new EvaluationTarget(r.Run,
+                [.. r.Families.Where(f => f.Options.ProblemSide == ProblemSplit.Eval).DistinctBy(f => (f.Family.Name, f.Split))]))], Stage,
             datasets: env.Datasets);
         ContaminationCheck.EnsureClean(contamination, plan, source);
         checkedData?.Invoke(contamination);
@@ -89,22 +95,35 @@ public sealed class EvaluationStage(RunEnvironment env, RunPlan plan, string sou
         foreach (var (run, store) in candidates)
         {
             var rl = RunEvalSettings.RlSectionOf(plan, run);
-            var options = RunEvalSettings.For(plan, run, overrides);
+            var baseOptions = RunEvalSettings.For(plan, run, overrides);
             var names = given ?? (rl is not null ? SpecValidator.EvaluatedFamilies(rl).ToArray()
                 : throw new BadInputException(source, "--tasks",
                     "the pipeline has no rl section to take task families from", "name families with --tasks, e.g. --tasks addition"));
-            if (options.PassK > options.Samples)
-                throw new BadInputException(source, overrides.PassK is null ? "$.rl.pass_k" : "--pass-k",
-                    $"pass@{options.PassK} needs at least {options.PassK} samples per problem, but run {run.Id} draws {options.Samples}",
+            if (baseOptions.LargestK > baseOptions.Samples)
+                throw new BadInputException(source, overrides.PassK is null && overrides.MorePassK is null ? "$.rl.pass_k" : "--pass-k",
+                    $"pass@{baseOptions.LargestK} needs at least {baseOptions.LargestK} samples per problem, but run {run.Id} draws {baseOptions.Samples}",
                     "use a --pass-k no larger than --samples");
             var pretrained = EvalSplits.PretrainedFamilies(plan, run);
             var families = new List<EvaluatedFamily>();
-            foreach (var family in names.Distinct().Select(TaskRegistry.Get))
+            var shotCounts = (request.Shots ?? [overrides.Shots]).Distinct().ToList();
+            var tokenizer = shotCounts.Any(k => k > 0) ? SpecResolver.ResolveTokenizer(run.Config, env.Datasets) : null;
+            foreach (var (family, shots) in names.Distinct().Select(TaskRegistry.Get).SelectMany(f => shotCounts.Select(k => (f, k))))
             {
-                TaskEvaluator.Problems(family, options, source, overrides.Problems is null ? "$.rl.eval_problems" : "--problems");
-                families.Add(new EvaluatedFamily(family, EvalSplits.Of(family, options.Difficulty, rl, pretrained), options));
+                var options = baseOptions with { Shots = shots };
+                var problems = TaskEvaluator.Problems(family, options, source, overrides.Problems is null ? "$.rl.eval_problems" : "--problems");
+                // Prompts (with their in-context examples) are built and measured now, so that one that does not fit a
+                // run's context stops the verb before anything is measured or written.
+                if (tokenizer is not null && options.Shots > 0)
+                {
+                    var prompts = TaskEvaluator.EncodePrompts(family, tokenizer, problems, options);
+                    if (TaskEvaluator.ContextProblem(family, prompts, options, run.Config.Model.ContextLength) is { } tooLong)
+                        throw new BadInputException(source, "--shots", $"run {run.Id}: {tooLong.Problem}", tooLong.Fix);
+                }
+                var split = options.ProblemSide == ProblemSplit.Train ? ResultTables.TrainProblems
+                    : EvalSplits.Of(family, options.Difficulty, rl, pretrained);
+                families.Add(new EvaluatedFamily(family, split, options));
             }
-            runs.Add(new RunToEvaluate(run, store, options, families));
+            runs.Add(new RunToEvaluate(run, store, baseOptions, families));
         }
         foreach (var r in runs)
         {

@@ -3,9 +3,15 @@ using TrainingPipeline.RL;
 
 namespace TrainingPipeline.Evaluation;
 
-/// <summary>Explicit overrides of a run's own task-evaluation settings (the <c>eval</c> verb's options); null keeps the run's.</summary>
+/// <summary>
+/// Explicit overrides of a run's own task-evaluation settings (the <c>eval</c> verb's options); null keeps the run's.
+/// <paramref name="MorePassK"/> adds pass@k rows beside the run's own k; <paramref name="ProblemSide"/> and
+/// <paramref name="Shots"/> have no counterpart in a run's settings (its evaluations are zero-shot, on eval-split
+/// problems).
+/// </summary>
 public sealed record TaskEvalOverrides(int? Problems = null, int? Difficulty = null, int? Samples = null, int? PassK = null,
-    int? MaxNewTokens = null, double? Temperature = null)
+    int? MaxNewTokens = null, double? Temperature = null, IReadOnlyList<int>? MorePassK = null,
+    Tasks.ProblemSplit ProblemSide = Tasks.ProblemSplit.Eval, int Shots = 0)
 {
     public TaskEvalOptions ApplyTo(TaskEvalOptions options) => options with
     {
@@ -15,6 +21,9 @@ public sealed record TaskEvalOverrides(int? Problems = null, int? Difficulty = n
         PassK = PassK ?? options.PassK,
         MaxNewTokens = MaxNewTokens ?? options.MaxNewTokens,
         Temperature = Temperature ?? options.Temperature,
+        MorePassK = MorePassK ?? options.MorePassK,
+        ProblemSide = ProblemSide,
+        Shots = Shots,
     };
 }
 

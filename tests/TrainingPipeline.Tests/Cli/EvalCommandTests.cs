@@ -128,6 +128,22 @@ public sealed class EvalCommandTests : IDisposable
         var bad = InProcessCli.Run(["eval", pipeline, "--samples", "2", .. Dirs()]);
         Assert.Equal(2, bad.Exit);
         Assert.Contains("$.rl.pass_k", bad.Err);
+
+        // Several k's give one row each; train-split problems are labelled train_problems.
+        var curve = InProcessCli.Run(["eval", pipeline, "--tasks", "addition", "--problems", "3", "--samples", "4", "--pass-k", "1", "2", "4",
+            "--problem-split", "train", "--json", .. Dirs()]);
+        Assert.True(curve.Exit == 0, curve.Out + curve.Err);
+        var curveRows = curve.Out.Trim().Split('\n').Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Equal(["pass@1", "pass@2", "pass@4"], curveRows.Select(l => l.GetProperty("metric").GetString()).Where(m => m!.StartsWith("pass@", StringComparison.Ordinal)).Distinct().Order());
+        Assert.All(curveRows, l => Assert.Equal(ResultTables.TrainProblems, l.GetProperty("split").GetString()));
+        Assert.All(curveRows, l => Assert.Equal(0, l.GetProperty("shots").GetInt32()));
+
+        foreach (var (option, value) in new[] { ("--problem-split", "both"), ("--shots", "-1"), ("--pass-k", "0") })
+        {
+            var refused = InProcessCli.Run(["eval", pipeline, option, value, .. Dirs()]);
+            Assert.Equal(2, refused.Exit);
+            Assert.Contains(option, refused.Err, StringComparison.Ordinal);
+        }
     }
 
     private List<EvalRecord> PartRecords() =>

@@ -111,4 +111,52 @@ public sealed class EvaluationStageTests : IDisposable
         Assert.Contains("no rl section", noFamilies.Message, StringComparison.Ordinal);
         Assert.Equal(before, ResultsReader.ReadEvals(env.ResultsRoot).Count);
     }
+
+    [Fact]
+    public void TrainSplitProblemsAreLabelledTrainProblemsAndLeftOutOfTheContaminationCheck()
+    {
+        // Every difficulty-1 addition problem is stated in this corpus: eval-split problems stop the verb (above), while
+        // train-split problems are training problems by design and are measured, labelled train_problems.
+        var plan = TestPlans.RealPlan(WorkedSums);
+        var env = _workspace.Environment();
+        new PipelineRunner(env).Run(plan);
+        var request = new EvaluationRequest(["addition"], Small with { Difficulty = 1, ProblemSide = TrainingPipeline.Tasks.ProblemSplit.Train });
+        var outcome = new EvaluationStage(env, plan, "leak.json").Run(request);
+        Assert.NotEmpty(outcome.Metrics);
+        Assert.All(outcome.Metrics, m => Assert.Equal(ResultTables.TrainProblems, m.Split));
+        Assert.Empty(ResultsReader.ReadContamination(env.ResultsRoot));
+        Assert.All(ResultsReader.ReadEvals(env.ResultsRoot).Where(e => e.Stage == EvaluationStage.Stage),
+            e => Assert.Equal(ResultTables.TrainProblems, e.Split));
+    }
+
+    [Fact]
+    public void EachNumberOfShotsGetsItsOwnRowsWhichTheReaderKeepsApart()
+    {
+        var plan = TestPlans.RealPlan(Spec.Replace("\"context_length\": 32", "\"context_length\": 160", StringComparison.Ordinal));
+        var env = _workspace.Environment();
+        new PipelineRunner(env).Run(plan);
+        var outcome = new EvaluationStage(env, plan, "test.json").Run(new EvaluationRequest(["addition"], Small, Shots: [0, 2]));
+        Assert.Equal([0, 2], outcome.Metrics.Select(m => m.Metric.Shots!.Value).Distinct().Order());
+        // Zero-shot and two-shot rows share (run, stage, step, family, split, metric): shots is part of the key.
+        var rows = ResultsReader.ReadEvals(env.ResultsRoot).Where(e => e.Stage == EvaluationStage.Stage && e.Metric == "pass@1").ToList();
+        Assert.Equal([0, 2], rows.Select(r => r.Shots).Order());
+        // One contamination row for the family: both shot counts ask the same problems.
+        Assert.Single(ResultsReader.ReadContamination(env.ResultsRoot));
+        Assert.Empty(ResultsCheck.FindDuplicates(env.ResultsRoot));
+    }
+
+    [Fact]
+    public void ShotsThatDoNotFitTheContextStopTheVerbBeforeAnythingIsWritten()
+    {
+        var plan = TestPlans.RealPlan(Spec);
+        var env = _workspace.Environment();
+        new PipelineRunner(env).Run(plan);
+        int before = ResultsReader.ReadEvals(env.ResultsRoot).Count;
+        var e = Assert.Throws<BadInputException>(() =>
+            new EvaluationStage(env, plan, "test.json").Run(new EvaluationRequest(["addition"], Small, Shots: [0, 4])));
+        Assert.Contains("--shots", e.Message, StringComparison.Ordinal);
+        Assert.Contains("context of 32", e.Message, StringComparison.Ordinal);
+        Assert.Equal(before, ResultsReader.ReadEvals(env.ResultsRoot).Count);
+        Assert.Empty(ResultsReader.ReadContamination(env.ResultsRoot));
+    }
 }

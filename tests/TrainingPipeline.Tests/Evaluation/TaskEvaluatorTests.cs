@@ -112,4 +112,79 @@ public sealed class TaskEvaluatorTests
             new TaskEvalOptions(Problems: 2, Difficulty: 1, Samples: 2, PassK: 1, MaxNewTokens: 3, Temperature: 1.0, Seed: 3), CPU));
         Assert.Contains("does not fit the context of 8", error.Message);
     }
+
+    private static TaskEvalOptions Options(int problems = 40, int shots = 0, ProblemSplit side = ProblemSplit.Eval) =>
+        new(Problems: problems, Difficulty: 2, Samples: 4, PassK: 1, MaxNewTokens: 8, Temperature: 1.0, Seed: 3, ProblemSide: side, Shots: shots);
+
+    [Fact]
+    public void TrainSideProblemsAreDistinctTrainSplitProblemsNeverAnEvalOne()
+    {
+        var family = TaskRegistry.Get("addition");
+        var train = TaskEvaluator.Problems(family, Options(problems: 300, side: ProblemSplit.Train));
+        var eval = TaskEvaluator.Problems(family, Options(problems: 300));
+        Assert.Equal(300, train.Select(ProblemKeys.Key).Distinct().Count());
+        Assert.All(train, p => Assert.Equal(ProblemSplit.Train, ProblemSplits.Of(p)));
+        Assert.Empty(train.Select(ProblemKeys.Key).Intersect(eval.Select(ProblemKeys.Key)));
+    }
+
+    [Fact]
+    public void ShotsPrecedeThePromptWithSolvedTrainSplitProblemsThatNeverRepeatIt()
+    {
+        var family = TaskRegistry.Get("list-ops");
+        var problems = TaskEvaluator.Problems(family, Options());
+        Assert.Equal(problems[0].Prompt, TaskEvaluator.PromptText(family, problems[0], 0, Options()));
+        var texts = problems.Select((p, i) => TaskEvaluator.PromptText(family, p, i, Options(shots: 3))).ToList();
+        for (int i = 0; i < problems.Count; i++)
+        {
+            Assert.EndsWith("\n\n" + problems[i].Prompt, texts[i], StringComparison.Ordinal);
+            // Three examples, each prompt + solution and a blank line: the separator generation stops at.
+            var examples = texts[i][..^problems[i].Prompt.Length].Split("\n\n", StringSplitOptions.RemoveEmptyEntries);
+            Assert.Equal(3, examples.Length);
+            foreach (var example in examples)
+            {
+                var prompt = example[..(example.IndexOf('\n', StringComparison.Ordinal) + 1)];
+                Assert.Equal(ProblemSplit.Train, ProblemSplits.Of(prompt));
+                Assert.NotEqual(problems[i].Prompt, prompt);
+                Assert.Contains("Answer: ", example, StringComparison.Ordinal);
+            }
+        }
+        // Examples differ from problem to problem, and are the same on every call (fixed by the seed).
+        Assert.True(texts.Select(t => t[..t.IndexOf("\n\n", StringComparison.Ordinal)]).Distinct().Count() > 30);
+        Assert.Equal(texts, problems.Select((p, i) => TaskEvaluator.PromptText(family, p, i, Options(shots: 3))));
+    }
+
+    [Fact]
+    public void EveryMetricRowOfAFewShotEvaluationSaysItsShots()
+    {
+        manual_seed(1);
+        using var model = new Gpt(new ModelConfig(1, 2, 16, 128, ByteTokenizer.Instance.VocabSize));
+        var metrics = TaskEvaluator.Evaluate(model, ByteTokenizer.Instance, TaskRegistry.Get("list-ops"), Options(problems: 3, shots: 2), CPU);
+        Assert.All(metrics, m => Assert.Equal(2, m.Shots));
+        Assert.Equal(2, metrics[0].ToRecord(RunStage.Eval, 0, new TrainingPipeline.Training.TrainingState("r", 0, 0, 0, 0, 0, 0, null, "/tmp"), "held_out").Shots);
+    }
+
+    [Fact]
+    public void FewShotPromptsMustLeaveRoomForTheWholeCompletion()
+    {
+        // A zero-shot list-ops prompt (about 20 bytes) fits 64 positions; with 4 examples the prompt and 8 new tokens do not.
+        using var model = new Gpt(new ModelConfig(1, 2, 16, 64, ByteTokenizer.Instance.VocabSize));
+        var family = TaskRegistry.Get("list-ops");
+        Assert.NotEmpty(TaskEvaluator.Evaluate(model, ByteTokenizer.Instance, family, Options(problems: 2), CPU));
+        var error = Assert.Throws<InvalidOperationException>(() => TaskEvaluator.Evaluate(model, ByteTokenizer.Instance, family, Options(problems: 2, shots: 4), CPU));
+        Assert.Contains("with 4 solved examples", error.Message, StringComparison.Ordinal);
+        Assert.Contains("use fewer --shots", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void SeveralKsGiveOnePassAtKRowEachFromTheSameSamples()
+    {
+        var metrics = TaskEvaluator.SampledMetrics("addition", [8, 0, 4, 1], samples: 8, passKs: [8, 2, 4, 1, 2]);
+        Assert.Equal(["pass@1", "pass@2", "pass@4", "pass@8"], metrics.Select(m => m.Metric));
+        // pass@k rises with k, and pass@n is the share of problems solved at least once.
+        Assert.True(metrics.Zip(metrics.Skip(1)).All(p => p.First.Value < p.Second.Value));
+        Assert.Equal(0.75, metrics[^1].Value, 12);
+        var options = Options() with { PassK = 4, MorePassK = [16, 2] };
+        Assert.Equal([2, 4, 16], options.PassKs);
+        Assert.Equal(16, options.LargestK);
+    }
 }
