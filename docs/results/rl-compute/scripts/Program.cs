@@ -61,3 +61,34 @@ Console.WriteLine($"pass@1 at {matched:E2} RL FLOPs: GRPO {string.Join(" ", byRe
 var (gap, vgap) = Moments(gaps);
 var gapHalf = StudentT.InvCDF(0, 1, gaps.Count - 1, 0.975) * Math.Sqrt(vgap / gaps.Count);
 Console.WriteLine($"GRPO training pass rate (steps 257–512) minus eval-split pass@1 (mean of steps 256, 512): {gap:F4} [{gap - gapHalf:F3}, {gap + gapHalf:F3}] (t over {gaps.Count} runs)");
+
+// In-distribution like for like (issue 18 referee): each checkpoint's pass@1 on 500 distinct train-split problems
+// (`eval --problem-split train`, rows split train_problems, stage eval) beside its eval-split pass@1 with the same
+// evaluator and settings. Per recipe, t over seeds: the final train-split minus eval-split gap (paired by run), and
+// each split's gain over the base (the base scored once, on seed 1's problems: its s.e. is printed, not in the interval).
+var trainRows = data.Evals.Where(e => e.Split == ResultTables.TrainProblems && e.Metric == "pass@1").ToDictionary(e => e.RunId);
+if (trainRows.Count > 0)
+{
+    var baseRun = data.Runs.Single(r => r.Stage.Kind == StageKind.Pretrain);
+    var baseTrain = trainRows[baseRun.RunId];
+    Console.WriteLine($"base train-split pass@1 {baseTrain.Value:F3} ± {baseTrain.Stderr:F3} (500 problems, seed 1)");
+    foreach (var recipe in new[] { "grpo", "scalerl" })
+    {
+        var rows = data.Runs.Where(r => r.Stage.Kind == StageKind.Rl && Recipe(r) == recipe).OrderBy(r => r.Seed).Select(run =>
+        {
+            var evals = data.Evals.Where(e => e.RunId == run.RunId && e.Stage.Kind == StageKind.Rl && e.Metric == "pass@1").OrderBy(e => e.Step).ToList();
+            return (Train: trainRows[run.RunId].Value, Eval: evals[^1].Value, EvalBase: evals[0].Value);
+        }).ToList();
+        string Interval(List<double> v)
+        {
+            var (mean, variance) = Moments(v);
+            var h = StudentT.InvCDF(0, 1, v.Count - 1, 0.975) * Math.Sqrt(variance / v.Count);
+            return string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{mean:+0.000;-0.000} [{mean - h:+0.000;-0.000}, {mean + h:+0.000;-0.000}]");
+        }
+        Console.WriteLine($"{recipe}: final train-split pass@1 {string.Join(" ", rows.Select(r => r.Train.ToString("F3", System.Globalization.CultureInfo.InvariantCulture)))}; " +
+                          $"eval-split {string.Join(" ", rows.Select(r => r.Eval.ToString("F3", System.Globalization.CultureInfo.InvariantCulture)))}");
+        Console.WriteLine($"  train minus eval (final, paired): {Interval([.. rows.Select(r => r.Train - r.Eval)])}");
+        Console.WriteLine($"  train-split gain over the base: {Interval([.. rows.Select(r => r.Train - baseTrain.Value)])}; " +
+                          $"eval-split gain over step 0: {Interval([.. rows.Select(r => r.Eval - r.EvalBase)])} (t over {rows.Count} runs)");
+    }
+}
