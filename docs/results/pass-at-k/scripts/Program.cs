@@ -17,7 +17,7 @@ var baseRun = data.Runs.Single(r => r.Stage.Kind == StageKind.Pretrain);
 var baseCurve = curve[baseRun.RunId].ToDictionary(K);
 var ks = baseCurve.Keys.Order().ToList();
 string Recipe(RunRow run) => run.ConfigJson.Contains("cispo", StringComparison.Ordinal) ? "ScaleRL recipe" : "GRPO";
-string F(double v) => v.ToString("+0.000;-0.000", CultureInfo.InvariantCulture);
+string F(double v) => v.ToString("+0.000;-0.000;0.000", CultureInfo.InvariantCulture);
 Console.WriteLine("k    base            " + string.Join("  ", data.Runs.Where(r => r.Stage.Kind == StageKind.Rl).Select(Recipe).Distinct().Order()
     .Select(r => $"{r + " after",-14} {"change [95% CI]",-26}")));
 var changes = new Dictionary<string, List<(int K, double Mean, double Low, double High)>>();

@@ -63,7 +63,7 @@ if (mode == "breadth")
                 var rows = data.Evals.Where(e => e.RunId == r.RunId && e.Stage.Kind == StageKind.Rl && e.EvalSet == family && e.Metric == "pass@1").ToList();
                 return (Before: rows.MinBy(e => e.Step)!.Value, After: rows.MaxBy(e => e.Step)!.Value);
             }).ToList();
-            Console.WriteLine($"    {family,-20} {split,-16} {Interval([.. pairs.Select(p => p.Before)])} → {Interval([.. pairs.Select(p => p.After)])}; change {Interval([.. pairs.Select(p => p.After - p.Before)], "+0.000;-0.000")}");
+            Console.WriteLine($"    {family,-20} {split,-16} {Interval([.. pairs.Select(p => p.Before)])} → {Interval([.. pairs.Select(p => p.After)])}; change {Interval([.. pairs.Select(p => p.After - p.Before)], "+0.000;-0.000;0.000")}");
         }
     }
 }
@@ -80,7 +80,7 @@ else
             double At(RunRow r, int k) => shotRows.Single(e => e.RunId == r.RunId && e.EvalSet == family && e.Shots == k).Value;
             var line = $"    N {cell.Key.Size,7:N0}  breadth {cell.Key.Breadth}  0-shot {Interval([.. cell.Select(r => At(r, 0))])}";
             foreach (var k in shots.Where(k => k > 0))
-                line += $"  {k}-shot gain {Interval([.. cell.Select(r => At(r, k) - At(r, 0))], "+0.000;-0.000")}";
+                line += $"  {k}-shot gain {Interval([.. cell.Select(r => At(r, k) - At(r, 0))], "+0.000;-0.000;0.000")}";
             Console.WriteLine(line);
         }
     }

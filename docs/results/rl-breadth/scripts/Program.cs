@@ -11,7 +11,7 @@ using TrainingPipeline.Results.Reading;
 // breadth. The run is the unit: a family's gains within a run are averaged before anything is compared across runs.
 var root = args.Length > 0 ? args[0] : "docs/results/rl-breadth/results";
 var data = ResultsReader.Read(root);
-var rlRuns = data.Runs.Where(r => r.Stage.Kind == StageKind.Rl).ToList();
+var rlRuns = data.Runs.Where(r => r.Stage.Kind == StageKind.Rl && r.Status == RunStatus.Completed).ToList();
 int Breadth(RunRow run)
 {
     using var config = JsonDocument.Parse(run.ConfigJson);
@@ -38,9 +38,9 @@ var gains = rlRuns.Select(run =>
 string Interval(IReadOnlyList<double> v)
 {
     double mean = v.Average();
-    if (v.Count < 2) return $"{mean:+0.000;-0.000} (1 run)";
+    if (v.Count < 2) return $"{mean:+0.000;-0.000;0.000} (1 run)";
     double half = StudentT.InvCDF(0, 1, v.Count - 1, 0.975) * Math.Sqrt(v.Sum(x => (x - mean) * (x - mean)) / (v.Count - 1) / v.Count);
-    return string.Create(CultureInfo.InvariantCulture, $"{mean:+0.000;-0.000} [{mean - half:+0.000;-0.000}, {mean + half:+0.000;-0.000}]");
+    return string.Create(CultureInfo.InvariantCulture, $"{mean:+0.000;-0.000;0.000} [{mean - half:+0.000;-0.000;0.000}, {mean + half:+0.000;-0.000;0.000}]");
 }
 string[] splits = [ResultTables.InDistribution, ResultTables.Unrewarded, ResultTables.HeldOut];
 Console.WriteLine("breadth  runs  RL FLOPs (mean)  " + string.Join("  ", splits.Select(s => $"{s + " gain",-30}")));

@@ -110,7 +110,11 @@ public static partial class AnswerExtractor
         return end.Success ? line[start..end.Index] : line[start..limit];
     }
 
-    private static string Shorten(string text) => text.Length <= 40 ? text.Trim() : text.Trim()[..40] + "...";
+    private static string Shorten(string text)
+    {
+        var trimmed = text.Trim();
+        return trimmed.Length <= 40 ? trimmed : trimmed[..40] + "...";
+    }
 
     // "(?:\s|\*\*)*" rather than "\s*(?:\*\*)?\s*": two adjacent \s* backtrack against each other, which made a line of
     // "answer" and 60,000 spaces take seconds to reject (quadratic); the alternatives here cannot overlap.

@@ -74,6 +74,16 @@ public class AnswerExtractorTests
     }
 
     [Fact]
+    public void AnUnusableAnswerPaddedWithSpacesIsRejectedNotAnError()
+    {
+        // A sampled completion of a held-out family: a short claim and trailing blanks, over 40 characters only
+        // untrimmed. Shortening it for the verdict's detail used to cut the trimmed text at 40 and throw.
+        var verdict = Numeric("Answer: 1 2" + new string(' ', 45));
+        Assert.Equal(VerdictReason.Unparseable, verdict.Reason);
+        Assert.Contains("'1 2'", verdict.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void SprayingEveryNumberNeverHitsAnyTarget()
     {
         var spray = string.Join("\n", Enumerable.Range(0, 100).Select(i => $"The answer is {i}."));
