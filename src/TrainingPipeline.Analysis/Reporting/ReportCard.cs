@@ -63,10 +63,12 @@ public static class ReportCard
         long Tokens(RunRow r) => FinalStep(steps[r.RunId])?.Tokens ?? 0;
         // Replicates are runs that differ only in their seed: at one size, runs with other token budgets or settings are
         // other experiments, so each size shows its largest-budget configuration and its seeds.
-        List<Change> Replicates(long size)
+        // With a budget: that budget's configuration (the largest-budget run among those within 1% of it).
+        List<Change> Replicates(long size, long? budget = null)
         {
             var ofSize = runs.Where(r => r.ParamsNonEmbedding == size).ToList();
-            var largest = ofSize.MaxBy(Tokens)!;
+            var largest = (budget is { } b ? ofSize.Where(r => SameBudget(Tokens(r), b)) : ofSize).MaxBy(Tokens);
+            if (largest is null) return [];
             var key = (Tokens(largest), ResultsPoints.Canonical(ResultsPoints.CohortSettings(largest.ConfigJson)));
             return [.. ofSize.Where(r => (Tokens(r), ResultsPoints.Canonical(ResultsPoints.CohortSettings(r.ConfigJson))) == key)
                 .Select(r => BeforeAfter(r.Seed, evals[r.RunId].Where(e => e.Stage == r.Stage && e.Metric == "loss" && e.Split == ResultsPoints.InDistribution)))
@@ -85,16 +87,32 @@ public static class ReportCard
             var (smallBudget, largeBudget) = (BudgetOf(sizes[0]), BudgetOf(sizes[^1]));
             if (smallestSize.Count > 0 && largestSize.Count > 0)
                 // Sizes trained on different budgets are different experiments: "ends lower" would compare data, not size.
-                reading += Math.Abs(smallBudget - largeBudget) > 0.01 * Math.Max(smallBudget, largeBudget)
-                    ? $"; the smallest and the largest size were trained on different budgets ({Count(smallBudget)} and {Count(largeBudget)} tokens): not compared"
+                // They are compared at the largest budget both were trained on, if there is one.
+                reading += !SameBudget(smallBudget, largeBudget) ? SharedBudgetComparison(sizes[0], sizes[^1], smallBudget, largeBudget)
                     : largestSize.Average(c => c.After) < smallestSize.Average(c => c.After)
                     ? "; the largest model ends lower than the smallest"
                     : "; the largest model does not end lower than the smallest";
+        }
+        string SharedBudgetComparison(long smallest, long largest, long smallBudget, long largeBudget)
+        {
+            var largestBudgets = runs.Where(r => r.ParamsNonEmbedding == largest).Select(Tokens).ToList();
+            var shared = runs.Where(r => r.ParamsNonEmbedding == smallest).Select(Tokens).Where(t => largestBudgets.Any(o => SameBudget(o, t)))
+                .DefaultIfEmpty(0).Max();
+            var (small, large) = (Replicates(smallest, shared), Replicates(largest, shared));
+            if (shared == 0 || small.Count == 0 || large.Count == 0)
+                return $"; the smallest and the largest size were trained on different budgets ({Count(smallBudget)} and {Count(largeBudget)} tokens) and share none: not compared";
+            double smallAfter = small.Average(c => c.After), largeAfter = large.Average(c => c.After);
+            return $"; at {Count(shared)} tokens, the largest budget both were trained on, the largest model ends " +
+                   $"{(largeAfter < smallAfter ? "lower" : "not lower")} than the smallest ({F(largeAfter)} against {F(smallAfter)}" +
+                   $"{(small.Count > 1 || large.Count > 1 ? ", means over seeds" : "")}; no interval)";
         }
         return new ReportCardRow(stage, $"{Runs(runs)} · N {string.Join(", ", sizes.Select(Count))} · {Seeds(runs)}",
             $"{Count(runs.Sum(Tokens))} tokens", WallTime(runs, steps),
             "in-distribution loss (nats/token): " + string.Join("; ", cells), reading);
     }
+
+    /// <summary>Token budgets within 1% of each other are one budget (runs stop at the step that reaches it).</summary>
+    private static bool SameBudget(long a, long b) => Math.Abs(a - b) <= 0.01 * Math.Max(a, b);
 
     private static string LossReading(List<Change> changes, string tokenizer)
     {

@@ -134,16 +134,32 @@ public sealed class ReportCardTests : IDisposable
     }
 
     [Fact]
-    public void SizesTrainedOnDifferentBudgetsAreNotCompared()
+    public void SizesTrainedOnDifferentBudgetsAreComparedAtTheLargestBudgetBothShare()
     {
-        // The smallest size's largest budget is 2e7 tokens, the largest size's 2e6: "ends lower" would compare data.
+        // The smallest size's largest budget is 2e7 tokens, the largest size's 2e6: "ends lower" at their own largest
+        // budgets would compare data. Both were trained on 2e6 tokens: there the larger model ends lower.
         var results = new ResultsFolderBuilder(Results);
         SyntheticPipeline.WritePretraining(results, [1e5], [2e6, 2e7]);
         SyntheticPipeline.WritePretraining(results, [1e6], [2e6]);
 
         var pretrain = AnalysisStage.Run(Results, Output, Quick, TextWriter.Null).Card[0];
 
-        Assert.EndsWith("; the smallest and the largest size were trained on different budgets (20M and 2M tokens): not compared", pretrain.Reading);
+        var (small, large) = (SyntheticPipeline.Loss(1e5, 2_000_000), SyntheticPipeline.Loss(1e6, 2_000_000));
+        Assert.True(large < small);
+        Assert.EndsWith($"; at 2M tokens, the largest budget both were trained on, the largest model ends lower than the smallest " +
+                        $"({AnalysisSummary.Format(Math.Round(large, 3))} against {AnalysisSummary.Format(Math.Round(small, 3))}; no interval)", pretrain.Reading);
+    }
+
+    [Fact]
+    public void SizesSharingNoBudgetAreNotCompared()
+    {
+        var results = new ResultsFolderBuilder(Results);
+        SyntheticPipeline.WritePretraining(results, [1e5], [2e7]);
+        SyntheticPipeline.WritePretraining(results, [1e6], [2e6]);
+
+        var pretrain = AnalysisStage.Run(Results, Output, Quick, TextWriter.Null).Card[0];
+
+        Assert.EndsWith("; the smallest and the largest size were trained on different budgets (20M and 2M tokens) and share none: not compared", pretrain.Reading);
     }
 
     [Fact]
