@@ -15,7 +15,7 @@ public static class Backtest
     public const double DefaultHeldOutFraction = 0.5;
 
     /// <summary>How a backtest whose fit on the lower range is degenerate (<see cref="IScalingLaw.Degeneracy"/>) is reported: failed, not scored.</summary>
-    public const string DegenerateFit = "backtest failed: the fit on the lower compute range is degenerate";
+    public const string DegenerateFit = "backtest failed: the fit on the lower compute range is degenerate"; // ReportComposer strips "backtest failed: "
 
     /// <summary>True when the backtest note says the backtest failed on a degenerate fit (not that it was not attempted).</summary>
     public static bool FailedOnDegenerateFit(string? note) => note?.StartsWith(DegenerateFit, StringComparison.Ordinal) == true;

@@ -123,7 +123,7 @@ public static class ReportComposer
             ? $"Backtest: fitted on {b.TrainPoints} points below C = {b.CutoffCompute:G3}, predicting {b.HeldOutPoints} above it: " +
               $"RMSE {AnalysisSummary.Format(b.RootMeanSquaredError)} (95% CI {RmseInterval(b)}), MAE {AnalysisSummary.Format(b.MeanAbsoluteError)}."
             : Backtest.FailedOnDegenerateFit(law.BacktestNote)
-            ? $"Backtest: {law.BacktestNote}. Its error on the held-out points is not reported: it would score a curve the points did not determine, not the law."
+            ? $"Backtest failed: {law.BacktestNote!["backtest failed: ".Length..]}. Its error on the held-out points is not reported: it would score a curve the points did not determine, not the law."
             : $"Backtest: {law.BacktestNote}.");
     }
 

@@ -68,6 +68,12 @@ public class SigmoidDegeneracyTests
         Assert.Null(verdict.Preferred);
         Assert.False(verdict.Tested);
         Assert.Equal($"no verdict: rl-sigmoid {sigmoid.BacktestNote}", ReportComposer.Preferred(linear, sigmoid));
+        var data = new Results.Reading.ResultsDataset("results", [], [], []);
+        var report = MarkdownReport.Render(ReportComposer.Compose(new ReportInputs("id", "results", new AnalysisOptions(), 0,
+            TrainingPipeline.Analysis.Points.ResultsPoints.From(data), [linear, sigmoid], [], [], [])));
+        Assert.Contains("| g | ", report);
+        Assert.Contains(" | failed: degenerate fit on the lower compute range | no verdict: rl-sigmoid backtest failed: ", report);
+        Assert.Contains("Backtest failed: the fit on the lower compute range is degenerate (no rise: ", report);
         // The full-range fit rises through the points: it is not degenerate, and keeps its intervals.
         Assert.False(sigmoid.Failed);
         Assert.True(double.IsFinite(sigmoid.Parameter("A").CiLow));
