@@ -99,26 +99,28 @@ public static class AnalysisStage
     {
         var selected = law.SelectStagePoints(points);
         var lineageSeeds = selected.Select(p => p.Cluster).Distinct().Select(id => id is not null && seedOf.TryGetValue(id, out var seed) ? seed : (long?)null).ToList();
-        return TryFit(law.CreateFor(options), selected, group, options, source, notes, notFitted, log, RunLevelIntervals.Lineage) is { } fitted
-            ? fitted with { OffFrontierPoints = points.Count - selected.Count, LineageSeeds = lineageSeeds.All(s => s is not null) ? [.. lineageSeeds.Select(s => s!.Value)] : [] }
+        return TryFit(law.CreateFor(options), points, group, options, source, notes, notFitted, log, RunLevelIntervals.Lineage, select: law.StagePoints) is { } fitted
+            ? fitted with { LineageSeeds = lineageSeeds.All(s => s is not null) ? [.. lineageSeeds.Select(s => s!.Value)] : [] }
             : null;
     }
 
     private static FittedLaw? TryFit(IScalingLaw law, IReadOnlyList<LawPoint> points, string group, AnalysisOptions options,
-        string source, AnalysisNotes notes, AnalysisNotes notFitted, TextWriter log, string replicateUnit = RunLevelIntervals.Run, IReadOnlyList<LawPoint>? stepZero = null)
+        string source, AnalysisNotes notes, AnalysisNotes notFitted, TextWriter log, string replicateUnit = RunLevelIntervals.Run, IReadOnlyList<LawPoint>? stepZero = null,
+        Func<IReadOnlyList<LawPoint>, IReadOnlyList<LawPoint>>? select = null)
     {
-        if (points.Count < law.MinimumPoints)
+        var fitted = select?.Invoke(points) ?? points;
+        if (fitted.Count < law.MinimumPoints)
         {
             // One group per eval set × split × cohort: the same shortfall repeats, so it is aggregated by law.
             foreach (var list in new[] { notes, notFitted })
                 list.Add($"not enough points for {law.Name} (need ≥ {law.MinimumPoints})",
-                    $"not enough points for {law.Name} on {group} (have {points.Count}, need ≥ {law.MinimumPoints})", $"{group} (have {points.Count})");
+                    $"not enough points for {law.Name} on {group} (have {fitted.Count}, need ≥ {law.MinimumPoints})", $"{group} (have {fitted.Count})");
             return null;
         }
         try
         {
-            log.WriteLine($"analyze: fitting {law.Name} on {group} ({points.Count} points)");
-            return LawAnalysis.Run(law, points, group, options.FitOptions with { ReplicateUnit = replicateUnit }, source, stepZero);
+            log.WriteLine($"analyze: fitting {law.Name} on {group} ({fitted.Count} points)");
+            return LawAnalysis.Run(law, points, group, options.FitOptions with { ReplicateUnit = replicateUnit }, source, stepZero, select);
         }
         catch (BadInputException e)
         {

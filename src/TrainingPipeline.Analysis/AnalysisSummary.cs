@@ -76,8 +76,24 @@ public sealed record AnalysisSummary(
 
     /// <summary>The interval, or why there is none (e.g. "no run-level interval: n runs &lt; 3"), with the evaluation-noise s.e. when known.</summary>
     internal static string IntervalOrNote(FittedLaw law, ParameterEstimate p) =>
-        double.IsFinite(p.CiLow) ? Interval(p)
+        law.Failed || double.IsFinite(p.CiLow) ? IntervalText(law, p)
         : (law.IntervalNote ?? "n/a") + (double.IsFinite(p.EvalStdError) ? $"; eval-noise s.e. {Format(p.EvalStdError)} (lower bound: evaluation noise only, not run-to-run)" : "");
+
+    /// <summary>
+    /// A law parameter's interval as the report card, the report's tables and this summary all print it: "[lo, hi]";
+    /// "n/a" without one; a failed fit's withheld; and a zero-width interval as what it is, never "[x, x]" (which would read
+    /// as a value known exactly): at a bound of the fit's search range (<see cref="ParameterEstimate.SearchBound"/>) or,
+    /// elsewhere, every refit giving the same value.
+    /// </summary>
+    internal static string IntervalText(FittedLaw law, ParameterEstimate p) =>
+        law.Failed ? FailedFitWithheld
+        : !double.IsFinite(p.CiLow) ? "n/a"
+        : !p.HasZeroWidthInterval ? Interval(p)
+        : p.SearchBound is { } bound ? $"(at the search bound {Format(bound)}, no interval)"
+        : "(every refit gave the same value, no interval)";
+
+    /// <summary>What a failed fit's values and intervals print as: they are not estimates of anything.</summary>
+    internal const string FailedFitWithheld = "withheld (failed fit)";
 
     internal static string Interval(ParameterEstimate p) =>
         double.IsFinite(p.CiLow) ? $"[{Format(p.CiLow)}, {Format(p.CiHigh)}]" : "n/a";

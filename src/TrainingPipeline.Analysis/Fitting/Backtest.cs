@@ -7,10 +7,18 @@ namespace TrainingPipeline.Analysis.Fitting;
 /// half). Splitting on the log-compute range (not on the number of points) is what extrapolating to a bigger budget
 /// means. The fitted part must hold at least twice as many points as the law has parameters, or the comparison
 /// measures over-fitting rather than the law. With ≥ 3 runs the RMSE gets a leave-one-run-out jackknife-t interval.
+/// A fit on the lower range that is degenerate (<see cref="IScalingLaw.Degeneracy"/>) fails the backtest: no error is
+/// reported, and no law comparison is made from it.
 /// </summary>
 public static class Backtest
 {
     public const double DefaultHeldOutFraction = 0.5;
+
+    /// <summary>How a backtest whose fit on the lower range is degenerate (<see cref="IScalingLaw.Degeneracy"/>) is reported: failed, not scored.</summary>
+    public const string DegenerateFit = "backtest failed: the fit on the lower compute range is degenerate"; // ReportComposer strips "backtest failed: "
+
+    /// <summary>True when the backtest note says the backtest failed on a degenerate fit (not that it was not attempted).</summary>
+    public static bool FailedOnDegenerateFit(string? note) => note?.StartsWith(DegenerateFit, StringComparison.Ordinal) == true;
 
     /// <summary>The backtest, or null with <paramref name="reason"/> when a side of the split is too small.</summary>
     public static BacktestResult? Run(IScalingLaw law, IReadOnlyList<LawPoint> points, double fraction, out string? reason)
@@ -35,6 +43,12 @@ public static class Backtest
         if (fit is null)
         {
             reason = $"the {law.Name} fit on the lower compute range failed";
+            return null;
+        }
+        if (law.Degeneracy(fit, train) is { } degenerate)
+        {
+            // A fit the lower range does not determine extrapolates nothing about the law: its held-out error is no test of it.
+            reason = $"{DegenerateFit} ({degenerate})";
             return null;
         }
         var (rmse, mae) = Errors(law, fit, heldOut);

@@ -29,7 +29,7 @@ public sealed class ChinchillaLaw(InitializationGrid? grid = null, double huberD
     public string Name => LawName;
     public IReadOnlyList<string> ParameterNames { get; } = ["E", "A", "B", "alpha", "beta"];
     public int MinimumPoints => 8;
-    public IReadOnlyCollection<string> ScaleParameters { get; } = ["E", "A", "B"];
+    public IReadOnlyCollection<string> ScaleParameters { get; } = ["E", "A", "B", "N_opt@C_max", "D_opt@C_max", "tokens_per_param@C_max"];
 
     public LawFit Fit(IReadOnlyList<LawPoint> points, LawFit? warmStart = null)
     {
@@ -86,6 +86,15 @@ public sealed class ChinchillaLaw(InitializationGrid? grid = null, double huberD
             ["tokens_per_param@C_max"] = d / n,
         };
     }
+
+    /// <summary>E, A and B are searched as ln E, ln A, ln B: their range is (0, ∞), and each sits at 0 when its term vanishes at every point.</summary>
+    public double? SearchBoundAt(LawFit fit, string parameter, IReadOnlyList<LawPoint> points) => parameter switch
+    {
+        "E" => SearchBounds.AtZero(points, _ => fit["E"]),
+        "A" => SearchBounds.AtZero(points, p => fit["A"] / Math.Pow(p.ModelSize, fit["alpha"])),
+        "B" => SearchBounds.AtZero(points, p => fit["B"] / Math.Pow(p.Tokens, fit["beta"])),
+        _ => null,
+    };
 
     public void Validate(IReadOnlyList<LawPoint> points, string source)
     {

@@ -7,9 +7,10 @@ namespace TrainingPipeline.Analysis.Fitting;
 /// stopped early, which lie on no single curve. The hull, not "lower than every cheaper cell": on a dense grid most
 /// cells beat every cheaper one while lying well above the envelope (95 of 144 in ComputeFrontierTests), and the
 /// true frontier E + k·C^−a is convex in log C. Seeds of one cell are kept or dropped together (the decision uses the
-/// cell's mean), so the run-level intervals still resample whole lineages; the selection is made once, on all runs, and
-/// the intervals are conditional on it. A discrete grid approaches the true frontier from above: its points are the
-/// best this grid found, not the best possible allocation.
+/// cell's mean), so the run-level intervals still resample whole lineages; each leave-one-lineage-out refit makes the
+/// selection again without the left-out lineage (<see cref="RunLevelIntervals.ReselectedSubsets"/>), so the intervals
+/// carry the selection's variability rather than being conditional on it. A discrete grid approaches the true frontier
+/// from above: its points are the best this grid found, not the best possible allocation.
 /// </summary>
 public static class ComputeFrontier
 {

@@ -2,15 +2,21 @@ namespace TrainingPipeline.Analysis.Fitting;
 
 /// <summary>
 /// Fit + run-level intervals + backtest for one law on one group of points. RL laws first leave out the early
-/// low-compute regime (<see cref="EarlyRegime"/>); a sigmoid whose ceiling lies below the observed maximum is marked
-/// as a failed fit. Given the runs' step-0 evaluations (<c>stepZero</c>, before the first update) the sigmoid's floor
+/// low-compute regime (<see cref="EarlyRegime"/>); a sigmoid whose ceiling lies below the observed maximum, or whose fit
+/// is degenerate (<see cref="RlSigmoidLaw.Degeneracy"/>), is marked as a failed fit. Given the runs' step-0 evaluations (<c>stepZero</c>, before the first update) the sigmoid's floor
 /// R0 is measured from them instead of fitted (<see cref="RlSigmoidLaw"/>).
 /// </summary>
 public static class LawAnalysis
 {
+    /// <param name="select">Picks the fitted points from <paramref name="points"/>, a sweep (L(C): its compute-efficient frontier,
+    /// <see cref="ComputeFrontier.Select"/>); the leave-one-out refits of the intervals make the selection again without the
+    /// left-out lineage (<see cref="RunLevelIntervals.ReselectedSubsets"/>). Null: every point is fitted.</param>
     public static FittedLaw Run(IScalingLaw law, IReadOnlyList<LawPoint> points, string group, FitOptions options, string source,
-        IReadOnlyList<LawPoint>? stepZero = null)
+        IReadOnlyList<LawPoint>? stepZero = null, Func<IReadOnlyList<LawPoint>, IReadOnlyList<LawPoint>>? select = null)
     {
+        var sweep = points;
+        var selection = select is null ? null : new PointSelection(sweep, select);
+        if (select is not null) points = select(points);
         var all = points;
         if (law is RlLogLinearLaw or RlSigmoidLaw) points = EarlyRegime.Discard(points, options.EarlyComputeFraction);
         if (law is RlSigmoidLaw && stepZero is { Count: > 0 }) law = new RlSigmoidLaw(stepZero);
@@ -18,10 +24,10 @@ public static class LawAnalysis
         law.Validate(points, source);
         var fit = law.Fit(points);
         var derived = law.Derived(fit, points);
-        var uncertainty = RunLevelIntervals.Compute(law, points, fit, options.Bootstrap, options.Seed, options.IntervalMethod, options.ReplicateUnit);
+        var uncertainty = RunLevelIntervals.Compute(law, points, fit, options.Bootstrap, options.Seed, options.IntervalMethod, options.ReplicateUnit, selection);
         string? note = "backtest disabled (fraction 0)";
         var backtest = options.BacktestFraction > 0 ? Backtest.Run(law, points, options.BacktestFraction, out note) : null;
-        var parameters = fit.Parameters.Select(kv => Estimate(kv.Key, kv.Value, uncertainty)).ToList();
+        var parameters = fit.Parameters.Select(kv => Estimate(kv.Key, kv.Value, uncertainty) with { SearchBound = law.SearchBoundAt(fit, kv.Key, points) }).ToList();
         var derivedEstimates = derived.Select(kv => Estimate(kv.Key, kv.Value, uncertainty)).ToList();
         var floorNote = measuredFloor is not null ? MeasuredFloorEstimate(measuredFloor, points, parameters)
             : law is RlSigmoidLaw ? JoinNotes(WithdrawUnplacedMidpoint(parameters, derivedEstimates, points),
@@ -44,8 +50,9 @@ public static class LawAnalysis
             Runs = uncertainty.Runs,
             ReplicateUnit = options.ReplicateUnit,
             IntervalNote = uncertainty.Note is { } intervalNote && floorNote is not null ? $"{intervalNote}; {floorNote}" : uncertainty.Note ?? floorNote,
-            FailureNote = ceiling is not null && !ceilingUndetermined ? CeilingFailure(ceiling, points) : null,
+            FailureNote = (ceiling is not null && !ceilingUndetermined ? CeilingFailure(ceiling, points) : null) ?? DegenerateFailure(law, fit, points),
             DiscardedEarlyPoints = all.Count - points.Count,
+            OffFrontierPoints = sweep.Count - all.Count,
         };
     }
 
@@ -64,6 +71,14 @@ public static class LawAnalysis
             ? $"failed fit: the ceiling A = {ceiling.Value:G3} (upper bound {upper:G3}) lies below the observed maximum {observed:G3}"
             : null;
     }
+
+    /// <summary>
+    /// A degenerate fit (<see cref="IScalingLaw.Degeneracy"/>: for the sigmoid, no rise above the floor or a curve flat over
+    /// the points, within their noise) is a failed fit: its parameters are not determined by the points, and printed with
+    /// intervals they would read as a measured law.
+    /// </summary>
+    public static string? DegenerateFailure(IScalingLaw law, LawFit fit, IReadOnlyList<LawPoint> points) =>
+        law.Degeneracy(fit, points) is { } why ? $"degenerate fit: {why}" : null;
 
     /// <summary>The largest mean over runs of their k-th evaluation (the points themselves when there are no run ids).</summary>
     public static double ObservedMaximum(IReadOnlyList<LawPoint> points)

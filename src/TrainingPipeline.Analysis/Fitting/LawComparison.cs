@@ -6,7 +6,7 @@ namespace TrainingPipeline.Analysis.Fitting;
 /// law is preferred only when that interval lies entirely on one side of zero (each law's own RMSE interval is
 /// mostly the runs' shared deviation, which cancels in the difference; the calibration harness measured that
 /// requiring the two separate intervals not to overlap almost never prefers either law). Fewer than 3 runs, a
-/// missing backtest or a failed fit give no preference.
+/// missing backtest, a backtest that failed on a degenerate fit, or a failed fit give no preference.
 /// </summary>
 public static class LawComparison
 {
@@ -25,7 +25,10 @@ public static class LawComparison
         foreach (var law in new[] { first, second })
         {
             if (law.Failed) return new Verdict(null, $"no preference: {law.Law} {law.FailureNote}", Tested: false);
-            if (law.Backtest is null) return new Verdict(null, $"no preference: {law.Law} has no backtest ({law.BacktestNote})", Tested: false);
+            if (law.Backtest is null)
+                return new Verdict(null, Backtest.FailedOnDegenerateFit(law.BacktestNote)
+                    ? $"no preference: {law.Law} {law.BacktestNote}"
+                    : $"no preference: {law.Law} has no backtest ({law.BacktestNote})", Tested: false);
             if (!double.IsFinite(law.Backtest.RmseLow))
                 return new Verdict(null, $"no preference: {law.Law}'s backtest error has no run-level interval (n runs < {RunLevelIntervals.MinimumRuns})", Tested: false);
         }

@@ -23,7 +23,7 @@ public sealed class LossComputeLaw(InitializationGrid? grid = null, double huber
     public string Name => LawName;
     public IReadOnlyList<string> ParameterNames { get; } = ["E", "A", "alpha"];
     public int MinimumPoints => 5;
-    public IReadOnlyCollection<string> ScaleParameters { get; } = ["E", "A"];
+    public IReadOnlyCollection<string> ScaleParameters { get; } = ["E", "A", "loss@10xC_max"];
 
     public LawFit Fit(IReadOnlyList<LawPoint> points, LawFit? warmStart = null)
     {
@@ -43,6 +43,14 @@ public sealed class LossComputeLaw(InitializationGrid? grid = null, double huber
         var tenfold = 10 * points.Max(p => p.Compute);
         return new Dictionary<string, double> { ["loss@10xC_max"] = Predict(fit, new LawPoint(tenfold, double.NaN)) };
     }
+
+    /// <summary>E and A are searched as ln E, ln A: their range is (0, ∞), and each sits at 0 when its term vanishes at every point.</summary>
+    public double? SearchBoundAt(LawFit fit, string parameter, IReadOnlyList<LawPoint> points) => parameter switch
+    {
+        "E" => SearchBounds.AtZero(points, _ => fit["E"]),
+        "A" => SearchBounds.AtZero(points, p => fit["A"] * Math.Pow(p.Compute, -fit["alpha"])),
+        _ => null,
+    };
 
     public void Validate(IReadOnlyList<LawPoint> points, string source)
     {

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace TrainingPipeline.Analysis.Fitting;
 
 /// <summary>
@@ -75,6 +77,61 @@ public sealed class RlSigmoidLaw(IReadOnlyList<LawPoint>? stepZero = null) : ISc
 
     public IReadOnlyDictionary<string, double> Derived(LawFit fit, IReadOnlyList<LawPoint> points) =>
         new Dictionary<string, double> { ["log10_C_mid"] = Math.Log10(fit["C_mid"]) };
+
+    /// <summary>
+    /// For pass rates the fitted floor and ceiling are searched through a logistic link, range (0, 1); B = e^b, range (0, ∞).
+    /// A measured floor is not searched. C_mid = 10^m is searched over the whole axis: a midpoint far from the points is a
+    /// flat fit (<see cref="Degeneracy"/>), not a bound.
+    /// </summary>
+    public double? SearchBoundAt(LawFit fit, string parameter, IReadOnlyList<LawPoint> points) => parameter switch
+    {
+        "R0" when !FloorIsMeasured && IsRate([.. points.Select(p => p.Value)]) => SearchBounds.AtRateBound(fit["R0"]),
+        "A" when IsRate([.. points.Select(p => p.Value)]) => SearchBounds.AtRateBound(fit["A"]),
+        "B" => fit["B"] < SearchBounds.Tolerance ? 0 : null,
+        _ => null,
+    };
+
+    /// <summary>
+    /// A sigmoid fit is degenerate when it does not describe a rise the points resolve, measured against the points'
+    /// noise (<see cref="Noise"/>): (1) <b>no rise</b>: the ceiling A is not above the floor R0 by more than the noise
+    /// (A ≤ R0 is a falling or flat curve, not a rise to a ceiling); or (2) <b>flat</b>: the fitted curve moves by no more
+    /// than the noise between the smallest and the largest fitted compute (the midpoint sits far outside the points, so
+    /// any B and C_mid there fit as well). Its parameters, and what it extrapolates, are then not determined by the
+    /// points. The parametrisation has no search bounds to be pinned at (B = e^b, C_mid = 10^m, and the rates go through
+    /// a logistic link), so the rule reads the fitted curve, not the parameters' positions. Null when neither holds.
+    /// </summary>
+    public string? Degeneracy(LawFit fit, IReadOnlyList<LawPoint> points)
+    {
+        if (points.Count == 0) return null;
+        var (noise, what) = Noise(fit, points);
+        var reasons = new List<string>();
+        double floor = fit["R0"], ceiling = fit["A"];
+        if (!(ceiling - floor > noise))
+            reasons.Add(string.Create(CultureInfo.InvariantCulture,
+                $"no rise: the ceiling A = {ceiling:G3} is not above the floor R0 = {floor:G3} by more than the noise"));
+        double low = points.Min(p => p.Compute), high = points.Max(p => p.Compute);
+        var change = Math.Abs(Predict(fit, new LawPoint(high, double.NaN)) - Predict(fit, new LawPoint(low, double.NaN)));
+        if (!(change > noise))
+            reasons.Add(string.Create(CultureInfo.InvariantCulture,
+                $"flat: the fitted curve moves by {change:F3} between compute {low:G3} and {high:G3}, no more than the noise (C_mid = {fit["C_mid"]:G3})"));
+        return reasons.Count == 0 ? null
+            : string.Join("; ", reasons) + string.Create(CultureInfo.InvariantCulture, $"; noise {noise:G2}, {what}");
+    }
+
+    /// <summary>
+    /// The points' noise the degeneracy rule compares with: the median standard error of one evaluation (the rows'
+    /// <c>stderr</c>), or, when the points carry none (an external table), the fit's root-mean-square residual.
+    /// </summary>
+    public static (double Noise, string Description) Noise(LawFit fit, IReadOnlyList<LawPoint> points)
+    {
+        var errors = points.Select(p => p.StdError).Where(e => double.IsFinite(e) && e > 0).Order().ToArray();
+        if (errors.Length > 0)
+        {
+            var median = errors.Length % 2 == 1 ? errors[errors.Length / 2] : (errors[errors.Length / 2 - 1] + errors[errors.Length / 2]) / 2;
+            return (median, "the median s.e. of one evaluation");
+        }
+        return (Math.Sqrt(2 * fit.Objective / points.Count), "the fit's RMS residual (the points carry no s.e.)");
+    }
 
     public void Validate(IReadOnlyList<LawPoint> points, string source)
     {

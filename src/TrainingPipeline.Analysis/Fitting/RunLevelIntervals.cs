@@ -28,6 +28,9 @@ public sealed record LawUncertainty(
     int Succeeded,
     string? Note);
 
+/// <summary>Points fitted after a selection from a larger sweep (L(C)'s compute-efficient frontier): the sweep and how to select from it.</summary>
+public sealed record PointSelection(IReadOnlyList<LawPoint> Sweep, Func<IReadOnlyList<LawPoint>, IReadOnlyList<LawPoint>> Select);
+
 /// <summary>
 /// Run-level uncertainty (docs/analysis.md, "Intervals"). The run (seed) is the unit of replication, because the
 /// points of one run are evaluations of one evolving model on the same problems and are not independent:
@@ -59,10 +62,13 @@ public static class RunLevelIntervals
 
     /// <param name="unit">What one cluster of points is: <c>run</c> (RL seeds) or <c>lineage</c> (pre-training chains
     /// sharing a root run, whose checkpoints are not independent); it names the resampling unit and the notes.</param>
+    /// <param name="selection">When the fitted points were selected from a larger sweep (L(C)'s compute-efficient frontier),
+    /// the sweep and the selection: each leave-one-out refit then re-selects from the sweep without the left-out cluster
+    /// (<see cref="ReselectedSubsets"/>), so the interval carries the selection's own variability.</param>
     public static LawUncertainty Compute(IScalingLaw law, IReadOnlyList<LawPoint> points, LawFit fit, int resamples, long seed,
-        RunIntervalMethod method = RunIntervalMethod.JackknifeT, string unit = Run)
+        RunIntervalMethod method = RunIntervalMethod.JackknifeT, string unit = Run, PointSelection? selection = null)
     {
-        var result = ComputeOverRuns(law, points, fit, resamples, seed, method);
+        var result = ComputeOverRuns(law, points, fit, resamples, seed, method, selection);
         if (unit == Run) return result;
         return result with
         {
@@ -73,7 +79,7 @@ public static class RunLevelIntervals
     }
 
     private static LawUncertainty ComputeOverRuns(IScalingLaw law, IReadOnlyList<LawPoint> points, LawFit fit, int resamples, long seed,
-        RunIntervalMethod method)
+        RunIntervalMethod method, PointSelection? selection)
     {
         if (points.Any(p => p.Cluster is null))
         {
@@ -82,19 +88,45 @@ public static class RunLevelIntervals
             return byPoint with { ResamplingUnit = Points, Note = PointsWarning };
         }
         var runs = points.GroupBy(p => p.Cluster!).Select(g => g.ToArray()).ToArray();
-        if (runs.Length < MinimumRuns)
+        // The leave-one-out fits: the points without one cluster, or, for points selected from a sweep, the selection
+        // remade from the sweep without one cluster (only the percentile bootstrap, kept for the harness, resamples the selected points).
+        var leaveOneOut = selection is not null && method == RunIntervalMethod.JackknifeT && selection.Sweep.All(p => p.Cluster is not null)
+            ? ReselectedSubsets(selection, points)
+            : [.. runs.Select((_, i) => (IReadOnlyList<LawPoint>)[.. runs.Where((_, k) => k != i).SelectMany(r => r)])];
+        if (leaveOneOut.Count < MinimumRuns)
         {
             // Without a run-level interval the evaluation-noise error is all that can be said (and says less).
             var evalErrors = resamples > 0 ? EvaluationNoise(law, points, fit, Math.Min(resamples, 100), seed) : new Dictionary<string, double>();
-            return Empty(evalErrors, None, runs.Length, NoIntervalNote(runs.Length));
+            return Empty(evalErrors, None, leaveOneOut.Count, NoIntervalNote(leaveOneOut.Count));
         }
-        if (resamples == 0) return Empty(new Dictionary<string, double>(), None, runs.Length, "intervals disabled (0 resamples)");
+        if (resamples == 0) return Empty(new Dictionary<string, double>(), None, leaveOneOut.Count, "intervals disabled (0 resamples)");
         // Jackknife-t also when every run (lineage) has one point: the percentile bootstrap over pre-training lineages
         // under-covered (85% at a nominal 95%), the jackknife-t is what the calibration harness supports.
         var overRuns = method == RunIntervalMethod.PercentileBootstrap
             ? PercentileBootstrap(law, points, fit, runs, resamples, seed)
-            : JackknifeT(law, points, fit, runs);
-        return overRuns with { Runs = runs.Length };
+            : JackknifeT(law, points, fit, leaveOneOut);
+        return overRuns with { Runs = method == RunIntervalMethod.PercentileBootstrap ? runs.Length : leaveOneOut.Count };
+    }
+
+    /// <summary>
+    /// The leave-one-cluster-out fitting sets of points selected from a sweep: for each cluster (lineage) of the sweep, the
+    /// selection remade from the sweep without it. Leaving out a frontier lineage can expose a cell the full sweep hid (a
+    /// new hull point), which a refit on the remaining selected points would never see. Clusters whose removal leaves the
+    /// selection unchanged (a lineage off the frontier, which cannot move the lower hull) would only repeat the full
+    /// estimate and add degrees of freedom it does not have; they are not units. A lineage off the frontier that does
+    /// change it when left out (one seed of a replicated cell moving the cell's mean) is one.
+    /// </summary>
+    public static IReadOnlyList<IReadOnlyList<LawPoint>> ReselectedSubsets(PointSelection selection, IReadOnlyList<LawPoint> selected)
+    {
+        var chosen = selected.ToHashSet();
+        var subsets = new List<IReadOnlyList<LawPoint>>();
+        foreach (var cluster in selection.Sweep.GroupBy(p => p.Cluster!, StringComparer.Ordinal))
+        {
+            var rest = selection.Select([.. selection.Sweep.Where(p => p.Cluster != cluster.Key)]);
+            if (!cluster.Any(chosen.Contains) && rest.ToHashSet().SetEquals(chosen)) continue;
+            subsets.Add(rest);
+        }
+        return subsets;
     }
 
     private static LawUncertainty Empty(IReadOnlyDictionary<string, double> evalErrors, string unit, int runs, string note) =>
@@ -126,30 +158,29 @@ public static class RunLevelIntervals
             groups.Length, resamples, succeeded, null);
     }
 
-    private static LawUncertainty JackknifeT(IScalingLaw law, IReadOnlyList<LawPoint> points, LawFit fit, LawPoint[][] runs)
+    private static LawUncertainty JackknifeT(IScalingLaw law, IReadOnlyList<LawPoint> points, LawFit fit, IReadOnlyList<IReadOnlyList<LawPoint>> subsets)
     {
         var full = fit.Parameters.Concat(law.Derived(fit, points)).ToDictionary(kv => kv.Key, kv => kv.Value);
         var leaveOneOut = new List<IReadOnlyDictionary<string, double>>();
-        for (var i = 0; i < runs.Length; i++)
+        foreach (var rest in subsets)
         {
-            var rest = runs.Where((_, k) => k != i).SelectMany(r => r).ToList();
             if (Refit(law, rest, points, fit) is { } values) leaveOneOut.Add(values.ToDictionary(kv => kv.Key, kv => kv.Value));
         }
         var method = "jackknife-t over runs";
-        if (leaveOneOut.Count < runs.Length)
+        var g = subsets.Count;
+        if (leaveOneOut.Count < g)
         {
             return new LawUncertainty(new Dictionary<string, (double, double)>(), new Dictionary<string, double>(), None, method,
-                runs.Length, runs.Length, leaveOneOut.Count, $"no run-level interval: the fit without one of the {runs.Length} runs failed");
+                g, g, leaveOneOut.Count, $"no run-level interval: the fit without one of the {g} runs failed");
         }
-        var t = StudentT.InvCDF(0, 1, runs.Length - 1, 0.975);
-        var g = runs.Length;
+        var t = StudentT.InvCDF(0, 1, g - 1, 0.975);
         var intervals = new Dictionary<string, (double, double)>();
         var rates = law.RateParameters(fit);
         foreach (var (name, estimate) in full)
         {
-            // Scale parameters (positive, spanning orders of magnitude) get their interval on the log scale.
-            // Rates get their interval on the logit scale and scale parameters (positive, spanning orders of magnitude)
-            // on the log scale, where the leave-one-out estimates are closer to symmetric.
+            // Rates get their interval on the logit scale and strictly positive quantities (scale parameters, and derived
+            // ratios such as tokens per parameter) on the log scale, where the leave-one-out estimates are closer to
+            // symmetric and the exponentiated interval cannot reach below 0.
             var logitScale = rates.Contains(name) && estimate is > 0 and < 1 && leaveOneOut.All(v => v[name] is > 0 and < 1);
             var logScale = !logitScale && law.ScaleParameters.Contains(name) && estimate > 0 && leaveOneOut.All(v => v[name] > 0);
             Func<double, double> to = logitScale ? v => Math.Log(v / (1 - v)) : logScale ? Math.Log : v => v;

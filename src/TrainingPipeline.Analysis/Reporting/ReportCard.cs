@@ -63,10 +63,12 @@ public static class ReportCard
         long Tokens(RunRow r) => FinalStep(steps[r.RunId])?.Tokens ?? 0;
         // Replicates are runs that differ only in their seed: at one size, runs with other token budgets or settings are
         // other experiments, so each size shows its largest-budget configuration and its seeds.
-        List<Change> Replicates(long size)
+        // With a budget: that budget's configuration (the largest-budget run among those within 1% of it).
+        List<Change> Replicates(long size, long? budget = null)
         {
             var ofSize = runs.Where(r => r.ParamsNonEmbedding == size).ToList();
-            var largest = ofSize.MaxBy(Tokens)!;
+            var largest = (budget is { } b ? ofSize.Where(r => SameBudget(Tokens(r), b)) : ofSize).MaxBy(Tokens);
+            if (largest is null) return [];
             var key = (Tokens(largest), ResultsPoints.Canonical(ResultsPoints.CohortSettings(largest.ConfigJson)));
             return [.. ofSize.Where(r => (Tokens(r), ResultsPoints.Canonical(ResultsPoints.CohortSettings(r.ConfigJson))) == key)
                 .Select(r => BeforeAfter(r.Seed, evals[r.RunId].Where(e => e.Stage == r.Stage && e.Metric == "loss" && e.Split == ResultsPoints.InDistribution)))
@@ -85,16 +87,32 @@ public static class ReportCard
             var (smallBudget, largeBudget) = (BudgetOf(sizes[0]), BudgetOf(sizes[^1]));
             if (smallestSize.Count > 0 && largestSize.Count > 0)
                 // Sizes trained on different budgets are different experiments: "ends lower" would compare data, not size.
-                reading += Math.Abs(smallBudget - largeBudget) > 0.01 * Math.Max(smallBudget, largeBudget)
-                    ? $"; the smallest and the largest size were trained on different budgets ({Count(smallBudget)} and {Count(largeBudget)} tokens): not compared"
+                // They are compared at the largest budget both were trained on, if there is one.
+                reading += !SameBudget(smallBudget, largeBudget) ? SharedBudgetComparison(sizes[0], sizes[^1], smallBudget, largeBudget)
                     : largestSize.Average(c => c.After) < smallestSize.Average(c => c.After)
                     ? "; the largest model ends lower than the smallest"
                     : "; the largest model does not end lower than the smallest";
+        }
+        string SharedBudgetComparison(long smallest, long largest, long smallBudget, long largeBudget)
+        {
+            var largestBudgets = runs.Where(r => r.ParamsNonEmbedding == largest).Select(Tokens).ToList();
+            var shared = runs.Where(r => r.ParamsNonEmbedding == smallest).Select(Tokens).Where(t => largestBudgets.Any(o => SameBudget(o, t)))
+                .DefaultIfEmpty(0).Max();
+            var (small, large) = (Replicates(smallest, shared), Replicates(largest, shared));
+            if (shared == 0 || small.Count == 0 || large.Count == 0)
+                return $"; the smallest and the largest size were trained on different budgets ({Count(smallBudget)} and {Count(largeBudget)} tokens) and share none: not compared";
+            double smallAfter = small.Average(c => c.After), largeAfter = large.Average(c => c.After);
+            return $"; at {Count(shared)} tokens, the largest budget both were trained on, the largest model ends " +
+                   $"{(largeAfter < smallAfter ? "lower" : "not lower")} than the smallest ({F(largeAfter)} against {F(smallAfter)}" +
+                   $"{(small.Count > 1 || large.Count > 1 ? ", means over seeds" : "")}; no interval)";
         }
         return new ReportCardRow(stage, $"{Runs(runs)} · N {string.Join(", ", sizes.Select(Count))} · {Seeds(runs)}",
             $"{Count(runs.Sum(Tokens))} tokens", WallTime(runs, steps),
             "in-distribution loss (nats/token): " + string.Join("; ", cells), reading);
     }
+
+    /// <summary>Token budgets within 1% of each other are one budget (runs stop at the step that reaches it).</summary>
+    private static bool SameBudget(long a, long b) => Math.Abs(a - b) <= 0.01 * Math.Max(a, b);
 
     private static string LossReading(List<Change> changes, string tokenizer)
     {
@@ -144,11 +162,11 @@ public static class ReportCard
 
     private static ReportCardRow LawRow(FittedLaw law)
     {
-        // A zero-width interval beside other parameters' intervals is a value pinned at the search bound in every refit:
-        // printed as an interval it would read as a measurement known exactly.
-        var someVary = law.Parameters.Any(p => double.IsFinite(p.CiLow) && !ZeroWidth(p));
-        var parameters = string.Join(", ", law.Parameters.Select(p => $"{p.Name} {(law.Failed ? "failed" : AnalysisSummary.Format(p.Value))}" +
-            (!double.IsFinite(p.CiLow) ? "" : someVary && ZeroWidth(p) ? " (at the search bound, no interval)" : $" {AnalysisSummary.Interval(p)}")));
+        // A failed fit's values are not estimates: neither they nor intervals are printed as if fitted. A zero-width interval
+        // is printed as what it is (AnalysisSummary.IntervalText), never as "[x, x]", a measurement known exactly.
+        var parameters = law.Failed ? $"{string.Join(", ", law.Parameters.Select(p => p.Name))} {AnalysisSummary.FailedFitWithheld}"
+            : string.Join(", ", law.Parameters.Select(p => $"{p.Name} {AnalysisSummary.Format(p.Value)}" +
+                (double.IsFinite(p.CiLow) ? $" {AnalysisSummary.IntervalText(law, p)}" : "")));
         var hasInterval = law.Parameters.Any(p => double.IsFinite(p.CiLow));
         var resampled = hasInterval
             ? law.ResamplingUnit == RunLevelIntervals.Points
@@ -160,11 +178,12 @@ public static class ReportCard
         var reading = law.Failed ? $"failed fit ({law.FailureNote}): not a result"
             : !hasInterval ? "an estimate without a run-level interval: not a result to quote"
             // Zero-width intervals: every run gave the same points (e.g. a score that never moved), not a measured law.
-            : law.Parameters.All(ZeroWidth) ? "zero-width intervals: the runs agree exactly (a score that never moved?), not a measured law"
+            : law.Parameters.All(p => p.HasZeroWidthInterval) ? "zero-width intervals: the runs agree exactly (a score that never moved?), not a measured law"
             : slope is not null && slope.CiLow <= 0 && slope.CiHigh >= 0 ? "no trend with compute shown: the slope b's interval includes 0"
             : law.ResamplingUnit == RunLevelIntervals.Points ? "fitted, but its intervals resample points, not runs: too narrow to quote as a run-level result"
             : Unidentified(law) is { } why ? $"fitted, but not identified by these points: {why}"
             : law.Backtest is { } b ? $"fitted with intervals; backtest RMSE {AnalysisSummary.Format(b.RootMeanSquaredError)} on the top of the compute range"
+            : Backtest.FailedOnDegenerateFit(law.BacktestNote) ? $"fitted with intervals; {law.BacktestNote}"
             : "fitted with intervals; no backtest";
         return new ReportCardRow($"law {law.Law}", law.Group,
             $"{law.PointCount} points{(law.OffFrontierPoints > 0 ? " on the compute-efficient frontier" : "")}, {law.Runs} {ReportComposer.UnitPlural(law.ReplicateUnit, law.Runs)}" +
@@ -189,16 +208,14 @@ public static class ReportCard
         var reasons = new List<string>();
         foreach (var p in law.Parameters.Where(p => double.IsFinite(p.CiLow) && double.IsFinite(p.CiHigh)))
         {
-            if (ZeroWidth(p)) reasons.Add($"{p.Name} has a zero-width interval (at the search bound in every refit)");
+            if (p.HasZeroWidthInterval)
+                reasons.Add($"{p.Name} has a zero-width interval ({(p.SearchBound is { } bound ? $"at the search bound {AnalysisSummary.Format(bound)}" : "the same value")} in every refit)");
             else if (Exponents.Contains(p.Name) && p.CiLow <= 0 && p.CiHigh >= 0) reasons.Add($"{p.Name}'s interval includes 0");
             else if (p.CiLow > 0 && !PowerCoefficients.Contains((law.Law, p.Name)) && Math.Log10(p.CiHigh / p.CiLow) > UninformativeDecades)
                 reasons.Add($"{p.Name}'s interval spans {Math.Log10(p.CiHigh / p.CiLow):F1} decades");
         }
         return reasons.Count == 0 ? null : string.Join("; ", reasons);
     }
-
-    /// <summary>An interval of zero width up to rounding: refits that all land on one bound differ in the last digits.</summary>
-    private static bool ZeroWidth(ParameterEstimate p) => Math.Abs(p.CiHigh - p.CiLow) <= 1e-6 * Math.Max(Math.Abs(p.CiLow), Math.Abs(p.CiHigh));
 
     /// <summary>Exponents of the laws, whose sign is the claim (rl-loglinear's slope b has its own reading above).</summary>
     private static readonly HashSet<string> Exponents = new(StringComparer.Ordinal) { "alpha", "beta" };

@@ -118,10 +118,12 @@ public static class ReportComposer
         if (law.FailureNote is { } failure) yield return new ParagraphBlock($"**{failure}**: its parameters are not a result.");
         yield return new TableBlock(["parameter", "value", "95% CI", EvalNoiseColumn],
             [.. law.Parameters.Concat(law.Derived).Select(p => (IReadOnlyList<string>)[p.Name, law.Failed ? "failed fit" : AnalysisSummary.Format(p.Value),
-                AnalysisSummary.Interval(p), AnalysisSummary.Format(p.EvalStdError)])]);
+                AnalysisSummary.IntervalText(law, p), law.Failed ? AnalysisSummary.FailedFitWithheld : AnalysisSummary.Format(p.EvalStdError)])]);
         yield return new ParagraphBlock(law.Backtest is { } b
             ? $"Backtest: fitted on {b.TrainPoints} points below C = {b.CutoffCompute:G3}, predicting {b.HeldOutPoints} above it: " +
               $"RMSE {AnalysisSummary.Format(b.RootMeanSquaredError)} (95% CI {RmseInterval(b)}), MAE {AnalysisSummary.Format(b.MeanAbsoluteError)}."
+            : Backtest.FailedOnDegenerateFit(law.BacktestNote)
+            ? $"Backtest failed: {law.BacktestNote!["backtest failed: ".Length..]}. Its error on the held-out points is not reported: it would score a curve the points did not determine, not the law."
             : $"Backtest: {law.BacktestNote}.");
     }
 
@@ -171,7 +173,10 @@ public static class ReportComposer
         $"design below the calibrated minimum (n seeds {runs} < {LawComparison.CalibratedMinimumRuns}): a ceiling can be missed";
 
     private static string Rmse(FittedLaw? law) =>
-        law?.Backtest is { } b ? $"{AnalysisSummary.Format(b.RootMeanSquaredError)} {RmseInterval(b)}" : law is null ? "not fitted" : "no backtest";
+        law?.Backtest is { } b ? $"{AnalysisSummary.Format(b.RootMeanSquaredError)} {RmseInterval(b)}"
+        : law is null ? "not fitted"
+        : Backtest.FailedOnDegenerateFit(law.BacktestNote) ? "failed: degenerate fit on the lower compute range"
+        : "no backtest";
 
     private static string RmseInterval(BacktestResult b) =>
         double.IsFinite(b.RmseLow) ? $"[{AnalysisSummary.Format(b.RmseLow)}, {AnalysisSummary.Format(b.RmseHigh)}]" : "n/a: no run-level interval";
@@ -182,8 +187,8 @@ public static class ReportComposer
     /// <summary>The rule <see cref="LawComparison.Compare"/> applies, in words.</summary>
     public const string PreferenceRule =
         "A law is preferred only when the paired difference of the two laws' backtest RMSEs (the same runs left out for both; " +
-        "leave-one-run-out jackknife-t 95% interval) excludes zero; a difference whose interval includes zero, fewer than 3 runs " +
-        "or a failed fit give no preference.";
+        "leave-one-run-out jackknife-t 95% interval) excludes zero; a difference whose interval includes zero, fewer than 3 runs, " +
+        "a failed fit or a backtest that failed on a degenerate fit give no preference.";
 
     /// <summary>The plain-language reading of every interval in the report, for readers who are not statisticians.</summary>
     public const string ReadingIntervals =

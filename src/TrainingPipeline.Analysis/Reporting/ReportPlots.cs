@@ -226,7 +226,8 @@ public static class ReportPlots
         var cutoff = fits.Select(f => f?.Backtest?.CutoffCompute).FirstOrDefault(c => c is not null);
         if (cutoff is { } c) plot.Add.VerticalLine(Math.Log10(c), 1, Colors.Gray, LinePattern.Dotted);
         return Render(plot, "rl", $"RL score vs compute: {group}", $"rl_score_{index}.png",
-            "Both laws fitted on all points (solid) and on the lower part of the compute range only (dashed, the backtest); " +
+            "Both laws fitted on all points (solid) and on the lower part of the compute range only (dashed, the backtest; " +
+            "not drawn for a law without a backtest or whose backtest failed on a degenerate fit); " +
             "the dotted line marks the backtest cut-off; error bars are the evaluations' standard errors.");
     }
 

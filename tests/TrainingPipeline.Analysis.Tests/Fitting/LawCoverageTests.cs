@@ -83,6 +83,37 @@ public class LawCoverageTests(Xunit.Abstractions.ITestOutputHelper output)
         });
     }
 
+    /// <summary>
+    /// L(C) as the analysis stage fits it: on the compute-efficient frontier of a 6 × 5 Chinchilla grid (every cell its own
+    /// lineage, 1% noise), with the frontier selected again inside every leave-one-lineage-out refit. The target is what the
+    /// same procedure gives on the noise-free grid. Measured (2026-12-06, 200 data sets): E 93.5%, A 95.0%, alpha 94.5%.
+    /// (With the selection held fixed, as before, a one-off simulation on a similar grid covered E 87%, alpha 91%:
+    /// docs/analysis.md, "L(C) is fitted to the compute-efficient frontier".)
+    /// </summary>
+    [Fact]
+    public void LossComputeOnTheFrontierCoversTheTruthWithTheSelectionRemade()
+    {
+        const int dataSets = 200;
+        var law = new LossComputeLaw(LossComputeLaw.CoarseGrid);
+        static List<LawPoint> Lineages(List<LawPoint> points) => [.. points.Select((p, i) => p with { Cluster = $"lineage{i}" })];
+        var truth = law.Fit(ComputeFrontier.Select(Lineages(SyntheticData.Chinchilla(0, logNoise: 0)))).Parameters;
+        var covered = truth.Keys.ToDictionary(k => k, _ => 0);
+        for (var seed = 0; seed < dataSets; seed++)
+        {
+            var fitted = LawAnalysis.Run(law, Lineages(SyntheticData.Chinchilla(seed)), "pretrain",
+                new FitOptions(Resamples, seed, BacktestFraction: 0, EarlyComputeFraction: 0, ReplicateUnit: RunLevelIntervals.Lineage), "synthetic",
+                select: ComputeFrontier.Select);
+            foreach (var name in truth.Keys)
+                if (fitted.Parameter(name).Covers(truth[name])) covered[name]++;
+        }
+        output.WriteLine("loss-compute on the frontier: " + string.Join(", ", covered.Select(kv => $"{kv.Key} {(double)kv.Value / dataSets:P1}")));
+        Assert.All(covered, kv =>
+        {
+            var upper = MathNet.Numerics.Distributions.Beta.InvCDF(kv.Value + 1, dataSets - kv.Value, 0.95);
+            Assert.True(upper >= 0.90 && kv.Value <= 0.99 * dataSets, $"loss-compute on the frontier, {kv.Key}: covered {kv.Value}/{dataSets} (upper bound {upper:P1})");
+        });
+    }
+
     private static (IScalingLaw, Dictionary<string, double>, Func<int, List<LawPoint>>) Setup(string lawName) => lawName switch
     {
         "chinchilla" => (new ChinchillaLaw(ChinchillaLaw.CoarseGrid), SyntheticData.ChinchillaTruth, s => SyntheticData.Chinchilla(s)),

@@ -95,4 +95,66 @@ public class RunLevelIntervalsTests
         var second = RunLevelIntervals.Compute(law, points, law.Fit(points), 30, seed: 7);
         Assert.Equal(first.Intervals["a"], second.Intervals["a"]);
     }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(5)]
+    public void PositiveRatiosGetPositiveIntervalsThatContainTheTruth(int seed)
+    {
+        // A 6 × 5 Chinchilla grid, every cell its own lineage, 2% noise on the loss: the compute-optimal tokens per parameter
+        // at the largest compute is estimated between 5 and 50 (truth 18.2) with a jackknife spread of the same order, so on
+        // the natural scale its interval reached below 0 (pretrain-scaling: "86, interval crosses negatives"). On the log
+        // scale it is positive and still covers.
+        var points = SyntheticData.Chinchilla(seed, logNoise: 0.02).Select((p, i) => p with { Cluster = $"lineage{i}" }).ToList();
+        var law = new ChinchillaLaw(ChinchillaLaw.CoarseGrid);
+        var truth = law.Derived(new LawFit(ChinchillaLaw.LawName, points.Count, SyntheticData.ChinchillaTruth, 0, []), points);
+
+        var intervals = RunLevelIntervals.Compute(law, points, law.Fit(points), 200, seed: 0, unit: RunLevelIntervals.Lineage).Intervals;
+
+        foreach (var name in new[] { "tokens_per_param@C_max", "N_opt@C_max", "D_opt@C_max" })
+        {
+            var (low, high) = intervals[name];
+            Assert.True(low > 0, $"{name}: [{low}, {high}]");
+            Assert.InRange(truth[name], low, high);
+        }
+    }
+
+    [Fact]
+    public void LeaveOneOutRefitsSelectTheFrontierAgain()
+    {
+        // A frontier a → b → c → d with one cell x hidden just above it (above the segment b–c). Leaving b out exposes x:
+        // the refit must see x, which a refit on the selected points without b never would. Lineages off the frontier whose
+        // removal changes nothing (y, x while b is there) are not leave-one-out units.
+        LawPoint P(double compute, double loss, string lineage) => new(compute, loss, Cluster: lineage);
+        LawPoint[] sweep =
+        [
+            P(1e15, 3.0, "a"), P(1e16, 2.4, "b"), P(1e17, 2.0, "c"), P(1e18, 1.75, "d"), P(1e19, 1.6, "e"),
+            P(3e16, 2.23, "x"), // above the hull through b and c (2.21 at 3e16), below the one through a and c (2.26)
+            P(2e17, 2.9, "y"), // far above the hull
+        ];
+        var selected = ComputeFrontier.Select(sweep);
+        Assert.Equal(["a", "b", "c", "d", "e"], selected.Select(p => p.Cluster));
+
+        var subsets = RunLevelIntervals.ReselectedSubsets(new PointSelection(sweep, ComputeFrontier.Select), selected);
+
+        Assert.Equal(5, subsets.Count);
+        Assert.Equal(["a", "x", "c", "d", "e"], subsets[1].Select(p => p.Cluster));
+        Assert.DoesNotContain(subsets, s => s.Any(p => p.Cluster == "y"));
+
+        // Through the analysis: the interval is the jackknife-t over these refits, and the law counts 5 lineages.
+        var law = new LossComputeLaw(LossComputeLaw.CoarseGrid);
+        var fitted = LawAnalysis.Run(law, sweep, "pretrain", new FitOptions(ReplicateUnit: RunLevelIntervals.Lineage), "test", select: ComputeFrontier.Select);
+        var fit = law.Fit(selected);
+        var expected = subsets.Select(s => law.Fit(s, warmStart: fit)["alpha"]).ToArray();
+        var (low, high) = Backtest.JackknifeT(fit["alpha"], expected);
+        Assert.Equal(5, fitted.PointCount);
+        Assert.Equal(2, fitted.OffFrontierPoints);
+        Assert.Equal(5, fitted.Runs);
+        Assert.Equal(low, fitted.Parameter("alpha").CiLow, 6);
+        Assert.Equal(high, fitted.Parameter("alpha").CiHigh, 6);
+    }
 }

@@ -134,16 +134,32 @@ public sealed class ReportCardTests : IDisposable
     }
 
     [Fact]
-    public void SizesTrainedOnDifferentBudgetsAreNotCompared()
+    public void SizesTrainedOnDifferentBudgetsAreComparedAtTheLargestBudgetBothShare()
     {
-        // The smallest size's largest budget is 2e7 tokens, the largest size's 2e6: "ends lower" would compare data.
+        // The smallest size's largest budget is 2e7 tokens, the largest size's 2e6: "ends lower" at their own largest
+        // budgets would compare data. Both were trained on 2e6 tokens: there the larger model ends lower.
         var results = new ResultsFolderBuilder(Results);
         SyntheticPipeline.WritePretraining(results, [1e5], [2e6, 2e7]);
         SyntheticPipeline.WritePretraining(results, [1e6], [2e6]);
 
         var pretrain = AnalysisStage.Run(Results, Output, Quick, TextWriter.Null).Card[0];
 
-        Assert.EndsWith("; the smallest and the largest size were trained on different budgets (20M and 2M tokens): not compared", pretrain.Reading);
+        var (small, large) = (SyntheticPipeline.Loss(1e5, 2_000_000), SyntheticPipeline.Loss(1e6, 2_000_000));
+        Assert.True(large < small);
+        Assert.EndsWith($"; at 2M tokens, the largest budget both were trained on, the largest model ends lower than the smallest " +
+                        $"({AnalysisSummary.Format(Math.Round(large, 3))} against {AnalysisSummary.Format(Math.Round(small, 3))}; no interval)", pretrain.Reading);
+    }
+
+    [Fact]
+    public void SizesSharingNoBudgetAreNotCompared()
+    {
+        var results = new ResultsFolderBuilder(Results);
+        SyntheticPipeline.WritePretraining(results, [1e5], [2e7]);
+        SyntheticPipeline.WritePretraining(results, [1e6], [2e6]);
+
+        var pretrain = AnalysisStage.Run(Results, Output, Quick, TextWriter.Null).Card[0];
+
+        Assert.EndsWith("; the smallest and the largest size were trained on different budgets (20M and 2M tokens) and share none: not compared", pretrain.Reading);
     }
 
     [Fact]
@@ -171,7 +187,7 @@ public sealed class ReportCardTests : IDisposable
         // coefficients, judged through their exponents.
         var fit = new LawFit(ChinchillaLaw.LawName, 17, new Dictionary<string, double> { ["E"] = 2e-16, ["A"] = 2.8e7, ["B"] = 5507, ["alpha"] = 1.83, ["beta"] = 0.675 }, 0, []);
         var law = new FittedLaw(ChinchillaLaw.LawName, "pretrain", fit,
-            [new ParameterEstimate("E", 2.175e-16, 2.1749999e-16, 2.1750001e-16), new ParameterEstimate("A", 2.8e7, 3e-4, 2e18), new ParameterEstimate("B", 5507, 167, 1.8e5),
+            [new ParameterEstimate("E", 2.175e-16, 2.1749999e-16, 2.1750001e-16) { SearchBound = 0 }, new ParameterEstimate("A", 2.8e7, 3e-4, 2e18), new ParameterEstimate("B", 5507, 167, 1.8e5),
              new ParameterEstimate("alpha", 1.83, -0.75, 4.41), new ParameterEstimate("beta", 0.675, 0.401, 0.950)],
             [], 0, 0, RunLevelIntervals.Lineage, null, "no backtest")
         { Runs = 17, IntervalMethod = "jackknife-t over lineages" };
@@ -179,10 +195,10 @@ public sealed class ReportCardTests : IDisposable
 
         var row = ReportCard.Build(data, TrainingPipeline.Analysis.Points.ResultsPoints.From(data), [law], [], [])[0];
 
-        Assert.Equal("fitted, but not identified by these points: E has a zero-width interval (at the search bound in every refit); " +
+        Assert.Equal("fitted, but not identified by these points: E has a zero-width interval (at the search bound 0 in every refit); " +
                      "alpha's interval includes 0", row.Reading);
         // The stuck value is printed without its degenerate interval.
-        Assert.StartsWith("E 2.175E-16 (at the search bound, no interval), A 2.8E+07 [", row.BeforeAfter);
+        Assert.StartsWith("E 2.175E-16 (at the search bound 0, no interval), A 2.8E+07 [", row.BeforeAfter);
         // A law whose intervals are informative keeps its reading.
         var good = law with
         {
@@ -197,6 +213,48 @@ public sealed class ReportCardTests : IDisposable
         var wideCoefficient = good with { Parameters = [good.Parameters[0], new ParameterEstimate("A", 400, 1, 1e9), .. good.Parameters.Skip(2)] };
         Assert.Equal("fitted with intervals; no backtest",
             ReportCard.Build(data, TrainingPipeline.Analysis.Points.ResultsPoints.From(data), [wideCoefficient], [], [])[0].Reading);
+    }
+
+    [Fact]
+    public void AZeroWidthIntervalIsLabelledAlikeOnTheCardInTheReportAndInTheSummary()
+    {
+        // The third referee: only the card said "at the search bound"; the report's fits table and the printed summary
+        // still showed [x, x], and the label did not check that the value sat at a bound. E at 2E−16 against losses of
+        // ~0.5 sits at the bound 0 of its search range (ln E ran to −36); a zero-width alpha sits at no bound.
+        LawPoint[] points = [.. new[] { (1e5, 1e6, 0.9), (1e6, 1e6, 0.7), (1e5, 1e7, 0.6), (1e6, 1e7, 0.5) }
+            .Select(p => new LawPoint(6 * p.Item1 * p.Item2, p.Item3, p.Item1, p.Item2))];
+        var values = new Dictionary<string, double> { ["E"] = 2.175e-16, ["A"] = 2.8e7, ["B"] = 5507, ["alpha"] = 1.83, ["beta"] = 0.675 };
+        var fit = new LawFit(ChinchillaLaw.LawName, points.Length, values, 0, []);
+        var chinchilla = new ChinchillaLaw();
+        Assert.Equal(0, chinchilla.SearchBoundAt(fit, "E", points));
+        Assert.Null(chinchilla.SearchBoundAt(fit with { Parameters = new Dictionary<string, double>(values) { ["E"] = 0.3 } }, "E", points));
+        Assert.Null(chinchilla.SearchBoundAt(fit, "alpha", points));
+        var law = new FittedLaw(ChinchillaLaw.LawName, "pretrain", fit,
+            [new ParameterEstimate("E", 2.175e-16, 2.1749999e-16, 2.1750001e-16) { SearchBound = chinchilla.SearchBoundAt(fit, "E", points) },
+             new ParameterEstimate("A", 2.8e7, 3e-4, 2e18), new ParameterEstimate("B", 5507, 167, 1.8e5),
+             new ParameterEstimate("alpha", 1.83, 1.83, 1.83), new ParameterEstimate("beta", 0.675, 0.401, 0.950)],
+            [], 0, 0, RunLevelIntervals.Lineage, null, "no backtest")
+        { Runs = 17, IntervalMethod = "jackknife-t over lineages" };
+        var data = new Results.Reading.ResultsDataset(Results, [], [], []);
+        const string AtBound = "E 2.175E-16 (at the search bound 0, no interval)";
+        const string SameValue = "(every refit gave the same value, no interval)";
+
+        var card = ReportCard.Build(data, TrainingPipeline.Analysis.Points.ResultsPoints.From(data), [law], [], [])[0].BeforeAfter;
+        var report = MarkdownReport.Render(ReportComposer.Compose(new ReportInputs("id", Results, new AnalysisOptions(), 0,
+            TrainingPipeline.Analysis.Points.ResultsPoints.From(data), [law], [], [], [])));
+        var summary = new AnalysisSummary("id", [law], [], [], "report.md", "report.html", "fits").ToTable();
+
+        Assert.StartsWith(AtBound, card);
+        Assert.Contains($"alpha 1.83 {SameValue}", card);
+        Assert.Contains("| E | 2.175E-16 | (at the search bound 0, no interval) |", report);
+        Assert.Contains($"| alpha | 1.83 | {SameValue} |", report);
+        Assert.Contains("2.175E-16  (at the search bound 0, no interval)", summary);
+        Assert.Contains($"1.83       {SameValue}", summary);
+        foreach (var printed in new[] { card, report, summary })
+        {
+            Assert.DoesNotContain("[2.175E-16, 2.175E-16]", printed);
+            Assert.DoesNotContain("[1.83, 1.83]", printed);
+        }
     }
 
     [Theory]
