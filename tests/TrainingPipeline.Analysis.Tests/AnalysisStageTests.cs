@@ -134,6 +134,17 @@ public sealed partial class AnalysisStageTests : IDisposable
     }
 
     [Fact]
+    public void TheOverviewStatesTheCutsAsGivenNotRoundedToWholePercent()
+    {
+        // rl-compute is analysed with --discard-below 0.005; a whole-percent format printed it as "1 %".
+        var results = new ResultsFolderBuilder(Results);
+        SyntheticPipeline.WriteRl(results, [1, 1], parent: "pt-1");
+        var summary = AnalysisStage.Run(Results, Output, Quick with { EarlyComputeFraction = 0.005, BacktestFraction = 0.23 }, TextWriter.Null);
+        var markdown = File.ReadAllText(summary.ReportMarkdownPath);
+        Assert.Contains("backtest holds out the top 23 % of the log-compute range; RL laws leave out points below 0.5 % of their run's compute", markdown);
+    }
+
+    [Fact]
     public void JitteredFlopsAtThreeStepsAreThreeLevelsNotNine()
     {
         // 3 runs evaluated at 3 steps, FLOPs per step 1% apart between runs: 9 distinct compute values, 3 steps.

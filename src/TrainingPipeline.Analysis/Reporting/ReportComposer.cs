@@ -92,7 +92,7 @@ public static class ReportComposer
             new ParagraphBlock($"Analysis {inputs.AnalysisId} of {inputs.ResultsDirectory}: {inputs.RunCount} runs, " +
                 $"{inputs.Points.Pretrain.Count} pre-training points, {inputs.Points.RlGroups.Values.Sum(g => g.Count)} RL points " +
                 $"in {inputs.Points.RlGroups.Count} groups. Bootstrap {o.Bootstrap} resamples, seed {o.Seed}, backtest holds out " +
-                $"the top {o.BacktestFraction:P0} of the log-compute range; RL laws leave out points below {o.EarlyComputeFraction:P0} of their run's compute."),
+                $"the top {o.BacktestFraction * 100:0.##} % of the log-compute range; RL laws leave out points below {o.EarlyComputeFraction * 100:0.##} % of their run's compute."),
             new ParagraphBlock(ReadingIntervals),
         };
         blocks.AddRange(inputs.Notes.Select(n => new ParagraphBlock("Note: " + n)));
