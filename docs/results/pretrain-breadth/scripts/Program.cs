@@ -28,7 +28,7 @@ static JsonElement? Find(JsonElement e, string name)
         else if (Find(p.Value, name) is { } found) return found;
     return null;
 }
-string Interval(IReadOnlyList<double> v, string format = "0.000")
+string Interval(IReadOnlyList<double> v, string format = "0.000;-0.000;0.000")
 {
     double mean = v.Average();
     if (v.Count < 2) return mean.ToString(format, CultureInfo.InvariantCulture) + " (1 run)";
