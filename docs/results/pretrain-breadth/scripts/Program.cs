@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using MathNet.Numerics.Distributions;
 using TrainingPipeline.Results;
 using TrainingPipeline.Results.Reading;
 
@@ -16,24 +15,9 @@ var byId = data.Runs.ToDictionary(r => r.RunId);
 {
     var root = run.Stage.Kind == StageKind.Pretrain ? run : byId[run.ParentRunId!];
     using var config = JsonDocument.Parse(root.ConfigJson);
-    int breadth = Find(config.RootElement, "mixture")?.EnumerateObject().Count()
+    int breadth = StudyStats.Find(config.RootElement, "mixture")?.EnumerateObject().Count()
         ?? throw new InvalidDataException($"run {root.RunId}: no corpus mixture in config_json");
     return (root.ParamsTotal, breadth);
-}
-static JsonElement? Find(JsonElement e, string name)
-{
-    if (e.ValueKind != JsonValueKind.Object) return null;
-    foreach (var p in e.EnumerateObject())
-        if (p.Name == name) return p.Value;
-        else if (Find(p.Value, name) is { } found) return found;
-    return null;
-}
-string Interval(IReadOnlyList<double> v, string format = "0.000;-0.000;0.000")
-{
-    double mean = v.Average();
-    if (v.Count < 2) return mean.ToString(format, CultureInfo.InvariantCulture) + " (1 run)";
-    double half = StudentT.InvCDF(0, 1, v.Count - 1, 0.975) * Math.Sqrt(v.Sum(x => (x - mean) * (x - mean)) / (v.Count - 1) / v.Count);
-    return string.Create(CultureInfo.InvariantCulture, $"{mean.ToString(format, CultureInfo.InvariantCulture)} [{(mean - half).ToString(format, CultureInfo.InvariantCulture)}, {(mean + half).ToString(format, CultureInfo.InvariantCulture)}]");
 }
 var cells = pretrain.GroupBy(Cell).OrderBy(g => g.Key.Size).ThenBy(g => g.Key.Breadth).ToList();
 
@@ -46,7 +30,7 @@ if (mode == "breadth")
     {
         var line = $"  N {cell.Key.Size,7:N0}  breadth {cell.Key.Breadth}  ";
         foreach (var domain in heldOutDomains)
-            line += $"{domain}: {Interval([.. cell.Select(r => data.Evals.Where(e => e.RunId == r.RunId && e.Stage.Kind == StageKind.Pretrain && e.EvalSet == domain && e.Metric == "loss").MaxBy(e => e.Step)!.Value)])}   ";
+            line += $"{domain}: {StudyStats.Interval([.. cell.Select(r => data.Evals.Where(e => e.RunId == r.RunId && e.Stage.Kind == StageKind.Pretrain && e.EvalSet == domain && e.Metric == "loss").MaxBy(e => e.Step)!.Value)])}   ";
         Console.WriteLine(line);
     }
     Console.WriteLine("Sampled pass@1 before → after the fixed RL stage (step 0 → last step of each RL run; change with its interval):");
@@ -63,7 +47,7 @@ if (mode == "breadth")
                 var rows = data.Evals.Where(e => e.RunId == r.RunId && e.Stage.Kind == StageKind.Rl && e.EvalSet == family && e.Metric == "pass@1").ToList();
                 return (Before: rows.MinBy(e => e.Step)!.Value, After: rows.MaxBy(e => e.Step)!.Value);
             }).ToList();
-            Console.WriteLine($"    {family,-20} {split,-16} {Interval([.. pairs.Select(p => p.Before)])} → {Interval([.. pairs.Select(p => p.After)])}; change {Interval([.. pairs.Select(p => p.After - p.Before)], "+0.000;-0.000;0.000")}");
+            Console.WriteLine($"    {family,-20} {split,-16} {StudyStats.Interval([.. pairs.Select(p => p.Before)])} → {StudyStats.Interval([.. pairs.Select(p => p.After)])}; change {StudyStats.Change([.. pairs.Select(p => p.After - p.Before)])}");
         }
     }
 }
@@ -78,9 +62,9 @@ else
         foreach (var cell in cells)
         {
             double At(RunRow r, int k) => shotRows.Single(e => e.RunId == r.RunId && e.EvalSet == family && e.Shots == k).Value;
-            var line = $"    N {cell.Key.Size,7:N0}  breadth {cell.Key.Breadth}  0-shot {Interval([.. cell.Select(r => At(r, 0))])}";
+            var line = $"    N {cell.Key.Size,7:N0}  breadth {cell.Key.Breadth}  0-shot {StudyStats.Interval([.. cell.Select(r => At(r, 0))])}";
             foreach (var k in shots.Where(k => k > 0))
-                line += $"  {k}-shot gain {Interval([.. cell.Select(r => At(r, k) - At(r, 0))], "+0.000;-0.000;0.000")}";
+                line += $"  {k}-shot gain {StudyStats.Change([.. cell.Select(r => At(r, k) - At(r, 0))])}";
             Console.WriteLine(line);
         }
     }

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using MathNet.Numerics.Distributions;
 using TrainingPipeline.Results;
 using TrainingPipeline.Results.Reading;
 
@@ -15,16 +14,8 @@ var rlRuns = data.Runs.Where(r => r.Stage.Kind == StageKind.Rl && r.Status == Ru
 int Breadth(RunRow run)
 {
     using var config = JsonDocument.Parse(run.ConfigJson);
-    return Find(config.RootElement, "rl") is { } rl && rl.TryGetProperty("tasks", out var tasks) ? tasks.EnumerateObject().Count()
+    return StudyStats.Find(config.RootElement, "rl") is { } rl && rl.TryGetProperty("tasks", out var tasks) ? tasks.EnumerateObject().Count()
         : throw new InvalidDataException($"run {run.RunId}: no rl.tasks in config_json");
-}
-static JsonElement? Find(JsonElement e, string name)
-{
-    if (e.ValueKind != JsonValueKind.Object) return null;
-    foreach (var p in e.EnumerateObject())
-        if (p.Name == name) return p.Value;
-        else if (Find(p.Value, name) is { } found) return found;
-    return null;
 }
 var gains = rlRuns.Select(run =>
 {
@@ -35,13 +26,6 @@ var gains = rlRuns.Select(run =>
     return (Run: run, Breadth: Breadth(run), Flops: rows.Max(e => e.RunFlops), Families: families);
 }).ToList();
 
-string Interval(IReadOnlyList<double> v)
-{
-    double mean = v.Average();
-    if (v.Count < 2) return $"{mean:+0.000;-0.000;0.000} (1 run)";
-    double half = StudentT.InvCDF(0, 1, v.Count - 1, 0.975) * Math.Sqrt(v.Sum(x => (x - mean) * (x - mean)) / (v.Count - 1) / v.Count);
-    return string.Create(CultureInfo.InvariantCulture, $"{mean:+0.000;-0.000;0.000} [{mean - half:+0.000;-0.000;0.000}, {mean + half:+0.000;-0.000;0.000}]");
-}
 string[] splits = [ResultTables.InDistribution, ResultTables.Unrewarded, ResultTables.HeldOut];
 Console.WriteLine("breadth  runs  RL FLOPs (mean)  " + string.Join("  ", splits.Select(s => $"{s + " gain",-30}")));
 foreach (var cell in gains.GroupBy(g => g.Breadth).OrderBy(g => g.Key))
@@ -51,7 +35,7 @@ foreach (var cell in gains.GroupBy(g => g.Breadth).OrderBy(g => g.Key))
     {
         var perRun = cell.Where(g => g.Families.Any(f => f.Split == split))
             .Select(g => g.Families.Where(f => f.Split == split).Average(f => f.After - f.Before)).ToList();
-        line += $" {(perRun.Count > 0 ? Interval(perRun) : "-"),-30}";
+        line += $" {(perRun.Count > 0 ? StudyStats.Change(perRun) : "-"),-30}";
     }
     Console.WriteLine(line);
 }
@@ -64,7 +48,7 @@ foreach (var family in gains.SelectMany(g => g.Families.Select(f => f.Family)).D
     foreach (var cell in gains.GroupBy(g => g.Breadth).OrderBy(g => g.Key))
     {
         var rows = cell.Select(g => g.Families.Single(f => f.Family == family)).ToList();
-        line += $" b{cell.Key}: {Interval([.. rows.Select(f => f.After - f.Before)])} ({rows[0].Split[..3]})";
+        line += $" b{cell.Key}: {StudyStats.Change([.. rows.Select(f => f.After - f.Before)])} ({rows[0].Split[..3]})";
     }
     Console.WriteLine(line);
 }
