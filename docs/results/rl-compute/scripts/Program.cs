@@ -4,7 +4,8 @@ using TrainingPipeline.Results;
 using TrainingPipeline.Results.Reading;
 
 // Per RL run of a results folder: eval-split pass@1 at each evaluated step and the training pass rate (steps table)
-// averaged over the steps in (s/2, s]; then the two comparisons docs/results/rl-compute/README.md quotes:
+// averaged over the steps in (s/2, s]; then the comparisons docs/results/rl-compute/README.md quotes (the last, the
+// train-split against eval-split table, is described where it is computed, at the end):
 // pass@1 at a matched compute (interpolated linearly in log10 compute between the evaluations around it; Welch t over
 // runs) and, for GRPO, the training pass rate over steps 257–512 minus the mean eval pass@1 at steps 256 and 512.
 var root = args.Length > 0 ? args[0] : "docs/results/rl-compute/results";
@@ -20,7 +21,20 @@ foreach (var file in Directory.GetFiles(Path.Combine(root, "steps"), "*.parquet"
             passRates.Add((runId, Convert.ToInt64(row["step"], System.Globalization.CultureInfo.InvariantCulture), Convert.ToDouble(rate, System.Globalization.CultureInfo.InvariantCulture)));
 }
 
-string Recipe(RunRow run) => run.ConfigJson.Contains("cispo", StringComparison.Ordinal) ? "scalerl" : "grpo";
+// The ScaleRL recipe is the runs whose rl section sets loss: cispo (docs/results/rl-compute/README.md).
+string Recipe(RunRow run)
+{
+    using var config = System.Text.Json.JsonDocument.Parse(run.ConfigJson);
+    return Loss(config.RootElement) == "cispo" ? "scalerl" : "grpo";
+}
+static string? Loss(System.Text.Json.JsonElement e)
+{
+    if (e.ValueKind != System.Text.Json.JsonValueKind.Object) return null;
+    foreach (var p in e.EnumerateObject())
+        if (p.Name == "loss" && p.Value.ValueKind == System.Text.Json.JsonValueKind.String) return p.Value.GetString();
+        else if (Loss(p.Value) is { } found) return found;
+    return null;
+}
 var byRecipe = new Dictionary<string, List<double>> { ["grpo"] = [], ["scalerl"] = [] };
 var gaps = new List<double>();
 foreach (var run in data.Runs.Where(r => r.Stage.Kind == StageKind.Rl).OrderBy(Recipe, StringComparer.Ordinal).ThenBy(r => r.Seed))
@@ -66,7 +80,9 @@ Console.WriteLine($"GRPO training pass rate (steps 257–512) minus eval-split p
 // (`eval --problem-split train`, rows split train_problems, stage eval) beside its eval-split pass@1 with the same
 // evaluator and settings. Per recipe, t over seeds: the final train-split minus eval-split gap (paired by run), and
 // each split's gain over the base (the base scored once, on seed 1's problems: its s.e. is printed, not in the interval).
-var trainRows = data.Evals.Where(e => e.Split == ResultTables.TrainProblems && e.Metric == "pass@1").ToDictionary(e => e.RunId);
+// Zero-shot rows of the latest train-split evaluation of each run (the reader already keeps the latest per key).
+var trainRows = data.Evals.Where(e => e.Split == ResultTables.TrainProblems && e.Metric == "pass@1" && e.Shots == 0)
+    .GroupBy(e => e.RunId).ToDictionary(g => g.Key, g => g.MaxBy(e => e.WrittenAt)!);
 if (trainRows.Count > 0)
 {
     var baseRun = data.Runs.Single(r => r.Stage.Kind == StageKind.Pretrain);
