@@ -21,7 +21,51 @@ var byId = data.Runs.ToDictionary(r => r.RunId);
 }
 var cells = pretrain.GroupBy(Cell).OrderBy(g => g.Key.Size).ThenBy(g => g.Key.Breadth).ToList();
 
-if (mode == "breadth")
+if (mode == "unigram")
+{
+    // A baseline for the held-out loss: a byte-unigram model of each corpus (equal bytes from each of its domains'
+    // training documents, add-one smoothing over 256 bytes), scored on each held-out domain's evaluation documents in
+    // nats per byte. Held-out loss that a model beats this by is more than knowing which characters occur.
+    const int bytesPerDomain = 200_000;
+    double[] Unigram(IEnumerable<string> domains)
+    {
+        var p = new double[256];
+        var ids = domains.ToList();
+        foreach (var id in ids)
+        {
+            var counts = new double[256];
+            long n = 0;
+            foreach (var doc in TrainingPipeline.Config.SpecResolver.ResolveDomain(id).Documents(1, TrainingPipeline.Data.CorpusRole.Training))
+            {
+                foreach (var b in System.Text.Encoding.UTF8.GetBytes(doc)) { counts[b]++; n++; }
+                if (n >= bytesPerDomain) break;
+            }
+            for (int i = 0; i < 256; i++) p[i] += (counts[i] + 1) / (n + 256) / ids.Count;
+        }
+        return p;
+    }
+    double CrossEntropy(double[] p, string domain)
+    {
+        double nats = 0;
+        long n = 0;
+        foreach (var doc in TrainingPipeline.Config.SpecResolver.ResolveDomain(domain).Documents(7, TrainingPipeline.Data.CorpusRole.Evaluation))
+        {
+            foreach (var b in System.Text.Encoding.UTF8.GetBytes(doc)) { nats -= Math.Log(p[b]); n++; }
+            if (n >= bytesPerDomain) break;
+        }
+        return nats / n;
+    }
+    var heldOut = data.Evals.Where(e => e.Stage.Kind == StageKind.Pretrain && e.Split == ResultTables.HeldOut && e.Metric == "loss")
+        .Select(e => e.EvalSet).Distinct().Order(StringComparer.Ordinal).ToList();
+    foreach (var corpus in pretrain.GroupBy(r => Cell(r).Breadth).OrderBy(g => g.Key))
+    {
+        using var config = JsonDocument.Parse(corpus.First().ConfigJson);
+        var unigram = Unigram(StudyStats.Find(config.RootElement, "mixture")!.Value.EnumerateObject().Select(p => p.Name));
+        Console.WriteLine($"breadth {corpus.Key}: byte-unigram loss " + string.Join("   ", heldOut.Select(d =>
+            string.Create(CultureInfo.InvariantCulture, $"{d}: {CrossEntropy(unigram, d):F2}"))));
+    }
+}
+else if (mode == "breadth")
 {
     var heldOutDomains = data.Evals.Where(e => e.Stage.Kind == StageKind.Pretrain && e.Split == ResultTables.HeldOut && e.Metric == "loss")
         .Select(e => e.EvalSet).Distinct().Order(StringComparer.Ordinal).ToList();
