@@ -112,4 +112,41 @@ else
             Console.WriteLine(line);
         }
     }
+
+    // The figures (a path as the third argument, one file per family with the family's name appended): per family, mean pass@1 over a cell's runs against breadth, one line per
+    // (size, shots 0 or the largest), error bars the 95% t half-widths over runs.
+    if (args.Length > 2)
+    {
+        var families = shotRows.Select(e => e.EvalSet).Distinct().Order(StringComparer.Ordinal).ToList();
+        for (int f = 0; f < families.Count; f++)
+        {
+            var plot = new ScottPlot.Plot();
+            foreach (var size in cells.Select(c => c.Key.Size).Distinct())
+                foreach (var k in new[] { 0, shots.Max() })
+                {
+                    var points = cells.Where(c => c.Key.Size == size).Select(c =>
+                    {
+                        var v = c.Select(r => shotRows.Single(e => e.RunId == r.RunId && e.EvalSet == families[f] && e.Shots == k).Value).ToList();
+                        double mean = v.Average();
+                        double half = v.Count < 2 ? 0 : MathNet.Numerics.Distributions.StudentT.InvCDF(0, 1, v.Count - 1, 0.975)
+                            * Math.Sqrt(v.Sum(x => (x - mean) * (x - mean)) / (v.Count - 1) / v.Count);
+                        return (X: Math.Log2(c.Key.Breadth), Mean: mean, Half: half);
+                    }).ToList();
+                    var line = plot.Add.Scatter(points.Select(p => p.X).ToArray(), points.Select(p => p.Mean).ToArray());
+                    line.LegendText = $"N {size:N0}, {k} shots";
+                    if (k == 0) line.LinePattern = ScottPlot.LinePattern.Dashed;
+                    var bars = plot.Add.ErrorBar(points.Select(p => p.X).ToArray(), points.Select(p => p.Mean).ToArray(), points.Select(p => p.Half).ToArray());
+                    bars.Color = line.Color;
+                }
+            plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual([1, 2, 3], ["2", "4", "8"]);
+            plot.XLabel("pre-training breadth (task families)");
+            plot.YLabel("sampled pass@1");
+            plot.Title(families[f]);
+            plot.ShowLegend(ScottPlot.Alignment.UpperRight);
+            var path = args[2].Replace(".png", $"-{families[f]}.png", StringComparison.Ordinal);
+            plot.SavePng(path, 520, 420);
+            Console.WriteLine($"figure: {path}");
+        }
+    }
 }
+
