@@ -329,27 +329,27 @@ public class RunIdentityTests
         quickstart.json 17 rl 4b4eec32b269b2e7 917fab56c4c5152c
         quickstart.json 18 pretrain_broad 07df72abfdd3e94b 93450190e1b6e2fd
         quickstart.json 19 rl 34c45c73541b97b6 69e10a478e6ead25
-        rl-breadth-gpu.json 0 pretrain_base e21bf7a09197164a 88db3e89bc68d564
-        rl-breadth-gpu.json 1 rl 6d87de158ebd712d 13167ac128317e4d
-        rl-breadth-gpu.json 2 rl 259ea82dbfeadc58 163816e1b71eeff5
-        rl-breadth-gpu.json 3 rl e03d875506aed003 11dce7f2bbb82fd1
-        rl-breadth-gpu.json 4 rl 256344254ff4a19f dab8930271ac6e21
-        rl-breadth-gpu.json 5 rl b093d869396ae6c6 0cde074823255a16
-        rl-breadth-gpu.json 6 rl 90912c5120ccf834 a86fc6a598329d3e
-        rl-breadth-gpu.json 7 rl 2d24304503ed0b68 b251bd49dcdd5d1e
-        rl-breadth-gpu.json 8 rl 91e3bf11ec01ec03 a4112bfab9f95ecb
-        rl-breadth-gpu.json 9 rl b3346441a32909f6 87369a0295e5a1d4
-        rl-breadth-gpu.json 10 rl 26bc8dd82a9a1356 ee5d5f67de8202d3
-        rl-breadth-gpu.json 11 rl 19bb3d9b35d89d36 a32774633cc5b684
-        rl-breadth-gpu.json 12 rl f185ca784598829d 13e64eb12aee7201
-        rl-breadth-gpu.json 13 rl 19b1a47e6f87e828 75e949b509fb7548
-        rl-breadth-gpu.json 14 rl 020624dc7f0f0259 0c757466db9a9818
-        rl-breadth-gpu.json 15 rl abad8a18a67526ba f41f3d1f8117f025
-        rl-breadth-gpu.json 16 rl d7313f28abc3676c 568467a243b08899
-        rl-breadth-gpu.json 17 rl a5d5ce6ca1f18541 0a13c7a2fd0cf90b
-        rl-breadth-gpu.json 18 rl 3e854d75a44a8797 f8c943e0d14055e3
-        rl-breadth-gpu.json 19 rl ca94f847e4243e41 a06b0c5dcbfe5975
-        rl-breadth-gpu.json 20 rl e0f272a0b40c9b8b 557ead278aeb45c5
+        rl-breadth-gpu.json 0 pretrain_base 6f33229aa4555dac 9c4f0917ad61bcd6
+        rl-breadth-gpu.json 1 rl 1199b8e1ef04a63a ef185c09999e6444
+        rl-breadth-gpu.json 2 rl 9182a871b9f3d073 949994bbbfe30cad
+        rl-breadth-gpu.json 3 rl ba327fcdfac91d2e ddc5a34daaf1dc2c
+        rl-breadth-gpu.json 4 rl 31167a7761cbaaeb 8f16873f94f37bc8
+        rl-breadth-gpu.json 5 rl 1f10c6f52a6e1e30 ca5292ae7f40e647
+        rl-breadth-gpu.json 6 rl 420b0e281ded4448 f192bded01eda8b4
+        rl-breadth-gpu.json 7 rl 15cac5e3504da084 9a651290a9060d22
+        rl-breadth-gpu.json 8 rl 6a2356f983a9d2ed b911d3c04b512c19
+        rl-breadth-gpu.json 9 rl 4451f82e5e45d16f ecef930fed15dd05
+        rl-breadth-gpu.json 10 rl 1b4b14c0faff1f09 51c3e96bd7961add
+        rl-breadth-gpu.json 11 rl e5e7691a28ae9c18 567f8462d681d7e3
+        rl-breadth-gpu.json 12 rl d5382f922bcc80ff ae475545affd213e
+        rl-breadth-gpu.json 13 rl c986f4a4672c896d bc1c414f5205ad5a
+        rl-breadth-gpu.json 14 rl 3690696754312d3d aff8b35b2f845f56
+        rl-breadth-gpu.json 15 rl bc413e4483b253fe 7f23bffd23473794
+        rl-breadth-gpu.json 16 rl c2b960575d22fd3e 35e841639369de34
+        rl-breadth-gpu.json 17 rl ec5e61a7df70fe4c 41e093616454555b
+        rl-breadth-gpu.json 18 rl a29e5b36c14c662a 9dfd4e582462be89
+        rl-breadth-gpu.json 19 rl 987dd4e7967d41d1 8ca6a3297aa3fb34
+        rl-breadth-gpu.json 20 rl 24e662af10807894 f21e2637f0b12840
         rl-breadth.json 0 pretrain_base e315f7793cc89063 fd1d4736de51e535
         rl-breadth.json 1 rl 3534cbb9e7c1b62a 6c9927567cf579f6
         rl-breadth.json 2 rl bb384f146f93fef1 6349098dde0986ce
