@@ -23,46 +23,65 @@ var cells = pretrain.GroupBy(Cell).OrderBy(g => g.Key.Size).ThenBy(g => g.Key.Br
 
 if (mode == "unigram")
 {
-    // A baseline for the held-out loss: a byte-unigram model of each corpus (equal bytes from each of its domains'
-    // training documents, add-one smoothing over 256 bytes), scored on each held-out domain's evaluation documents in
-    // nats per byte. Held-out loss that a model beats this by is more than knowing which characters occur.
+    // Baselines for the held-out loss: byte-unigram and byte-pair (bigram) models of each corpus (equal bytes from each
+    // of its domains' training documents, add-one smoothing over 256 bytes), scored on each held-out domain's
+    // evaluation documents in nats per byte. Held-out loss a model beats these by is more than local byte statistics.
     const int bytesPerDomain = 200_000;
-    double[] Unigram(IEnumerable<string> domains)
+    (double[] Unigram, double[,] Pairs) Fit(IEnumerable<string> domains)
     {
-        var p = new double[256];
-        var ids = domains.ToList();
-        foreach (var id in ids)
+        var counts = new double[256];
+        var pairs = new double[256, 256];
+        foreach (var id in domains)
         {
-            var counts = new double[256];
             long n = 0;
             foreach (var doc in TrainingPipeline.Config.SpecResolver.ResolveDomain(id).Documents(1, TrainingPipeline.Data.CorpusRole.Training))
             {
-                foreach (var b in System.Text.Encoding.UTF8.GetBytes(doc)) { counts[b]++; n++; }
+                var bytes = System.Text.Encoding.UTF8.GetBytes(doc);
+                for (int i = 0; i < bytes.Length; i++)
+                {
+                    counts[bytes[i]]++;
+                    if (i > 0) pairs[bytes[i - 1], bytes[i]]++;
+                }
+                n += bytes.Length;
                 if (n >= bytesPerDomain) break;
             }
-            for (int i = 0; i < 256; i++) p[i] += (counts[i] + 1) / (n + 256) / ids.Count;
         }
-        return p;
+        return (counts, pairs);
     }
-    double CrossEntropy(double[] p, string domain)
+    (double Unigram, double Bigram) CrossEntropy((double[] Unigram, double[,] Pairs) model, string domain)
     {
-        double nats = 0;
+        double total = model.Unigram.Sum(), uni = 0, bi = 0;
         long n = 0;
         foreach (var doc in TrainingPipeline.Config.SpecResolver.ResolveDomain(domain).Documents(7, TrainingPipeline.Data.CorpusRole.Evaluation))
         {
-            foreach (var b in System.Text.Encoding.UTF8.GetBytes(doc)) { nats -= Math.Log(p[b]); n++; }
+            var bytes = System.Text.Encoding.UTF8.GetBytes(doc);
+            for (int i = 0; i < bytes.Length; i++)
+            {
+                uni -= Math.Log((model.Unigram[bytes[i]] + 1) / (total + 256));
+                if (i == 0) bi -= Math.Log((model.Unigram[bytes[i]] + 1) / (total + 256));
+                else
+                {
+                    double row = 0;
+                    for (int b = 0; b < 256; b++) row += model.Pairs[bytes[i - 1], b];
+                    bi -= Math.Log((model.Pairs[bytes[i - 1], bytes[i]] + 1) / (row + 256));
+                }
+            }
+            n += bytes.Length;
             if (n >= bytesPerDomain) break;
         }
-        return nats / n;
+        return (uni / n, bi / n);
     }
     var heldOut = data.Evals.Where(e => e.Stage.Kind == StageKind.Pretrain && e.Split == ResultTables.HeldOut && e.Metric == "loss")
         .Select(e => e.EvalSet).Distinct().Order(StringComparer.Ordinal).ToList();
     foreach (var corpus in pretrain.GroupBy(r => Cell(r).Breadth).OrderBy(g => g.Key))
     {
         using var config = JsonDocument.Parse(corpus.First().ConfigJson);
-        var unigram = Unigram(StudyStats.Find(config.RootElement, "mixture")!.Value.EnumerateObject().Select(p => p.Name));
-        Console.WriteLine($"breadth {corpus.Key}: byte-unigram loss " + string.Join("   ", heldOut.Select(d =>
-            string.Create(CultureInfo.InvariantCulture, $"{d}: {CrossEntropy(unigram, d):F2}"))));
+        var model = Fit(StudyStats.Find(config.RootElement, "mixture")!.Value.EnumerateObject().Select(p => p.Name));
+        Console.WriteLine($"breadth {corpus.Key}: " + string.Join("   ", heldOut.Select(d =>
+        {
+            var (u, b) = CrossEntropy(model, d);
+            return string.Create(CultureInfo.InvariantCulture, $"{d}: byte-unigram {u:F2}, byte-pair {b:F2}");
+        })));
     }
 }
 else if (mode == "breadth")
