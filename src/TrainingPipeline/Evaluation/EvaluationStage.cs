@@ -1,4 +1,5 @@
 using TrainingPipeline.Config;
+using TrainingPipeline.Data;
 using TrainingPipeline.Model;
 using TrainingPipeline.Pipeline;
 using TrainingPipeline.Results;
@@ -34,7 +35,8 @@ public sealed class EvaluationStage(RunEnvironment env, RunPlan plan, string sou
 {
     public static RunStage Stage => RunStage.Eval;
 
-    private sealed record RunToEvaluate(PlannedRun Run, CheckpointStore Store, TaskEvalOptions Options,
+    /// <summary>A run to evaluate: its checkpoint, its own tokenizer (a sweep may vary it) and its families with their settings.</summary>
+    private sealed record RunToEvaluate(PlannedRun Run, CheckpointStore Store, ITextTokenizer Tokenizer,
         IReadOnlyList<EvaluatedFamily> Families);
 
     /// <summary>Evaluates, calling <paramref name="checkedData"/> with the contamination check once it passed and
@@ -57,8 +59,6 @@ public sealed class EvaluationStage(RunEnvironment env, RunPlan plan, string sou
         foreach (var r in runs)
         {
             var config = r.Run.Config;
-            // Each run's own tokenizer: a sweep may vary it.
-            var tokenizer = SpecResolver.ResolveTokenizer(config, env.Datasets);
             Precisions.EnsureSupported(config.Precision, env.Device);
             using var model = new Gpt(config.Model, config.Precision);
             model.to(env.Device);
@@ -66,7 +66,7 @@ public sealed class EvaluationStage(RunEnvironment env, RunPlan plan, string sou
             var rows = new List<EvalRecord>();
             foreach (var (family, split, options) in r.Families)
             {
-                foreach (var m in TaskEvaluator.Evaluate(model, tokenizer, family, options, env.Device))
+                foreach (var m in TaskEvaluator.Evaluate(model, r.Tokenizer, family, options, env.Device))
                 {
                     rows.Add(m.ToRecord(Stage, state.Step, state, split));
                     var metric = new EvaluatedMetric(r.Run, state.Step, family.Name, split, m);
@@ -106,14 +106,14 @@ public sealed class EvaluationStage(RunEnvironment env, RunPlan plan, string sou
             var pretrained = EvalSplits.PretrainedFamilies(plan, run);
             var families = new List<EvaluatedFamily>();
             var shotCounts = (request.Shots ?? [overrides.Shots]).Distinct().ToList();
-            var tokenizer = shotCounts.Any(k => k > 0) ? SpecResolver.ResolveTokenizer(run.Config, env.Datasets) : null;
+            var tokenizer = SpecResolver.ResolveTokenizer(run.Config, env.Datasets);
             foreach (var (family, shots) in names.Distinct().Select(TaskRegistry.Get).SelectMany(f => shotCounts.Select(k => (f, k))))
             {
                 var options = baseOptions with { Shots = shots };
                 var problems = TaskEvaluator.Problems(family, options, source, overrides.Problems is null ? "$.rl.eval_problems" : "--problems");
                 // Prompts (with their in-context examples) are built and measured now, so that one that does not fit a
                 // run's context stops the verb before anything is measured or written.
-                if (tokenizer is not null && options.Shots > 0)
+                if (options.Shots > 0)
                 {
                     var prompts = TaskEvaluator.EncodePrompts(family, tokenizer, problems, options);
                     if (TaskEvaluator.ContextProblem(family, prompts, options, run.Config.Model.ContextLength) is { } tooLong)
@@ -123,7 +123,7 @@ public sealed class EvaluationStage(RunEnvironment env, RunPlan plan, string sou
                     : EvalSplits.Of(family, options.Difficulty, rl, pretrained);
                 families.Add(new EvaluatedFamily(family, split, options));
             }
-            runs.Add(new RunToEvaluate(run, store, baseOptions, families));
+            runs.Add(new RunToEvaluate(run, store, tokenizer, families));
         }
         foreach (var r in runs)
         {
